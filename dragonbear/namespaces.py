@@ -1,0 +1,91 @@
+"""IRIs of the project's namespaces, named graphs and the standard vocabularies it uses.
+
+Every module builds IRIs through this one place, so that the namespace of the ontology
+(``https://w3id.org/dragonbear/ontology#``) and of the data (``https://w3id.org/dragonbear/id/``)
+are written once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "ONTOLOGY", "DGB", "ID", "GRAPH", "PREFIXES", "graph_iri", "entity_iri", "slugify", "sparql_prologue",
+]
+
+ONTOLOGY_IRI = "https://w3id.org/dragonbear/ontology"
+ONTOLOGY = ONTOLOGY_IRI
+DGB = ONTOLOGY_IRI + "#"
+ID = "https://w3id.org/dragonbear/id/"
+GRAPH = "https://w3id.org/dragonbear/graph/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+SH = "http://www.w3.org/ns/shacl#"
+WD = "http://www.wikidata.org/entity/"
+DBR = "http://dbpedia.org/resource/"
+
+PREFIXES: dict[str, str] = {
+    "dgb": DGB,
+    "id": ID,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "schema": SCHEMA,
+    "wd": WD,
+    "dbr": DBR,
+}
+
+# Named graphs: one per source dataset, plus the derived graph the build materializes.
+GRAPH_ONTOLOGY = GRAPH + "ontology"
+GRAPH_CURATED = GRAPH + "curated"
+GRAPH_SIPRI = GRAPH + "sipri"
+GRAPH_DERIVED = GRAPH + "derived"
+GRAPH_BUILD = GRAPH + "build"
+
+
+def graph_iri(name: str) -> str:
+    """Return the IRI of the project's named graph ``name``.
+
+    >>> graph_iri("sipri")
+    'https://w3id.org/dragonbear/graph/sipri'
+    """
+    return GRAPH + name
+
+
+def entity_iri(kind: str, local: str) -> str:
+    """Return the IRI of an entity of ``kind`` (``system``, ``state`` ...) with local id ``local``.
+
+    >>> entity_iri("system", "j-11")
+    'https://w3id.org/dragonbear/id/system/j-11'
+    """
+    return f"{ID}{kind}/{local}"
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug of ``text`` for use in IRIs.
+
+    >>> slugify("S-400 Triumf")
+    's-400-triumf'
+    >>> slugify("Côte d'Ivoire")
+    'cote-d-ivoire'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "x"
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for every project prefix, for the top of a SPARQL query."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
