@@ -1,0 +1,177 @@
+"""The ``dragonbear`` command line. It only parses arguments and calls library functions.
+
+Exit codes: 0 success, 1 validation failure or nothing found, 2 bad input or usage
+(see :data:`dragonbear.errors.EXIT_CODES`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dragonbear.errors import DragonbearError, UsageError, exit_code_for
+from dragonbear.output import OutputFormat, render_result
+from dragonbear.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Dragonbear: a knowledge graph of Russia-China military-technical cooperation.")
+
+StoreOption = Annotated[Optional[Path], typer.Option(
+    "--store", help="Store directory (default: $DRAGONBEAR_STORE, else ~/.local/share/dragonbear/store).")]
+FormatOption = Annotated[Optional[OutputFormat], typer.Option("--format", "-f", help="Output format.")]
+
+
+def _settings(store: Path | None) -> Settings:
+    return Settings.from_env(store=store)
+
+
+def _emit(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+@app.command()
+def build(store: StoreOption = None,
+          sipri: Annotated[Optional[Path], typer.Option(help="A SIPRI register file instead of the shipped extract.")] = None,
+          ) -> None:
+    """Build the store from the ontology, the curated facts and the SIPRI extract, atomically."""
+    from dragonbear.graph.build import build_store
+    report = build_store(_settings(store).store_dir, sipri_path=sipri)
+    typer.echo(report.text())
+
+
+@app.command()
+def load(files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .nt .nq .trig .jsonld .rdf")],
+         graph: Annotated[Optional[str], typer.Option(help="Named graph IRI (default: one graph per file).")] = None,
+         store: StoreOption = None) -> None:
+    """Add RDF files to a named graph; all or nothing. Creates the store if the directory is new."""
+    from dragonbear.graph.update import load_files
+    result = load_files(_settings(store).store_dir, files, graph=graph)
+    for name, count in result.items():
+        typer.echo(f"{count:,} triples loaded into <{name}>")
+
+
+@app.command("load-sipri")
+def load_sipri(file: Annotated[Path, typer.Argument(help="A SIPRI trade register (either layout).")],
+               store: StoreOption = None) -> None:
+    """Replace the store's SIPRI graph with the full register or a newer export, atomically."""
+    from dragonbear.graph.build import replace_sipri
+    report = replace_sipri(_settings(store).store_dir, file)
+    typer.echo(report.text())
+
+
+@app.command()
+def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF files to check instead of the store.")] = None,
+             store: StoreOption = None) -> None:
+    """Validate the store (or RDF files) against the SHACL shapes. Exit 1 on violations."""
+    from dragonbear.graph.update import validate_files, validate_current
+    report = validate_files(files) if files else validate_current(_settings(store).store_dir)
+    if report.conforms:
+        typer.echo("SHACL: conforms")
+        return
+    typer.echo(report.text(), err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def stats(store: StoreOption = None,
+          unmapped: Annotated[bool, typer.Option(help="List every SIPRI designation without a mapping.")] = False,
+          ) -> None:
+    """Counts per named graph and per class, conflicts, and unmapped SIPRI designations."""
+    from dragonbear.graph.stats import store_stats
+    typer.echo(store_stats(_settings(store).store_dir, unmapped=unmapped))
+
+
+@app.command()
+def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read one.")],
+           fmt: FormatOption = None, store: StoreOption = None) -> None:
+    """Run a SPARQL query over the union of all named graphs. Exit 1 when it finds nothing."""
+    from dragonbear.graph.store import open_store
+    if query.startswith("@"):
+        try:
+            query = Path(query[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read query file {query[1:]}: {exc.strerror}") from exc
+    result = open_store(_settings(store).store_dir, read_only=True).query(query)
+    data, count = render_result(result, fmt)
+    _emit(data)
+    if count == 0:
+        raise typer.Exit(1)
+
+
+@app.command("query")
+def query_cmd(name: Annotated[Optional[str], typer.Argument(help="A canned query (see --list).")] = None,
+              param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="KEY=VALUE")] = None,
+              list_: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
+              fmt: FormatOption = None, store: StoreOption = None) -> None:
+    """Run a canned query with parameters; entity parameters take an IRI or any name."""
+    from dragonbear.queries.catalogue import load_catalogue, run_canned
+    catalogue = load_catalogue()
+    if list_ or name is None:
+        for q in catalogue.values():
+            params = " ".join(f"{p.name}{'' if p.required else '?'}=<{p.type}>" for p in q.parameters)
+            typer.echo(f"{q.name:<14} {q.title}\n{'':<14} params: {params or '(none)'}")
+        return
+    values: dict[str, str] = {}
+    for item in param or []:
+        if "=" not in item:
+            raise UsageError(f"--param takes KEY=VALUE, not {item!r}")
+        key, value = item.split("=", 1)
+        values[key.strip()] = value
+    from dragonbear.graph.store import open_store
+    result = run_canned(open_store(_settings(store).store_dir, read_only=True), name, values, catalogue=catalogue)
+    data, count = render_result(result, fmt)
+    _emit(data)
+    if count == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def resolve(text: Annotated[str, typer.Argument(help="A name in any language, an IRI or an id.")],
+            fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+            store: StoreOption = None) -> None:
+    """List the entities a name denotes, best first. Exit 1 when nothing matches."""
+    import json
+
+    from dragonbear.graph.resolve import NameIndex
+    from dragonbear.graph.store import open_store
+    from dragonbear.output import shorten
+    import pyoxigraph as ox
+    found = NameIndex.from_store(open_store(_settings(store).store_dir, read_only=True)).candidates(text)
+    if fmt == "json":
+        typer.echo(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=2))
+    else:
+        for c in found:
+            types = ", ".join(shorten(ox.NamedNode(t)) for t in c.types)
+            typer.echo(f"{c.score:>3}  {shorten(ox.NamedNode(c.iri)):<40} {c.label}  [{types}]  (matched {c.matched!r})")
+    if not found:
+        typer.echo(f"nothing is named {text!r}", err=True)
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: run the app, turning the project's errors into messages and exit codes."""
+    try:
+        app(standalone_mode=False)
+    except DragonbearError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exit_code_for(exc))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

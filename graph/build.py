@@ -1,0 +1,254 @@
+"""Build the store from the shipped data, atomically.
+
+Steps (each reported with its time on the progress stream):
+
+1. ontology, vocabularies and alignment → graph ``ontology``
+2. curated facts (``dragonbear/data/curated``) → graph ``curated``
+3. SIPRI register (the shipped extract, or a file given) → graph ``sipri``
+4. check that every SIPRI deal the curated facts attest exists
+5. materialize shortcuts, super-properties, transitive closure and inverses → graph ``derived``
+6. validate the data graphs against the SHACL shapes; a violation fails the build
+7. swap the new generation in with one atomic rename
+
+A build that fails (or is killed) leaves the previous store as it was; its half-built generation is
+removed (or, after a kill, swept by the next build).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+import pyoxigraph as ox
+
+from dragonbear.errors import LoadError, StoreError, ValidationError
+from dragonbear.graph.derive import DerivationReport, materialize
+from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
+from dragonbear.graph.validation import ValidationReport, validate_store
+from dragonbear.loaders.curated import load_curated
+from dragonbear.loaders.sipri import load_designation_map, read_register, register_to_nquads
+from dragonbear.namespaces import GRAPH_CURATED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID
+
+__all__ = ["BuildReport", "build_store", "build_generation", "replace_sipri", "shipped_data", "ontology_files",
+           "load_ontology", "list_conflicts", "Progress"]
+
+Progress = Callable[[str], None]
+ONTOLOGY_FILES = ("dragonbear.ttl", "vocabularies.ttl", "alignment.ttl")
+
+
+def shipped_data(name: str) -> Path:
+    """Path of a file or folder shipped in ``dragonbear/data`` (``curated``, ``sipri/extract.csv``)."""
+    return Path(str(resources.files("dragonbear") / "data" / name))
+
+
+def ontology_files() -> list[Path]:
+    """The ontology's Turtle files shipped in ``dragonbear.ontology``."""
+    root = resources.files("dragonbear.ontology")
+    return [Path(str(root / name)) for name in ONTOLOGY_FILES if (root / name).is_file()]
+
+
+@dataclass
+class BuildReport:
+    """What a build produced."""
+
+    store_dir: Path
+    generation: Path | None = None
+    graph_counts: dict[str, int] = field(default_factory=dict)
+    unmapped_designations: dict[str, int] = field(default_factory=dict)
+    rejoined_rows: int = 0
+    sipri_deals: int = 0
+    conflicts: list[dict[str, str]] = field(default_factory=list)
+    derivation: DerivationReport | None = None
+    validation: ValidationReport | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def text(self, *, unmapped_limit: int = 25) -> str:
+        """The report as a human reads it."""
+        lines = [f"Store: {self.store_dir} (generation {self.generation.name if self.generation else '-'})",
+                 "Triples per named graph:"]
+        lines += [f"  {g:<55} {n:>9,}" for g, n in sorted(self.graph_counts.items())]
+        lines.append(f"  {'total':<55} {sum(self.graph_counts.values()):>9,}")
+        lines.append(f"SIPRI deals: {self.sipri_deals:,} (broken rows rejoined: {self.rejoined_rows})")
+        lines.append(f"Unmapped SIPRI designations (kept as systems of their own): "
+                     f"{len(self.unmapped_designations):,}")
+        top = sorted(self.unmapped_designations.items(), key=lambda kv: (-kv[1], kv[0]))[:unmapped_limit]
+        lines += [f"  {d} ({n} deals)" for d, n in top]
+        if len(self.unmapped_designations) > unmapped_limit:
+            lines.append(f"  ... and {len(self.unmapped_designations) - unmapped_limit} more "
+                         f"(`dragonbear stats --unmapped` lists all)")
+        lines.append(f"Conflicts between sources: {len(self.conflicts)}")
+        lines += [f"  {c['concerns']}: {c['aspect']} — {c['sides']}" for c in self.conflicts]
+        if self.derivation:
+            d = self.derivation
+            lines.append(f"Derived triples: {d.total:,} (shortcuts {d.shortcuts:,}, super-properties "
+                         f"{d.super_properties:,}, transitive {d.transitive:,}, inverses {d.inverses:,})")
+        if self.validation:
+            v = self.validation
+            lines.append("SHACL: conforms" if v.conforms else f"SHACL: {len(v.violations)} violations")
+        lines.append("Time: " + ", ".join(f"{k} {s:.2f}s" for k, s in self.seconds.items()))
+        return "\n".join(lines)
+
+
+class _Steps:
+    def __init__(self, report: BuildReport, progress: Progress) -> None:
+        self.report, self.progress, self.n = report, progress, 0
+
+    def run(self, name: str, func: Callable[[], object]) -> object:
+        self.n += 1
+        self.progress(f"[{self.n}] {name} ...")
+        start = time.perf_counter()
+        result = func()
+        self.report.seconds[name] = time.perf_counter() - start
+        self.progress(f"[{self.n}] {name}: done in {self.report.seconds[name]:.2f}s")
+        return result
+
+
+def _stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def load_ontology(store: EmbeddedStore) -> None:
+    for path in ontology_files():
+        store.load_bytes(path.read_bytes(), format=ox.RdfFormat.TURTLE, graph=GRAPH_ONTOLOGY)
+
+
+def _load_sipri(store: EmbeddedStore, path: Path, report: BuildReport) -> None:
+    register = read_register(path)
+    data, sipri_report = register_to_nquads(register, load_designation_map(), graph=GRAPH_SIPRI)
+    store.load_bytes(data, format=ox.RdfFormat.N_QUADS, graph=None, bulk=True)
+    report.sipri_deals = sipri_report.deals
+    report.unmapped_designations = dict(sipri_report.unmapped)
+    report.rejoined_rows = sipri_report.rejoined_rows
+
+
+def _check_sipri_refs(store: EmbeddedStore, refs: dict[str, str]) -> None:
+    if not refs:
+        return
+    values = " ".join(f"<{ID}transfer/sipri/{key}>" for key in refs)
+    rows = store.query(f"SELECT ?t WHERE {{ VALUES ?t {{ {values} }} ?t a dgb:ArmsTransfer }}",
+                       default_graph=[GRAPH_SIPRI])
+    found = {r["t"].value.rsplit("/", 1)[-1] for r in rows}  # type: ignore[union-attr]
+    missing = sorted(set(refs) - found)
+    if missing:
+        where = refs[missing[0]]
+        raise LoadError(f"curated facts attest SIPRI deals that the register does not hold: {', '.join(missing)}",
+                        path=where.rsplit(":", 1)[0],
+                        line=int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else None)
+
+
+def list_conflicts(store: EmbeddedStore) -> list[dict[str, str]]:
+    """Each recorded conflict with what it concerns, its aspect and the sources on each side."""
+    rows = store.query("""
+        SELECT ?c (SAMPLE(?label) AS ?concerns) (SAMPLE(?a) AS ?aspect)
+               (GROUP_CONCAT(DISTINCT ?key; SEPARATOR=" vs ") AS ?sides) WHERE {
+          ?c a dgb:Conflict ; dgb:conflictBetween ?side .
+          OPTIONAL { ?c dgb:aspect ?a }
+          OPTIONAL { ?c dgb:conflictConcerns/rdfs:label ?label }
+          { ?side dgb:source/dgb:sourceKey ?key } UNION { ?side dgb:hasAttestation/dgb:source/dgb:sourceKey ?key }
+        } GROUP BY ?c ORDER BY ?c""")
+    return [{"conflict": r["c"].value, "concerns": r["concerns"].value if r["concerns"] else r["c"].value,
+             "aspect": r["aspect"].value if r["aspect"] else "", "sides": r["sides"].value}
+            for r in rows]  # type: ignore[union-attr]
+
+
+def _count_graphs(store: EmbeddedStore) -> dict[str, int]:
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {r["g"].value: int(r["n"].value) for r in rows}  # type: ignore[union-attr]
+
+
+def _finish(store: EmbeddedStore, steps: _Steps, report: BuildReport) -> None:
+    report.derivation = steps.run("Materializing derived triples", lambda: materialize(store))  # type: ignore[assignment]
+    validation: ValidationReport = steps.run("Validating with SHACL", lambda: validate_store(store))  # type: ignore[assignment]
+    report.validation = validation
+    if not validation.conforms:
+        raise ValidationError(f"the data violates the SHACL shapes ({len(validation.violations)} violations):\n"
+                              + validation.text(), validation.violations)
+    report.conflicts = list_conflicts(store)
+    report.graph_counts = _count_graphs(store)
+
+
+def build_generation(store_dir: Path, work: Callable[[EmbeddedStore, _Steps], None],
+                     report: BuildReport, progress: Progress, *, copy_of: Path | None = None) -> BuildReport:
+    """Make a new generation (empty, or a copy of ``copy_of``), let ``work`` fill it, derive,
+    validate and swap it in; on any failure remove it and leave the current store as it was."""
+    gen = new_generation(store_dir, copy_of=copy_of)
+    try:
+        store = EmbeddedStore.open(gen)
+        steps = _Steps(report, progress)
+        work(store, steps)
+        _finish(store, steps, report)
+        steps.run("Writing the store to disk", store.flush)
+        del store
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    swap_generation(store_dir, gen)
+    report.generation = gen
+    return report
+
+
+def build_store(store_dir: Path, *, sipri_path: Path | None = None, curated_dir: Path | None = None,
+                progress: Progress | None = None) -> BuildReport:
+    """Build a fresh store in ``store_dir`` from the ontology, the curated facts and SIPRI.
+
+    Args:
+        store_dir: the store directory (created if missing).
+        sipri_path: a SIPRI register file in either layout (default: the shipped extract).
+        curated_dir: a folder of curated TOML files (default: the shipped ones).
+        progress: called with a line of text at the start and end of each step.
+
+    Returns:
+        The build report.
+
+    Raises:
+        LoadError: a source file is malformed (with file, line and column).
+        ValidationError: the data violates the SHACL shapes.
+        StoreError: the store cannot be written.
+    """
+    progress = progress or _stderr_progress
+    report = BuildReport(store_dir)
+
+    def work(store: EmbeddedStore, steps: _Steps) -> None:
+        steps.run("Loading the ontology", lambda: load_ontology(store))
+        curated = steps.run("Loading curated facts", lambda: load_curated(curated_dir or shipped_data("curated")))
+        store.extend(curated.quads)  # type: ignore[attr-defined]
+        steps.run("Loading the SIPRI register",
+                  lambda: _load_sipri(store, sipri_path or shipped_data("sipri/extract.csv"), report))
+        steps.run("Checking SIPRI references", lambda: _check_sipri_refs(store, curated.sipri_refs))  # type: ignore[attr-defined]
+
+    try:
+        return build_generation(store_dir, work, report, progress)
+    except OSError as exc:
+        raise StoreError(f"cannot write the store in {store_dir}: {exc}") from exc
+
+
+def replace_sipri(store_dir: Path, sipri_path: Path, *, progress: Progress | None = None) -> BuildReport:
+    """Replace the SIPRI graph of the store with the register in ``sipri_path``, atomically.
+
+    The current generation is copied (hard links), its SIPRI graph reloaded, the derived graph
+    recomputed and the result validated before it is swapped in.
+    """
+    progress = progress or _stderr_progress
+    report = BuildReport(store_dir)
+    current = current_generation(store_dir)
+    if current is None:
+        raise StoreError(f"no store at {store_dir}: run `dragonbear build` first")
+
+    def work(store: EmbeddedStore, steps: _Steps) -> None:
+        store.inner.remove_graph(ox.NamedNode(GRAPH_SIPRI))
+        steps.run("Loading the SIPRI register", lambda: _reload_sipri(store, sipri_path, report))
+
+    return build_generation(store_dir, work, report, progress, copy_of=current)
+
+
+def _reload_sipri(store: EmbeddedStore, path: Path, report: BuildReport) -> None:
+    _load_sipri(store, path, report)
+    rows = store.query("SELECT DISTINCT ?t WHERE { ?t dgb:hasAttestation ?a FILTER(STRSTARTS(STR(?t), ?prefix)) }",
+                       default_graph=[GRAPH_CURATED], substitutions={"prefix": ox.Literal(ID + "transfer/sipri/")})
+    _check_sipri_refs(store, {r["t"].value.rsplit("/", 1)[-1]: "curated facts" for r in rows})  # type: ignore[union-attr]

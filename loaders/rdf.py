@@ -1,0 +1,99 @@
+"""Load any RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) as quads.
+
+Files are parsed completely before anything reaches the store, so a malformed file raises
+:class:`~dragonbear.errors.LoadError` with its path, line and column and changes nothing.
+"""
+
+from __future__ import annotations
+
+import xml.parsers.expat
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dragonbear.errors import LoadError
+from dragonbear.namespaces import GRAPH, slugify
+
+__all__ = ["FORMATS", "format_for", "parse_rdf_file", "default_graph_for"]
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ntriples": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nquads": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def format_for(path: Path) -> ox.RdfFormat:
+    """The RDF format of ``path`` from its extension (``.gz`` is not supported).
+
+    Raises:
+        LoadError: the extension is not one of :data:`FORMATS`.
+    """
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise LoadError(f"unknown RDF file extension {path.suffix!r} (known: {known})", path=path)
+    return fmt
+
+
+def default_graph_for(path: Path) -> str:
+    """The named graph a file goes to when no ``--graph`` is given: one graph per file name.
+
+    >>> default_graph_for(Path("/tmp/My Data.ttl"))
+    'https://w3id.org/dragonbear/graph/file/my-data'
+    """
+    return f"{GRAPH}file/{slugify(path.stem)}"
+
+
+def _check_xml(data: bytes, path: Path) -> None:
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise LoadError(f"malformed XML: {xml.parsers.expat.ErrorString(exc.code)}",
+                        path=path, line=exc.lineno, column=exc.offset + 1) from exc
+
+
+def parse_rdf_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
+    """Parse ``path`` completely into quads; triples go to ``graph`` (default: one per file).
+
+    Args:
+        path: an RDF file; its format comes from its extension.
+        graph: the named graph for the file's triples. Quad formats keep the graphs they name.
+
+    Returns:
+        Every quad of the file.
+
+    Raises:
+        LoadError: the file is missing, unreadable or malformed (with line and column).
+    """
+    fmt = format_for(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}", path=path) from exc
+    if fmt == ox.RdfFormat.RDF_XML:
+        _check_xml(data, path)
+    target = ox.NamedNode(graph or default_graph_for(path))
+    base = path.resolve().as_uri()
+    try:
+        quads = []
+        for quad in ox.parse(data, format=fmt, base_iri=base):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
+            quads.append(quad)
+        return quads
+    except SyntaxError as exc:
+        message = str(exc.msg) if hasattr(exc, "msg") else str(exc)
+        raise LoadError(message, path=path, line=exc.lineno, column=exc.offset) from exc
+    except (ValueError, OSError) as exc:
+        raise LoadError(str(exc), path=path) from exc
