@@ -155,7 +155,7 @@ def resolve(text: Annotated[str, typer.Argument(help="A name in any language, an
 def main() -> None:
     """Entry point: run the app, turning the project's errors into messages and exit codes."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the code of a typer.Exit instead of raising it
     except DragonbearError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exit_code_for(exc))
@@ -164,13 +164,13 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-        if isinstance(exc, click.ClickException):
-            exc.show()
+    except Exception as exc:
+        # Usage errors of the click that typer bundles: they know how to show themselves.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()  # type: ignore[attr-defined]
             sys.exit(2)
         raise
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 
 import pyoxigraph as ox
 
@@ -43,8 +44,8 @@ def shorten(term: object) -> str:
 
     >>> shorten(ox.NamedNode("https://w3id.org/dragonbear/id/system/j-11"))
     'id:system/j-11'
-    >>> shorten(ox.Literal("Су-27", language="ru"))
-    'Су-27@ru'
+    >>> shorten(ox.Literal("Су-27", language="ru")), shorten(ox.Literal("Flanker", language="en"))
+    ('Су-27@ru', 'Flanker')
     """
     if term is None:
         return ""
@@ -54,7 +55,7 @@ def shorten(term: object) -> str:
                 return f"{prefix}:{term.value[len(iri):]}"
         return f"<{term.value}>"
     if isinstance(term, ox.Literal):
-        return f"{term.value}@{term.language}" if term.language else term.value
+        return f"{term.value}@{term.language}" if term.language and term.language != "en" else term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term)
@@ -97,8 +98,12 @@ def render_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
             return text.encode("utf-8"), count
         if fmt not in _RESULT_FORMATS:
             raise UsageError(f"a SELECT result cannot be written as {fmt.value}; use json, csv, tsv, xml or table")
-        data = result.serialize(format=_RESULT_FORMATS[fmt])
-        count = _count_rows(data, fmt)
+        # Results can be read once: write JSON, count its rows, and convert when another format is asked for.
+        data = result.serialize(format=ox.QueryResultsFormat.JSON)
+        count = len(json.loads(data)["results"]["bindings"])
+        if fmt != OutputFormat.json:
+            data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(  # type: ignore[union-attr]
+                format=_RESULT_FORMATS[fmt])
         return data, count
     fmt = fmt or OutputFormat.turtle
     if fmt not in _RDF_FORMATS:
@@ -106,8 +111,3 @@ def render_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
                          "use turtle, ntriples or jsonld")
     triples = list(result)
     return ox.serialize(triples, format=_RDF_FORMATS[fmt], prefixes=PREFIXES) or b"", len(triples)
-
-
-def _count_rows(data: bytes, fmt: OutputFormat) -> int:
-    parsed = ox.parse_query_results(data, format=_RESULT_FORMATS[fmt])
-    return sum(1 for _ in parsed)  # type: ignore[union-attr]

@@ -21,36 +21,25 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
 import pyoxigraph as ox
 
+from dragonbear import shipped_data
 from dragonbear.errors import LoadError, StoreError, ValidationError
 from dragonbear.graph.derive import DerivationReport, materialize
 from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.curated import load_curated
 from dragonbear.loaders.sipri import load_designation_map, read_register, register_to_nquads
-from dragonbear.namespaces import GRAPH_CURATED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID
+from dragonbear.ontology import ontology_files
+from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID
 
-__all__ = ["BuildReport", "build_store", "build_generation", "replace_sipri", "shipped_data", "ontology_files",
-           "load_ontology", "list_conflicts", "Progress"]
+__all__ = ["BuildReport", "build_store", "build_generation", "replace_sipri", "load_ontology", "list_conflicts",
+           "Progress"]
 
 Progress = Callable[[str], None]
-ONTOLOGY_FILES = ("dragonbear.ttl", "vocabularies.ttl", "alignment.ttl")
-
-
-def shipped_data(name: str) -> Path:
-    """Path of a file or folder shipped in ``dragonbear/data`` (``curated``, ``sipri/extract.csv``)."""
-    return Path(str(resources.files("dragonbear") / "data" / name))
-
-
-def ontology_files() -> list[Path]:
-    """The ontology's Turtle files shipped in ``dragonbear.ontology``."""
-    root = resources.files("dragonbear.ontology")
-    return [Path(str(root / name)) for name in ONTOLOGY_FILES if (root / name).is_file()]
 
 
 @dataclass
@@ -87,7 +76,8 @@ class BuildReport:
         if self.derivation:
             d = self.derivation
             lines.append(f"Derived triples: {d.total:,} (shortcuts {d.shortcuts:,}, super-properties "
-                         f"{d.super_properties:,}, transitive {d.transitive:,}, inverses {d.inverses:,})")
+                         f"{d.super_properties:,}, transitive {d.transitive:,}, inverses {d.inverses:,}, "
+                         f"super-classes {d.super_classes:,})")
         if self.validation:
             v = self.validation
             lines.append("SHACL: conforms" if v.conforms else f"SHACL: {len(v.violations)} violations")
@@ -121,10 +111,10 @@ def load_ontology(store: EmbeddedStore) -> None:
 def _load_sipri(store: EmbeddedStore, path: Path, report: BuildReport) -> None:
     register = read_register(path)
     data, sipri_report = register_to_nquads(register, load_designation_map(), graph=GRAPH_SIPRI)
-    store.load_bytes(data, format=ox.RdfFormat.N_QUADS, graph=None, bulk=True)
+    store.load_bytes(data, format=ox.RdfFormat.N_QUADS, graph=None)
     report.sipri_deals = sipri_report.deals
     report.unmapped_designations = dict(sipri_report.unmapped)
-    report.rejoined_rows = sipri_report.rejoined_rows
+    report.rejoined_rows = len(sipri_report.rejoined_lines)
 
 
 def _check_sipri_refs(store: EmbeddedStore, refs: dict[str, str]) -> None:
@@ -174,23 +164,47 @@ def _finish(store: EmbeddedStore, steps: _Steps, report: BuildReport) -> None:
 
 
 def build_generation(store_dir: Path, work: Callable[[EmbeddedStore, _Steps], None],
-                     report: BuildReport, progress: Progress, *, copy_of: Path | None = None) -> BuildReport:
-    """Make a new generation (empty, or a copy of ``copy_of``), let ``work`` fill it, derive,
-    validate and swap it in; on any failure remove it and leave the current store as it was."""
-    gen = new_generation(store_dir, copy_of=copy_of)
+                     report: BuildReport, progress: Progress, *, copy_of: Path | None = None,
+                     keep_graphs: Callable[[str], bool] = lambda _g: True) -> BuildReport:
+    """Build a new generation of the store and swap it in.
+
+    The work happens in memory (RocksDB updates and bulk loads on disk are several times slower):
+    the graphs of ``copy_of`` that ``keep_graphs`` accepts are read in, ``work`` adds to them, the
+    derived graph is recomputed and the result validated; only then is it written to a new
+    generation directory with one bulk load and swapped in. On any failure the new directory is
+    removed and the current store stays as it was.
+    """
+    steps = _Steps(report, progress)
+    memory = EmbeddedStore.open(None)
+    if copy_of is not None:
+        steps.run("Reading the current store", lambda: _read_generation(copy_of, memory, keep_graphs))
+    work(memory, steps)
+    _finish(memory, steps, report)
+    gen = new_generation(store_dir)
     try:
-        store = EmbeddedStore.open(gen)
-        steps = _Steps(report, progress)
-        work(store, steps)
-        _finish(store, steps, report)
-        steps.run("Writing the store to disk", store.flush)
-        del store
+        steps.run("Writing the store to disk", lambda: _write_generation(memory, gen))
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
     swap_generation(store_dir, gen)
     report.generation = gen
     return report
+
+
+def _read_generation(gen: Path, memory: EmbeddedStore, keep_graphs: Callable[[str], bool]) -> None:
+    source = EmbeddedStore.open(gen, read_only=True)
+    for graph in source.graphs():
+        if keep_graphs(graph) and graph != GRAPH_DERIVED:
+            data = source.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+            memory.inner.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+
+
+def _write_generation(memory: EmbeddedStore, gen: Path) -> None:
+    data = memory.inner.dump(format=ox.RdfFormat.N_QUADS)
+    disk = EmbeddedStore.open(gen)
+    disk.inner.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    disk.flush()
+    del disk
 
 
 def build_store(store_dir: Path, *, sipri_path: Path | None = None, curated_dir: Path | None = None,
@@ -231,8 +245,8 @@ def build_store(store_dir: Path, *, sipri_path: Path | None = None, curated_dir:
 def replace_sipri(store_dir: Path, sipri_path: Path, *, progress: Progress | None = None) -> BuildReport:
     """Replace the SIPRI graph of the store with the register in ``sipri_path``, atomically.
 
-    The current generation is copied (hard links), its SIPRI graph reloaded, the derived graph
-    recomputed and the result validated before it is swapped in.
+    The current generation is read without its SIPRI graph, the register loaded, the derived graph
+    recomputed and the result validated before it is written as a new generation and swapped in.
     """
     progress = progress or _stderr_progress
     report = BuildReport(store_dir)
@@ -241,14 +255,14 @@ def replace_sipri(store_dir: Path, sipri_path: Path, *, progress: Progress | Non
         raise StoreError(f"no store at {store_dir}: run `dragonbear build` first")
 
     def work(store: EmbeddedStore, steps: _Steps) -> None:
-        store.inner.remove_graph(ox.NamedNode(GRAPH_SIPRI))
         steps.run("Loading the SIPRI register", lambda: _reload_sipri(store, sipri_path, report))
 
-    return build_generation(store_dir, work, report, progress, copy_of=current)
+    return build_generation(store_dir, work, report, progress, copy_of=current,
+                            keep_graphs=lambda g: g != GRAPH_SIPRI)
 
 
 def _reload_sipri(store: EmbeddedStore, path: Path, report: BuildReport) -> None:
     _load_sipri(store, path, report)
-    rows = store.query("SELECT DISTINCT ?t WHERE { ?t dgb:hasAttestation ?a FILTER(STRSTARTS(STR(?t), ?prefix)) }",
-                       default_graph=[GRAPH_CURATED], substitutions={"prefix": ox.Literal(ID + "transfer/sipri/")})
+    rows = store.query("SELECT DISTINCT ?t WHERE { ?t dgb:hasAttestation ?a FILTER(STRSTARTS(STR(?t), STR(sipri:))) }",
+                       default_graph=[GRAPH_CURATED])
     _check_sipri_refs(store, {r["t"].value.rsplit("/", 1)[-1]: "curated facts" for r in rows})  # type: ignore[union-attr]

@@ -10,99 +10,70 @@ pyoxigraph does no reasoning, so the build computes, from the data and the ontol
    (so ``dgb:involves`` links every statement to every entity it concerns).
 3. **transitive closure** of every ``owl:TransitiveProperty`` of the ontology.
 4. **inverses** of every ``owl:inverseOf`` pair, in both directions.
+5. **super-classes**: every ``x a C`` with ``C rdfs:subClassOf+ D`` gives ``x a D`` (so
+   ``?e a dgb:GeopoliticalEvent`` finds sanctions and invasions, ``?s a dgb:Statement`` every claim).
 
+Each step is a SPARQL update generated from the ontology, so the work stays inside the store.
 Everything goes to :data:`~dragonbear.namespaces.GRAPH_DERIVED`, which queries may include (the
 default: the default graph is the union of all graphs) or exclude (name the other graphs).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from dragonbear.graph.store import EmbeddedStore
-from dragonbear.namespaces import DGB, GRAPH_DERIVED, GRAPH_ONTOLOGY
+from dragonbear.namespaces import GRAPH_DERIVED, GRAPH_ONTOLOGY
 
 __all__ = ["materialize", "DerivationReport"]
 
-Edge = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+_D = f"<{GRAPH_DERIVED}>"
+_O = f"<{GRAPH_ONTOLOGY}>"
+# Data graphs: every graph but the ontology and the derived graph itself.
+_DATA = f"FILTER(?g != {_O} && ?g != {_D})"
+
+_SHORTCUTS = f"""
+INSERT {{ GRAPH {_D} {{ ?x ?prop ?y }} }}
+WHERE {{
+  GRAPH {_O} {{ ?k dgb:shortcutProperty ?prop }}
+  GRAPH ?g {{ ?d dgb:derivedSystem ?x ; dgb:sourceSystem ?y ; dgb:derivationKind ?k }} {_DATA}
+  FILTER NOT EXISTS {{ GRAPH ?g2 {{ ?d dgb:rank dgb:DeprecatedRank }} }}
+}};
+INSERT {{ GRAPH {_D} {{ ?x dgb:usesComponent ?y }} }}
+WHERE {{
+  GRAPH ?g {{ ?f dgb:platform ?x ; dgb:component ?y }} {_DATA}
+  FILTER NOT EXISTS {{ GRAPH ?g2 {{ ?f dgb:rank dgb:DeprecatedRank }} }}
+}}"""
 
 
 @dataclass(frozen=True)
 class DerivationReport:
-    """How many triples each step of the materialization produced."""
+    """How many triples each step of the materialization added to the derived graph."""
 
     shortcuts: int
     super_properties: int
     transitive: int
     inverses: int
+    super_classes: int = 0
 
     @property
     def total(self) -> int:
-        return self.shortcuts + self.super_properties + self.transitive + self.inverses
+        return self.shortcuts + self.super_properties + self.transitive + self.inverses + self.super_classes
 
 
-def _data_graphs(store: EmbeddedStore) -> list[str]:
-    return [g for g in store.graphs() if g not in (GRAPH_DERIVED, GRAPH_ONTOLOGY)]
+def _pairs(store: EmbeddedStore, query: str) -> list[tuple[str, str]]:
+    rows = store.query(query, default_graph=[GRAPH_ONTOLOGY])
+    return [(r[0].value, r[1].value) for r in rows]  # type: ignore[union-attr, index]
 
 
-def _select(store: EmbeddedStore, sparql: str, graphs: list[str]) -> list[ox.QuerySolution]:
-    return list(store.query(sparql, default_graph=graphs))  # type: ignore[arg-type]
+def _iris(store: EmbeddedStore, query: str) -> list[str]:
+    return [r[0].value for r in store.query(query, default_graph=[GRAPH_ONTOLOGY])]  # type: ignore[union-attr, index]
 
 
-def _shortcuts(store: EmbeddedStore, data: list[str]) -> set[Edge]:
-    edges: set[Edge] = set()
-    rows = _select(store, """
-        SELECT ?x ?prop ?y WHERE {
-          ?d dgb:derivedSystem ?x ; dgb:sourceSystem ?y ; dgb:derivationKind ?k .
-          ?k dgb:shortcutProperty ?prop .
-          FILTER NOT EXISTS { ?d dgb:rank dgb:DeprecatedRank }
-        }""", data + [GRAPH_ONTOLOGY])
-    edges.update((r["x"], r["prop"], r["y"]) for r in rows)
-    rows = _select(store, """
-        SELECT ?x ?y WHERE {
-          ?f a dgb:ComponentFit ; dgb:platform ?x ; dgb:component ?y .
-          FILTER NOT EXISTS { ?f dgb:rank dgb:DeprecatedRank }
-        }""", data)
-    uses = ox.NamedNode(DGB + "usesComponent")
-    edges.update((r["x"], uses, r["y"]) for r in rows)
-    return edges
-
-
-def _super_properties(store: EmbeddedStore) -> dict[ox.NamedNode, set[ox.NamedNode]]:
-    supers: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-    for r in _select(store, "SELECT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q FILTER(?p != ?q) }",
-                     [GRAPH_ONTOLOGY]):
-        supers[r["p"]].add(r["q"])
-    return supers
-
-
-def _asserted_with(store: EmbeddedStore, data: list[str], props: set[ox.NamedNode]) -> set[Edge]:
-    if not props:
-        return set()
-    values = " ".join(str(p) for p in props)
-    rows = _select(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", data)
-    return {(r["s"], r["p"], r["o"]) for r in rows}
-
-
-def _closure(pairs: set[tuple[object, object]]) -> set[tuple[object, object]]:
-    succ: dict[object, set[object]] = defaultdict(set)
-    for a, b in pairs:
-        succ[a].add(b)
-    result: set[tuple[object, object]] = set()
-    for start in list(succ):
-        seen: set[object] = set()
-        stack = list(succ[start])
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.extend(succ.get(node, ()))
-        result.update((start, n) for n in seen)
-    return result
+def _derived_count(store: EmbeddedStore) -> int:
+    return store.count(GRAPH_DERIVED)
 
 
 def materialize(store: EmbeddedStore) -> DerivationReport:
@@ -111,49 +82,38 @@ def materialize(store: EmbeddedStore) -> DerivationReport:
     Returns:
         Counts of the triples each step added.
     """
-    data = _data_graphs(store)
     store.inner.remove_graph(ox.NamedNode(GRAPH_DERIVED))
-    supers = _super_properties(store)
-    transitive = {r["p"] for r in _select(store, "SELECT ?p WHERE { ?p a owl:TransitiveProperty }",
-                                          [GRAPH_ONTOLOGY])}
-    inverse_of: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-    for r in _select(store, "SELECT ?p ?q WHERE { ?p owl:inverseOf ?q }", [GRAPH_ONTOLOGY]):
-        inverse_of[r["p"]].add(r["q"])
-        inverse_of[r["q"]].add(r["p"])
+    store.update(_SHORTCUTS)
+    n_shortcuts = _derived_count(store)
 
-    shortcuts = _shortcuts(store, data)
-    relevant = set(supers) | transitive | set(inverse_of)
-    asserted = _asserted_with(store, data, relevant)
-    known = asserted | shortcuts
+    # Super-properties: one update per (p, q) of the closure of rdfs:subPropertyOf, reading every
+    # graph but the ontology (asserted triples and the shortcuts just derived).
+    supers = _pairs(store, "SELECT DISTINCT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q FILTER(?p != ?q) }")
+    if supers:
+        store.update(";\n".join(
+            f"INSERT {{ GRAPH {_D} {{ ?s <{q}> ?o }} }} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} FILTER(?g != {_O}) }}"
+            for p, q in supers))
+    n_super = _derived_count(store) - n_shortcuts
 
-    added_super: set[Edge] = set()
-    for s, p, o in list(known):
-        for q in supers.get(p, ()):  # type: ignore[arg-type]
-            edge = (s, q, o)
-            if edge not in known:
-                added_super.add(edge)
-    known |= added_super
+    # Transitive closure: the transitive properties are never asserted, only derived as
+    # super-properties, so their closure is computed within the derived graph.
+    transitive = _iris(store, "SELECT ?p WHERE { ?p a owl:TransitiveProperty }")
+    if transitive:
+        store.update(";\n".join(
+            f"INSERT {{ GRAPH {_D} {{ ?s <{p}> ?o }} }} WHERE {{ GRAPH ?g {{ ?s <{p}>+ ?o }} FILTER(?g != {_O}) }}"
+            for p in transitive))
+    n_trans = _derived_count(store) - n_shortcuts - n_super
 
-    added_trans: set[Edge] = set()
-    for p in transitive:
-        pairs = {(s, o) for s, q, o in known if q == p}
-        for s, o in _closure(pairs):  # type: ignore[assignment]
-            edge = (s, p, o)
-            if edge not in known:
-                added_trans.add(edge)  # type: ignore[arg-type]
-    known |= added_trans
+    inverses = _pairs(store, "SELECT DISTINCT ?p ?q WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } }")
+    if inverses:
+        store.update(";\n".join(
+            f"INSERT {{ GRAPH {_D} {{ ?o <{q}> ?s }} }} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} "
+            f"FILTER(?g != {_O} && !isLiteral(?o)) }}"
+            for p, q in inverses))
+    n_inv = _derived_count(store) - n_shortcuts - n_super - n_trans
 
-    added_inv: set[Edge] = set()
-    for s, p, o in list(known):
-        if isinstance(o, ox.Literal):
-            continue
-        for q in inverse_of.get(p, ()):  # type: ignore[arg-type]
-            edge = (o, q, s)
-            if edge not in known:
-                added_inv.add(edge)
-    known |= added_inv
-
-    derived = (shortcuts - asserted) | added_super | added_trans | added_inv
-    graph = ox.NamedNode(GRAPH_DERIVED)
-    store.extend(ox.Quad(s, p, o, graph) for s, p, o in derived)
-    return DerivationReport(len(shortcuts - asserted), len(added_super), len(added_trans), len(added_inv))
+    store.update(f"""INSERT {{ GRAPH {_D} {{ ?x a ?super }} }} WHERE {{
+        GRAPH {_O} {{ ?c rdfs:subClassOf+ ?super FILTER(isIRI(?super)) }}
+        GRAPH ?g {{ ?x a ?c }} FILTER(?g != {_O}) }}""")
+    n_classes = _derived_count(store) - n_shortcuts - n_super - n_trans - n_inv
+    return DerivationReport(n_shortcuts, n_super, n_trans, n_inv, n_classes)

@@ -128,13 +128,14 @@ class NameIndex:
         """Entities ``text`` may denote, best first.
 
         Args:
-            text: a name in any language, an IRI, a prefixed IRI (``id:system/j-11``) or a local id.
+            text: a name in any language, an IRI, a prefixed name (``system:j-11``) or a local id (``j-11``).
             types: if given, only entities of one of these class IRIs.
             limit: at most this many candidates.
         """
         text = text.strip()
-        if text.startswith("id:"):
-            text = ID + text[3:]
+        prefix, sep, local = text.partition(":")
+        if sep and prefix in PREFIXES and not local.startswith("//"):
+            text = PREFIXES[prefix] + local
         folded = unicodedata.normalize("NFKC", text).casefold()
         norm = normalize_name(text)
         found: list[Candidate] = []

@@ -116,7 +116,7 @@ class EmbeddedStore:
             return self.inner.query(sparql, substitutions=subs or None, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # evaluation errors of the query itself
             raise QueryError(f"query failed: {exc}") from exc
 
     def update(self, sparql: str) -> None:
@@ -147,9 +147,8 @@ class EmbeddedStore:
         return iter(self.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None))
 
     def flush(self) -> None:
-        """Write everything to disk and compact."""
+        """Write everything to disk (no compaction: RocksDB compacts in the background)."""
         self.inner.flush()
-        self.inner.optimize()
 
 
 def current_generation(store_dir: Path) -> Path | None:
@@ -187,24 +186,12 @@ def open_store(store_dir: Path, *, read_only: bool = False, create: bool = False
     return EmbeddedStore.open(gen, read_only=read_only)
 
 
-def new_generation(store_dir: Path, *, copy_of: Path | None = None) -> Path:
-    """Create and return the directory of a new generation of the store.
-
-    Args:
-        store_dir: the store directory.
-        copy_of: a generation to copy (a RocksDB checkpoint: hard links, near-instant); the copy is
-            independent and may be modified. Without it the new generation is empty.
-    """
+def new_generation(store_dir: Path) -> Path:
+    """Create and return the (empty) directory of a new generation of the store."""
     store_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     gen = store_dir / f"gen-{stamp}-{uuid.uuid4().hex[:6]}"
-    if copy_of is None:
-        gen.mkdir()
-    else:
-        try:
-            ox.Store.read_only(str(copy_of)).backup(str(gen))
-        except OSError as exc:
-            raise StoreError(f"cannot copy the store generation {copy_of}: {exc}") from exc
+    gen.mkdir()
     return gen
 
 

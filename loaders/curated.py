@@ -32,7 +32,7 @@ from dragonbear.loaders.curated_schema import RECORD_TYPES, Problem, Record, is_
 from dragonbear.loaders.curated_terms import load_vocabulary
 from dragonbear.namespaces import entity_iri
 
-__all__ = ["CuratedData", "load_curated", "read_records", "index_records"]
+__all__ = ["CuratedData", "index_records", "load_curated", "read_records"]
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
@@ -167,14 +167,14 @@ def _identify(record: Record, index: CuratedIndex) -> tuple[str | None, str | No
     local = record.data.get(id_key)
     deal = record.data.get("sipri_deal") if record.type == "transfer" else None
     if local is not None and not is_slug(local):
-        return None, None, f"[[{record.type}]]: bad {id_key} {local!r}: use a lower-case slug such as \"su-27sk\""
+        return None, None, f"[[{record.type}]]: bad {id_key} {local!r}: use a lower-case slug like 'su-27sk'"
     if local is not None and local in index.records_by_id:
         first = index.records_by_id[local]
         return None, None, f"[[{record.type}]]: duplicate id {local!r} (first defined at {first.location})"
     if deal is not None:
         if not is_slug(deal):
-            return local, None, f"[[transfer]]: bad sipri_deal {deal!r}: expected a deal key such as " \
-                                "\"russia-china-2015-su-35s\""
+            example = "russia-china-2015-su-35s"
+            return local, None, f"[[transfer]]: bad sipri_deal {deal!r}: expected a key like {example!r}"
         return local, sipri_transfer_iri(deal), None
     if local is None:
         return None, None, None  # the writer reports the missing key
@@ -192,7 +192,8 @@ def _key_line(lines: list[str], name: str) -> int | None:
     return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
 
 
-def _record_line(lines: list[str], header_lines: list[int], position: int, data: dict[str, Any]) -> int | None:
+def _record_line(lines: list[str], header_lines: list[int], position: int,
+                 data: dict[str, Any]) -> int | None:
     """Line of the record's ``id = "..."`` (or ``key``) within its block, else of its header."""
     local = data.get("key", data.get("id"))
     if position < len(header_lines):
@@ -229,5 +230,6 @@ def _raise_problems(problems: list[Problem], files: list[Path]) -> None:
     first = problems[0]
     message = first.message
     if len(problems) > 1:
-        message += f"\n{len(problems)} problems in the curated facts:\n" + "\n".join(f"  {p}" for p in problems)
+        listing = "\n".join(f"  {p}" for p in problems)
+        message += f"\n{len(problems)} problems in the curated facts:\n{listing}"
     raise LoadError(message, path=first.path, line=first.line, column=first.column)

@@ -11,15 +11,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from dragonbear.namespaces import entity_iri
 
 __all__ = [
-    "Problem", "Record", "Field", "RecordType", "RECORD_TYPES", "COMMON_KEYS", "ATTESTATION_KEYS",
-    "AGENT", "STATE", "ORG", "SYSTEM", "PLACE", "EVENT", "ANY", "SIPRI_SOURCE", "SIPRI_PREFIX",
-    "LOCATOR_REQUIRED", "LOW_CONFIDENCE_SOURCE_TYPES", "is_slug", "sipri_transfer_iri",
+    "AGENT",
+    "ANY",
+    "ATTESTATION_KEYS",
+    "COMMON_KEYS",
+    "EVENT",
+    "LOCATOR_REQUIRED",
+    "LOW_CONFIDENCE_SOURCE_TYPES",
+    "ORG",
+    "PLACE",
+    "RECORD_TYPES",
+    "SIPRI_PREFIX",
+    "SIPRI_SOURCE",
+    "STATE",
+    "SYSTEM",
+    "Field",
+    "Problem",
+    "Record",
+    "RecordType",
+    "is_slug",
+    "sipri_transfer_iri",
 ]
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -147,7 +165,7 @@ class RecordType:
     common: frozenset[str] = COMMON_KEYS
     needs_sources: bool = True
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[str]:
         """Every key the type accepts."""
         return self.common | self.special | frozenset(self.fields)
@@ -195,7 +213,8 @@ RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in [
         "units": Field("count", "fittedUnits"),
         "scope": Field("text", "unitScope"),
     }),
-    RecordType("transfer", "transfer", "ArmsTransfer", statement=True, required=(),
+    RecordType("transfer", "transfer", "ArmsTransfer", statement=True,
+               required=("id", "supplier", "recipient", "system"),
                special=frozenset({"sipri_deal"}), fields={
         "supplier": _ref("supplier", AGENT),
         "recipient": _ref("recipient", AGENT),

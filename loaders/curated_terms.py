@@ -22,8 +22,17 @@ import dragonbear.ontology
 from dragonbear.namespaces import DBR, DGB, OWL, RDF, SKOS, WD, XSD
 
 __all__ = [
-    "Vocabulary", "load_vocabulary", "dgb_term", "xsd_type", "convert_date", "convert_decimal",
-    "convert_year", "convert_count", "confidence_level", "dbpedia_iri", "wikidata_iri",
+    "Vocabulary",
+    "confidence_level",
+    "convert_count",
+    "convert_date",
+    "convert_decimal",
+    "convert_year",
+    "dbpedia_iri",
+    "dgb_term",
+    "load_vocabulary",
+    "wikidata_iri",
+    "xsd_type",
 ]
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

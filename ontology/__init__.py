@@ -1,1 +1,21 @@
-"""ontology."""
+"""The Dragonbear ontology (OWL 2 in Turtle), its SKOS vocabularies, alignment and SHACL shapes."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["ONTOLOGY_FILES", "ontology_files", "shapes_file"]
+
+ONTOLOGY_FILES = ("dragonbear.ttl", "vocabularies.ttl", "alignment.ttl")
+
+
+def ontology_files() -> list[Path]:
+    """The ontology's Turtle files: terms, vocabularies, alignment (not the shapes)."""
+    root = resources.files(__name__)
+    return [Path(str(root / name)) for name in ONTOLOGY_FILES if (root / name).is_file()]
+
+
+def shapes_file() -> Path:
+    """The SHACL shapes."""
+    return Path(str(resources.files(__name__) / "shapes.ttl"))

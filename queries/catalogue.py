@@ -12,7 +12,10 @@ A parameter line gives name | type | required/optional | description | example. 
 ``entity CLASS`` (an IRI or any name of an entity of that class, resolved with
 :class:`~dragonbear.graph.resolve.NameIndex`), ``year``, ``integer``, ``decimal``, ``string``.
 Values are bound with pyoxigraph substitutions, never formatted into the query text; an optional
-parameter that is not given stays unbound.
+parameter that is not given stays unbound. pyoxigraph substitutes only projected variables, so every
+parameter appears in the SELECT clause (and in GROUP BY where there is one). Inside the query, an
+optional parameter is tested with ``FILTER(COALESCE(?x >= ?from, true))``: ``BOUND(?from)`` does not
+see a substituted value.
 """
 
 from __future__ import annotations
