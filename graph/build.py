@@ -32,7 +32,7 @@ from dragonbear.graph.derive import DerivationReport, materialize
 from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.curated import load_curated
-from dragonbear.loaders.sipri import load_designation_map, read_register, register_to_nquads
+from dragonbear.loaders.sipri import load_sipri
 from dragonbear.ontology import ontology_files
 from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID
 
@@ -109,9 +109,7 @@ def load_ontology(store: EmbeddedStore) -> None:
 
 
 def _load_sipri(store: EmbeddedStore, path: Path, report: BuildReport) -> None:
-    register = read_register(path)
-    data, sipri_report = register_to_nquads(register, load_designation_map(), graph=GRAPH_SIPRI)
-    store.load_bytes(data, format=ox.RdfFormat.N_QUADS, graph=None)
+    sipri_report = load_sipri(store.inner, path, graph=GRAPH_SIPRI)
     report.sipri_deals = sipri_report.deals
     report.unmapped_designations = dict(sipri_report.unmapped)
     report.rejoined_rows = len(sipri_report.rejoined_lines)
@@ -200,9 +198,8 @@ def _read_generation(gen: Path, memory: EmbeddedStore, keep_graphs: Callable[[st
 
 
 def _write_generation(memory: EmbeddedStore, gen: Path) -> None:
-    data = memory.inner.dump(format=ox.RdfFormat.N_QUADS)
     disk = EmbeddedStore.open(gen)
-    disk.inner.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    memory.copy_to(disk)
     disk.flush()
     del disk
 
