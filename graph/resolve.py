@@ -31,14 +31,20 @@ from dragonbear.namespaces import DGB, ID, PREFIXES
 
 __all__ = ["Candidate", "NameIndex", "normalize_name"]
 
-_NAMES_QUERY = """
-SELECT ?entity ?name ?prop ?type WHERE {
-  VALUES ?prop { skos:prefLabel rdfs:label skos:altLabel skos:hiddenLabel dgb:natoReportingName
-                 dgb:designation dgb:sipriDesignation dgb:sipriName }
+# Named entities: everything under id: but transfers (statements named by their row) and
+# attestations (fragments of a statement's IRI).
+_ENTITY_FILTER = "isIRI(?entity) && STRSTARTS(STR(?entity), STR(id:)) && !STRSTARTS(STR(?entity), STR(transfer:))"
+_NAMES_QUERY = f"""
+SELECT ?entity ?name ?prop WHERE {{
+  VALUES ?prop {{ skos:prefLabel rdfs:label skos:altLabel skos:hiddenLabel dgb:natoReportingName
+                 dgb:designation dgb:sipriDesignation dgb:sipriName }}
   ?entity ?prop ?name .
-  OPTIONAL { ?entity a ?type }
-  FILTER(isIRI(?entity) && STRSTARTS(STR(?entity), STR(id:)))
-}"""
+  FILTER({_ENTITY_FILTER})
+}}"""
+_TYPES_QUERY = f"""
+SELECT ?entity ?type WHERE {{
+  ?entity a ?type . FILTER({_ENTITY_FILTER} && STRSTARTS(STR(?type), STR(dgb:)) && !CONTAINS(STR(?entity), "#"))
+}}"""
 
 _PRIMARY = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label"}
 
@@ -84,7 +90,7 @@ class _Entry:
     label: str = ""
     label_rank: int = 9
     types: set[str] = field(default_factory=set)
-    names: list[tuple[str, bool]] = field(default_factory=list)  # (name, primary)
+    names: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (name, folded, normalized, primary)
 
 
 class NameIndex:
@@ -112,15 +118,17 @@ class NameIndex:
             name = row["name"]
             prop = row["prop"].value
             primary = prop in _PRIMARY
-            entry.names.append((name.value, primary))
-            if row["type"] is not None:
-                entry.types.add(row["type"].value)
+            folded_name = unicodedata.normalize("NFKC", name.value).casefold()
+            entry.names.append((name.value, folded_name, normalize_name(name.value), primary))
             lang = name.language if isinstance(name, ox.Literal) else None
             rank = 0 if (primary and lang == "en") else 1 if primary else 2
             if rank < entry.label_rank:
                 entry.label, entry.label_rank = name.value, rank
+        for row in store.query(_TYPES_QUERY):  # type: ignore[union-attr]
+            if row["entity"].value in entries:
+                entries[row["entity"].value].types.add(row["type"].value)
         subclasses: dict[str, set[str]] = {}
-        for row in store.query("SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf* ?sup }"):  # type: ignore[union-attr]
+        for row in store.query("SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf+ ?sup }"):  # type: ignore[union-attr]
             subclasses.setdefault(row["sup"].value, set()).add(row["sub"].value)
         return cls(entries, subclasses)
 
@@ -145,11 +153,9 @@ class NameIndex:
             score, matched = 0, ""
             if iri == text or iri.rsplit("/", 1)[-1] == folded:
                 score, matched = 100, text
-            for name, primary in entry.names:
+            for name, name_folded, name_norm, primary in entry.names:
                 if score >= 95:
                     break
-                name_folded = unicodedata.normalize("NFKC", name).casefold()
-                name_norm = normalize_name(name)
                 if name_folded == folded:
                     s = 95 if primary else 90
                 elif name_norm and name_norm == norm:

@@ -152,4 +152,20 @@ def test_load_sipri_replaces_extract_with_full_register_keeping_curated_attestat
     assert store.query("ASK { ?t dgb:supplier state:brazil ; dgb:recipient state:afghanistan }")
     # the curated attestation of the Su-35 deal still hangs on the same SIPRI transfer
     rows = list(store.query("SELECT (COUNT(?a) AS ?n) WHERE { sipri:russia-china-2015-su-35s dgb:hasAttestation ?a }"))
-    assert int(rows[0]["n"].value) == 2
+    assert int(rows[0]["n"].value) == 3  # SIPRI, partnership-2025 and the project note
+
+
+def test_load_sipri_rejects_malformed_register_and_changes_nothing(
+        built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    from .conftest import REGISTER
+    store_dir = tmp_path / "store"
+    shutil.copytree(built[0], store_dir, symlinks=True)
+    before = (current_generation(store_dir), _count(store_dir))
+    lines = REGISTER.read_bytes().split(b"\n")
+    lines[20] = lines[20].replace(b",19", b",x9", 1)  # a non-numeric order year in the 9th deal
+    bad = tmp_path / "register.csv"
+    bad.write_bytes(b"\n".join(lines))
+    result = run_cli("load-sipri", str(bad), "--store", str(store_dir))
+    assert result.returncode == 2, result.stderr
+    assert f"{bad}:21:" in result.stderr and "Traceback" not in result.stderr
+    assert (current_generation(store_dir), _count(store_dir)) == before

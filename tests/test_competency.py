@@ -279,8 +279,8 @@ def test_cq17_disagreements_on_transfers_and_derivations(store: EmbeddedStore) -
     rows = select(store, """
         SELECT ?c ?aspect ?stmt WHERE {
           ?c a dgb:Conflict ; dgb:aspect ?aspect ; dgb:conflictBetween ?side .
-          { ?side a dgb:Attestation . ?stmt dgb:hasAttestation ?side } UNION { BIND(?side AS ?stmt) }
-          { ?stmt a dgb:ArmsTransfer } UNION { ?stmt a dgb:Derivation }
+          { ?stmt dgb:hasAttestation ?side } UNION { ?c dgb:conflictBetween ?stmt . ?stmt a dgb:Statement }
+          VALUES ?type { dgb:ArmsTransfer dgb:Derivation } ?stmt a ?type .
         }""")
     found = {(local(r["c"]), r["aspect"]) for r in rows}
     assert ("su-35-deal-quantity", "quantity") in found
