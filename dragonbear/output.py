@@ -69,7 +69,7 @@ def _table(result: ox.QuerySolutions) -> tuple[str, int]:
     widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
 
     def fmt(cells: list[str]) -> str:
-        return " | ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return " | ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     lines = [fmt(names), "-+-".join("-" * w for w in widths)] + [fmt(r) for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

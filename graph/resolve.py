@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from dragonbear.errors import NotFoundError, ParameterError
 from dragonbear.graph.store import GraphStore
-from dragonbear.namespaces import DGB, ID, PREFIXES
+from dragonbear.namespaces import DGB, PREFIXES
 
 __all__ = ["Candidate", "NameIndex", "normalize_name"]
 

@@ -19,6 +19,7 @@ from rdflib.collection import Collection
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from dragonbear.errors import LoadError
+from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import (
     DCTERMS,
     OWL,
