@@ -9,8 +9,19 @@
     ├── StoreError                  the store cannot be opened, built or swapped (exit 2)
     ├── QueryError                  a SPARQL query that does not parse or fails  (exit 2, HTTP 400)
     │   ├── UnknownQueryError       no canned query of that name                 (exit 2, HTTP 404)
-    │   └── ParameterError          a missing, mistyped or ambiguous parameter   (exit 2, HTTP 400)
+    │   ├── ParameterError          a missing, mistyped or ambiguous parameter   (exit 2, HTTP 400)
+    │   ├── QueryTimeoutError       a query stopped at the server's time limit   (HTTP 503)
+    │   └── ResultLimitError        a result larger than the server's cap        (HTTP 422)
+    ├── ProtocolError               a malformed SPARQL protocol request          (HTTP 400)
+    │   ├── MethodNotAllowedError   a method the resource does not take          (HTTP 405)
+    │   ├── NotAcceptableError      no acceptable representation                 (HTTP 406)
+    │   ├── UnsupportedMediaTypeError  a request body of an unsupported type     (HTTP 415)
+    │   ├── UnauthorizedError       a write without credentials                  (HTTP 401)
+    │   └── ForbiddenError          a write with the wrong credentials           (HTTP 403)
+    ├── ServiceUnavailableError     no query worker free, or a worker died        (HTTP 503)
     └── NotFoundError               a name or entity that resolves to nothing     (exit 1, HTTP 404)
+
+HTTP statuses are mapped in one table, :data:`dragonbear.service.errors.HTTP_STATUSES`.
 
 Library errors are translated at the boundary with ``raise ... from exc``.
 """
@@ -22,6 +33,8 @@ from pathlib import Path
 __all__ = [
     "DragonbearError", "UsageError", "LoadError", "ValidationError", "StoreError", "QueryError",
     "UnknownQueryError", "ParameterError", "NotFoundError", "EXIT_CODES", "exit_code_for",
+    "QueryTimeoutError", "ResultLimitError", "ProtocolError", "MethodNotAllowedError", "NotAcceptableError",
+    "UnsupportedMediaTypeError", "UnauthorizedError", "ForbiddenError", "ServiceUnavailableError",
 ]
 
 
@@ -88,6 +101,42 @@ class ParameterError(QueryError):
     def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
         self.candidates = candidates or []
         super().__init__(message)
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran past the server's time limit and was stopped."""
+
+
+class ResultLimitError(QueryError):
+    """A result with more rows or triples than the server's cap (never truncated silently)."""
+
+
+class ProtocolError(DragonbearError):
+    """A request that breaks the SPARQL 1.1 Protocol or Graph Store Protocol."""
+
+
+class MethodNotAllowedError(ProtocolError):
+    """An HTTP method the resource does not take."""
+
+
+class NotAcceptableError(ProtocolError):
+    """None of the media types the client accepts fits the result."""
+
+
+class UnsupportedMediaTypeError(ProtocolError):
+    """A request body of a media type (or charset) the resource does not take."""
+
+
+class UnauthorizedError(ProtocolError):
+    """A write request without a bearer token."""
+
+
+class ForbiddenError(ProtocolError):
+    """A write request with the wrong bearer token."""
+
+
+class ServiceUnavailableError(DragonbearError):
+    """The server cannot answer now: every query worker is busy, or one died."""
 
 
 class NotFoundError(DragonbearError):

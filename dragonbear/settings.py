@@ -2,15 +2,34 @@
 
 The store directory is, in order: the ``--store`` flag, ``DRAGONBEAR_STORE``, or
 ``$XDG_DATA_HOME/dragonbear/store`` (``~/.local/share/dragonbear/store`` when XDG_DATA_HOME is unset).
+
+The server settings follow the same rule (flag, then variable, then default):
+
+==================  ===========================  =======================================
+setting             variable                     default
+==================  ===========================  =======================================
+host                ``DRAGONBEAR_HOST``          ``127.0.0.1``
+port                ``DRAGONBEAR_PORT``          ``8000``
+workers             ``DRAGONBEAR_WORKERS``       2 to 4 query worker processes (by CPUs)
+query_timeout       ``DRAGONBEAR_QUERY_TIMEOUT`` 30 seconds
+max_results         ``DRAGONBEAR_MAX_RESULTS``   100,000 rows or triples (0: no cap)
+update_token        ``DRAGONBEAR_UPDATE_TOKEN``  unset: no ``/update`` and no ``/store`` writes
+==================  ===========================  =======================================
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["Settings", "default_store_dir"]
+from dragonbear.errors import UsageError
+
+__all__ = ["Settings", "default_store_dir", "default_workers"]
+
+T = TypeVar("T")
 
 
 def default_store_dir() -> Path:
@@ -22,13 +41,62 @@ def default_store_dir() -> Path:
     return Path(data_home) / "dragonbear" / "store"
 
 
+def default_workers() -> int:
+    """Query worker processes when none are configured: one per CPU, at least 2 and at most 4."""
+    return max(2, min(4, os.cpu_count() or 2))
+
+
+def _pick(flag: T | None, variable: str, convert: Callable[[str], T], default: T) -> T:
+    if flag is not None:
+        return flag
+    raw = os.environ.get(variable)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return convert(raw.strip())
+    except ValueError:
+        raise UsageError(f"{variable}={raw!r} is not valid") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings shared by the command line and the server."""
 
     store_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    query_timeout: float = 30.0
+    max_results: int = 100_000
+    update_token: str | None = None
 
     @classmethod
-    def from_env(cls, *, store: Path | None = None) -> Settings:
-        """Settings from flags (given as arguments) and the environment."""
-        return cls(store_dir=(store.expanduser() if store else default_store_dir()))
+    def from_env(cls, *, store: Path | None = None, host: str | None = None, port: int | None = None,
+                 workers: int | None = None, query_timeout: float | None = None,
+                 max_results: int | None = None, update_token: str | None = None) -> Settings:
+        """Settings from flags (given as arguments) and the environment.
+
+        Raises:
+            UsageError: a value out of range, or an environment variable that does not parse.
+
+        >>> Settings.from_env(store=Path("/tmp/s"), port=8080, query_timeout=5).query_timeout
+        5
+        """
+        settings = cls(
+            store_dir=(store.expanduser() if store else default_store_dir()),
+            host=_pick(host, "DRAGONBEAR_HOST", str, "127.0.0.1"),
+            port=_pick(port, "DRAGONBEAR_PORT", int, 8000),
+            workers=_pick(workers, "DRAGONBEAR_WORKERS", int, default_workers()),
+            query_timeout=_pick(query_timeout, "DRAGONBEAR_QUERY_TIMEOUT", float, 30.0),
+            max_results=_pick(max_results, "DRAGONBEAR_MAX_RESULTS", int, 100_000),
+            update_token=_pick(update_token, "DRAGONBEAR_UPDATE_TOKEN", str, None) or None,  # type: ignore[arg-type]
+        )
+        if not 0 < settings.port < 65536:
+            raise UsageError(f"port {settings.port} is out of range")
+        if settings.workers < 1:
+            raise UsageError("at least one query worker is needed")
+        if settings.query_timeout <= 0:
+            raise UsageError("the query timeout must be positive")
+        if settings.max_results < 0:
+            raise UsageError("the result cap must be 0 (no cap) or positive")
+        return settings
