@@ -77,6 +77,9 @@ class BuildReport:
             lines.append(f"Derived triples: {d.total:,} (shortcuts {d.shortcuts:,}, super-properties "
                          f"{d.super_properties:,}, transitive {d.transitive:,}, inverses {d.inverses:,}, "
                          f"super-classes {d.super_classes:,})")
+            if d.skipped_closures:
+                lines.append("  transitive closures too large to materialize (query them with property paths): "
+                             + ", ".join(d.skipped_closures))
         if self.validation:
             v = self.validation
             lines.append("SHACL: conforms" if v.conforms else f"SHACL: {len(v.violations)} violations")

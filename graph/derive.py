@@ -8,7 +8,9 @@ pyoxigraph does no reasoning, so the build computes, from the data and the ontol
    Statements ranked ``dgb:DeprecatedRank`` never become shortcuts.
 2. **super-properties**: every ``s p o`` with ``p rdfs:subPropertyOf+ q`` gives ``s q o``
    (so ``dgb:involves`` links every statement to every entity it concerns).
-3. **transitive closure** of every ``owl:TransitiveProperty`` of the ontology.
+3. **transitive closure** of every ``owl:TransitiveProperty`` of the ontology, unless it would pass
+   ``max_closure`` pairs (a deep DAG of thousands of systems closes to hundreds of millions): then
+   that closure is skipped, the report says so, and queries use property paths (``dgb:derivedFrom+``).
 4. **inverses** of every ``owl:inverseOf`` pair, in both directions.
 5. **super-classes**: every ``x a C`` with ``C rdfs:subClassOf+ D`` gives ``x a D`` (so
    ``?e a dgb:GeopoliticalEvent`` finds sanctions and invasions, ``?s a dgb:Statement`` every claim).
@@ -57,6 +59,7 @@ class DerivationReport:
     transitive: int
     inverses: int
     super_classes: int = 0
+    skipped_closures: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
@@ -76,11 +79,37 @@ def _derived_count(store: EmbeddedStore) -> int:
     return store.count(GRAPH_DERIVED)
 
 
-def materialize(store: EmbeddedStore) -> DerivationReport:
+MAX_CLOSURE = 2_000_000
+
+
+def _closure(edges: list[tuple[ox.NamedNode, ox.NamedNode]], cap: int) -> list[tuple[ox.NamedNode, ox.NamedNode]] | None:
+    """All pairs (a, c) with a path a -> ... -> c, or None when there are more than ``cap``."""
+    succ: dict[ox.NamedNode, list[ox.NamedNode]] = {}
+    for a, b in edges:
+        succ.setdefault(a, []).append(b)
+    pairs: list[tuple[ox.NamedNode, ox.NamedNode]] = []
+    for start in succ:
+        seen: set[ox.NamedNode] = set()
+        stack = list(succ[start])
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(succ.get(node, ()))
+        pairs.extend((start, end) for end in seen)
+        if len(pairs) > cap:
+            return None
+    return pairs
+
+
+def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> DerivationReport:
     """Recompute the derived graph of ``store`` from its data and ontology graphs.
 
+    Args:
+        max_closure: the most pairs one transitive closure may add; a larger one is skipped.
+
     Returns:
-        Counts of the triples each step added.
+        Counts of the triples each step added, and the closures skipped.
     """
     store.inner.remove_graph(ox.NamedNode(GRAPH_DERIVED))
     store.update(_SHORTCUTS)
@@ -97,11 +126,16 @@ def materialize(store: EmbeddedStore) -> DerivationReport:
 
     # Transitive closure: the transitive properties are never asserted, only derived as
     # super-properties, so their closure is computed within the derived graph.
-    transitive = _iris(store, "SELECT ?p WHERE { ?p a owl:TransitiveProperty }")
-    if transitive:
-        store.update(";\n".join(
-            f"INSERT {{ GRAPH {_D} {{ ?s <{p}> ?o }} }} WHERE {{ GRAPH ?g {{ ?s <{p}>+ ?o }} FILTER(?g != {_O}) }}"
-            for p in transitive))
+    skipped: list[str] = []
+    graph = ox.NamedNode(GRAPH_DERIVED)
+    for p in _iris(store, "SELECT ?p WHERE { ?p a owl:TransitiveProperty }"):
+        rows = store.query(f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} FILTER(?g != {_O} && isIRI(?o)) }}")
+        pairs = _closure([(r[0], r[1]) for r in rows], max_closure)  # type: ignore[union-attr, index]
+        if pairs is None:
+            skipped.append(p)
+            continue
+        prop = ox.NamedNode(p)
+        store.extend(ox.Quad(a, prop, b, graph) for a, b in pairs)
     n_trans = _derived_count(store) - n_shortcuts - n_super
 
     inverses = _pairs(store, "SELECT DISTINCT ?p ?q WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } }")
@@ -116,4 +150,4 @@ def materialize(store: EmbeddedStore) -> DerivationReport:
         GRAPH {_O} {{ ?c rdfs:subClassOf+ ?super FILTER(isIRI(?super)) }}
         GRAPH ?g {{ ?x a ?c }} FILTER(?g != {_O}) }}""")
     n_classes = _derived_count(store) - n_shortcuts - n_super - n_trans - n_inv
-    return DerivationReport(n_shortcuts, n_super, n_trans, n_inv, n_classes)
+    return DerivationReport(n_shortcuts, n_super, n_trans, n_inv, n_classes, tuple(skipped))
