@@ -1,0 +1,217 @@
+"""Benchmark: the SPARQL endpoint against Oxigraph's server and rdflib-endpoint, same data, one run.
+
+Data: the shipped graph plus a synthetic lineage graph (``bench/synthetic.py``, 60,000 systems in 60
+layers, about 1.4 million triples) loaded with ``dragonbear load``. The same quads are given to
+``oxigraph serve-read-only --union-default-graph`` (PyPI ``oxigraph``) and, as one N-Triples file, to
+``rdflib-endpoint serve`` (PyPI ``rdflib-endpoint``).
+
+Load: ``wrk`` (Debian package) with a Lua script that sends, for each request, a random query of one
+class, as GET ``?query=``:
+
+- ``small``: the labels of one random system;
+- ``path``: the ancestors of one random system through ``(dgb:derivedFrom|dgb:variantOf)+``;
+- ``aggregate``: derivations per kind and decade over the whole synthetic graph.
+
+Printed: requests per second and latency percentiles per server and class, ratios of this project
+against each peer, and each server's resident memory after the run.
+
+Run: ``python bench/http.py [--duration 10] [--connections 8] [--workers 2]``. Nothing is asserted.
+Targets (issue 3): >= 0.5x Oxigraph server's throughput on small queries and >= 1.0x on aggregates;
+>= 10x rdflib-endpoint's; resident memory <= 2x Oxigraph server's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic  # noqa: E402
+
+PREFIX = ("PREFIX dgb: <https://w3id.org/dragonbear/ontology#> "
+          "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")
+
+
+def queries(kind: str, systems: int, n: int = 200, seed: int = 3) -> list[str]:
+    """``n`` queries of one class over the synthetic graph."""
+    rng = random.Random(seed)
+    picks = [rng.randrange(systems // 2, systems) for _ in range(n)]
+    if kind == "small":
+        return [PREFIX + f"SELECT ?l WHERE {{ <{synthetic.system_iri(i)}> rdfs:label ?l }}" for i in picks]
+    if kind == "path":
+        return [PREFIX + f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ <{synthetic.system_iri(i)}> "
+                "(dgb:derivedFrom|dgb:variantOf)+ ?a }" for i in picks[:50]]
+    return [PREFIX + "SELECT ?kind ?decade (COUNT(*) AS ?n) WHERE { ?d a dgb:Derivation ; dgb:derivationKind ?kind ; "
+            "dgb:startYear ?y BIND(FLOOR(?y / 10) * 10 AS ?decade) } GROUP BY ?kind ?decade"]
+
+
+@dataclass
+class Server:
+    name: str
+    url: str  # the query URL, to which ?query= is appended
+    proc: subprocess.Popen[bytes]
+
+    def rss_mib(self) -> float:
+        """Resident memory of the server and its children (workers), in MiB."""
+        total = 0
+        pids = [self.proc.pid] + [int(p) for p in subprocess.run(
+            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()]
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            total += int(match.group(1)) if match else 0
+        return total / 1024
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(name: str, args: list[str], url: str, *, wait_s: float = 900) -> Server:
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    probe = url + "?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+    deadline = time.time() + wait_s
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{name} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(urllib.request.Request(
+                    probe, headers={"Accept": "application/sparql-results+json"}), timeout=30) as r:
+                if r.status == 200:
+                    return Server(name, url, proc)
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"{name} did not answer within {wait_s} s")
+
+
+LUA = """
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+math.randomseed(42)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)], {["Accept"] = "application/sparql-results+json"})
+end
+"""
+
+
+def run_wrk(server: Server, qs: list[str], *, duration: int, connections: int, work: Path) -> dict[str, float]:
+    base = urllib.parse.urlsplit(server.url)
+    listing = work / f"paths-{server.name}.txt"
+    listing.write_text("\n".join(base.path + "?query=" + urllib.parse.quote(q) for q in qs) + "\n")
+    script = work / f"script-{server.name}.lua"
+    script.write_text(LUA % listing)
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "60s",
+                          "--latency", "-s", str(script), f"{base.scheme}://{base.netloc}"],
+                         capture_output=True, text=True).stdout
+    result: dict[str, float] = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
+    for pct, value, unit in re.findall(r"\s(50|90|99)%\s+([\d.]+)(us|ms|s)\b", out):
+        result[f"p{pct}_ms"] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["errors"] = float(non2xx.group(1)) if non2xx else 0.0
+    return result
+
+
+def prepare(work: Path, systems: int, depth: int) -> tuple[Path, Path, Path]:
+    """Build the dragonbear store, an Oxigraph store and an N-Triples file with the same data."""
+    cli = [sys.executable, "-m", "dragonbear.cli"]
+    store = work / "dragonbear-store"
+    syn = work / "synthetic.nt"
+    print(f"synthetic lineage graph: {synthetic.write_synthetic(syn, systems, depth):,} triples", flush=True)
+    subprocess.run(cli + ["build", "--store", str(store)], check=True, capture_output=True)
+    subprocess.run(cli + ["load", str(syn), "--graph", "https://w3id.org/dragonbear/graph/synthetic",
+                          "--store", str(store)], check=True, capture_output=True)
+    import pyoxigraph as ox
+    dump = work / "all.nq"
+    ox.Store.read_only(str(store / "current")).dump(str(dump), format=ox.RdfFormat.N_QUADS)
+    ox_store = work / "oxigraph-store"
+    subprocess.run([shutil.which("oxigraph") or "oxigraph", "load", "--location", str(ox_store), "--file", str(dump)],
+                   check=True, capture_output=True)
+    flat = work / "all.nt"
+    with dump.open() as src, flat.open("w") as dst:
+        for line in src:  # drop the graph name: rdflib-endpoint serves one default graph
+            dst.write(re.sub(r" <[^>]*> \.\n$", " .\n", line))
+    print(f"quads: {sum(1 for _ in dump.open()):,}", flush=True)
+    return store, ox_store, flat
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--systems", type=int, default=60_000)
+    parser.add_argument("--depth", type=int, default=60)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-rdflib", action="store_true", help="rdflib-endpoint needs minutes to load")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    classes = {k: queries(k, args.systems) for k in ("small", "path", "aggregate")}
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    memory: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="dragonbear-http-") as tmp:
+        work = Path(tmp)
+        store, ox_store, flat = prepare(work, args.systems, args.depth)
+        servers = []
+        p = free_port()
+        servers.append(("dragonbear", [sys.executable, "-m", "dragonbear.cli", "serve", "--store", str(store),
+                                       "--port", str(p), "--workers", str(args.workers)], f"http://127.0.0.1:{p}/sparql"))
+        p = free_port()
+        servers.append(("oxigraph", [shutil.which("oxigraph") or "oxigraph", "serve-read-only", "--location",
+                                     str(ox_store), "--bind", f"127.0.0.1:{p}", "--union-default-graph"],
+                        f"http://127.0.0.1:{p}/query"))
+        if not args.skip_rdflib:
+            p = free_port()
+            servers.append(("rdflib-endpoint", [shutil.which("rdflib-endpoint") or "rdflib-endpoint", "serve",
+                                                str(flat), "--host", "127.0.0.1", "--port", str(p)],
+                            f"http://127.0.0.1:{p}/"))
+        for name, cmd, url in servers:  # one server at a time: they share two cores with wrk
+            print(f"starting {name} ...", flush=True)
+            server = start(name, cmd, url)
+            try:
+                results[name] = {}
+                for kind, qs in classes.items():
+                    results[name][kind] = run_wrk(server, qs, duration=args.duration,
+                                                  connections=args.connections, work=work)
+                    r = results[name][kind]
+                    print(f"  {kind:<9} {r['rps']:>9.1f} req/s  p50 {r.get('p50_ms', 0):8.1f} ms  "
+                          f"p90 {r.get('p90_ms', 0):8.1f} ms  p99 {r.get('p99_ms', 0):8.1f} ms  "
+                          f"non-2xx {int(r['errors'])}", flush=True)
+                memory[name] = server.rss_mib()
+                print(f"  resident memory {memory[name]:.0f} MiB", flush=True)
+            finally:
+                server.stop()
+    ours = results["dragonbear"]
+    for peer in [n for n in results if n != "dragonbear"]:
+        ratios = ", ".join(f"{k} {ours[k]['rps'] / max(results[peer][k]['rps'], 1e-9):.2f}x" for k in ours)
+        print(f"throughput dragonbear / {peer}: {ratios}; memory {memory['dragonbear'] / memory[peer]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
