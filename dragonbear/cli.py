@@ -152,6 +152,23 @@ def resolve(text: Annotated[str, typer.Argument(help="A name in any language, an
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(host: Annotated[Optional[str], typer.Option(help="Address to listen on (default 127.0.0.1, $DRAGONBEAR_HOST).")] = None,
+          port: Annotated[Optional[int], typer.Option(help="Port (default 8000, $DRAGONBEAR_PORT).")] = None,
+          store: StoreOption = None,
+          workers: Annotated[Optional[int], typer.Option(help="Query worker processes (default 2-4, $DRAGONBEAR_WORKERS).")] = None,
+          timeout: Annotated[Optional[float], typer.Option(help="Query time limit in seconds (default 30, $DRAGONBEAR_QUERY_TIMEOUT).")] = None,
+          max_results: Annotated[Optional[int], typer.Option(help="Result cap in rows or triples, 0 for none (default 100000, $DRAGONBEAR_MAX_RESULTS).")] = None,
+          ) -> None:
+    """Serve the SPARQL endpoint at http://HOST:PORT/sparql; builds the store first when there is none.
+
+    Updates (/update, /store) are enabled by setting DRAGONBEAR_UPDATE_TOKEN.
+    """
+    from dragonbear.service.server import run_server
+    run_server(Settings.from_env(store=store, host=host, port=port, workers=workers, query_timeout=timeout,
+                                 max_results=max_results))
+
+
 def main() -> None:
     """Entry point: run the app, turning the project's errors into messages and exit codes."""
     try:

@@ -31,10 +31,26 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
-    "DragonbearError", "UsageError", "LoadError", "ValidationError", "StoreError", "QueryError",
-    "UnknownQueryError", "ParameterError", "NotFoundError", "EXIT_CODES", "exit_code_for",
-    "QueryTimeoutError", "ResultLimitError", "ProtocolError", "MethodNotAllowedError", "NotAcceptableError",
-    "UnsupportedMediaTypeError", "UnauthorizedError", "ForbiddenError", "ServiceUnavailableError",
+    "EXIT_CODES",
+    "DragonbearError",
+    "ForbiddenError",
+    "LoadError",
+    "MethodNotAllowedError",
+    "NotAcceptableError",
+    "NotFoundError",
+    "ParameterError",
+    "ProtocolError",
+    "QueryError",
+    "QueryTimeoutError",
+    "ResultLimitError",
+    "ServiceUnavailableError",
+    "StoreError",
+    "UnauthorizedError",
+    "UnknownQueryError",
+    "UnsupportedMediaTypeError",
+    "UsageError",
+    "ValidationError",
+    "exit_code_for",
 ]
 
 

@@ -89,7 +89,7 @@ class Settings:
             workers=_pick(workers, "DRAGONBEAR_WORKERS", int, default_workers()),
             query_timeout=_pick(query_timeout, "DRAGONBEAR_QUERY_TIMEOUT", float, 30.0),
             max_results=_pick(max_results, "DRAGONBEAR_MAX_RESULTS", int, 100_000),
-            update_token=_pick(update_token, "DRAGONBEAR_UPDATE_TOKEN", str, None) or None,  # type: ignore[arg-type]
+            update_token=_pick(update_token, "DRAGONBEAR_UPDATE_TOKEN", str, None) or None,
         )
         if not 0 < settings.port < 65536:
             raise UsageError(f"port {settings.port} is out of range")

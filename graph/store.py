@@ -20,23 +20,32 @@ The default graph of every query is the union of all named graphs.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 import shutil
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
+from dragonbear.graph.sparql_text import has_dataset_clause
 
 from dragonbear.errors import QueryError, StoreError
 from dragonbear.namespaces import PREFIXES
 
 __all__ = [
-    "GraphStore", "EmbeddedStore", "open_store", "store_exists", "new_generation", "swap_generation",
-    "current_generation", "Term", "QueryKind", "query_kind",
+    "EmbeddedStore",
+    "GraphStore",
+    "QueryKind",
+    "Term",
+    "current_generation",
+    "new_generation",
+    "open_store",
+    "query_kind",
+    "store_exists",
+    "swap_generation",
 ]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -65,11 +74,12 @@ class GraphStore(Protocol):
     """What the project needs of a triple store."""
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: list[str] | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+              base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query; the default graph is the union of all named graphs."""
         ...
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction."""
         ...
 
@@ -106,12 +116,27 @@ class EmbeddedStore:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: list[str] | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+              base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query with the project prefixes predeclared (a query's own PREFIX wins).
+
+        The dataset is, in order: ``default_graph`` / ``named_graphs`` when either is given (the
+        merge of the listed graphs, an empty list meaning an empty default graph; every named graph
+        stays available unless ``named_graphs`` lists them), else the query's FROM / FROM NAMED,
+        else the union of all named graphs as default graph, with every named graph.
+
+        Raises:
+            QueryError: the query does not parse (evaluation errors surface while iterating).
+        """
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         kwargs: dict[str, object] = {"prefixes": PREFIXES}
-        if default_graph is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
+        if base_iri is not None:
+            kwargs["base_iri"] = base_iri
+        if default_graph is not None or named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
+            if named_graphs is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif not has_dataset_clause(sparql):
             kwargs["use_default_graph_as_union"] = True
         try:
             return self.inner.query(sparql, substitutions=subs or None, **kwargs)  # type: ignore[arg-type]
@@ -120,11 +145,18 @@ class EmbeddedStore:
         except (OSError, RuntimeError) as exc:  # evaluation errors of the query itself
             raise QueryError(f"query failed: {exc}") from exc
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction, with the project prefixes predeclared.
+
+        Raises:
+            QueryError: the update does not parse or fails.
+        """
         try:
-            self.inner.update(sparql, prefixes=PREFIXES)
+            self.inner.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from exc
+        except (OSError, RuntimeError) as exc:
+            raise QueryError(f"update failed: {exc}") from exc
 
     def load_bytes(self, data: bytes, *, format: ox.RdfFormat, graph: str | None, bulk: bool = False) -> None:
         to_graph = ox.NamedNode(graph) if graph else None

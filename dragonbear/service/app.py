@@ -1,0 +1,48 @@
+"""The FastAPI application: routers, the error handler, CORS for reads, and the workers' lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.cors import CORSMiddleware
+
+from dragonbear import __version__
+from dragonbear.service import description, graph_store, sparql, update
+from dragonbear.service.errors import install_error_handler
+from dragonbear.service.served import ServedStore
+from dragonbear.settings import Settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings, store: ServedStore) -> FastAPI:
+    """Build the app that serves ``store``; its workers start with the app and stop with it.
+
+    ``/update`` and ``/store`` exist only when ``settings.update_token`` is set. CORS lets browsers
+    elsewhere read (GET and POST of queries without credentials); writes need an Authorization
+    header, which CORS does not allow across origins.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(store.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(store.close)
+
+    app = FastAPI(title="Dragonbear", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    install_error_handler(app)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                       allow_headers=["Accept", "Content-Type"],
+                       expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap"])
+    app.include_router(sparql.make_router(settings, store))
+    app.include_router(description.make_router(settings, store))
+    if settings.update_token:
+        app.include_router(update.make_router(settings, store, settings.update_token))
+        app.include_router(graph_store.make_router(settings, store, settings.update_token))
+    return app

@@ -1,0 +1,76 @@
+"""The store as the server holds it: query workers on the current generation, and one writer."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from dragonbear.errors import StoreError
+from dragonbear.graph.store import current_generation
+from dragonbear.service.pool import QueryPool, StoreWriter, raise_for
+from dragonbear.service.worker import CountJob, GraphJob, QueryJob, Reply, WriteJob
+from dragonbear.settings import Settings
+
+__all__ = ["ServedStore"]
+
+
+class ServedStore:
+    """The store a server answers from.
+
+    Nothing is started by the constructor; :meth:`start` opens the workers (the app does it at
+    startup) and :meth:`close` stops them.
+
+    Args:
+        settings: the store directory, the number of workers, the time limit and the result cap.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store_dir = settings.store_dir
+        self._pool: QueryPool | None = None
+        self._writer: StoreWriter | None = None
+        self._counts: tuple[Path, dict[str, int]] | None = None
+        self._counts_lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the query workers on the current generation.
+
+        Raises:
+            StoreError: there is no store, or it cannot be opened.
+        """
+        gen = current_generation(self.store_dir)
+        if gen is None:
+            raise StoreError(f"no store at {self.store_dir}: run `dragonbear build` first")
+        self._pool = QueryPool(gen, size=self.settings.workers, timeout=self.settings.query_timeout)
+        self._pool.start()
+        self._writer = StoreWriter(self.store_dir, self._pool, timeout=self.settings.query_timeout)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._pool is not None:
+            self._pool.close()
+
+    @property
+    def pool(self) -> QueryPool:
+        """The query pool (started)."""
+        if self._pool is None:
+            raise StoreError("the served store is not started")
+        return self._pool
+
+    def query(self, job: QueryJob | GraphJob) -> Reply:
+        """Run a read job on a worker; raise the project error it ends with."""
+        return raise_for(self.pool.run(job))
+
+    def write(self, job: WriteJob) -> Reply:
+        """Apply a write as one transaction and reopen the workers on the result."""
+        if self._writer is None:
+            raise StoreError("the served store is not started")
+        return raise_for(self._writer.apply(job))
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per named graph of the current generation (counted once per generation)."""
+        with self._counts_lock:
+            gen = self.pool.generation
+            if self._counts is None or self._counts[0] != gen:
+                self._counts = (gen, raise_for(self.pool.run(CountJob())).data)
+            return dict(self._counts[1])

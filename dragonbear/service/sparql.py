@@ -1,0 +1,82 @@
+"""``/sparql``: SPARQL 1.1 queries by GET, form POST and direct POST.
+
+* The default graph is the union of all named graphs; ``default-graph-uri`` / ``named-graph-uri``
+  (or a query's FROM / FROM NAMED) define another dataset, the protocol's parameters winning.
+* The project prefixes (``dgb:``, ``system:`` ...) are predeclared; a query's own PREFIX wins.
+* Relative IRIs resolve against the endpoint's URL.
+* The result is negotiated (Accept with q-values and wildcards, or ``format=``); every answer
+  carries ``Dragonbear-Result-Count`` and ``Dragonbear-Result-Cap`` headers. A result larger than the
+  cap is refused with 422 and a message, never truncated.
+* A GET without a query answers the service description.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dragonbear.errors import ProtocolError
+from dragonbear.graph.sparql_text import query_form
+from dragonbear.service.description import describe_service
+from dragonbear.service.negotiation import choose, kind_of_form
+from dragonbear.service.protocol import QUERY_TYPE, Operation, first, graph_iris, read_operation
+from dragonbear.service.served import ServedStore
+from dragonbear.service.worker import QueryJob
+from dragonbear.settings import Settings
+
+__all__ = ["make_router", "query_job", "result_headers"]
+
+
+def query_job(op: Operation, *, base_iri: str, accept: str | None, max_results: int) -> QueryJob:
+    """The job for a query operation: its protocol dataset and format preferences.
+
+    Raises:
+        ProtocolError: an update sent as a query, or a graph IRI that is not absolute.
+    """
+    if query_form(op.text) == "UPDATE":
+        raise ProtocolError("this is a SPARQL update: send it by POST to /update")
+    default = graph_iris(op.params, "default-graph-uri")
+    named = graph_iris(op.params, "named-graph-uri")
+    given = bool(default or named)
+    fmt = first(op.params, "format")
+    kind = kind_of_form(query_form(op.text))
+    if kind is not None:
+        choose(kind, accept, fmt)  # 406 before running the query
+    return QueryJob(op.text, default_graphs=default if given else None, named_graphs=named if given else None,
+                    base_iri=base_iri, accept=accept, fmt=fmt, max_results=max_results)
+
+
+def result_headers(count: int, cap: int) -> dict[str, str]:
+    """Headers of every query answer: the number of results, the cap, and CORS/caching hints."""
+    return {"Dragonbear-Result-Count": str(count), "Dragonbear-Result-Cap": str(cap) if cap else "none",
+            "Vary": "Accept"}
+
+
+def make_router(settings: Settings, store: ServedStore) -> APIRouter:
+    """The router of ``/sparql``."""
+    router = APIRouter()
+    hint = "updates are not taken here: send them by POST to /update" + (
+        "" if settings.update_token else " (enabled when the server has DRAGONBEAR_UPDATE_TOKEN)")
+
+    @router.api_route("/sparql", methods=["GET", "POST"], include_in_schema=False)
+    async def sparql(request: Request) -> Response:
+        """Answer a SPARQL query, or the service description for a GET without one."""
+        op = await read_operation(request, name="query", direct_type=QUERY_TYPE, other="update", other_hint=hint)
+        accept = request.headers.get("accept")
+        if op is None:
+            return await describe_service(request, store, settings, first(_params(request), "format"))
+        job = query_job(op, base_iri=f"{request.base_url}sparql", accept=accept, max_results=settings.max_results)
+        reply = await run_in_threadpool(store.query, job)
+        return Response(reply.body, media_type=reply.content_type,
+                        headers=result_headers(reply.count, settings.max_results))
+
+    return router
+
+
+def _params(request: Request) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        out.setdefault(key, []).append(value)
+    return out

@@ -1,0 +1,152 @@
+"""A light scanner of SPARQL text: what kind of operation it is, and its dataset clauses.
+
+pyoxigraph parses and runs a query in one call and does not expose the parsed operation, so the
+few facts the store and the server need before running one are read from the tokens here:
+
+* the form of an operation (SELECT, ASK, CONSTRUCT, DESCRIBE, or an update), to negotiate a
+  format before running it and to refuse an update sent to the query endpoint;
+* whether a query names its dataset with FROM / FROM NAMED (the union default graph then yields);
+* the WITH / USING clauses of an update, and adding USING clauses for the protocol's
+  ``using-graph-uri`` / ``using-named-graph-uri``.
+
+Comments, strings, IRIs and variables are skipped as tokens, so keywords inside them do not count;
+only keywords outside braces (the top level of an operation) are considered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = [
+    "QUERY_FORMS",
+    "UPDATE_KEYWORDS",
+    "add_using_clauses",
+    "has_dataset_clause",
+    "query_form",
+    "update_dataset_keywords",
+]
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+_TOKEN = re.compile(r'''
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF]+)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<word>[\w\u00C0-\uFFFF:][\w\u00B7\u00C0-\uFFFF\-.:%]*)
+  | (?P<other>.)
+''', re.VERBOSE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+    depth: int  # brace depth before the token
+
+    @property
+    def keyword(self) -> str:
+        """The upper-cased word when the token is a plain word (not a prefixed name), else ''."""
+        return self.text.upper() if self.kind == "word" and ":" not in self.text else ""
+
+
+def _tokens(text: str) -> Iterator[_Token]:
+    depth = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind in ("space", "comment"):
+            continue
+        if kind == "close":
+            depth = max(0, depth - 1)
+        yield _Token(kind, m.group(), m.start(), m.end(), depth)
+        if kind == "open":
+            depth += 1
+
+
+def query_form(text: str) -> str | None:
+    """The form of a SPARQL operation: SELECT, ASK, CONSTRUCT, DESCRIBE, UPDATE, or None when unknown.
+
+    >>> query_form("PREFIX ex: <http://e/#select> # ASK\\nSELECT * { ?s ?p ?o }")
+    'SELECT'
+    >>> query_form("CLEAR ALL"), query_form("describe <x>"), query_form("nonsense")
+    ('UPDATE', 'DESCRIBE', None)
+    """
+    for tok in _tokens(text):
+        word = tok.keyword
+        if word in ("PREFIX", "BASE") or tok.kind in ("iri",) or (tok.kind == "word" and not word):
+            continue
+        if word in QUERY_FORMS:
+            return word
+        if word in UPDATE_KEYWORDS:
+            return "UPDATE"
+        return None
+    return None
+
+
+def has_dataset_clause(text: str) -> bool:
+    """True when a query names its dataset with FROM or FROM NAMED.
+
+    >>> has_dataset_clause("SELECT * FROM <http://g> { ?s ?p ?o }"), has_dataset_clause("SELECT ?from {}")
+    (True, False)
+    """
+    return any(tok.depth == 0 and tok.keyword == "FROM" for tok in _tokens(text))
+
+
+def update_dataset_keywords(text: str) -> set[str]:
+    """The dataset keywords (WITH, USING) an update uses outside braces.
+
+    >>> sorted(update_dataset_keywords("WITH <g> DELETE { ?s ?p ?o } USING <h> WHERE { ?s ?p ?o }"))
+    ['USING', 'WITH']
+    """
+    return {tok.keyword for tok in _tokens(text) if tok.depth == 0 and tok.keyword in ("WITH", "USING")}
+
+
+def _matching_close(tokens: list[_Token], open_index: int) -> int:
+    depth = tokens[open_index].depth
+    for i in range(open_index + 1, len(tokens)):
+        if tokens[i].kind == "close" and tokens[i].depth == depth:
+            return i
+    return len(tokens) - 1
+
+
+def add_using_clauses(text: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """Give every DELETE/INSERT ... WHERE operation of an update the USING clauses of the protocol.
+
+    ``DELETE WHERE { P }`` is rewritten to its long form ``DELETE { P } USING ... WHERE { P }``.
+    Operations without a WHERE clause (INSERT DATA, CLEAR ...) are left as they are.
+
+    >>> add_using_clauses("INSERT { ?s a <C> } WHERE { ?s ?p ?o }", ["http://g"], [])
+    'INSERT { ?s a <C> } USING <http://g> WHERE { ?s ?p ?o }'
+    >>> add_using_clauses("DELETE WHERE { ?s ?p ?o }", [], ["http://n"])
+    'DELETE { ?s ?p ?o } USING NAMED <http://n> WHERE { ?s ?p ?o }'
+    """
+    clauses = " ".join([f"USING <{g}>" for g in default_graphs] + [f"USING NAMED <{g}>" for g in named_graphs])
+    if not clauses:
+        return text
+    tokens = list(_tokens(text))
+    edits: list[tuple[int, int, str]] = []
+    for i, tok in enumerate(tokens):
+        if tok.depth != 0 or tok.keyword != "WHERE":
+            continue
+        before = tokens[i - 1].keyword if i > 0 else ""
+        if before == "DELETE":  # DELETE WHERE { P }  →  DELETE { P } USING ... WHERE { P }
+            if i + 1 < len(tokens) and tokens[i + 1].kind == "open":
+                close = _matching_close(tokens, i + 1)
+                block = text[tokens[i + 1].start:tokens[close].end]
+                edits.append((tok.start, tokens[close].end, f"{block} {clauses} WHERE {block}"))
+            continue
+        if before in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
+            continue
+        edits.append((tok.start, tok.start, f"{clauses} "))
+    for start, end, new in reversed(edits):
+        text = text[:start] + new + text[end:]
+    return text

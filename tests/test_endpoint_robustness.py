@@ -1,0 +1,134 @@
+"""Nothing a client sends produces a 500; a query past the time limit is stopped while others are served."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import Server
+
+Q = "/sparql"
+ODD_REQUESTS = [  # (method, path, headers, body)
+    pytest.param("GET", Q + "?query=", {}, None, id="empty-query"),
+    pytest.param("GET", Q + "?query=%FF%FE", {}, None, id="query-not-utf8-in-url"),
+    pytest.param("GET", Q + "?query=%00", {}, None, id="nul-query"),
+    pytest.param("GET", Q + "?query=SELECT%20*%20%7B%7D&format=bogus", {}, None, id="unknown-format"),
+    pytest.param("GET", Q + "?query=SELECT%20*%20%7B%7D&format=", {}, None, id="empty-format"),
+    pytest.param("GET", Q + "?query=SELECT%20*%20%7B%7D&format=a&format=b", {}, None, id="two-formats"),
+    pytest.param("GET", Q + "?query=ASK%7B%7D&default-graph-uri=not%20an%20iri", {}, None, id="bad-graph-iri"),
+    pytest.param("GET", Q + "?query=ASK%7B%7D&named-graph-uri=", {}, None, id="empty-graph-iri"),
+    pytest.param("GET", Q + "?query=ASK%7B%7D", {"Accept": ";;;,,,q=x"}, None, id="garbage-accept"),
+    pytest.param("GET", Q + "?query=ASK%7B%7D", {"Accept": "text/csv;q=abc"}, None, id="bad-q-value"),
+    pytest.param("GET", Q + "?query=ASK%7B%7D", {"Accept": "*"}, None, id="bare-star-accept"),
+    pytest.param("GET", Q, {"Accept": "image/png"}, None, id="description-nothing-acceptable"),
+    pytest.param("GET", Q + "?query=SELECT%20(1%2F0%20AS%20%3Fx)%20%7B%7D", {}, None, id="division-by-zero"),
+    pytest.param("GET", Q + "?query=SELECT%20*%20%7B%20%3Fs%20%3Fp%20%3Fo%20FILTER(%3Fo%20%3E%20%22x%22%5E%5E"
+                 "%3Chttp%3A%2F%2Fbad%3E)%20%7D%20LIMIT%201", {}, None, id="odd-literal"),
+    pytest.param("GET", Q + "?query=SELECT%20*%20%7B%20SERVICE%20%3Chttp%3A%2F%2Fno.such.host.invalid%2F%3E%20"
+                 "%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20%7D", {}, None, id="service-to-nowhere"),
+    pytest.param("GET", Q + "?query=LOAD%20%3Chttp%3A%2F%2Fx%3E", {}, None, id="update-as-query"),
+    pytest.param("GET", Q + "?query=" + "%7B" * 5000, {}, None, id="deep-nesting"),
+    pytest.param("GET", Q + "?query=SELECT%20%3F%F0%9F%98%80%20%7B%7D", {}, None, id="emoji-variable"),
+    pytest.param("GET", Q + "?query=BASE%20%3Cnot%20absolute%3E%20ASK%7B%7D", {}, None, id="bad-base"),
+    pytest.param("POST", Q, {"Content-Type": "application/x-www-form-urlencoded"}, b"", id="empty-form"),
+    pytest.param("POST", Q, {"Content-Type": "application/x-www-form-urlencoded"}, b"query=%FF", id="form-not-utf8"),
+    pytest.param("POST", Q, {"Content-Type": "application/x-www-form-urlencoded"}, b"\xff\xfe", id="form-bytes"),
+    pytest.param("POST", Q, {"Content-Type": "application/x-www-form-urlencoded"}, b"&&&==&", id="form-garbage"),
+    pytest.param("POST", Q + "?query=ASK%7B%7D", {"Content-Type": "application/x-www-form-urlencoded"},
+                 b"query=ASK%7B%7D", id="query-in-url-and-form"),
+    pytest.param("POST", Q + "?query=ASK%7B%7D", {"Content-Type": "application/sparql-query"}, b"ASK{}",
+                 id="query-in-url-and-direct-body"),
+    pytest.param("POST", Q, {"Content-Type": "application/sparql-query"}, b"", id="empty-direct-body"),
+    pytest.param("POST", Q, {"Content-Type": "application/sparql-query"}, b"\x00\x01\x02", id="binary-body"),
+    pytest.param("POST", Q, {"Content-Type": "application/sparql-query; charset=latin-1"}, b"ASK {}", id="latin1"),
+    pytest.param("POST", Q, {"Content-Type": "application/sparql-update"}, b"CLEAR ALL", id="update-to-sparql"),
+    pytest.param("POST", Q, {"Content-Type": "multipart/form-data; boundary=x"}, b"--x--", id="multipart"),
+    pytest.param("POST", Q, {"Content-Type": "application/json"}, b'{"query": "ASK {}"}', id="json-body"),
+    pytest.param("POST", Q, {"Content-Type": ";;;"}, b"ASK {}", id="garbage-content-type"),
+    pytest.param("DELETE", Q, {}, None, id="delete-method"),
+    pytest.param("PATCH", Q, {}, b"ASK {}", id="patch-method"),
+    pytest.param("HEAD", Q + "?query=ASK%7B%7D", {}, None, id="head-method"),
+    pytest.param("GET", "/sparql/../../etc/passwd", {}, None, id="path-traversal"),
+    pytest.param("GET", "/nothing-here", {}, None, id="unknown-path"),
+    pytest.param("POST", "/update", {"Content-Type": "application/sparql-update"}, b"CLEAR ALL", id="update-no-token"),
+    pytest.param("POST", "/update", {"Content-Type": "application/sparql-update", "Authorization": "Basic eDp5"},
+                 b"CLEAR ALL", id="update-basic-auth"),
+    pytest.param("POST", "/update", {"Content-Type": "application/sparql-update", "Authorization": "Bearer wrong"},
+                 b"CLEAR ALL", id="update-wrong-token"),
+    pytest.param("GET", "/store", {}, None, id="store-without-graph"),
+    pytest.param("GET", "/store?graph=http://nope.example/g", {}, None, id="store-unknown-graph"),
+    pytest.param("GET", "/store?graph=a&graph=b", {}, None, id="store-two-graphs"),
+    pytest.param("PUT", "/store?default", {"Content-Type": "text/turtle"}, b"<a> <b> <c> .", id="store-put-no-token"),
+    pytest.param("GET", "/.well-known/void", {"Accept": "application/pdf"}, None, id="void-not-acceptable"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "headers", "body"), ODD_REQUESTS)
+def test_odd_request_gets_a_plain_4xx_never_a_500(server: Server, method: str, path: str, headers: dict[str, str],
+                                                   body: bytes | None) -> None:
+    response = httpx.request(method, server.url(path), headers=headers, content=body, timeout=60)
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400 and method != "HEAD":
+        assert response.headers["content-type"].startswith("text/plain")
+        assert "Traceback" not in response.text and response.text.strip()
+
+
+def test_server_log_has_no_stack_trace_after_odd_requests(server: Server) -> None:
+    for param in ODD_REQUESTS:
+        method, path, headers, body = param.values
+        httpx.request(method, server.url(path), headers=headers, content=body, timeout=60)  # type: ignore[arg-type]
+    assert "Traceback" not in server.log.read_text(errors="replace")
+
+
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/dragonbear/graph/sipri> "
+        "{ ?a ?p ?b . ?c ?q ?d . ?e ?r ?f } }")
+
+
+def _children(pid: int) -> set[int]:
+    out: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out |= {int(c) for c in (task / "children").read_text().split()}
+    return out
+
+
+def test_slow_query_is_stopped_while_another_client_is_served(slow_server: Server) -> None:
+    workers_before = _children(slow_server.process.pid)
+    outcome: dict[str, httpx.Response] = {}
+    slow = threading.Thread(target=lambda: outcome.setdefault("slow", httpx.get(
+        slow_server.url("/sparql"), params={"query": SLOW}, timeout=120)))
+    slow.start()
+    served_meanwhile = 0
+    while slow.is_alive():
+        small = httpx.get(slow_server.url("/sparql"), params={"query": "ASK { state:china a dgb:State }"}, timeout=120)
+        assert small.status_code == 200 and small.json()["boolean"] is True
+        served_meanwhile += 1 if slow.is_alive() else 0
+    slow.join()
+    assert served_meanwhile >= 1
+    response = outcome["slow"]
+    assert response.status_code == 503
+    assert "time limit of 2 s" in response.text and "stopped" in response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    # The worker that ran it is gone (its CPU freed); the pool still answers.
+    gone = workers_before - _children(slow_server.process.pid)
+    assert gone and not any(os.path.exists(f"/proc/{pid}") and _is_running(pid) for pid in gone)
+    after = httpx.get(slow_server.url("/sparql"), params={"query": "ASK {}"}, timeout=120)
+    assert after.status_code == 200
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_updates_do_not_exist_without_a_token(slow_server: Server) -> None:
+    response = httpx.post(slow_server.url("/update"), content=b"CLEAR ALL",
+                          headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer x"})
+    assert response.status_code == 404
+    assert httpx.get(slow_server.url("/store"), params={"default": ""}).status_code == 404

@@ -1,0 +1,105 @@
+"""Updates and the Graph Store Protocol over HTTP: the token, transactions, and the store's new generations."""
+
+from __future__ import annotations
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from .conftest import TOKEN, Server
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+G = "http://example.org/updates-test/"
+
+
+def ask(server: Server, query: str) -> bool:
+    response = httpx.post(server.url("/sparql"), content=query.encode(),
+                          headers={"Content-Type": "application/sparql-query"}, timeout=60)
+    assert response.status_code == 200, response.text
+    return bool(response.json()["boolean"])
+
+
+def update(server: Server, text: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    return httpx.post(server.url("/update"), data={"update": text}, headers=AUTH if headers is None else headers,
+                      timeout=60)
+
+
+@pytest.mark.parametrize(("headers", "status"), [
+    pytest.param({}, 401, id="no-token"),
+    pytest.param({"Authorization": "Bearer"}, 401, id="empty-bearer"),
+    pytest.param({"Authorization": f"Basic {TOKEN}"}, 401, id="other-scheme"),
+    pytest.param({"Authorization": "Bearer not-the-token"}, 403, id="wrong-token"),
+])
+def test_update_needs_the_bearer_token(writable_server: Server, headers: dict[str, str], status: int) -> None:
+    response = update(writable_server, f"INSERT DATA {{ GRAPH <{G}auth> {{ <{G}s> <{G}p> 1 }} }}", headers)
+    assert response.status_code == status
+    if status == 401:
+        assert response.headers["www-authenticate"].startswith("Bearer")
+    assert not ask(writable_server, f"ASK {{ GRAPH <{G}auth> {{ ?s ?p ?o }} }}")
+
+
+def test_reads_stay_public_when_updates_are_on(writable_server: Server) -> None:
+    assert ask(writable_server, "ASK { ?s a dgb:State } ") is False  # a small store: the ontology only
+    assert httpx.get(writable_server.url("/sparql")).status_code == 200
+
+
+def test_update_is_one_transaction(writable_server: Server) -> None:
+    """A request whose second operation fails leaves nothing of the first."""
+    response = update(writable_server, f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }} ; "
+                                       "LOAD <http://no.such.host.invalid/data.ttl>")
+    assert response.status_code == 400
+    assert not ask(writable_server, f"ASK {{ GRAPH <{G}tx> {{ ?s ?p ?o }} }}")
+    assert update(writable_server, f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
+    assert ask(writable_server, f"ASK {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }}")
+
+
+def test_update_predeclares_the_project_prefixes(writable_server: Server) -> None:
+    assert update(writable_server, f"INSERT DATA {{ GRAPH <{G}prefix> {{ system:x a dgb:SystemModel }} }}"
+                  ).status_code == 204
+    assert ask(writable_server, f"ASK {{ GRAPH <{G}prefix> {{ <https://w3id.org/dragonbear/id/system/x> ?p ?o }} }}")
+
+
+def test_query_sent_to_update_is_refused(writable_server: Server) -> None:
+    response = update(writable_server, "ASK {}")
+    assert response.status_code == 400 and "/sparql" in response.text
+
+
+def test_graph_store_put_get_post_delete(writable_server: Server) -> None:
+    url = writable_server.url("/store")
+    target = {"graph": f"{G}gsp"}
+    turtle = {"Content-Type": "text/turtle", **AUTH}
+    assert httpx.put(url, params=target, content=b"<http://e/a> <http://e/b> 1 .", headers=turtle).status_code == 201
+    assert httpx.put(url, params=target, content=b"<http://e/a> <http://e/b> 2 .", headers=turtle).status_code == 204
+    assert httpx.post(url, params=target, content=b"<http://e/a> <http://e/b> 3 .", headers=turtle).status_code == 204
+    got = httpx.get(url, params=target, headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200 and got.headers["content-type"].startswith("application/n-triples")
+    values = sorted(t.object.value for t in ox.parse(got.content, format=ox.RdfFormat.N_TRIPLES))  # type: ignore[union-attr]
+    assert values == ["2", "3"]  # PUT replaced 1, POST added 3
+    assert httpx.delete(url, params=target, headers=AUTH).status_code == 204
+    assert httpx.get(url, params=target).status_code == 404
+    assert httpx.delete(url, params=target, headers=AUTH).status_code == 404
+
+
+@pytest.mark.parametrize(("method", "headers", "body", "status"), [
+    pytest.param("PUT", {"Content-Type": "text/turtle"}, b"<a> <b> <c> .", 401, id="put-without-token"),
+    pytest.param("DELETE", {"Authorization": "Bearer nope"}, None, 403, id="delete-wrong-token"),
+    pytest.param("PUT", {"Content-Type": "text/turtle", **AUTH}, b"<http://e/a> <http://e/b> .", 400,
+                 id="malformed-turtle"),
+    pytest.param("PUT", {"Content-Type": "application/pdf", **AUTH}, b"%PDF", 415, id="not-rdf"),
+    pytest.param("POST", AUTH, b"<http://e/a> <http://e/b> <http://e/c> .", 400, id="no-content-type"),
+])
+def test_graph_store_refuses_bad_writes(writable_server: Server, method: str, headers: dict[str, str],
+                                        body: bytes | None, status: int) -> None:
+    response = httpx.request(method, writable_server.url("/store"), params={"graph": f"{G}refused"},
+                             headers=headers, content=body)
+    assert response.status_code == status
+    assert httpx.get(writable_server.url("/store"), params={"graph": f"{G}refused"}).status_code == 404
+
+
+def test_writes_make_new_generations_and_queries_see_them(writable_server: Server) -> None:
+    store_dir = writable_server.log.parent / "store"
+    before = (store_dir / "current").resolve()
+    assert update(writable_server, f"INSERT DATA {{ GRAPH <{G}gen> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
+    assert (store_dir / "current").resolve() != before
+    for _ in range(4):  # every worker answers from the new generation
+        assert ask(writable_server, f"ASK {{ GRAPH <{G}gen> {{ ?s ?p ?o }} }}")
