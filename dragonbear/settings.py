@@ -69,11 +69,13 @@ class Settings:
     query_timeout: float = 30.0
     max_results: int = 100_000
     update_token: str | None = None
+    federation_allowlist: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, *, store: Path | None = None, host: str | None = None, port: int | None = None,
                  workers: int | None = None, query_timeout: float | None = None,
-                 max_results: int | None = None, update_token: str | None = None) -> Settings:
+                 max_results: int | None = None, update_token: str | None = None,
+                 federation_allowlist: tuple[str, ...] | None = None) -> Settings:
         """Settings from flags (given as arguments) and the environment.
 
         Raises:
@@ -90,6 +92,8 @@ class Settings:
             query_timeout=_pick(query_timeout, "DRAGONBEAR_QUERY_TIMEOUT", float, 30.0),
             max_results=_pick(max_results, "DRAGONBEAR_MAX_RESULTS", int, 100_000),
             update_token=_pick(update_token, "DRAGONBEAR_UPDATE_TOKEN", str, None) or None,
+            federation_allowlist=federation_allowlist if federation_allowlist is not None else tuple(
+                os.environ.get("DRAGONBEAR_FEDERATION_ALLOWLIST", "").replace(",", " ").split()),
         )
         if not 0 < settings.port < 65536:
             raise UsageError(f"port {settings.port} is out of range")

@@ -25,6 +25,7 @@ __all__ = [
     "add_using_clauses",
     "has_dataset_clause",
     "query_form",
+    "service_targets",
     "update_dataset_keywords",
 ]
 
@@ -99,6 +100,29 @@ def has_dataset_clause(text: str) -> bool:
     (True, False)
     """
     return any(tok.depth == 0 and tok.keyword == "FROM" for tok in _tokens(text))
+
+
+def service_targets(text: str) -> list[str]:
+    """The endpoints a query or update calls with SERVICE: IRIs, or the raw text of a variable or
+    prefixed name (which cannot be checked against an allowlist before the query runs).
+
+    >>> service_targets("SELECT * { SERVICE SILENT <http://a/sparql> { ?s ?p ?o } SERVICE ?x {} }")
+    ['http://a/sparql', '?x']
+    >>> service_targets('SELECT * { ?s ?p "SERVICE <http://x>" }')
+    []
+    """
+    found: list[str] = []
+    tokens = list(_tokens(text))
+    for i, tok in enumerate(tokens):
+        if tok.keyword != "SERVICE":
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j].keyword == "SILENT":
+            j += 1
+        if j < len(tokens):
+            target = tokens[j]
+            found.append(target.text[1:-1] if target.kind == "iri" else target.text)
+    return found
 
 
 def update_dataset_keywords(text: str) -> set[str]:

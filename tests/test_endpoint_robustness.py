@@ -132,3 +132,22 @@ def test_updates_do_not_exist_without_a_token(slow_server: Server) -> None:
                           headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer x"})
     assert response.status_code == 404
     assert httpx.get(slow_server.url("/store"), params={"default": ""}).status_code == 404
+
+
+@pytest.mark.parametrize("query", [
+    pytest.param("SELECT * WHERE { SERVICE <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }", id="iri"),
+    pytest.param("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }", id="silent"),
+    pytest.param("SELECT * WHERE { BIND(<http://127.0.0.1:%d/sparql> AS ?e) SERVICE ?e { ?s ?p ?o } }", id="variable"),
+])
+def test_service_calls_off_the_allowlist_are_refused_without_a_connection(server: Server, query: str) -> None:
+    import socket
+    with socket.socket() as listener:  # an "internal host" the query tries to reach
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(1.0)
+        port = listener.getsockname()[1]
+        response = httpx.get(server.url("/sparql"), params={"query": query % port})
+        assert response.status_code == 400
+        assert "is refused" in response.text and "DRAGONBEAR_FEDERATION_ALLOWLIST" in response.text
+        with pytest.raises(socket.timeout):
+            listener.accept()

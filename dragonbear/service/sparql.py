@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dragonbear.errors import ProtocolError
-from dragonbear.graph.sparql_text import query_form
+from dragonbear.graph.sparql_text import query_form, service_targets
 from dragonbear.service.description import describe_service
 from dragonbear.service.negotiation import choose, kind_of_form
 from dragonbear.service.protocol import QUERY_TYPE, Operation, first, graph_iris, read_operation
@@ -26,17 +26,35 @@ from dragonbear.service.served import ServedStore
 from dragonbear.service.worker import QueryJob
 from dragonbear.settings import Settings
 
-__all__ = ["make_router", "query_job", "result_headers"]
+__all__ = ["check_federation", "make_router", "query_job", "result_headers"]
 
 
-def query_job(op: Operation, *, base_iri: str, accept: str | None, max_results: int) -> QueryJob:
+def check_federation(text: str, allowlist: tuple[str, ...]) -> None:
+    """Refuse SERVICE calls to endpoints not on the allowlist, so that the server cannot be made to
+    reach other hosts (pyoxigraph runs SERVICE calls itself).
+
+    Raises:
+        ProtocolError: a SERVICE call to an endpoint not on the allowlist, or to a variable endpoint.
+    """
+    for target in service_targets(text):
+        if target not in allowlist:
+            allowed = ", ".join(f"<{a}>" for a in allowlist) or "none are configured"
+            raise ProtocolError(f"SERVICE {target if target.startswith('?') else '<' + target + '>'} is refused: "
+                                f"this endpoint federates only with allowlisted endpoints ({allowed}; "
+                                "set DRAGONBEAR_FEDERATION_ALLOWLIST)")
+
+
+def query_job(op: Operation, *, base_iri: str, accept: str | None, max_results: int,
+              allowlist: tuple[str, ...] = ()) -> QueryJob:
     """The job for a query operation: its protocol dataset and format preferences.
 
     Raises:
-        ProtocolError: an update sent as a query, or a graph IRI that is not absolute.
+        ProtocolError: an update sent as a query, a SERVICE call off the allowlist, or a graph IRI
+            that is not absolute.
     """
     if query_form(op.text) == "UPDATE":
         raise ProtocolError("this is a SPARQL update: send it by POST to /update")
+    check_federation(op.text, allowlist)
     default = graph_iris(op.params, "default-graph-uri")
     named = graph_iris(op.params, "named-graph-uri")
     given = bool(default or named)
@@ -67,7 +85,8 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
         accept = request.headers.get("accept")
         if op is None:
             return await describe_service(request, store, settings, first(_params(request), "format"))
-        job = query_job(op, base_iri=f"{request.base_url}sparql", accept=accept, max_results=settings.max_results)
+        job = query_job(op, base_iri=f"{request.base_url}sparql", accept=accept, max_results=settings.max_results,
+                        allowlist=settings.federation_allowlist)
         reply = await run_in_threadpool(store.query, job)
         return Response(reply.body, media_type=reply.content_type,
                         headers=result_headers(reply.count, settings.max_results))

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dragonbear.errors import ProtocolError
+from dragonbear.service.sparql import check_federation
 from dragonbear.graph.sparql_text import QUERY_FORMS, add_using_clauses, query_form, update_dataset_keywords
 from dragonbear.service.auth import require_token
 from dragonbear.service.protocol import UPDATE_TYPE, graph_iris, read_operation
@@ -39,6 +40,7 @@ def make_router(settings: Settings, store: ServedStore, token: str) -> APIRouter
             raise ProtocolError("no update in the request")
         if query_form(op.text) in QUERY_FORMS:
             raise ProtocolError("this is a SPARQL query: send it to /sparql")
+        check_federation(op.text, settings.federation_allowlist)
         using = graph_iris(op.params, "using-graph-uri")
         using_named = graph_iris(op.params, "using-named-graph-uri")
         text = op.text
