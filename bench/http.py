@@ -22,6 +22,13 @@ Targets (issue 3): >= 0.5x Oxigraph server's throughput on small queries and >= 
 
 from __future__ import annotations
 
+import sys
+
+# This file is named http.py, as the issue asks; Python puts its folder first on sys.path, where it
+# would shadow the standard library's http package. Take the folder off before anything imports it.
+_HERE = __import__("os").path.dirname(__import__("os").path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if __import__("os").path.abspath(p or ".") != _HERE]
+
 import argparse
 import os
 import random
@@ -30,7 +37,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -38,9 +44,15 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+def _load_synthetic():  # type: ignore[no-untyped-def]
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).with_name("synthetic.py"))
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
-import synthetic  # noqa: E402
+
+synthetic = _load_synthetic()
 
 PREFIX = ("PREFIX dgb: <https://w3id.org/dragonbear/ontology#> "
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")

@@ -157,3 +157,13 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     assert result.returncode == 0, result.stderr
     with serve_store(root / "store", "--workers", "2", token=TOKEN) as running:
         yield running
+
+
+# --- The web service, served for real: pages and API over the session store (tests/test_web_pages.py,
+# tests/test_api.py, tests/test_browser.py).
+
+@pytest.fixture(scope="session")
+def web_server(server: Server) -> str:
+    """The base URL (no trailing slash) of the real `dragonbear serve` of the endpoint tests: the
+    query page, entity pages and the API are served by the same app."""
+    return server.base.rstrip("/")

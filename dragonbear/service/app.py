@@ -11,7 +11,9 @@ from starlette.middleware.cors import CORSMiddleware
 
 from dragonbear import __version__
 from dragonbear.service import description, graph_store, sparql, update
+from dragonbear.service.api import api_router
 from dragonbear.service.errors import install_error_handler
+from dragonbear.service.pages import pages_router
 from dragonbear.service.served import ServedStore
 from dragonbear.settings import Settings
 
@@ -35,13 +37,17 @@ def create_app(settings: Settings, store: ServedStore) -> FastAPI:
             await run_in_threadpool(store.close)
 
     app = FastAPI(title="Dragonbear", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+                  openapi_url="/openapi.json",
+                  description="A knowledge graph of Russia-China military-technical cooperation: SPARQL 1.1 "
+                              "at /sparql, entity pages under /id/, and a JSON API for the canned queries.")
     install_error_handler(app)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type"],
                        expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap"])
     app.include_router(sparql.make_router(settings, store))
     app.include_router(description.make_router(settings, store))
+    app.include_router(api_router(store.local_store))
+    app.include_router(pages_router(store.local_store))
     if settings.update_token:
         app.include_router(update.make_router(settings, store, settings.update_token))
         app.include_router(graph_store.make_router(settings, store, settings.update_token))

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from dragonbear.errors import StoreError
-from dragonbear.graph.store import current_generation
+from dragonbear.graph.store import EmbeddedStore, current_generation
 from dragonbear.service.pool import QueryPool, StoreWriter, raise_for
 from dragonbear.service.worker import CountJob, GraphJob, QueryJob, Reply, WriteJob
 from dragonbear.settings import Settings
@@ -31,6 +31,7 @@ class ServedStore:
         self._writer: StoreWriter | None = None
         self._counts: tuple[Path, dict[str, int]] | None = None
         self._counts_lock = threading.Lock()
+        self._local: tuple[Path, EmbeddedStore] | None = None
 
     def start(self) -> None:
         """Start the query workers on the current generation.
@@ -66,6 +67,15 @@ class ServedStore:
         if self._writer is None:
             raise StoreError("the served store is not started")
         return raise_for(self._writer.apply(job))
+
+    def local_store(self) -> EmbeddedStore:
+        """A read-only handle on the current generation in this process, for the pages and the API
+        (reopened when a write has swapped the generation)."""
+        with self._counts_lock:
+            gen = self.pool.generation
+            if self._local is None or self._local[0] != gen:
+                self._local = (gen, EmbeddedStore.open(gen, read_only=True))
+            return self._local[1]
 
     def graph_counts(self) -> dict[str, int]:
         """Triples per named graph of the current generation (counted once per generation)."""
