@@ -42,8 +42,8 @@ def create_app(settings: Settings, store: ServedStore) -> FastAPI:
                               "at /sparql, entity pages under /id/, and a JSON API for the canned queries.")
     install_error_handler(app)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                       allow_headers=["Accept", "Content-Type"],
-                       expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap"])
+                       allow_headers=["Accept", "Content-Type", "If-None-Match"],
+                       expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap", "ETag", "Dragonbear-Cache"])
     app.include_router(sparql.make_router(settings, store))
     app.include_router(description.make_router(settings, store))
     app.include_router(api_router(store.local_store))

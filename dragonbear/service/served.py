@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from dragonbear.errors import StoreError
@@ -12,6 +14,10 @@ from dragonbear.service.worker import CountJob, GraphJob, QueryJob, Reply, Write
 from dragonbear.settings import Settings
 
 __all__ = ["ServedStore"]
+
+
+CACHE_ENTRIES = 2048
+CACHE_MAX_BODY = 1 << 20  # answers larger than 1 MiB are not kept
 
 
 class ServedStore:
@@ -32,6 +38,8 @@ class ServedStore:
         self._counts: tuple[Path, dict[str, int]] | None = None
         self._counts_lock = threading.Lock()
         self._local: tuple[Path, EmbeddedStore] | None = None
+        self._cache: OrderedDict[tuple[object, ...], tuple[Reply, str]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def start(self) -> None:
         """Start the query workers on the current generation.
@@ -61,6 +69,34 @@ class ServedStore:
     def query(self, job: QueryJob | GraphJob) -> Reply:
         """Run a read job on a worker; raise the project error it ends with."""
         return raise_for(self.pool.run(job))
+
+    def query_cached(self, job: QueryJob) -> tuple[Reply, str, bool]:
+        """Run a query, or answer it from the cache of the current generation.
+
+        A store generation never changes once written (a write makes a new one), so an answer is
+        valid for as long as its generation is current: the key includes the generation, and the
+        entity tag is a hash of the generation and the answer.
+
+        Returns:
+            The reply, its entity tag, and whether it came from the cache.
+        """
+        gen = self.pool.generation
+        key = (str(gen), job.sparql, tuple(job.default_graphs or ()), tuple(job.named_graphs or ()),
+               job.default_graphs is None, job.named_graphs is None, job.base_iri, job.accept, job.fmt,
+               job.max_results)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit[0], hit[1], True
+        reply = self.query(job)
+        etag = '"' + hashlib.blake2b(str(gen).encode() + b"\0" + reply.body, digest_size=12).hexdigest() + '"'
+        if len(reply.body) <= CACHE_MAX_BODY:
+            with self._cache_lock:
+                self._cache[key] = (reply, etag)
+                while len(self._cache) > CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
+        return reply, etag, False
 
     def write(self, job: WriteJob) -> Reply:
         """Apply a write as one transaction and reopen the workers on the result."""

@@ -87,11 +87,21 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
             return await describe_service(request, store, settings, first(_params(request), "format"))
         job = query_job(op, base_iri=f"{request.base_url}sparql", accept=accept, max_results=settings.max_results,
                         allowlist=settings.federation_allowlist)
-        reply = await run_in_threadpool(store.query, job)
-        return Response(reply.body, media_type=reply.content_type,
-                        headers=result_headers(reply.count, settings.max_results))
+        reply, etag, hit = await run_in_threadpool(store.query_cached, job)
+        headers = result_headers(reply.count, settings.max_results) | {"ETag": etag,
+                                                                       "Dragonbear-Cache": "hit" if hit else "miss"}
+        if etag in _etags(request.headers.get("if-none-match")):
+            return Response(status_code=304, headers=headers)
+        return Response(reply.body, media_type=reply.content_type, headers=headers)
 
     return router
+
+
+def _etags(header: str | None) -> set[str]:
+    """The entity tags of an If-None-Match header (weak tags compare as strong ones for GET)."""
+    if not header:
+        return set()
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
 
 
 def _params(request: Request) -> dict[str, list[str]]:
