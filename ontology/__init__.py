@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["ONTOLOGY_FILES", "ontology_files", "shapes_file"]
+__all__ = ["ONTOLOGY_FILES", "ontology_files"]
 
 ONTOLOGY_FILES = ("dragonbear.ttl", "vocabularies.ttl", "alignment.ttl")
 
@@ -14,8 +14,3 @@ def ontology_files() -> list[Path]:
     """The ontology's Turtle files: terms, vocabularies, alignment (not the shapes)."""
     root = resources.files(__name__)
     return [Path(str(root / name)) for name in ONTOLOGY_FILES if (root / name).is_file()]
-
-
-def shapes_file() -> Path:
-    """The SHACL shapes."""
-    return Path(str(resources.files(__name__) / "shapes.ttl"))
