@@ -169,6 +169,11 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Address to listen on
                                  max_results=max_results))
 
 
+from dragonbear.commands import register_all  # noqa: E402  (the modules register on `app`)
+
+register_all()
+
+
 def main() -> None:
     """Entry point: run the app, turning the project's errors into messages and exit codes."""
     try:
