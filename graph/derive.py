@@ -14,6 +14,10 @@ pyoxigraph does no reasoning, so the build computes, from the data and the ontol
 4. **inverses** of every ``owl:inverseOf`` pair, in both directions.
 5. **super-classes**: every ``x a C`` with ``C rdfs:subClassOf+ D`` gives ``x a D`` (so
    ``?e a dgb:GeopoliticalEvent`` finds sanctions and invasions, ``?s a dgb:Statement`` every claim).
+6. **name keys**: every name of every entity gives ``entity dgb:nameKey key``, its search key and
+   its romanized key (:func:`~dragonbear.graph.name_keys.name_keys`: ``"Су-27"`` gives ``су27`` and
+   ``su27``), so SPARQL finds entities by any spelling:
+   ``?e dgb:nameKey ?k FILTER(CONTAINS(?k, "flanker"))`` (docs/decisions/0014-name-search.md).
 
 Each step is a SPARQL update generated from the ontology, so the work stays inside the store.
 Everything goes to :data:`~dragonbear.namespaces.GRAPH_DERIVED`, which queries may include (the
@@ -26,8 +30,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from dragonbear.graph.name_keys import NAMES_QUERY, name_keys
 from dragonbear.graph.store import EmbeddedStore
-from dragonbear.namespaces import GRAPH_DERIVED, GRAPH_ONTOLOGY
+from dragonbear.namespaces import DGB, GRAPH_DERIVED, GRAPH_ONTOLOGY
 
 __all__ = ["materialize", "DerivationReport"]
 
@@ -60,10 +65,14 @@ class DerivationReport:
     inverses: int
     super_classes: int = 0
     skipped_closures: tuple[str, ...] = ()
+    name_keys: int = 0
+    restated: int = 0  # derived triples dropped because another graph asserts them
 
     @property
     def total(self) -> int:
-        return self.shortcuts + self.super_properties + self.transitive + self.inverses + self.super_classes
+        """The triples the derived graph holds."""
+        return (self.shortcuts + self.super_properties + self.transitive + self.inverses + self.super_classes
+                + self.name_keys - self.restated)
 
 
 def _pairs(store: EmbeddedStore, query: str) -> list[tuple[str, str]]:
@@ -150,4 +159,40 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
         GRAPH {_O} {{ ?c rdfs:subClassOf+ ?super FILTER(isIRI(?super)) }}
         GRAPH ?g {{ ?x a ?c }} FILTER(?g != {_O}) }}""")
     n_classes = _derived_count(store) - n_shortcuts - n_super - n_trans - n_inv
-    return DerivationReport(n_shortcuts, n_super, n_trans, n_inv, n_classes, tuple(skipped))
+    n_keys = _materialize_name_keys(store)
+    n_restated = drop_restated(store, GRAPH_DERIVED)
+    return DerivationReport(n_shortcuts, n_super, n_trans, n_inv, n_classes, tuple(skipped), n_keys, n_restated)
+
+
+def drop_restated(store: EmbeddedStore, graph: str, *, over: tuple[str, ...] | None = None) -> int:
+    """Remove from ``graph`` the triples that another graph (or one of ``over``) also holds.
+
+    Oxigraph's union default graph yields a triple once per named graph that holds it, so a triple
+    stored twice would be counted twice by ``COUNT`` and joined twice. Each triple is kept in one graph:
+    the derived graph gives way to every asserted graph, and the SIPRI graph to the curated facts and
+    the ontology (see :func:`dragonbear.graph.build.build_store`).
+
+    Returns:
+        How many triples were removed.
+    """
+    before = store.count(graph)
+    if over is not None:  # the given graphs are the small side: look each of their triples up in `graph`
+        target = ox.NamedNode(graph)
+        restated = [ox.Quad(q.subject, q.predicate, q.object, target) for g in over
+                    for q in store.inner.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+        for quad in [q for q in restated if q in store.inner]:
+            store.inner.remove(quad)
+        return before - store.count(graph)
+    store.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                 f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{graph}>) }}")
+    return before - store.count(graph)
+
+
+def _materialize_name_keys(store: EmbeddedStore) -> int:
+    """Add ``entity dgb:nameKey key`` for every search key of every name; return how many were added."""
+    keys: set[tuple[ox.NamedNode, str]] = set()
+    for row in store.query(NAMES_QUERY):  # type: ignore[union-attr]
+        keys.update((row["entity"], key) for key in name_keys(row["name"].value))
+    prop, graph = ox.NamedNode(DGB + "nameKey"), ox.NamedNode(GRAPH_DERIVED)
+    store.extend(ox.Quad(entity, prop, ox.Literal(key), graph) for entity, key in keys)
+    return len(keys)
