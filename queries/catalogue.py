@@ -8,7 +8,7 @@ Each file in this package starts with a header of ``#`` lines::
     # param: from | year | optional | first year | 1992
     # returns: one row per derivation step ...
 
-A parameter line gives name | type | required/optional | description | example. Types:
+A parameter line gives name | type | required/optional | description | example [| variable]. Types:
 ``entity CLASS`` (an IRI or any name of an entity of that class, resolved with
 :class:`~dragonbear.graph.resolve.NameIndex`), ``year``, ``integer``, ``decimal``, ``string``.
 Values are bound by a ``VALUES`` block at the top of the query's ``WHERE`` group, each term written
@@ -16,7 +16,19 @@ by pyoxigraph's own serializer (never the user's text), so that the engine start
 values: pyoxigraph's ``substitutions=`` filters the whole result instead, which made ``claims`` for
 Russia take 178 s instead of 2 s. An optional parameter that is not given stays unbound; queries test
 it with ``FILTER(COALESCE(?year >= ?from, true))``. Every parameter is also projected, so each row
-says what it answers.
+says what it answers. The optional sixth field names the query variable the value binds when it differs
+from the parameter's name: ``depth`` of ``ancestors`` binds ``?maxDepth``, because ``?depth`` is a
+result column (a VALUES variable cannot also be the target of a ``BIND``).
+
+A query may be a SELECT or a CONSTRUCT (``lineage``); :attr:`CannedQuery.form` says which, so that
+callers choose a results format or an RDF format before running it.
+
+Derived triples: the build materializes inverses (``dgb:hasVariant``, ``dgb:componentOf``,
+``dgb:participatedIn`` ...), super-properties (``dgb:involves``, ``dgb:participant`` from ``dgb:host``,
+``dgb:dependsOn`` from ``dgb:usesComponent``) and transitive closures (``dgb:technologyAncestor``,
+``dgb:dependsOn``, ``dgb:withinGroupOf``) into the named graph ``GRAPH_DERIVED``. Queries see them by
+default (the default graph is the union of all graphs); ``run_canned(..., derived=False)`` (and
+``dragonbear query --asserted-only``) runs a query over the asserted graphs only.
 """
 
 from __future__ import annotations
@@ -28,16 +40,17 @@ from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from dragonbear.errors import ParameterError, UnknownQueryError
 from dragonbear.graph.resolve import NameIndex
 from dragonbear.graph.store import GraphStore
-from dragonbear.namespaces import XSD
 
-__all__ = ["Parameter", "CannedQuery", "load_catalogue", "bind_parameters", "bind_values", "run_canned"]
+from dragonbear.errors import ParameterError, UnknownQueryError
+from dragonbear.namespaces import GRAPH_DERIVED, XSD
+
+__all__ = ["CannedQuery", "Parameter", "bind_parameters", "bind_values", "load_catalogue", "run_canned"]
 
 _HEADER = re.compile(r"^#\s*(\w+):\s*(.*)$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,12 @@ class Parameter:
     required: bool
     description: str
     example: str = ""
+    variable: str = ""
+
+    @property
+    def var(self) -> str:
+        """The query variable the value binds (the parameter's name unless the header names another)."""
+        return self.variable or self.name
 
     @property
     def entity_class(self) -> str | None:
@@ -72,6 +91,17 @@ class CannedQuery:
     parameters: list[Parameter] = field(default_factory=list)
     path: Path | None = None
 
+    @property
+    def form(self) -> str:
+        """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the first query-form keyword after the header.
+
+        >>> CannedQuery("q", "t", "", "", "# title: t\\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").form
+        'CONSTRUCT'
+        """
+        body = "\n".join(line for line in self.sparql.splitlines() if not line.lstrip().startswith("#"))
+        match = _FORM.search(body)
+        return match.group(1).upper() if match else "SELECT"
+
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "title": self.title, "description": self.description,
                 "returns": self.returns, "parameters": [p.as_dict() for p in self.parameters]}
@@ -89,8 +119,8 @@ def _parse_header(name: str, text: str, path: Path | None) -> CannedQuery:
         key, value = m.group(1), m.group(2).strip()
         if key == "param":
             parts = [p.strip() for p in value.split("|")]
-            parts += [""] * (5 - len(parts))
-            params.append(Parameter(parts[0], parts[1], parts[2] == "required", parts[3], parts[4]))
+            parts += [""] * (6 - len(parts))
+            params.append(Parameter(parts[0], parts[1], parts[2] == "required", parts[3], parts[4], parts[5]))
         else:
             meta[key] = (meta[key] + " " + value) if key in meta else value
     return CannedQuery(name, meta.get("title", name), meta.get("description", ""), meta.get("returns", ""),
@@ -131,6 +161,9 @@ def bind_parameters(query: CannedQuery, values: dict[str, str],
                     names: NameIndex | None) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check ``values`` against the query's parameters and turn them into RDF terms.
 
+    Returns:
+        The terms keyed by the query variable each binds (:attr:`Parameter.var`).
+
     Raises:
         ParameterError: an unknown, missing, mistyped or ambiguous parameter.
     """
@@ -142,7 +175,7 @@ def bind_parameters(query: CannedQuery, values: dict[str, str],
     missing = [p.name for p in query.parameters if p.required and p.name not in values]
     if missing:
         raise ParameterError(f"query {query.name!r} needs parameter {', '.join(missing)}")
-    return {k: _bind(known[k], v, names) for k, v in values.items()}
+    return {known[k].var: _bind(known[k], v, names) for k, v in values.items()}
 
 
 def bind_values(sparql: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
@@ -175,8 +208,13 @@ def bind_values(sparql: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> 
 
 def run_canned(store: GraphStore, name: str, values: dict[str, str], *,
                catalogue: dict[str, CannedQuery] | None = None,
-               names: NameIndex | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+               names: NameIndex | None = None,
+               derived: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run the canned query ``name`` with parameter ``values`` (strings, as a user types them).
+
+    Args:
+        derived: include the derived graph (inverses, super-properties, transitive closures); with
+            False the query sees only the asserted graphs, so answers that need inference drop out.
 
     Raises:
         UnknownQueryError: no query has that name.
@@ -191,4 +229,5 @@ def run_canned(store: GraphStore, name: str, values: dict[str, str], *,
     if needs_names and names is None:
         names = NameIndex.from_store(store)
     terms = bind_parameters(query, values, names)
-    return store.query(bind_values(query.sparql, terms))
+    graphs = None if derived else [g for g in store.graphs() if g != GRAPH_DERIVED]
+    return store.query(bind_values(query.sparql, terms), default_graph=graphs)
