@@ -1,0 +1,318 @@
+"""Lineage graphs written out: the API's JSON, DOT, GraphML, GEXF, and a layered SVG drawing.
+
+The JSON is the contract of ``GET /api/lineage/{id}`` and of ``dragonbear lineage --format json``::
+
+    {"system": IRI, "nodes": [{iri, label, type, country, country_label}],
+     "edges": [{source, target, relation, kind, kind_iri, year, start, end, confidence, sources: [{label, iri, ...}],
+                statement, role, supplier, supplier_label, recipient, units, tiv, maker, maker_label, ...}]}
+
+GraphML and GEXF come from networkx's writers; their attributes must be scalars, so ``sources``
+becomes one string (``label <iri> (locator); ...``), and GEXF names ``start``/``end``
+``start_year``/``end_year`` (in GEXF those names mean a dynamic graph's time spells).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Callable
+from enum import StrEnum
+from functools import partial
+from html import escape
+from typing import Any
+
+import networkx as nx
+
+from dragonbear.errors import UsageError
+
+__all__ = ["EDGE_FIELDS", "MEDIA_TYPES", "ExportFormat", "export_lineage", "lineage_dot", "lineage_gexf",
+           "lineage_graphml", "lineage_json", "lineage_svg"]
+
+
+class ExportFormat(StrEnum):
+    """The formats a lineage graph is written in."""
+
+    JSON = "json"
+    DOT = "dot"
+    GRAPHML = "graphml"
+    GEXF = "gexf"
+    SVG = "svg"
+
+
+MEDIA_TYPES = {ExportFormat.JSON: "application/json", ExportFormat.DOT: "text/vnd.graphviz",
+               ExportFormat.GRAPHML: "application/graphml+xml", ExportFormat.GEXF: "application/gexf+xml",
+               ExportFormat.SVG: "image/svg+xml"}
+EDGE_FIELDS = ("relation", "kind", "kind_iri", "year", "start", "end", "confidence", "statement", "role",
+               "supplier", "supplier_label", "recipient", "units", "tiv", "maker", "maker_label", "maker_state",
+               "maker_state_label")
+_FLOATS = ("confidence", "tiv")
+
+
+def _order(graph: nx.MultiDiGraph) -> list[str]:
+    focus = graph.graph.get("focus")
+    return sorted(graph, key=lambda n: (n != focus, str(graph.nodes[n].get("label", n)).casefold(), n))
+
+
+def _edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
+    return sorted(graph.edges(keys=True, data=True),
+                  key=lambda e: (e[3].get("relation", ""), e[3].get("year") or e[3].get("start") or 9999, e[0], e[1], e[2]))
+
+
+def lineage_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """The graph as the API's JSON (see the module docstring); absent values are null.
+
+    >>> g = nx.MultiDiGraph(focus="a")
+    >>> g.add_node("a", label="A", type="system")
+    >>> g.add_edge("a", "b", relation="variant", kind="variant of")
+    0
+    >>> lineage_json(g)["edges"][0]["kind"], lineage_json(g)["nodes"][1]["label"]
+    ('variant of', 'b')
+    """
+    nodes = [{"iri": n, "label": graph.nodes[n].get("label", n), "type": graph.nodes[n].get("type", "system"),
+              "country": graph.nodes[n].get("country"), "country_label": graph.nodes[n].get("country_label")}
+             for n in _order(graph)]
+    edges = []
+    for a, b, _key, attrs in _edges(graph):
+        edge: dict[str, Any] = {"source": a, "target": b}
+        edge.update({name: attrs.get(name) for name in EDGE_FIELDS})
+        for name in _FLOATS:
+            if edge[name] is not None:
+                edge[name] = float(edge[name])
+        edge["sources"] = [dict(s) for s in attrs.get("sources", [])]
+        edges.append(edge)
+    return {"system": graph.graph.get("focus"), "nodes": nodes, "edges": edges}
+
+
+def _dot_id(text: object) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def lineage_dot(graph: nx.MultiDiGraph) -> str:
+    """The graph in Graphviz DOT: boxes for systems, ellipses for states and organizations.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("j-11", "su-27sk", relation="derivation", kind="licensed production", year=1998)
+    0
+    >>> print(lineage_dot(g).splitlines()[-2])
+      "j-11" -> "su-27sk" [label="licensed production 1998", relation="derivation", year="1998"];
+    """
+    lines = ["digraph lineage {", "  rankdir=BT;", '  node [shape=box, style="rounded,filled", fillcolor="#ffffff"];']
+    focus = graph.graph.get("focus")
+    for n in _order(graph):
+        attrs = graph.nodes[n]
+        label = attrs.get("label", n) + (f"\n{attrs['country_label']}" if attrs.get("country_label") else "")
+        extra = ', shape=ellipse' if attrs.get("type", "system") != "system" else ""
+        extra += ', fillcolor="#fbe9e7", penwidth=2' if n == focus else ""
+        lines.append(f"  {_dot_id(n)} [label={_dot_id(label)}, type={_dot_id(attrs.get('type', 'system'))}, "
+                     f"URL={_dot_id(n)}{extra}];")
+    for a, b, _key, attrs in _edges(graph):
+        fields = [f"label={_dot_id(_edge_text(attrs))}"]
+        fields += [f"{name}={_dot_id(attrs[name])}" for name in EDGE_FIELDS[:7] if attrs.get(name) is not None
+                   and name not in ("kind",)]
+        lines.append(f"  {_dot_id(a)} -> {_dot_id(b)} [{', '.join(fields)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _flat(graph: nx.MultiDiGraph, *, rename: dict[str, str] | None = None) -> nx.MultiDiGraph:
+    """A copy whose attributes are all scalars, for the XML writers."""
+    rename = rename or {}
+    flat = nx.MultiDiGraph(focus=graph.graph.get("focus") or "")
+    for n, attrs in graph.nodes(data=True):
+        flat.add_node(n, **{k: v for k, v in attrs.items() if v is not None})
+    for a, b, key, attrs in graph.edges(keys=True, data=True):
+        out = {rename.get(k, k): (float(v) if k in _FLOATS else v) for k, v in attrs.items()
+               if v is not None and k != "sources"}
+        out["sources"] = "; ".join(f"{s['label']} <{s['iri']}>" + (f" ({s['locator']})" if s.get("locator") else "")
+                                   for s in attrs.get("sources", []))
+        flat.add_edge(a, b, key=key, **out)
+    return flat
+
+
+def lineage_graphml(graph: nx.MultiDiGraph) -> bytes:
+    """The graph in GraphML (networkx's writer), sources as one string per edge."""
+    out = io.BytesIO()
+    nx.write_graphml(_flat(graph), out, encoding="utf-8")
+    return out.getvalue()
+
+
+def lineage_gexf(graph: nx.MultiDiGraph) -> bytes:
+    """The graph in GEXF 1.2 (networkx's writer), with ``start_year``/``end_year`` for start/end."""
+    out = io.BytesIO()
+    nx.write_gexf(_flat(graph, rename={"start": "start_year", "end": "end_year"}), out, encoding="utf-8")
+    return out.getvalue()
+
+
+# --- The layered SVG drawing ------------------------------------------------------------------------
+
+def _edge_text(attrs: dict[str, Any]) -> str:
+    relation, kind = attrs.get("relation"), str(attrs.get("kind", ""))
+    if relation == "transfer":
+        units = f", {attrs['units']} unit{'' if attrs['units'] == 1 else 's'}" if attrs.get("units") is not None else ""
+        return f"transfer {attrs.get('year') or attrs.get('start') or ''}".rstrip() + units
+    if relation == "component":
+        span = "–".join(str(attrs[k]) if attrs.get(k) is not None else "" for k in ("start", "end"))
+        return f"{kind} {span}" if span != "–" else kind
+    if attrs.get("role") in ("licensor", "partner"):
+        return f"{attrs['role']}, {kind}"
+    return kind + (f" {attrs['year']}" if attrs.get("year") else "")
+
+
+def _levels(graph: nx.MultiDiGraph, focus: str) -> dict[str, int]:
+    """Generation of each node: 0 for the focus, negative for ancestors, positive for descendants."""
+    levels = {focus: 0}
+
+    def walk(step: Callable[[str], Any], sign: int) -> None:
+        # longest path from the focus, bounded by the number of nodes so a cycle cannot loop
+        frontier, depth = {focus}, 0
+        while frontier and depth < len(graph):
+            depth += 1
+            frontier = {n for f in frontier for n in step(f) if n != focus}
+            for n in frontier:
+                if n not in levels or (levels[n] * sign > 0 and abs(levels[n]) < depth):
+                    levels[n] = sign * depth
+    if focus in graph:
+        walk(graph.successors, -1)
+        walk(graph.predecessors, 1)
+    for n in graph:
+        levels.setdefault(n, 0)
+    return levels
+
+
+_BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD, _CHAR_W = 170, 46, 40, 96, 20, 6.5
+
+
+def _edge_geometry(source: tuple[float, float], target: tuple[float, float],
+                   span: int) -> tuple[str, tuple[float, float], str]:
+    """The SVG path of an edge, where its label goes, and the label's text-anchor.
+
+    An edge between neighbouring rows is a straight line between the boxes; one that skips rows
+    (or joins boxes of one row) bends out to the right of both boxes so it does not cross the
+    boxes between them.
+    """
+    (sx, sy), (tx, ty) = source, target
+    if span > 1 or math.isclose(sy, ty):
+        x1, y1 = sx + _BOX_W, sy + _BOX_H / 2
+        x2, y2 = tx + _BOX_W, ty + _BOX_H / 2
+        cx, cy = max(x1, x2) + 50 * max(span, 1), (y1 + y2) / 2
+        apex = (0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2)
+        return f"M{x1:.0f},{y1:.0f} Q{cx:.0f},{cy:.0f} {x2:.0f},{y2:.0f}", (apex[0] + 6, apex[1] + 4), "start"
+    up = ty < sy
+    x1, y1 = sx + _BOX_W / 2, sy + (0 if up else _BOX_H)
+    x2, y2 = tx + _BOX_W / 2, ty + (_BOX_H if up else 0)
+    lx, ly = x1 + (x2 - x1) * 0.35, y1 + (y2 - y1) * 0.35
+    if math.isclose(x1, x2):
+        return f"M{x1:.0f},{y1:.0f} L{x2:.0f},{y2:.0f}", (lx + 6, ly), "start"
+    anchor = "end" if x1 < x2 else "start"
+    return f"M{x1:.0f},{y1:.0f} L{x2:.0f},{y2:.0f}", (lx + (-6 if anchor == "end" else 6), ly), anchor
+
+
+def _centre(iri: str, graph: nx.MultiDiGraph, placed: dict[str, float]) -> float:
+    near = [placed[n] for n in nx.all_neighbors(graph, iri) if n in placed]
+    return sum(near) / len(near) if near else 0.5
+
+
+def _ordered_rows(graph: nx.MultiDiGraph, levels: dict[str, int]) -> dict[int, list[str]]:
+    """Nodes by row, each row ordered by the mean position of its neighbours in the other rows
+    (the barycentre heuristic, one sweep down and one up), so that fewer edges cross."""
+    rows: dict[int, list[str]] = {}
+    for iri in sorted(graph, key=lambda i: str(graph.nodes[i].get("label", i)).casefold()):
+        rows.setdefault(levels[iri], []).append(iri)
+    order = sorted(rows)
+    for sweep in (order[1:], order[-2::-1]):
+        for level in sweep:
+            placed = {n: i / max(len(r), 1) for lv, r in rows.items() if lv != level for i, n in enumerate(r)}
+            rows[level].sort(key=partial(_centre, graph=graph, placed=placed))
+    return rows
+
+
+def lineage_svg(graph: nx.MultiDiGraph, *, href: Callable[[str], str | None] | None = None) -> str:
+    """A layered SVG drawing: ancestors above the focus, descendants below, arrows labelled.
+
+    Args:
+        graph: a lineage graph; ``graph.graph["focus"]`` is drawn in the middle row.
+        href: the link of a node's box (default: its IRI).
+
+    >>> g = nx.MultiDiGraph(focus="j-11")
+    >>> g.add_edge("j-11", "su-27sk", relation="derivation", kind="licensed production", year=1998)
+    0
+    >>> "licensed production 1998" in lineage_svg(g)
+    True
+    """
+    focus = graph.graph.get("focus") or next(iter(graph), "")
+    if not len(graph):
+        return '<svg xmlns="http://www.w3.org/2000/svg" class="lineage-graph" width="0" height="0"></svg>'
+    levels = _levels(graph, focus)
+    rows = _ordered_rows(graph, levels)
+    top = min(rows)
+    widest = max(len(r) for r in rows.values())
+    width: float = _PAD * 2 + widest * _BOX_W + (widest - 1) * _GAP_X
+    height = _PAD * 2 + len(range(top, max(rows) + 1)) * (_BOX_H + _GAP_Y) - _GAP_Y
+    pos: dict[str, tuple[float, float]] = {}
+    for level, members in rows.items():
+        x0 = (width - (len(members) * _BOX_W + (len(members) - 1) * _GAP_X)) / 2
+        for i, iri in enumerate(members):
+            pos[iri] = (x0 + i * (_BOX_W + _GAP_X), _PAD + (level - top) * (_BOX_H + _GAP_Y))
+    parts = ["<svg>",  # the opening tag is written last, when the width is known
+             ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
+              'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6575"/></marker></defs>')]
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for a, b, attrs in graph.edges(data=True):
+        grouped.setdefault((a, b), []).append(attrs)
+    left = 0.0
+    for (source, target), edges in grouped.items():
+        relations = {e.get("relation") for e in edges}
+        dash = (' stroke-dasharray="5 4"' if relations == {"variant"} else
+                ' stroke-dasharray="2 3"' if relations <= {"transfer", "component"} else "")
+        texts = list(dict.fromkeys(_edge_text(e) for e in edges))
+        text = "; ".join(texts[:3]) + (f"; +{len(texts) - 3} more" if len(texts) > 3 else "")
+        path, (lx, ly), anchor = _edge_geometry(pos[source], pos[target], abs(levels[source] - levels[target]))
+        parts.append(f'<path d="{path}" fill="none" stroke="#5b6575" stroke-width="1.5"{dash} '
+                     f'marker-end="url(#arrow)" class="edge {escape(" ".join(sorted(map(str, relations))))}"/>')
+        parts.append(f'<text x="{lx:.0f}" y="{ly:.0f}" text-anchor="{anchor}" font-size="11" fill="#1d2430" '
+                     'stroke="#ffffff" stroke-width="3" paint-order="stroke" '
+                     f'class="edge-label">{escape(text)}</text>')
+        width = max(width, lx + (_CHAR_W * len(text) if anchor == "start" else 0) + _PAD)
+        left = min(left, lx - (_CHAR_W * len(text) if anchor == "end" else 0) - _PAD)
+    for iri, (x, y) in pos.items():
+        node = graph.nodes[iri]
+        name = str(node.get("label", iri))
+        label = name if len(name) <= 24 else name[:23] + "…"
+        is_focus, system = iri == focus, node.get("type", "system") == "system"
+        link = (href(iri) if href else None) or iri
+        parts.append(f'<a href="{escape(link)}"><g class="node {escape(node.get("type", "system"))}'
+                     f'{" focus" if is_focus else ""}"><title>{escape(name)} ({escape(iri)})</title>'
+                     f'<rect x="{x:.0f}" y="{y:.0f}" width="{_BOX_W}" height="{_BOX_H}" rx="{5 if system else 23}" '
+                     f'fill="{"#fbe9e7" if is_focus else "#ffffff" if system else "#eef1f5"}" '
+                     f'stroke="{"#8a1c1c" if is_focus else "#5b6575"}" stroke-width="{2 if is_focus else 1}"/>'
+                     f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 19:.0f}" text-anchor="middle" font-size="13" '
+                     f'font-weight="600" fill="#1d2430">{escape(label)}</text>'
+                     f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 36:.0f}" text-anchor="middle" font-size="11" '
+                     f'fill="#5b6575">{escape(str(node.get("country_label") or ""))}</text></g></a>')
+    parts[0] = (f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage-graph" width="{width - left:.0f}" '
+                f'height="{height:.0f}" viewBox="{left:.0f} 0 {width - left:.0f} {height:.0f}" role="img" '
+                f'aria-label="Technology lineage">')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def export_lineage(graph: nx.MultiDiGraph, fmt: ExportFormat | str, *,
+                   href: Callable[[str], str | None] | None = None) -> bytes:
+    """The graph written in ``fmt`` (json, dot, graphml, gexf or svg), as bytes (UTF-8).
+
+    Raises:
+        UsageError: ``fmt`` is not one of the formats.
+    """
+    try:
+        fmt = ExportFormat(fmt)
+    except ValueError:
+        raise UsageError(f"no lineage format {fmt!r}: use {', '.join(f.value for f in ExportFormat)}") from None
+    if fmt == ExportFormat.JSON:
+        return json.dumps(lineage_json(graph), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if fmt == ExportFormat.GRAPHML:
+        return lineage_graphml(graph)
+    if fmt == ExportFormat.GEXF:
+        return lineage_gexf(graph)
+    text = lineage_dot(graph) if fmt == ExportFormat.DOT else lineage_svg(graph, href=href)
+    return text.encode("utf-8")
