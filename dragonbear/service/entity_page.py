@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from dragonbear.namespaces import DGB
 from dragonbear.service.entity import EntityView, Row
+from dragonbear.service.explorer import explore_path
 from dragonbear.service.layout import esc, iri_link, local_path, page, table
 
 __all__ = ["entity_html", "not_found_html"]
@@ -129,6 +130,8 @@ def entity_html(view: EntityView, *, lineage_svg: str | None = None, lineage_row
     parts = [f"<h1>{esc(view.label)}</h1>",
              f"<p><code class=\"iri\">{esc(view.iri)}</code></p>",
              f"<p>{types}</p>" if types else "",
+             (f'<p><a href="{esc(explore)}">Explore lineage</a></p>'
+              if view.is_system and (explore := explore_path(view.iri)) else ""),
              f"<p class=\"muted\">This description as RDF: {formats}</p>",
              _names(view)]
     if view.links:

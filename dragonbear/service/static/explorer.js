@@ -1,0 +1,491 @@
+/* The lineage explorer of Dragonbear (/explore and /explore/{id}).
+ *
+ * Reads its settings from <script id="explorer-config">, fetches /api/lineage/{id}?direction=...,
+ * draws the graph with Cytoscape.js (dagre layout, origins above, descendants below) and filters it
+ * in place: year, relation kinds, minimum confidence. The table "Links shown" lists exactly the
+ * links drawn (the text alternative of the canvas). Fields an older API left out get defaults:
+ * node type "system"; edge relation "variant" for a link without a kind IRI, else "derivation";
+ * start = year; no end; no sources.
+ *
+ * Click a system: its details (with links to its page and to its own explorer). Double-click a
+ * system: open its entity page. Click a link: its kind, year, confidence and sources.
+ * The view is kept in the URL (?direction=&year=&confidence=&unrated=&hide=&colour=), to share it.
+ *
+ * window.dragonbearExplorer exposes the Cytoscape instance and the visible links, for the tests.
+ */
+(function () {
+  "use strict";
+
+  var RELATIONS = ["derivation", "variant", "component", "transfer"];
+  var RELATION_TEXT = {
+    derivation: "derivation (solid)", variant: "variant (dashed)",
+    component: "component fit (dotted)", transfer: "transfer (bold, red)"
+  };
+  var FILLS = ["#f6d6c8", "#cfe3f6", "#d8efcf", "#f3d3e8", "#fff0a8", "#e1d8f6", "#cdeeee", "#f1e3cf", "#e4e4e4"];
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return node;
+  }
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  // --- The search box: suggestions from /api/resolve, systems only ---------------------------------
+
+  function setUpSearch(cfg) {
+    var input = $("explorer-q"), list = $("explorer-suggestions");
+    if (!input || !list) { return; }
+    var systemType = "https://w3id.org/dragonbear/ontology#SystemModel";
+    var base = (cfg && cfg.systemBase) || "https://w3id.org/dragonbear/id/system/";
+    var asked = 0;
+    input.addEventListener("input", debounce(function () {
+      var text = input.value.trim(), ticket = ++asked;
+      if (!text) { list.replaceChildren(); return; }
+      fetch("/api/resolve?limit=20&q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { candidates: [] }; })
+        .then(function (data) {
+          if (ticket !== asked) { return; }
+          var items = (data.candidates || []).filter(function (c) {
+            return (c.types || []).indexOf(systemType) >= 0 && c.iri.indexOf(base) === 0;
+          }).map(function (c) {
+            var href = "/explore/" + encodeURIComponent(c.iri.slice(base.length));
+            return el("li", {}, [el("a", { href: href, text: c.label }),
+                                 el("span", { "class": "muted", text: " (" + (c.matched || "") + ")" })]);
+          });
+          list.replaceChildren.apply(list, items.length ? items : [el("li", { "class": "muted", text: "no system by that name" })]);
+        })
+        .catch(function () { list.replaceChildren(); });
+    }, 150));
+  }
+
+  // --- The data: API answer to Cytoscape elements, with defaults for missing fields ----------------
+
+  function localPath(iri, cfg) {
+    return iri.indexOf(cfg.idBase) === 0 ? "/id/" + iri.slice(cfg.idBase.length) : iri;
+  }
+
+  function explorePath(iri, cfg) {
+    return iri.indexOf(cfg.systemBase) === 0 ? "/explore/" + encodeURIComponent(iri.slice(cfg.systemBase.length)) : null;
+  }
+
+  function num(value) { return typeof value === "number" && isFinite(value) ? value : null; }
+
+  function normalize(data) {
+    var nodes = (data.nodes || []).map(function (n) {
+      return { iri: n.iri, label: n.label || n.iri, country: n.country || null,
+               country_label: n.country_label || (n.type === "state" ? n.label : (n.country || "unknown country")),
+               type: n.type || "system" };
+    });
+    var edges = (data.edges || []).map(function (e, i) {
+      var relation = RELATIONS.indexOf(e.relation) >= 0 ? e.relation : (e.relation || (e.kind_iri ? "derivation" : "variant"));
+      var year = num(e.year), start = num(e.start), end = num(e.end);
+      // when the link begins: a transfer's order year (else its first delivery), else start, else year
+      var begin = relation === "transfer" ? (year !== null ? year : start) : (start !== null ? start : year);
+      return { id: "e" + i, source: e.source, target: e.target, kind: e.kind || relation, kind_iri: e.kind_iri || null,
+               relation: relation, year: year, start: begin, end: end,
+               confidence: num(e.confidence), sources: Array.isArray(e.sources) ? e.sources : [] };
+    });
+    var known = {};
+    nodes.forEach(function (n) { known[n.iri] = true; });
+    edges = edges.filter(function (e) { return known[e.source] && known[e.target]; });
+    return { system: data.system, nodes: nodes, edges: edges };
+  }
+
+  /* The years of a link as text: "1998", "1991–1996", or "undated". */
+  function when(e) {
+    if (e.start === null) { return e.end === null ? "undated" : "until " + e.end; }
+    return String(e.start) + (e.end !== null && e.end !== e.start ? "–" + e.end : "");
+  }
+
+  /* The label of a drawn edge: its one link ("licensed production 1998"), or the kinds with counts
+   * and the span of years of several parallel links ("new ×5, second hand 1991–2007"). */
+  function summary(links) {
+    if (links.length === 1) { return links[0].kind + (links[0].start !== null || links[0].end !== null ? " " + when(links[0]) : ""); }
+    var kinds = {}, years = [];
+    links.forEach(function (e) {
+      kinds[e.kind] = (kinds[e.kind] || 0) + 1;
+      [e.start, e.end].forEach(function (y) { if (y !== null) { years.push(y); } });
+    });
+    var text = Object.keys(kinds).sort().map(function (k) { return k + (kinds[k] > 1 ? " ×" + kinds[k] : ""); }).join(", ");
+    if (years.length) {
+      var lo = Math.min.apply(null, years), hi = Math.max.apply(null, years);
+      text += " " + (lo === hi ? lo : lo + "–" + hi);
+    }
+    return text;
+  }
+
+  // --- Filters ------------------------------------------------------------------------------------
+
+  /* Whether a link is active in `year` (null: no year filter), as the API's as_of decides: undated
+   * links always are; a link appears from its beginning (a transfer from its order); only a
+   * component fit ends (with its period): derivations and transfers stay once begun. */
+  function activeIn(edge, year) {
+    if (year === null) { return true; }
+    if (edge.start !== null && edge.start > year) { return false; }
+    if (edge.end !== null && edge.relation === "component" && edge.end < year) { return false; }
+    return true;
+  }
+
+  function edgePasses(edge, view) {
+    if (view.hidden[edge.relation] || view.hiddenKinds[edge.relation + "\u0000" + edge.kind]) { return false; }
+    if (edge.confidence === null ? !view.unrated : edge.confidence < view.confidence - 1e-9) { return false; }
+    return activeIn(edge, view.year);
+  }
+
+  /* The nodes reachable from the focus through the links that pass the filters (either way along a
+   * link: the API has already kept only the side of the lineage asked for). */
+  function reachable(graph, passing) {
+    var adj = {}, seen = {}, queue = [graph.system];
+    function add(a, b) { (adj[a] = adj[a] || []).push([b]); }
+    passing.forEach(function (e) { add(e.source, e.target); add(e.target, e.source); });
+    seen[graph.system] = true;
+    while (queue.length) {
+      var at = queue.shift();
+      (adj[at] || []).forEach(function (pair) {
+        if (!seen[pair[0]]) { seen[pair[0]] = true; queue.push(pair[0]); }
+      });
+    }
+    return seen;
+  }
+
+  // --- The page -----------------------------------------------------------------------------------
+
+  function Explorer(cfg) {
+    this.cfg = cfg;
+    this.graph = null;
+    this.cy = null;
+    var params = new URLSearchParams(window.location.search);
+    var hide = (params.get("hide") || "").split(",").filter(Boolean);
+    this.view = {
+      direction: ["up", "down", "both"].indexOf(params.get("direction")) >= 0 ? params.get("direction") : "both",
+      year: params.get("year") && isFinite(+params.get("year")) ? +params.get("year") : null,
+      confidence: params.get("confidence") && isFinite(+params.get("confidence")) ? Math.min(1, Math.max(0, +params.get("confidence"))) : 0,
+      unrated: params.get("unrated") !== "0",
+      hidden: {}, hiddenKinds: {},
+      colour: params.get("colour") === "type" ? "type" : "country"
+    };
+    var self = this;
+    hide.forEach(function (r) { self.view.hidden[r] = true; });
+  }
+
+  Explorer.prototype.start = function () {
+    var self = this;
+    document.querySelectorAll('input[name="direction"]').forEach(function (radio) {
+      radio.checked = radio.value === self.view.direction;
+      radio.addEventListener("change", function () {
+        if (radio.checked) { self.view.direction = radio.value; self.load(); }
+      });
+    });
+    var year = $("explorer-year"), conf = $("explorer-confidence"), unrated = $("explorer-unrated"), colour = $("explorer-colour");
+    year.addEventListener("input", function () {
+      self.view.year = +year.value >= +year.max ? null : +year.value;
+      self.apply();
+    });
+    conf.value = String(this.view.confidence);
+    conf.addEventListener("input", function () { self.view.confidence = +conf.value; self.apply(); });
+    unrated.checked = this.view.unrated;
+    unrated.addEventListener("change", function () { self.view.unrated = unrated.checked; self.apply(); });
+    colour.value = this.view.colour;
+    colour.addEventListener("change", function () { self.view.colour = colour.value; self.paint(); self.apply(); });
+    $("explorer-controls").addEventListener("submit", function (ev) { ev.preventDefault(); });
+    this.load();
+  };
+
+  Explorer.prototype.load = function () {
+    var self = this, url = this.cfg.api + "?direction=" + encodeURIComponent(this.view.direction);
+    $("explorer-summary").textContent = "Loading the lineage…";
+    return fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) {
+          return r.json().catch(function () { return {}; }).then(function (body) {
+            throw new Error(body.message || ("the lineage API answered " + r.status));
+          });
+        }
+        return r.json();
+      })
+      .then(function (data) { self.show(normalize(data)); })
+      .catch(function (err) {
+        var box = $("explorer-graph");
+        box.replaceChildren(el("p", { role: "alert", "class": "explorer-error", text: "Cannot draw the lineage: " + err.message }));
+        $("explorer-summary").textContent = "No lineage to show.";
+      });
+  };
+
+  Explorer.prototype.show = function (graph) {
+    var self = this;
+    this.graph = graph;
+    this.setUpYears();
+    this.setUpRelations();
+    // parallel links of one relation (seven orders of one fighter) are drawn as one edge
+    var groups = {};
+    this.groups = [];
+    graph.edges.forEach(function (e) {
+      var key = e.source + "\u0000" + e.target + "\u0000" + e.relation;
+      if (!groups[key]) {
+        groups[key] = { id: "g" + self.groups.length, source: e.source, target: e.target, relation: e.relation, members: [] };
+        self.groups.push(groups[key]);
+      }
+      groups[key].members.push(e);
+      e.group = groups[key].id;
+    });
+    var elements = graph.nodes.map(function (n) {
+      var second = n.type === "system" ? n.country_label : n.type + (n.country && n.type !== "state" ? " · " + n.country_label : "");
+      var width = Math.max(110, 7.2 * Math.max(n.label.length, second.length) + 24);
+      return { group: "nodes", data: { id: n.iri, label: n.label + "\n" + second, name: n.label, w: width, fill: "#ffffff",
+                                       focus: n.iri === graph.system ? 1 : 0 } };
+    }).concat(this.groups.map(function (g) {
+      return { group: "edges", classes: g.relation, data: { id: g.id, source: g.source, target: g.target, label: summary(g.members) } };
+    }));
+    if (this.cy) { this.cy.destroy(); }
+    $("explorer-graph").replaceChildren();
+    this.cy = window.cytoscape({
+      container: $("explorer-graph"),
+      elements: elements,
+      minZoom: 0.2, maxZoom: 3,
+      boxSelectionEnabled: false,
+      style: [
+        { selector: "node", style: {
+          shape: "round-rectangle", width: "data(w)", height: 44, label: "data(label)", "text-wrap": "wrap",
+          "text-valign": "center", "text-halign": "center", "font-size": 12, color: "#1d2430",
+          "background-color": "data(fill)", "border-width": 1, "border-color": "#5b6575" } },
+        { selector: "node[focus = 1]", style: { "border-width": 3, "border-color": "#8a1c1c", "font-weight": "bold" } },
+        { selector: "node:selected", style: { "border-width": 3, "border-color": "#1a4f8b", "overlay-opacity": 0 } },
+        { selector: "edge", style: {
+          "curve-style": "bezier", "control-point-step-size": 80, "target-arrow-shape": "triangle", width: 2, "line-color": "#1d2430",
+          "target-arrow-color": "#1d2430", label: "data(label)", "font-size": 10, color: "#1d2430",
+          "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
+          "min-zoomed-font-size": 7 } },
+        { selector: "edge.variant", style: { "line-style": "dashed", width: 1.5, "line-color": "#5b6575", "target-arrow-color": "#5b6575" } },
+        { selector: "edge.component", style: { "line-style": "dotted", width: 2.5, "line-color": "#1a4f8b", "target-arrow-color": "#1a4f8b" } },
+        { selector: "edge.transfer", style: { width: 3.5, "line-color": "#8a1c1c", "target-arrow-color": "#8a1c1c" } },
+        { selector: "edge:selected", style: { width: 4, "line-color": "#1a4f8b", "target-arrow-color": "#1a4f8b" } },
+        { selector: ".hidden", style: { display: "none" } }
+      ],
+      layout: { name: "preset" }
+    });
+    this.layOut();
+    if (this.cy.zoom() > 1.25) { this.cy.zoom(1.25); this.cy.center(); }
+    this.cy.on("tap", "node", function (ev) { self.detailsOfNode(ev.target.id()); });
+    this.cy.on("tap", "edge", function (ev) { self.detailsOfGroup(ev.target.id()); });
+    this.cy.on("dbltap", "node", function (ev) { window.location.assign(localPath(ev.target.id(), self.cfg)); });
+    this.paint();
+    this.apply();
+    window.dragonbearExplorer = this;
+  };
+
+  /* Origins above and descendants below (dagre, bottom to top); a lineage much wider than the
+   * box (a fighter sold to many states) is laid out right to left instead, origins on the left. */
+  Explorer.prototype.layOut = function () {
+    var cy = this.cy;
+    if (!window.cytoscapeDagre) {
+      this.orientation = "breadthfirst";
+      cy.layout({ name: "breadthfirst", directed: true, roots: [this.graph.system], fit: true, padding: 24 }).run();
+      return;
+    }
+    this.orientation = "BT";
+    cy.layout({ name: "dagre", rankDir: "BT", nodeSep: 40, rankSep: 100, edgeSep: 20, fit: true, padding: 24 }).run();
+    var box = cy.elements().boundingBox(), ratio = cy.width() / Math.max(1, cy.height());
+    if (box.w / Math.max(1, box.h) > 2 * ratio) {
+      this.orientation = "RL";
+      cy.layout({ name: "dagre", rankDir: "RL", nodeSep: 16, rankSep: 140, edgeSep: 12, fit: true, padding: 24 }).run();
+    }
+  };
+
+  Explorer.prototype.setUpYears = function () {
+    var years = [];
+    this.graph.edges.forEach(function (e) {
+      [e.start, e.end].forEach(function (y) { if (y !== null) { years.push(y); } });
+    });
+    var slider = $("explorer-year"), now = new Date().getFullYear();
+    var lo = years.length ? Math.min.apply(null, years) - 1 : now - 1, hi = Math.max(now, years.length ? Math.max.apply(null, years) : now);
+    slider.min = String(lo);
+    slider.max = String(hi + 1);  // the last step: all years, with what has ended
+    slider.disabled = years.length === 0;
+    if (this.view.year !== null && (this.view.year < lo || this.view.year > hi)) { this.view.year = this.view.year < lo ? lo : null; }
+    slider.value = String(this.view.year === null ? hi + 1 : this.view.year);
+  };
+
+  Explorer.prototype.setUpRelations = function () {
+    var self = this, box = $("explorer-relations"), groups = {};
+    this.graph.edges.forEach(function (e) {
+      var g = groups[e.relation] = groups[e.relation] || { count: 0, kinds: {} };
+      g.count += 1;
+      g.kinds[e.kind] = (g.kinds[e.kind] || 0) + 1;
+    });
+    var order = RELATIONS.concat(Object.keys(groups).filter(function (r) { return RELATIONS.indexOf(r) < 0; }).sort());
+    var blocks = order.filter(function (r) { return groups[r]; }).map(function (relation) {
+      var main = el("input", { type: "checkbox", "data-relation": relation, id: "explorer-rel-" + relation });
+      main.checked = !self.view.hidden[relation];
+      main.addEventListener("change", function () { self.view.hidden[relation] = !main.checked; self.apply(); });
+      var kinds = Object.keys(groups[relation].kinds).sort().map(function (kind) {
+        var key = relation + "\u0000" + kind;
+        var box2 = el("input", { type: "checkbox", "data-relation": relation, "data-kind": kind });
+        box2.checked = !self.view.hiddenKinds[key];
+        box2.addEventListener("change", function () { self.view.hiddenKinds[key] = !box2.checked; self.apply(); });
+        return el("li", {}, [el("label", {}, [box2, " " + kind + " (" + groups[relation].kinds[kind] + ")"])]);
+      });
+      return el("div", { "class": "explorer-relation" }, [
+        el("label", { "for": "explorer-rel-" + relation }, [main, " " + (RELATION_TEXT[relation] || relation) + " (" + groups[relation].count + ")"]),
+        el("ul", {}, kinds)]);
+    });
+    box.replaceChildren.apply(box, [el("legend", { text: "Relations" })].concat(
+      blocks.length ? blocks : [el("p", { "class": "muted", text: "no links" })]));
+  };
+
+  Explorer.prototype.paint = function () {
+    var self = this, key = this.view.colour === "type" ? "type" : "country_label", colours = {};
+    var values = Array.from(new Set(this.graph.nodes.map(function (n) { return n[key] || "unknown"; }))).sort();
+    values.forEach(function (v, i) { colours[v] = FILLS[i % FILLS.length]; });
+    this.cy.batch(function () {
+      self.graph.nodes.forEach(function (n) { self.cy.getElementById(n.iri).data("fill", colours[n[key] || "unknown"]); });
+    });
+    $("explorer-legend").replaceChildren.apply($("explorer-legend"), values.map(function (v) {
+      return el("li", {}, [el("span", { "class": "swatch", style: "background:" + colours[v] }), " " + v]);
+    }));
+  };
+
+  Explorer.prototype.visibleEdges = function () {
+    var self = this;
+    if (!this.graph) { return []; }
+    var passing = this.graph.edges.filter(function (e) { return edgePasses(e, self.view); });
+    var nodes = reachable(this.graph, passing);
+    return passing.filter(function (e) { return nodes[e.source] && nodes[e.target]; });
+  };
+
+  Explorer.prototype.apply = function () {
+    var self = this, shown = this.visibleEdges(), byGroup = {}, nodes = {};
+    nodes[this.graph.system] = true;
+    shown.forEach(function (e) {
+      (byGroup[e.group] = byGroup[e.group] || []).push(e);
+      nodes[e.source] = true;
+      nodes[e.target] = true;
+    });
+    this.cy.batch(function () {
+      self.groups.forEach(function (g) {
+        var edge = self.cy.getElementById(g.id), members = byGroup[g.id];
+        edge.toggleClass("hidden", !members);
+        if (members) { edge.data("label", summary(members)); }
+      });
+      self.cy.nodes().forEach(function (node) { node.toggleClass("hidden", !nodes[node.id()]); });
+    });
+    $("explorer-year-value").textContent = this.view.year === null ? "all years" : "up to " + this.view.year;
+    $("explorer-confidence-value").textContent = this.view.confidence.toFixed(2);
+    this.renderTable(shown, Object.keys(nodes).length);
+    this.remember();
+  };
+
+  Explorer.prototype.label = function (iri) {
+    var node = this.graph.nodes.find(function (n) { return n.iri === iri; });
+    return node ? node.label : iri;
+  };
+
+  Explorer.prototype.link = function (iri, text) {
+    return el("a", { href: localPath(iri, this.cfg), title: iri, text: text || this.label(iri) });
+  };
+
+  Explorer.prototype.sourceLinks = function (edge) {
+    var self = this;
+    if (!edge.sources.length) { return [el("span", { "class": "muted", text: "—" })]; }
+    var out = [];
+    edge.sources.forEach(function (s, i) {
+      if (i) { out.push("; "); }
+      out.push(s.iri ? self.link(s.iri, s.label || s.iri) : (s.label || ""));
+      if (s.locator) { out.push(el("span", { "class": "muted", text: " (" + s.locator + ")" })); }
+    });
+    return out;
+  };
+
+  Explorer.prototype.renderTable = function (shown, nodeCount) {
+    var self = this, body = document.querySelector("#explorer-edges tbody");
+    var sorted = shown.slice().sort(function (a, b) {
+      return ((a.start === null ? 9999 : a.start) - (b.start === null ? 9999 : b.start)) ||
+        self.label(a.source).localeCompare(self.label(b.source)) || a.kind.localeCompare(b.kind);
+    });
+    body.replaceChildren.apply(body, sorted.map(function (e) {
+      return el("tr", { "data-edge": e.id, "data-relation": e.relation }, [
+        el("td", {}, [self.link(e.source)]), el("td", { text: e.relation }),
+        el("td", {}, [e.kind_iri ? self.link(e.kind_iri, e.kind) : e.kind]),
+        el("td", {}, [self.link(e.target)]), el("td", { text: when(e) }),
+        el("td", { text: e.confidence === null ? "not recorded" : e.confidence.toFixed(2) }),
+        el("td", {}, self.sourceLinks(e))]);
+    }));
+    var total = this.graph.edges.length, systems = this.graph.nodes.length;
+    $("explorer-summary").textContent = "Showing " + shown.length + " of " + total + " links between " + nodeCount +
+      " of " + systems + " entities" + (this.view.year === null ? "" : " as of " + this.view.year) + ".";
+  };
+
+  Explorer.prototype.remember = function () {
+    var p = new URLSearchParams();
+    var v = this.view;
+    if (v.direction !== "both") { p.set("direction", v.direction); }
+    if (v.year !== null) { p.set("year", String(v.year)); }
+    if (v.confidence > 0) { p.set("confidence", v.confidence.toFixed(2)); }
+    if (!v.unrated) { p.set("unrated", "0"); }
+    var hidden = Object.keys(v.hidden).filter(function (k) { return v.hidden[k]; });
+    if (hidden.length) { p.set("hide", hidden.join(",")); }
+    if (v.colour !== "country") { p.set("colour", v.colour); }
+    var query = p.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+  };
+
+  Explorer.prototype.detailsOfNode = function (iri) {
+    var node = this.graph.nodes.find(function (n) { return n.iri === iri; });
+    if (!node) { return; }
+    var items = [el("h2", { text: node.label }),
+                 el("p", {}, [el("code", { "class": "iri", text: node.iri })]),
+                 el("p", { text: node.type + (node.country ? " · " + node.country_label : "") })];
+    var actions = [el("a", { href: localPath(iri, this.cfg), "class": "explorer-open", text: "Open the entity page" })];
+    var again = explorePath(iri, this.cfg);
+    if (again && iri !== this.graph.system) {
+      actions.push(" · ", el("a", { href: again, "class": "explorer-recentre", text: "Explore its lineage" }));
+    }
+    items.push(el("p", {}, actions));
+    $("explorer-details").replaceChildren.apply($("explorer-details"), items);
+  };
+
+  Explorer.prototype.detailsOfGroup = function (id) {
+    var self = this, group = this.groups.find(function (g) { return g.id === id; });
+    if (!group) { return; }
+    var shown = {};
+    this.visibleEdges().forEach(function (e) { shown[e.id] = true; });
+    var blocks = group.members.filter(function (e) { return shown[e.id]; }).map(function (e) {
+      var rows = [["relation", e.relation], ["how", e.kind], ["year", when(e)],
+                  ["confidence", e.confidence === null ? "not recorded" : e.confidence.toFixed(2)]];
+      var dl = el("dl", { "class": "term" }, []);
+      rows.forEach(function (r) { dl.appendChild(el("dt", { text: r[0] })); dl.appendChild(el("dd", { text: r[1] })); });
+      dl.appendChild(el("dt", { text: "sources" }));
+      dl.appendChild(el("dd", {}, self.sourceLinks(e)));
+      return dl;
+    });
+    $("explorer-details").replaceChildren.apply($("explorer-details"), [
+      el("h2", {}, [this.label(group.source) + " → " + this.label(group.target)]),
+      el("p", {}, [this.link(group.source), " · ", this.link(group.target)])].concat(blocks));
+  };
+
+  function main() {
+    var node = $("explorer-config");
+    var cfg = node ? JSON.parse(node.textContent) : null;
+    setUpSearch(cfg);
+    if (!cfg) { return; }
+    if (!window.cytoscape) {
+      $("explorer-graph").replaceChildren(el("p", { role: "alert", text: "Cytoscape.js did not load." }));
+      return;
+    }
+    new Explorer(cfg).start();
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", main); } else { main(); }
+})();
