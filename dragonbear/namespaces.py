@@ -60,6 +60,7 @@ GRAPH_CURATED = GRAPH + "curated"
 GRAPH_SIPRI = GRAPH + "sipri"
 GRAPH_DERIVED = GRAPH + "derived"
 GRAPH_BUILD = GRAPH + "build"
+GRAPH_WIKIDATA = GRAPH + "wikidata"  # statements and names imported from Wikidata (`dragonbear load-wikidata`)
 
 
 def graph_iri(name: str) -> str:

@@ -272,10 +272,9 @@ class RecordWriter:
                     self.add(subject, predicate, wikidata_iri(data[key]))
                 except ValueError as exc:
                     self.fail(str(exc))
-        if "dbpedia" in data:
-            titles = self.strings("dbpedia", data["dbpedia"])
-            for title in titles:
-                self.add(subject, _EXACT_MATCH, dbpedia_iri(title))
+        for key, predicate in (("dbpedia", _EXACT_MATCH), ("dbpedia_candidate", _CLOSE_MATCH)):
+            for title in self.strings(key, data[key]) if key in data else []:
+                self.add(subject, predicate, dbpedia_iri(title))
         self.write_notes(subject, data)
 
     def _write_dates(self, subject: ox.NamedNode, data: dict[str, Any]) -> None:

@@ -61,7 +61,7 @@ ANY: frozenset[str] | None = None
 
 COMMON_KEYS = frozenset({
     "id", "names", "pinyin", "alt", "hidden", "nato", "designations", "wikidata", "wikidata_candidate",
-    "dbpedia", "note", "confidence", "rank", "start", "end", "date_qualifier", "sources",
+    "dbpedia", "dbpedia_candidate", "note", "confidence", "rank", "start", "end", "date_qualifier", "sources",
 })
 ATTESTATION_KEYS = frozenset({
     "source", "locator", "stance", "reliability", "quantity", "order_year", "delivery_start",
