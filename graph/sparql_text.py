@@ -37,7 +37,7 @@ _TOKEN = re.compile(r'''
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
                |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF]+)
   | (?P<open>\{)
   | (?P<close>\})
@@ -102,6 +102,11 @@ def has_dataset_clause(text: str) -> bool:
     return any(tok.depth == 0 and tok.keyword == "FROM" for tok in _tokens(text))
 
 
+def _unescape(iri: str) -> str:
+    """An IRI with its ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded, as the SPARQL parser reads it."""
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
+
+
 def service_targets(text: str) -> list[str]:
     """The endpoints a query or update calls with SERVICE: IRIs, or the raw text of a variable or
     prefixed name (which cannot be checked against an allowlist before the query runs).
@@ -110,6 +115,8 @@ def service_targets(text: str) -> list[str]:
     ['http://a/sparql', '?x']
     >>> service_targets('SELECT * { ?s ?p "SERVICE <http://x>" }')
     []
+    >>> service_targets(r"SELECT * { SERVICE <http://a/\\u0071uery> {} }")
+    ['http://a/query']
     """
     found: list[str] = []
     tokens = list(_tokens(text))
@@ -121,8 +128,19 @@ def service_targets(text: str) -> list[str]:
             j += 1
         if j < len(tokens):
             target = tokens[j]
-            found.append(target.text[1:-1] if target.kind == "iri" else target.text)
+            found.append(_unescape(target.text[1:-1]) if target.kind == "iri" else target.text)
     return found
+
+
+def has_load(text: str) -> bool:
+    """Whether an update has a ``LOAD`` operation (which makes the engine fetch a URL).
+
+    >>> has_load("LOAD SILENT <http://a/data.ttl> INTO GRAPH <http://g>")
+    True
+    >>> has_load('INSERT DATA { <http://s> <http://p> "LOAD <http://x>" }')
+    False
+    """
+    return any(tok.keyword == "LOAD" and tok.depth == 0 for tok in _tokens(text))
 
 
 def update_dataset_keywords(text: str) -> set[str]:

@@ -67,13 +67,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve_store(store_dir: Path, *args: str, token: str | None = None) -> Iterator[Server]:
-    """Start `dragonbear serve` on ``store_dir`` on a free loopback port; stop it afterwards."""
+def serve_store(store_dir: Path, *args: str, token: str | None = None,
+                env_vars: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start `dragonbear serve` on ``store_dir`` on a free loopback port (with ``env_vars`` added to a
+    clean environment); stop it afterwards."""
     import httpx
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DRAGONBEAR_")}
     if token:
         env["DRAGONBEAR_UPDATE_TOKEN"] = token
+    env.update(env_vars or {})
     log = store_dir.parent / f"serve-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "dragonbear.cli", "serve", "--store", str(store_dir),

@@ -138,6 +138,8 @@ def test_updates_do_not_exist_without_a_token(slow_server: Server) -> None:
     pytest.param("SELECT * WHERE { SERVICE <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }", id="iri"),
     pytest.param("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }", id="silent"),
     pytest.param("SELECT * WHERE { BIND(<http://127.0.0.1:%d/sparql> AS ?e) SERVICE ?e { ?s ?p ?o } }", id="variable"),
+    pytest.param("PREFIX in: <http://127.0.0.1:%d/> SELECT * WHERE { SERVICE in:sparql { ?s ?p ?o } }", id="prefixed"),
+    pytest.param("SELECT * WHERE { SERVICE <http://127.0.0.1:%d/\\u0073parql> { ?s ?p ?o } }", id="escaped-iri"),
 ])
 def test_service_calls_off_the_allowlist_are_refused_without_a_connection(server: Server, query: str) -> None:
     import socket

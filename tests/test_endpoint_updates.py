@@ -103,3 +103,18 @@ def test_writes_make_new_generations_and_queries_see_them(writable_server: Serve
     assert (store_dir / "current").resolve() != before
     for _ in range(4):  # every worker answers from the new generation
         assert ask(writable_server, f"ASK {{ GRAPH <{G}gen> {{ ?s ?p ?o }} }}")
+
+
+def test_load_in_an_update_is_refused_without_a_connection(writable_server: Server) -> None:
+    import socket
+    with socket.socket() as listener:  # an "internal host" the update names
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(1.0)
+        port = listener.getsockname()[1]
+        response = httpx.post(writable_server.url("/update"),
+                              content=f"LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g>".encode(),
+                              headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+        assert response.status_code == 400 and "LOAD is refused" in response.text
+        with pytest.raises(socket.timeout):
+            listener.accept()

@@ -3,10 +3,14 @@
 ``GET /sparql`` without a query answers the service description: the endpoint, the languages and
 result formats it supports, the feature ``sd:UnionDefaultGraph`` (the default graph is the union of
 all named graphs) and the dataset with the triple count of each named graph. It links the VoID
-description at ``/.well-known/void``. Both are negotiated like a graph (Turtle by default).
+description at ``/.well-known/void``, which describes the dataset in DCAT and VoID together (licence,
+SIPRI's attribution, sources, per-graph counts, the dumps of ``/download``; see
+:mod:`dragonbear.graph.dataset`). Both are negotiated like a graph (Turtle by default).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pyoxigraph as ox
 from fastapi import APIRouter
@@ -14,7 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dragonbear.namespaces import DGB, ID, PREFIXES
+from dragonbear.graph.dataset import DESCRIPTION_PREFIXES, Distribution, dataset_description, generation_time, \
+    source_documents
+from dragonbear.namespaces import PREFIXES
 from dragonbear.service.negotiation import ResultKind, choose
 from dragonbear.service.served import ServedStore
 from dragonbear.settings import Settings
@@ -66,36 +72,19 @@ def service_description(base: str, counts: dict[str, int], *, updates: bool) -> 
 """ + (f"  sd:namedGraph\n{named} .\n" if named else "")
 
 
-def void_description(base: str, counts: dict[str, int]) -> str:
-    """The VoID description in Turtle: the dataset, its endpoint, and one subset per named graph."""
-    endpoint, void = f"{base}sparql", f"{base}{VOID_PATH.lstrip('/')}"
-    subsets = "".join(f"""
-<{void}#graph-{i}> a void:Dataset ;
-  sd:name <{g}> ;
-  void:sparqlEndpoint <{endpoint}> ;
-  void:triples {n} .
-""" for i, (g, n) in enumerate(sorted(counts.items()), start=1))
-    links = ", ".join(f"<{void}#graph-{i}>" for i in range(1, len(counts) + 1))
-    return _PREFIXES + f"""
-<{void}> a void:DatasetDescription ;
-  dcterms:title "VoID description of Dragonbear" ;
-  foaf:primaryTopic <{void}#dataset> .
-
-<{void}#dataset> a void:Dataset ;
-  dcterms:title "Dragonbear" ;
-  dcterms:description "An open knowledge graph of Russia-China military-technical cooperation." ;
-  dcterms:source <https://www.sipri.org/databases/armstransfers> ;
-  void:sparqlEndpoint <{endpoint}> ;
-  void:uriSpace "{ID}" ;
-  void:vocabulary <{DGB}> ;
-  void:triples {sum(counts.values())}{" ;" if counts else " ."}
-""" + (f"  void:subset {links} .\n" if counts else "") + subsets
+def void_description(base: str, counts: dict[str, int], *, sources: list[tuple[str, str]] | None = None,
+                     modified: datetime | None = None, distributions: list[Distribution] | None = None) -> str:
+    """The DCAT + VoID description in Turtle: the dataset, its licence, sources, endpoint, dumps, and
+    one subset per named graph (see :func:`dragonbear.graph.dataset.dataset_description`)."""
+    triples = dataset_description(base, counts, sources=sources or (), modified=modified,
+                                  distributions=distributions or ())
+    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES) or b"").decode("utf-8")
 
 
 def _negotiated(turtle: str, accept: str | None, fmt: str | None) -> Response:
     rep = choose(ResultKind.GRAPH, accept, fmt)
     triples = list(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))
-    body = ox.serialize(triples, format=rep.rdf_format, prefixes=_SD_PREFIXES) or b""
+    body = ox.serialize(triples, format=rep.rdf_format, prefixes=_SD_PREFIXES | DESCRIPTION_PREFIXES) or b""
     return Response(body, media_type=rep.content_type, headers={"Vary": "Accept"})
 
 
@@ -109,7 +98,9 @@ async def describe_service(request: Request, store: ServedStore, settings: Setti
 
 def make_router(settings: Settings, store: ServedStore) -> APIRouter:
     """The router of ``/.well-known/void``."""
+    from dragonbear.service.download import DumpCache
     router = APIRouter()
+    dumps = DumpCache(settings.store_dir)
 
     @router.get(VOID_PATH, include_in_schema=False)
     async def void(request: Request) -> Response:
@@ -117,7 +108,13 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
         fmt = request.query_params.get("format")
         choose(ResultKind.GRAPH, request.headers.get("accept"), fmt)
         counts = await run_in_threadpool(store.graph_counts)
-        return _negotiated(void_description(str(request.base_url), counts), request.headers.get("accept"), fmt)
+        local = await run_in_threadpool(store.local_store)
+        sources = await run_in_threadpool(source_documents, local)
+        generation = local.path or store.pool.generation
+        base = str(request.base_url)
+        turtle = void_description(base, counts, sources=sources, modified=generation_time(generation),
+                                  distributions=dumps.distributions(base, generation))
+        return _negotiated(turtle, request.headers.get("accept"), fmt)
 
     return router
 

@@ -4,7 +4,8 @@
 DELETE/INSERT ... WHERE operation; an update that has its own WITH or USING as well is refused, as
 the protocol says. Relative IRIs resolve against the URL of ``/update``. Each request is one
 transaction (see :class:`~dragonbear.service.pool.StoreWriter`). In updates the default graph is the
-store's own default graph, as SPARQL Update defines it (the union applies to queries).
+store's own default graph, as SPARQL Update defines it (the union applies to queries). ``LOAD`` is
+refused, since the engine would fetch any URL the update names (internal hosts included).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from starlette.responses import Response
 
 from dragonbear.errors import ProtocolError
 from dragonbear.service.sparql import check_federation
-from dragonbear.graph.sparql_text import QUERY_FORMS, add_using_clauses, query_form, update_dataset_keywords
+from dragonbear.graph.sparql_text import QUERY_FORMS, add_using_clauses, has_load, query_form, update_dataset_keywords
 from dragonbear.service.auth import require_token
 from dragonbear.service.protocol import UPDATE_TYPE, graph_iris, read_operation
 from dragonbear.service.served import ServedStore
@@ -41,6 +42,9 @@ def make_router(settings: Settings, store: ServedStore, token: str) -> APIRouter
         if query_form(op.text) in QUERY_FORMS:
             raise ProtocolError("this is a SPARQL query: send it to /sparql")
         check_federation(op.text, settings.federation_allowlist)
+        if has_load(op.text):  # the engine would fetch any URL, internal hosts included
+            raise ProtocolError("LOAD is refused here: the server does not fetch URLs for updates; "
+                                "load files with `dragonbear load FILE --graph IRI`, or PUT them to /store")
         using = graph_iris(op.params, "using-graph-uri")
         using_named = graph_iris(op.params, "using-named-graph-uri")
         text = op.text

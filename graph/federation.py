@@ -1,0 +1,130 @@
+"""Which SPARQL endpoints a query may call with ``SERVICE``: the federation allowlist.
+
+pyoxigraph runs ``SERVICE`` calls itself, over HTTP, from the process that evaluates the query. A
+public endpoint that called any address it was given could be made to reach hosts behind its
+firewall, so every query and update is checked *before* it runs: each ``SERVICE`` target must be an
+IRI on the allowlist. A variable endpoint (``SERVICE ?x``) cannot be checked before the query runs
+and is refused; so are prefixed names and relative IRIs (write the endpoint's full IRI).
+
+The allowlist holds endpoint IRIs, compared after :func:`normalize_endpoint` (scheme and host in
+lower case, default port dropped). Nothing else is equivalent: ``http`` and ``https`` are different
+endpoints, and so are ``/sparql`` and ``/sparql/`` (pyoxigraph does not follow redirects, so a call
+to the ``http`` address of an endpoint that redirects to ``https`` fails anyway). A refusal names the
+allowlisted endpoint the target differs from only by scheme or a trailing slash, if any.
+
+The default allowlist is Wikidata's and DBpedia's public endpoints, :data:`DEFAULT_ALLOWLIST`;
+``DRAGONBEAR_FEDERATION_ALLOWLIST`` (endpoint IRIs separated by spaces or commas) replaces it, and an
+empty value allows none.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from dragonbear.graph.sparql_text import service_targets
+
+from dragonbear.errors import ProtocolError, UsageError
+
+__all__ = ["DEFAULT_ALLOWLIST", "check_service_calls", "normalize_endpoint", "parse_allowlist"]
+
+DEFAULT_ALLOWLIST: tuple[str, ...] = ("https://query.wikidata.org/sparql", "https://dbpedia.org/sparql")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalize_endpoint(iri: str) -> str:
+    """The endpoint IRI with its scheme and host in lower case and without a default port.
+
+    Raises:
+        UsageError: ``iri`` is not an absolute ``http`` or ``https`` IRI with a host.
+
+    >>> normalize_endpoint("HTTPS://Query.Wikidata.org:443/sparql")
+    'https://query.wikidata.org/sparql'
+    >>> normalize_endpoint("http://127.0.0.1:7878/query")
+    'http://127.0.0.1:7878/query'
+    """
+    try:
+        parts = urlsplit(iri)
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(f"{iri!r} is not an endpoint IRI: {exc}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname or parts.username is not None or parts.password is not None:
+        raise UsageError(f"{iri!r} is not an endpoint IRI: an http or https IRI with a host (and no user) is needed")
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def parse_allowlist(raw: str | None) -> tuple[str, ...]:
+    """The allowlist from the value of ``DRAGONBEAR_FEDERATION_ALLOWLIST``.
+
+    Args:
+        raw: the variable's value; None (unset) gives :data:`DEFAULT_ALLOWLIST`, an empty or blank
+            value gives an empty allowlist (no federation).
+
+    Returns:
+        The normalized endpoint IRIs, in the order given, without duplicates.
+
+    Raises:
+        UsageError: an entry that is not an absolute http(s) IRI.
+
+    >>> parse_allowlist(None) == DEFAULT_ALLOWLIST
+    True
+    >>> parse_allowlist("")
+    ()
+    >>> parse_allowlist("http://127.0.0.1:7878/query, https://DBpedia.org/sparql")
+    ('http://127.0.0.1:7878/query', 'https://dbpedia.org/sparql')
+    """
+    if raw is None:
+        return DEFAULT_ALLOWLIST
+    entries = [normalize_endpoint(e.strip("<>")) for e in raw.replace(",", " ").split()]
+    return tuple(dict.fromkeys(entries))
+
+
+def _near_miss(target: str, allowlist: tuple[str, ...]) -> str | None:
+    """An allowlisted endpoint that ``target`` differs from only by scheme or a trailing slash."""
+    def key(iri: str) -> str:
+        return iri.split("://", 1)[-1].rstrip("/")
+    return next((a for a in allowlist if key(a) == key(target)), None)
+
+
+def check_service_calls(text: str, allowlist: tuple[str, ...]) -> None:
+    """Refuse a query or update whose ``SERVICE`` calls are not all to allowlisted endpoints.
+
+    Args:
+        text: the SPARQL query or update.
+        allowlist: normalized endpoint IRIs (see :func:`parse_allowlist`).
+
+    Raises:
+        ProtocolError: a SERVICE call to an endpoint not on the allowlist, to a variable, a prefixed
+            name or a relative IRI.
+
+    >>> check_service_calls("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }",
+    ...                     DEFAULT_ALLOWLIST)
+    >>> check_service_calls("SELECT * { SERVICE <http://10.0.0.1/sparql> {} }", DEFAULT_ALLOWLIST)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dragonbear.errors.ProtocolError: SERVICE <http://10.0.0.1/sparql> is refused: ...
+    """
+    allowed = ", ".join(f"<{a}>" for a in allowlist) or "none are configured"
+    tail = (f"federation is limited to the endpoints on the allowlist ({allowed}); "
+            "set DRAGONBEAR_FEDERATION_ALLOWLIST to change it")
+    for target in service_targets(text):
+        if target.startswith(("?", "$")):
+            raise ProtocolError(f"SERVICE {target} is refused: a variable endpoint cannot be checked before the "
+                                f"query runs; name the endpoint with its IRI. {_capital(tail)}")
+        try:
+            endpoint = normalize_endpoint(target)
+        except UsageError:
+            raise ProtocolError(f"SERVICE {target} is refused: name the endpoint with its full IRI "
+                                f"(not a prefixed name or a relative IRI). {_capital(tail)}") from None
+        if endpoint not in allowlist:
+            near = _near_miss(endpoint, allowlist)
+            hint = f" Did you mean <{near}>?" if near else ""
+            raise ProtocolError(f"SERVICE <{target}> is refused: {tail}.{hint}")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
