@@ -8,7 +8,8 @@ layers, about 1.4 million triples) loaded with ``dragonbear load``. The same qua
 Load: ``wrk`` (Debian package) with a Lua script that sends, for each request, a random query of one
 class, as GET ``?query=``:
 
-- ``small``: the labels of one random system;
+- ``small``: the labels of one random system (200 distinct asks, so repeated ones come from the cache);
+- ``small-uncached``: the same over 20,000 systems, so that nearly every ask runs a query;
 - ``path``: the ancestors of one random system through ``(dgb:derivedFrom|dgb:variantOf)+``;
 - ``aggregate``: derivations per kind and decade over the whole synthetic graph.
 
@@ -62,6 +63,9 @@ def queries(kind: str, systems: int, n: int = 200, seed: int = 3) -> list[str]:
     """``n`` queries of one class over the synthetic graph."""
     rng = random.Random(seed)
     picks = [rng.randrange(systems // 2, systems) for _ in range(n)]
+    if kind == "small-uncached":  # 20,000 distinct asks: few repeat within a run, so the cache rarely helps
+        return [PREFIX + f"SELECT ?l WHERE {{ <{synthetic.system_iri(i)}> rdfs:label ?l }}"
+                for i in range(systems // 2, systems)][:20_000]
     if kind == "small":
         return [PREFIX + f"SELECT ?l WHERE {{ <{synthetic.system_iri(i)}> rdfs:label ?l }}" for i in picks]
     if kind == "path":
@@ -97,6 +101,12 @@ class Server:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def _tool(name: str) -> str:
+    """A command of this Python's environment (the venv's bin), else one on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
 
 
 def free_port() -> int:
@@ -162,7 +172,7 @@ def prepare(work: Path, systems: int, depth: int) -> tuple[Path, Path, Path]:
     dump = work / "all.nq"
     ox.Store.read_only(str(store / "current")).dump(str(dump), format=ox.RdfFormat.N_QUADS)
     ox_store = work / "oxigraph-store"
-    subprocess.run([shutil.which("oxigraph") or "oxigraph", "load", "--location", str(ox_store), "--file", str(dump)],
+    subprocess.run([_tool("oxigraph"), "load", "--location", str(ox_store), "--file", str(dump)],
                    check=True, capture_output=True)
     flat = work / "all.nt"
     with dump.open() as src, flat.open("w") as dst:
@@ -180,26 +190,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-rdflib", action="store_true", help="rdflib-endpoint needs minutes to load")
+    parser.add_argument("--classes", default="small,small-uncached,path,aggregate", help="query classes to run, comma-separated")
+    parser.add_argument("--steps", action="store_true",
+                        help="also run dragonbear without each design step (h11 + asyncio, no fast path)")
+    parser.add_argument("--work", type=Path, help="keep the generated data in this folder and reuse it next time")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    classes = {k: queries(k, args.systems) for k in ("small", "path", "aggregate")}
+    classes = {k: queries(k, args.systems) for k in args.classes.split(",")}
     results: dict[str, dict[str, dict[str, float]]] = {}
     memory: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="dragonbear-http-") as tmp:
-        work = Path(tmp)
-        store, ox_store, flat = prepare(work, args.systems, args.depth)
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        if (work / "all.nt").exists():
+            store, ox_store, flat = work / "dragonbear-store", work / "oxigraph-store", work / "all.nt"
+            print(f"reusing the data in {work}", flush=True)
+        else:
+            store, ox_store, flat = prepare(work, args.systems, args.depth)
         servers = []
+        variants = [("dragonbear", {})]
+        if args.steps:  # each design step alone, to report what it bought
+            variants = [("dragonbear[h11,asyncio]", {"http": "h11", "loop": "asyncio", "fast_path": False}),
+                        ("dragonbear[httptools,uvloop]", {"fast_path": False}), *variants]
+        for name, options in variants:
+            p = free_port()
+            launch = ("import sys; from pathlib import Path; from dragonbear.service.server import run_server; "
+                      "from dragonbear.settings import Settings; "
+                      f"run_server(Settings.from_env(store=Path({str(store)!r}), port={p}, workers={args.workers}), "
+                      f"**{options!r})")
+            servers.append((name, [sys.executable, "-c", launch], f"http://127.0.0.1:{p}/sparql"))
         p = free_port()
-        servers.append(("dragonbear", [sys.executable, "-m", "dragonbear.cli", "serve", "--store", str(store),
-                                       "--port", str(p), "--workers", str(args.workers)], f"http://127.0.0.1:{p}/sparql"))
-        p = free_port()
-        servers.append(("oxigraph", [shutil.which("oxigraph") or "oxigraph", "serve-read-only", "--location",
+        servers.append(("oxigraph", [_tool("oxigraph"), "serve-read-only", "--location",
                                      str(ox_store), "--bind", f"127.0.0.1:{p}", "--union-default-graph"],
                         f"http://127.0.0.1:{p}/query"))
         if not args.skip_rdflib:
             p = free_port()
-            servers.append(("rdflib-endpoint", [shutil.which("rdflib-endpoint") or "rdflib-endpoint", "serve",
+            servers.append(("rdflib-endpoint", [_tool("rdflib-endpoint"), "serve",
                                                 str(flat), "--host", "127.0.0.1", "--port", str(p)],
                             f"http://127.0.0.1:{p}/"))
         for name, cmd, url in servers:  # one server at a time: they share two cores with wrk
@@ -209,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[name] = {}
                 for kind, qs in classes.items():
                     # slow classes get three times the window, so that a query of ~10 s can finish
-                    duration = args.duration if kind == "small" else 3 * args.duration
+                    duration = args.duration if kind.startswith("small") else 3 * args.duration
                     results[name][kind] = run_wrk(server, qs, duration=duration,
                                                   connections=args.connections, work=work)
                     r = results[name][kind]
@@ -221,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 server.stop()
     ours = results["dragonbear"]
-    for peer in [n for n in results if n != "dragonbear"]:
+    for peer in [n for n in results if n != "dragonbear"]:  # earlier steps print as peers too
         parts = []
         for k in ours:
             theirs = results[peer][k]["rps"]

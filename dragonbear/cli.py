@@ -88,14 +88,20 @@ def stats(store: StoreOption = None,
 @app.command()
 def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read one.")],
            fmt: FormatOption = None, store: StoreOption = None) -> None:
-    """Run a SPARQL query over the union of all named graphs. Exit 1 when it finds nothing."""
+    """Run a SPARQL query over the union of all named graphs. Exit 1 when it finds nothing.
+
+    SERVICE may call only the endpoints of $DRAGONBEAR_FEDERATION_ALLOWLIST (default: Wikidata's and DBpedia's).
+    """
     from dragonbear.graph.store import open_store
     if query.startswith("@"):
         try:
             query = Path(query[1:]).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read query file {query[1:]}: {exc.strerror}") from exc
-    result = open_store(_settings(store).store_dir, read_only=True).query(query)
+    from dragonbear.graph.federation import check_service_calls
+    settings = _settings(store)
+    check_service_calls(query, settings.federation_allowlist)  # as the server does: SERVICE only to allowlisted endpoints
+    result = open_store(settings.store_dir, read_only=True).query(query)
     data, count = render_result(result, fmt)
     _emit(data)
     if count == 0:
@@ -106,8 +112,13 @@ def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE t
 def query_cmd(name: Annotated[Optional[str], typer.Argument(help="A canned query (see --list).")] = None,
               param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="KEY=VALUE")] = None,
               list_: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
+              asserted_only: Annotated[bool, typer.Option(
+                  "--asserted-only", help="Leave out the derived graph (inverses, super-properties, closures).")] = False,
               fmt: FormatOption = None, store: StoreOption = None) -> None:
-    """Run a canned query with parameters; entity parameters take an IRI or any name."""
+    """Run a canned query with parameters; entity parameters take an IRI or any name.
+
+    A CONSTRUCT query (lineage) writes RDF: Turtle by default, or --format ntriples / jsonld.
+    """
     from dragonbear.queries.catalogue import load_catalogue, run_canned
     catalogue = load_catalogue()
     if list_ or name is None:
@@ -122,7 +133,8 @@ def query_cmd(name: Annotated[Optional[str], typer.Argument(help="A canned query
         key, value = item.split("=", 1)
         values[key.strip()] = value
     from dragonbear.graph.store import open_store
-    result = run_canned(open_store(_settings(store).store_dir, read_only=True), name, values, catalogue=catalogue)
+    result = run_canned(open_store(_settings(store).store_dir, read_only=True), name, values, catalogue=catalogue,
+                        derived=not asserted_only)
     data, count = render_result(result, fmt)
     _emit(data)
     if count == 0:
@@ -146,7 +158,7 @@ def resolve(text: Annotated[str, typer.Argument(help="A name in any language, an
     else:
         for c in found:
             types = ", ".join(shorten(ox.NamedNode(t)) for t in c.types)
-            typer.echo(f"{c.score:>3}  {shorten(ox.NamedNode(c.iri)):<40} {c.label}  [{types}]  (matched {c.matched!r})")
+            typer.echo(f"{c.score:>3}  {shorten(ox.NamedNode(c.iri)):<40} {c.label}  [{types}]  ({c.why})")
     if not found:
         typer.echo(f"nothing is named {text!r}", err=True)
         raise typer.Exit(1)
@@ -159,6 +171,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Address to listen on
           workers: Annotated[Optional[int], typer.Option(help="Query worker processes (default 2-4, $DRAGONBEAR_WORKERS).")] = None,
           timeout: Annotated[Optional[float], typer.Option(help="Query time limit in seconds (default 30, $DRAGONBEAR_QUERY_TIMEOUT).")] = None,
           max_results: Annotated[Optional[int], typer.Option(help="Result cap in rows or triples, 0 for none (default 100000, $DRAGONBEAR_MAX_RESULTS).")] = None,
+          warm: Annotated[Optional[bool], typer.Option("--warm/--no-warm", help="Build the name index and lineage view at start (default on, $DRAGONBEAR_WARM).")] = None,
           ) -> None:
     """Serve the SPARQL endpoint at http://HOST:PORT/sparql; builds the store first when there is none.
 
@@ -166,7 +179,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Address to listen on
     """
     from dragonbear.service.server import run_server
     run_server(Settings.from_env(store=store, host=host, port=port, workers=workers, query_timeout=timeout,
-                                 max_results=max_results))
+                                 max_results=max_results, warm=warm))
 
 
 from dragonbear.commands import register_all  # noqa: E402  (the modules register on `app`)
@@ -196,4 +209,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m dragonbear.cli` runs this file as __main__; the command modules register on the `app`
+    # of the module `dragonbear.cli`, so run that one.
+    from dragonbear.cli import main as _main_of_module
+    _main_of_module()

@@ -14,7 +14,13 @@ workers             ``DRAGONBEAR_WORKERS``       2 to 4 query worker processes (
 query_timeout       ``DRAGONBEAR_QUERY_TIMEOUT`` 30 seconds
 max_results         ``DRAGONBEAR_MAX_RESULTS``   100,000 rows or triples (0: no cap)
 update_token        ``DRAGONBEAR_UPDATE_TOKEN``  unset: no ``/update`` and no ``/store`` writes
+warm                ``DRAGONBEAR_WARM``          on: build the name index and lineage view at start
 ==================  ===========================  =======================================
+
+``DRAGONBEAR_FEDERATION_ALLOWLIST`` lists the endpoints ``SERVICE`` may call (IRIs separated by
+spaces or commas), for the server and for ``dragonbear sparql``. Unset, it is Wikidata's and DBpedia's
+public endpoints (``https://query.wikidata.org/sparql``, ``https://dbpedia.org/sparql``); set, it
+replaces them, and an empty value allows none (see :mod:`dragonbear.graph.federation`).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from dragonbear.errors import UsageError
+from dragonbear.graph.federation import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
 
 __all__ = ["Settings", "default_store_dir", "default_workers"]
 
@@ -39,6 +46,15 @@ def default_store_dir() -> Path:
         return Path(env).expanduser()
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "dragonbear" / "store"
+
+
+def _flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a yes/no value: {text!r}")
 
 
 def default_workers() -> int:
@@ -58,6 +74,14 @@ def _pick(flag: T | None, variable: str, convert: Callable[[str], T], default: T
         raise UsageError(f"{variable}={raw!r} is not valid") from None
 
 
+def _allowlist_from_env() -> tuple[str, ...]:
+    raw = os.environ.get("DRAGONBEAR_FEDERATION_ALLOWLIST")
+    try:
+        return parse_allowlist(raw)
+    except UsageError as exc:
+        raise UsageError(f"DRAGONBEAR_FEDERATION_ALLOWLIST: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings shared by the command line and the server."""
@@ -69,13 +93,14 @@ class Settings:
     query_timeout: float = 30.0
     max_results: int = 100_000
     update_token: str | None = None
-    federation_allowlist: tuple[str, ...] = ()
+    federation_allowlist: tuple[str, ...] = DEFAULT_ALLOWLIST
+    warm: bool = True
 
     @classmethod
     def from_env(cls, *, store: Path | None = None, host: str | None = None, port: int | None = None,
                  workers: int | None = None, query_timeout: float | None = None,
                  max_results: int | None = None, update_token: str | None = None,
-                 federation_allowlist: tuple[str, ...] | None = None) -> Settings:
+                 federation_allowlist: tuple[str, ...] | None = None, warm: bool | None = None) -> Settings:
         """Settings from flags (given as arguments) and the environment.
 
         Raises:
@@ -83,6 +108,10 @@ class Settings:
 
         >>> Settings.from_env(store=Path("/tmp/s"), port=8080, query_timeout=5).query_timeout
         5
+        >>> Settings.from_env(store=Path("/tmp/s"), federation_allowlist=("HTTP://Localhost:80/q",)).federation_allowlist
+        ('http://localhost/q',)
+        >>> Settings.from_env(store=Path("/tmp/s"), warm=False).warm
+        False
         """
         settings = cls(
             store_dir=(store.expanduser() if store else default_store_dir()),
@@ -92,8 +121,10 @@ class Settings:
             query_timeout=_pick(query_timeout, "DRAGONBEAR_QUERY_TIMEOUT", float, 30.0),
             max_results=_pick(max_results, "DRAGONBEAR_MAX_RESULTS", int, 100_000),
             update_token=_pick(update_token, "DRAGONBEAR_UPDATE_TOKEN", str, None) or None,
-            federation_allowlist=federation_allowlist if federation_allowlist is not None else tuple(
-                os.environ.get("DRAGONBEAR_FEDERATION_ALLOWLIST", "").replace(",", " ").split()),
+            federation_allowlist=(tuple(normalize_endpoint(e) for e in federation_allowlist)
+                                  if federation_allowlist is not None
+                                  else _allowlist_from_env()),
+            warm=_pick(warm, "DRAGONBEAR_WARM", _flag, True),
         )
         if not 0 < settings.port < 65536:
             raise UsageError(f"port {settings.port} is out of range")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,17 +12,35 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
 from dragonbear import __version__
-from dragonbear.service import description, graph_store, sparql, update
+from dragonbear.service import description, download, graph_store, sparql, update
 from dragonbear.service.api import api_router
+from dragonbear.service.charts_page import charts_router
 from dragonbear.service.errors import install_error_handler
+from dragonbear.service.explorer import explorer_router
+from dragonbear.service.fastpath import QueryFastPath
 from dragonbear.service.pages import pages_router
 from dragonbear.service.served import ServedStore
 from dragonbear.settings import Settings
 
 __all__ = ["create_app"]
 
+log = logging.getLogger("dragonbear.service")
 
-def create_app(settings: Settings, store: ServedStore) -> FastAPI:
+
+def _warm(store: ServedStore) -> None:
+    """Build the name index and the lineage view in the background, so that the first resolve,
+    entity page or lineage request does not wait seconds for them (``DRAGONBEAR_WARM=0`` skips it)."""
+    from dragonbear.graph.lineage import lineage_view
+    from dragonbear.service.names import name_index
+    try:
+        local = store.local_store()
+        lineage_view(local)
+        name_index(local)
+    except Exception:  # a cache that failed to warm is built on first use instead
+        log.exception("warming the caches failed")
+
+
+def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True) -> FastAPI:
     """Build the app that serves ``store``; its workers start with the app and stop with it.
 
     ``/update`` and ``/store`` exist only when ``settings.update_token`` is set. CORS lets browsers
@@ -31,6 +51,8 @@ def create_app(settings: Settings, store: ServedStore) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(store.start)
+        if settings.warm:
+            threading.Thread(target=_warm, args=(store,), name="dragonbear-warm", daemon=True).start()
         try:
             yield
         finally:
@@ -44,10 +66,16 @@ def create_app(settings: Settings, store: ServedStore) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type", "If-None-Match"],
                        expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap", "ETag", "Dragonbear-Cache"])
+    # Outermost: repeated GET /sparql asks are answered from the cache before any routing.
+    if fast_path:
+        app.add_middleware(QueryFastPath, cache=store.raw_cache, generation=store.generation)
     app.include_router(sparql.make_router(settings, store))
     app.include_router(description.make_router(settings, store))
+    app.include_router(download.make_router(settings, store))
     app.include_router(api_router(store.local_store))
     app.include_router(pages_router(store.local_store))
+    app.include_router(charts_router(store))
+    app.include_router(explorer_router(store.local_store))
     if settings.update_token:
         app.include_router(update.make_router(settings, store, settings.update_token))
         app.include_router(graph_store.make_router(settings, store, settings.update_token))

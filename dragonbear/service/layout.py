@@ -121,8 +121,8 @@ def page(title: str, body: str, *, head: str = "", wide: bool = False) -> str:
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">"
         f"<title>{esc(title)} · Dragonbear</title><style>{STYLE}</style>{head}</head><body>"
         "<header class=\"site\"><a class=\"brand\" href=\"/\">Dragonbear</a>"
-        "<a href=\"/\">Query</a><a href=\"/ontology\">Ontology</a><a href=\"/api/queries\">API</a><a href=\"/openapi.json\">OpenAPI</a></header>"
+        "<a href=\"/\">Query</a><a href=\"/explore\">Lineage</a><a href=\"/ontology\">Ontology</a><a href=\"/charts\">Charts</a><a href=\"/download\">Download</a><a href=\"/api/queries\">API</a><a href=\"/openapi.json\">OpenAPI</a></header>"
         f"<main{main_class}>{body}"
         "<footer>Dragonbear: an open knowledge graph of Russia–China military-technical cooperation. "
-        "Arms transfer data: SIPRI Arms Transfers Database.</footer></main></body></html>"
+        "Arms transfer data: SIPRI Arms Transfers Database. <a href=\"/download\">Download the data</a>.</footer></main></body></html>"
     )

@@ -155,7 +155,8 @@ def query_page_html(store: GraphStore) -> str:
         f"<p>SPARQL endpoint: <code>{esc(SPARQL_PATH)}</code>. The default graph is the union of all named "
         "graphs; every project prefix is predeclared. The tabs hold the canned queries with example values. "
         f"Entities resolve as pages, for example {iri_link(ID + 'system/j-11', 'Shenyang J-11')}; "
-        f"the terms are documented under {iri_link(ONTOLOGY_IRI, 'the ontology')}.</p>"
+        f"the terms are documented under {iri_link(ONTOLOGY_IRI, 'the ontology')}. "
+        '<a href="/download">Download the whole graph</a> (N-Quads, TriG, Turtle, JSON-LD).</p>'
         '<div id="yasgui"></div>'
         f"<h2>Canned queries</h2><ul>{listing}</ul>"
         f'<script id="dragonbear-config" type="application/json">{_script_json(config)}</script>'

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dragonbear.errors import StoreError
 from dragonbear.graph.store import EmbeddedStore, current_generation
+from dragonbear.service.fastpath import RawAnswerCache
 from dragonbear.service.pool import QueryPool, StoreWriter, raise_for
 from dragonbear.service.worker import CountJob, GraphJob, QueryJob, Reply, WriteJob
 from dragonbear.settings import Settings
@@ -40,6 +41,11 @@ class ServedStore:
         self._local: tuple[Path, EmbeddedStore] | None = None
         self._cache: OrderedDict[tuple[object, ...], tuple[Reply, str]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self.raw_cache = RawAnswerCache()
+
+    def generation(self) -> Path | None:
+        """The generation the workers answer from, or None before :meth:`start`."""
+        return self._pool.generation if self._pool is not None else None
 
     def start(self) -> None:
         """Start the query workers on the current generation.

@@ -18,11 +18,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dragonbear.errors import ProtocolError
-from dragonbear.graph.sparql_text import query_form, service_targets
+from dragonbear.graph.federation import check_service_calls
+from dragonbear.graph.sparql_text import query_form
 from dragonbear.service.description import describe_service
+from dragonbear.service.fastpath import CachedResponse, raw_key
 from dragonbear.service.negotiation import choose, kind_of_form
 from dragonbear.service.protocol import QUERY_TYPE, Operation, first, graph_iris, read_operation
-from dragonbear.service.served import ServedStore
+from dragonbear.service.served import CACHE_MAX_BODY, ServedStore
 from dragonbear.service.worker import QueryJob
 from dragonbear.settings import Settings
 
@@ -36,12 +38,7 @@ def check_federation(text: str, allowlist: tuple[str, ...]) -> None:
     Raises:
         ProtocolError: a SERVICE call to an endpoint not on the allowlist, or to a variable endpoint.
     """
-    for target in service_targets(text):
-        if target not in allowlist:
-            allowed = ", ".join(f"<{a}>" for a in allowlist) or "none are configured"
-            raise ProtocolError(f"SERVICE {target if target.startswith('?') else '<' + target + '>'} is refused: "
-                                f"this endpoint federates only with allowlisted endpoints ({allowed}; "
-                                "set DRAGONBEAR_FEDERATION_ALLOWLIST)")
+    check_service_calls(text, allowlist)
 
 
 def query_job(op: Operation, *, base_iri: str, accept: str | None, max_results: int,
@@ -87,12 +84,19 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
             return await describe_service(request, store, settings, first(_params(request), "format"))
         job = query_job(op, base_iri=f"{request.base_url}sparql", accept=accept, max_results=settings.max_results,
                         allowlist=settings.federation_allowlist)
+        generation = store.generation()
         reply, etag, hit = await run_in_threadpool(store.query_cached, job)
         headers = result_headers(reply.count, settings.max_results) | {"ETag": etag,
                                                                        "Dragonbear-Cache": "hit" if hit else "miss"}
+        response = Response(reply.body, media_type=reply.content_type, headers=headers)
+        key = raw_key(generation, request.scope)
+        if key is not None and len(reply.body) <= CACHE_MAX_BODY:  # later asks skip all of this
+            store.raw_cache.put(key, CachedResponse(reply.body, etag.encode(), tuple(
+                (b"dragonbear-cache", b"hit; raw") if k == b"dragonbear-cache" else (k, v)
+                for k, v in response.raw_headers if k != b"content-length")))
         if etag in _etags(request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
-        return Response(reply.body, media_type=reply.content_type, headers=headers)
+        return response
 
     return router
 

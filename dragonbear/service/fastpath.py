@@ -1,0 +1,123 @@
+"""Answers from the cache before any routing: the fast path of ``GET /sparql``.
+
+A query answer is cached per store generation (:meth:`ServedStore.query_cached`). Finding it there
+still costs a trip through FastAPI: routing, the request object, reading the protocol parameters,
+content negotiation, a thread for the store call. For a repeated ``GET /sparql?query=...`` all of
+that gives the same answer as last time, so this middleware keeps a second, smaller map from the
+*raw request* (the generation, the exact query string, the ``Accept`` and ``Host`` headers) to the
+finished response, and sends it straight from the event loop. Anything else (another path or method,
+a request from another origin, whose CORS headers the app's middleware writes, a request not seen
+before) goes on to the app unchanged, and the route fills the map after answering with 200.
+
+A hit answers ``304 Not Modified`` when ``If-None-Match`` names its entity tag, like the route.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CachedResponse", "RawAnswerCache", "QueryFastPath", "raw_key"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+ENTRIES = 4096
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    """A finished 200 answer: its body, its entity tag and its headers (without Content-Length)."""
+
+    body: bytes
+    etag: bytes
+    headers: tuple[tuple[bytes, bytes], ...]
+
+
+def raw_key(generation: object, scope: Scope) -> tuple[object, ...] | None:
+    """The cache key of a request, or None when the request must go through the app.
+
+    Only ``GET`` requests without an ``Origin`` header qualify (CORS answers differ per origin).
+    """
+    if scope.get("method") != "GET":
+        return None
+    accept = host = b""
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            accept = value
+        elif name == b"host":
+            host = value
+        elif name == b"origin":
+            return None
+    return (generation, scope.get("scheme"), host, scope.get("root_path", ""), scope.get("query_string", b""), accept)
+
+
+class RawAnswerCache:
+    """A bounded, thread-safe map from :func:`raw_key` to :class:`CachedResponse` (least recently used
+    first out). Keys hold the store generation, so entries of an older generation are never hit and
+    age out."""
+
+    def __init__(self, entries: int = ENTRIES) -> None:
+        self._entries = entries
+        self._map: OrderedDict[tuple[object, ...], CachedResponse] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> CachedResponse | None:
+        """The response stored under ``key``, if any."""
+        with self._lock:
+            hit = self._map.get(key)
+            if hit is not None:
+                self._map.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple[object, ...], response: CachedResponse) -> None:
+        """Store a response, dropping the least recently used ones past the bound."""
+        with self._lock:
+            self._map[key] = response
+            while len(self._map) > self._entries:
+                self._map.popitem(last=False)
+
+
+class QueryFastPath:
+    """ASGI middleware that answers ``GET /sparql`` from :class:`RawAnswerCache` when it can.
+
+    Args:
+        app: the application behind it.
+        cache: the raw answer cache that the ``/sparql`` route fills.
+        generation: returns the current store generation (part of every key).
+    """
+
+    def __init__(self, app: ASGIApp, *, cache: RawAnswerCache, generation: Callable[[], object]) -> None:
+        self.app = app
+        self.cache = cache
+        self.generation = generation
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/sparql" and scope.get("query_string"):
+            key = raw_key(self.generation(), scope)
+            hit = self.cache.get(key) if key is not None else None
+            if hit is not None:
+                await self._answer(scope, hit, send)
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _answer(scope: Scope, hit: CachedResponse, send: Send) -> None:
+        tags = b""
+        for name, value in scope.get("headers", ()):
+            if name == b"if-none-match":
+                tags = value
+        if tags and hit.etag in {t.strip().removeprefix(b"W/") for t in tags.split(b",")}:
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": [h for h in hit.headers if h[0] != b"content-type"]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [*hit.headers, (b"content-length", str(len(hit.body)).encode())]})
+        await send({"type": "http.response.body", "body": hit.body})
