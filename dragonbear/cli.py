@@ -171,7 +171,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Address to listen on
           workers: Annotated[Optional[int], typer.Option(help="Query worker processes (default 2-4, $DRAGONBEAR_WORKERS).")] = None,
           timeout: Annotated[Optional[float], typer.Option(help="Query time limit in seconds (default 30, $DRAGONBEAR_QUERY_TIMEOUT).")] = None,
           max_results: Annotated[Optional[int], typer.Option(help="Result cap in rows or triples, 0 for none (default 100000, $DRAGONBEAR_MAX_RESULTS).")] = None,
-          warm: Annotated[Optional[bool], typer.Option("--warm/--no-warm", help="Build the name index and lineage view at start (default on, $DRAGONBEAR_WARM).")] = None,
+          warm: Annotated[Optional[bool], typer.Option("--warm/--no-warm", help="Build the name index and lineage view at start (default: for stores up to 1M quads; $DRAGONBEAR_WARM=auto|1|0).")] = None,
           ) -> None:
     """Serve the SPARQL endpoint at http://HOST:PORT/sparql; builds the store first when there is none.
 

@@ -14,7 +14,8 @@ workers             ``DRAGONBEAR_WORKERS``       2 to 4 query worker processes (
 query_timeout       ``DRAGONBEAR_QUERY_TIMEOUT`` 30 seconds
 max_results         ``DRAGONBEAR_MAX_RESULTS``   100,000 rows or triples (0: no cap)
 update_token        ``DRAGONBEAR_UPDATE_TOKEN``  unset: no ``/update`` and no ``/store`` writes
-warm                ``DRAGONBEAR_WARM``          on: build the name index and lineage view at start
+warm                ``DRAGONBEAR_WARM``          auto: build the name index and lineage view at start
+                                                 when the store holds at most 1,000,000 quads
 ==================  ===========================  =======================================
 
 ``DRAGONBEAR_FEDERATION_ALLOWLIST`` lists the endpoints ``SERVICE`` may call (IRIs separated by
@@ -48,8 +49,10 @@ def default_store_dir() -> Path:
     return Path(data_home) / "dragonbear" / "store"
 
 
-def _flag(text: str) -> bool:
+def _flag(text: str) -> bool | None:
     value = text.strip().lower()
+    if value == "auto":
+        return None
     if value in ("1", "true", "yes", "on"):
         return True
     if value in ("0", "false", "no", "off", ""):
@@ -94,7 +97,7 @@ class Settings:
     max_results: int = 100_000
     update_token: str | None = None
     federation_allowlist: tuple[str, ...] = DEFAULT_ALLOWLIST
-    warm: bool = True
+    warm: bool | None = None  # None: auto (warm stores of at most WARM_AUTO_QUADS quads)
 
     @classmethod
     def from_env(cls, *, store: Path | None = None, host: str | None = None, port: int | None = None,
@@ -124,7 +127,7 @@ class Settings:
             federation_allowlist=(tuple(normalize_endpoint(e) for e in federation_allowlist)
                                   if federation_allowlist is not None
                                   else _allowlist_from_env()),
-            warm=_pick(warm, "DRAGONBEAR_WARM", _flag, True),
+            warm=_pick(warm, "DRAGONBEAR_WARM", _flag, None),
         )
         if not 0 < settings.port < 65536:
             raise UsageError(f"port {settings.port} is out of range")

@@ -27,12 +27,22 @@ __all__ = ["create_app"]
 log = logging.getLogger("dragonbear.service")
 
 
-def _warm(store: ServedStore) -> None:
+WARM_AUTO_QUADS = 1_000_000
+
+
+def _warm(store: ServedStore, auto: bool) -> None:
     """Build the name index and the lineage view in the background, so that the first resolve,
-    entity page or lineage request does not wait seconds for them (``DRAGONBEAR_WARM=0`` skips it)."""
+    entity page or lineage request does not wait seconds for them.
+
+    ``DRAGONBEAR_WARM=0`` skips it and ``1`` forces it; by default (``auto``) only stores of at most
+    :data:`WARM_AUTO_QUADS` quads are warmed: both caches grow with the data (about 500 MiB for a
+    store of three million quads), which a server used only for SPARQL would carry for nothing.
+    """
     from dragonbear.graph.lineage import lineage_view
     from dragonbear.service.names import name_index
     try:
+        if auto and sum(store.graph_counts().values()) > WARM_AUTO_QUADS:
+            return
         local = store.local_store()
         lineage_view(local)
         name_index(local)
@@ -51,8 +61,9 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(store.start)
-        if settings.warm:
-            threading.Thread(target=_warm, args=(store,), name="dragonbear-warm", daemon=True).start()
+        if settings.warm is not False:
+            threading.Thread(target=_warm, args=(store, settings.warm is None), name="dragonbear-warm",
+                             daemon=True).start()
         try:
             yield
         finally:
