@@ -12,13 +12,28 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from dragonbear.graph.build import BuildReport, build_store
 from dragonbear.graph.store import EmbeddedStore, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REGISTER = SHARED / "data" / "sipri" / "trade-register.csv"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium, installed by .ci/run
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (never Playwright's own browser downloads); skipped
+    where ``/usr/bin/chromium`` is absent."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -20,12 +20,11 @@ import pytest
 
 import dragonbear.service.explorer as explorer_module
 
+from .conftest import CHROMIUM
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVICE = ROOT / "dragonbear" / "service"
 SYSTEM = "https://w3id.org/dragonbear/id/system/"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")
 
 
@@ -149,17 +148,6 @@ def test_explorer_docstring_examples_run() -> None:
 
 
 # --- In the browser -------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
 
 @pytest.fixture
 def tab(browser: object) -> Iterator[object]:
