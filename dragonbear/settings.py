@@ -10,7 +10,7 @@ setting             variable                     default
 ==================  ===========================  =======================================
 host                ``DRAGONBEAR_HOST``          ``127.0.0.1``
 port                ``DRAGONBEAR_PORT``          ``8000``
-workers             ``DRAGONBEAR_WORKERS``       2 to 4 query worker processes (by CPUs)
+workers             ``DRAGONBEAR_WORKERS``       2 to 4 server processes (by CPUs)
 query_timeout       ``DRAGONBEAR_QUERY_TIMEOUT`` 30 seconds
 max_results         ``DRAGONBEAR_MAX_RESULTS``   100,000 rows or triples (0: no cap)
 update_token        ``DRAGONBEAR_UPDATE_TOKEN``  unset: no ``/update`` and no ``/store`` writes
@@ -61,7 +61,7 @@ def _flag(text: str) -> bool | None:
 
 
 def default_workers() -> int:
-    """Query worker processes when none are configured: one per CPU, at least 2 and at most 4."""
+    """Server processes when none are configured: one per CPU, at least 2 and at most 4."""
     return max(2, min(4, os.cpu_count() or 2))
 
 

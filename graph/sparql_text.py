@@ -99,7 +99,16 @@ def has_dataset_clause(text: str) -> bool:
     >>> has_dataset_clause("SELECT * FROM <http://g> { ?s ?p ?o }"), has_dataset_clause("SELECT ?from {}")
     (True, False)
     """
+    if not _may_contain(text, "from"):
+        return False
     return any(tok.depth == 0 and tok.keyword == "FROM" for tok in _tokens(text))
+
+
+def _may_contain(text: str, keyword: str) -> bool:
+    """False when ``keyword`` cannot occur in ``text`` as a word: absent in any case, and no escape
+    sequence that could spell it. A quick test before tokenizing, on the path of every query."""
+    folded = text.lower()
+    return keyword in folded or "\\u" in folded
 
 
 def _unescape(iri: str) -> str:
@@ -119,6 +128,8 @@ def service_targets(text: str) -> list[str]:
     ['http://a/query']
     """
     found: list[str] = []
+    if not _may_contain(text, "service"):
+        return found
     tokens = list(_tokens(text))
     for i, tok in enumerate(tokens):
         if tok.keyword != "SERVICE":

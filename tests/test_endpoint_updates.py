@@ -99,10 +99,19 @@ def test_graph_store_refuses_bad_writes(writable_server: Server, method: str, he
 def test_writes_make_new_generations_and_queries_see_them(writable_server: Server) -> None:
     store_dir = writable_server.log.parent / "store"
     before = (store_dir / "current").resolve()
-    assert update(writable_server, f"INSERT DATA {{ GRAPH <{G}gen> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
-    assert (store_dir / "current").resolve() != before
-    for _ in range(4):  # every worker answers from the new generation
-        assert ask(writable_server, f"ASK {{ GRAPH <{G}gen> {{ ?s ?p ?o }} }}")
+    query = {"query": f"ASK {{ GRAPH <{G}gen> {{ ?s ?p ?o }} }}"}
+    # Kept-alive connections spread over the server processes; each has asked (and cached) before.
+    clients = [httpx.Client(timeout=60) for _ in range(8)]
+    try:
+        for client in clients:
+            assert client.get(writable_server.url("/sparql"), params=query).json()["boolean"] is False
+        assert update(writable_server, f"INSERT DATA {{ GRAPH <{G}gen> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
+        assert (store_dir / "current").resolve() != before
+        for client in clients:  # every server process answers from the new generation
+            assert client.get(writable_server.url("/sparql"), params=query).json()["boolean"] is True
+    finally:
+        for client in clients:
+            client.close()
 
 
 def test_load_in_an_update_is_refused_without_a_connection(writable_server: Server) -> None:

@@ -2,7 +2,8 @@
 
 Modules: ``app`` (``create_app``), one router per resource (``sparql``, ``description``, ``update``,
 ``graph_store``), ``protocol`` (reading requests), ``negotiation`` (formats), ``errors`` (the one
-error-to-status mapping), ``pool`` and ``worker`` (query worker processes and the writer),
+error-to-status mapping), ``runner`` (queries in threads against the time limit), ``worker`` (running one job) and
+``writer`` (writes in a process of their own),
 ``served`` (the store as the server holds it), ``server`` (``run_server``).
 """
 

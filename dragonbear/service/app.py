@@ -1,10 +1,10 @@
-"""The FastAPI application: routers, the error handler, CORS for reads, and the workers' lifetime."""
+"""The FastAPI application: routers, the error handler, CORS for reads, and the store's lifetime."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -50,8 +50,10 @@ def _warm(store: ServedStore, auto: bool) -> None:
         log.exception("warming the caches failed")
 
 
-def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True) -> FastAPI:
-    """Build the app that serves ``store``; its workers start with the app and stop with it.
+def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True,
+               on_stopped: Callable[[], None] | None = None) -> FastAPI:
+    """Build the app that serves ``store``; the store opens with the app and closes with it, after
+    which ``on_stopped`` is called (the server uses it to leave at once after retiring).
 
     ``/update`` and ``/store`` exist only when ``settings.update_token`` is set. CORS lets browsers
     elsewhere read (GET and POST of queries without credentials); writes need an Authorization
@@ -68,6 +70,8 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
             yield
         finally:
             await run_in_threadpool(store.close)
+            if on_stopped is not None:
+                on_stopped()
 
     app = FastAPI(title="Dragonbear", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json",

@@ -140,7 +140,7 @@ def charts_page_html(charts: list[ChartData], first: int | None, last: int | Non
 
 def charts_router(store: ServedStore) -> APIRouter:
     """The router of ``/charts``, reading the served store's current generation."""
-    cache = ChartCache(store.local_store, lambda: store.pool.generation)
+    cache = ChartCache(store.local_store, store.generation)
     router = APIRouter(include_in_schema=False)
 
     @router.get("/charts", response_class=HTMLResponse)

@@ -110,7 +110,7 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
         counts = await run_in_threadpool(store.graph_counts)
         local = await run_in_threadpool(store.local_store)
         sources = await run_in_threadpool(source_documents, local)
-        generation = local.path or store.pool.generation
+        generation = local.path or store.generation()
         base = str(request.base_url)
         turtle = void_description(base, counts, sources=sources, modified=generation_time(generation),
                                   distributions=dumps.distributions(base, generation))

@@ -186,7 +186,7 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
     @router.get(DOWNLOAD_PATH, include_in_schema=False)
     async def listing(request: Request) -> Response:
         """The downloadable dumps, as HTML or JSON."""
-        generation = store.pool.generation
+        generation = store.generation()
         rows: list[dict[str, object]] = [
             {"name": f.name, "url": f"{DOWNLOAD_PATH}/{f.name}", "format": f.fmt.label, "media_type": f.media_type,
              "compressed": f.compressed, "named_graphs": f.fmt.keeps_graphs, "bytes": cache.size(generation, f)}
@@ -203,7 +203,7 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
         if file is None:
             raise NotFoundError(f"no download is named {name!r}; the files are: {', '.join(files)}")
         local = await run_in_threadpool(store.local_store)
-        generation = local.path or store.pool.generation
+        generation = local.path or store.generation()
         etag = f'"{generation.name}-{file.name}"'
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         tags = {t.strip().removeprefix("W/") for t in (request.headers.get("if-none-match") or "").split(",")}

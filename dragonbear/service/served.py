@@ -1,16 +1,21 @@
-"""The store as the server holds it: query workers on the current generation, and one writer."""
+"""The store as a server process holds it: a read-only handle on the current generation, a
+:class:`~dragonbear.service.runner.QueryRunner` that runs queries on it against the time limit, the
+answer caches, and the writer."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from dragonbear.errors import StoreError
-from dragonbear.graph.store import EmbeddedStore, current_generation
+from dragonbear.graph.store import CURRENT, EmbeddedStore, current_generation
 from dragonbear.service.fastpath import RawAnswerCache
-from dragonbear.service.pool import QueryPool, StoreWriter, raise_for
+from dragonbear.service.writer import StoreWriter, raise_for
+from dragonbear.service.runner import QueryRunner
 from dragonbear.service.worker import CountJob, GraphJob, QueryJob, Reply, WriteJob
 from dragonbear.settings import Settings
 
@@ -19,62 +24,119 @@ __all__ = ["ServedStore"]
 
 CACHE_ENTRIES = 2048
 CACHE_MAX_BODY = 1 << 20  # answers larger than 1 MiB are not kept
+QUERY_THREADS = 4         # queries one server process runs at once
 
 
 class ServedStore:
-    """The store a server answers from.
+    """The store a server process answers from.
 
-    Nothing is started by the constructor; :meth:`start` opens the workers (the app does it at
-    startup) and :meth:`close` stops them.
+    Nothing is opened by the constructor; :meth:`start` opens the store (the app does it at startup)
+    and :meth:`close` lets go of it.
+
+    The generation is looked up on every request (one ``readlink``), so a write made through another
+    server process, or by ``dragonbear load`` beside the server, is seen by the next request.
 
     Args:
-        settings: the store directory, the number of workers, the time limit and the result cap.
+        settings: the store directory, the time limit and the result cap.
+        on_overrun: what to do when a query runs past the time limit (the server retires the process,
+            see :mod:`dragonbear.service.runner`); None in tests that run the app in-process.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, on_overrun: Callable[[], None] | None = None) -> None:
         self.settings = settings
         self.store_dir = settings.store_dir
-        self._pool: QueryPool | None = None
+        self.runner: QueryRunner | None = None
+        self.on_overrun = on_overrun
         self._writer: StoreWriter | None = None
         self._counts: tuple[Path, dict[str, int]] | None = None
         self._counts_lock = threading.Lock()
+        self._open_lock = threading.Lock()
+        self._link: str | None = None
         self._local: tuple[Path, EmbeddedStore] | None = None
         self._cache: OrderedDict[tuple[object, ...], tuple[Reply, str]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.raw_cache = RawAnswerCache()
 
-    def generation(self) -> Path | None:
-        """The generation the workers answer from, or None before :meth:`start`."""
-        return self._pool.generation if self._pool is not None else None
-
     def start(self) -> None:
-        """Start the query workers on the current generation.
+        """Open the current generation and start the query threads.
 
         Raises:
             StoreError: there is no store, or it cannot be opened.
         """
-        gen = current_generation(self.store_dir)
-        if gen is None:
+        if current_generation(self.store_dir) is None:
             raise StoreError(f"no store at {self.store_dir}: run `dragonbear build` first")
-        self._pool = QueryPool(gen, size=self.settings.workers, timeout=self.settings.query_timeout)
-        self._pool.start()
-        self._writer = StoreWriter(self.store_dir, self._pool, timeout=self.settings.query_timeout)
+        self.runner = QueryRunner(threads=QUERY_THREADS, timeout=self.settings.query_timeout,
+                                  on_overrun=self.on_overrun)
+        self.local_store()
+        self._writer = StoreWriter(self.store_dir, timeout=self.settings.query_timeout,
+                                   on_swap=lambda gen: self.generation())
 
     def close(self) -> None:
-        """Stop the workers."""
-        if self._pool is not None:
-            self._pool.close()
+        """Stop the query threads."""
+        if self.runner is not None:
+            self.runner.close()
 
-    @property
-    def pool(self) -> QueryPool:
-        """The query pool (started)."""
-        if self._pool is None:
+    def generation(self) -> Path | None:
+        """The current generation (reopened here when it changed), or None before :meth:`start`."""
+        if self.runner is None:
+            return None
+        return self._current()[0]
+
+    def _current(self) -> tuple[Path, EmbeddedStore]:
+        try:
+            link = os.readlink(self.store_dir / CURRENT)
+        except OSError:
+            link = None
+        local = self._local
+        if local is not None and link == self._link:
+            return local
+        with self._open_lock:
+            if self._local is None or link != self._link:
+                gen = current_generation(self.store_dir)
+                if gen is None:
+                    if self._local is not None:  # the link is gone: keep answering from what is open
+                        return self._local
+                    raise StoreError(f"no store at {self.store_dir}: run `dragonbear build` first")
+                if self._local is None or self._local[0] != gen:
+                    self._local = (gen, EmbeddedStore.open(gen, read_only=True))
+                self._link = link
+            return self._local
+
+    def _runner(self) -> QueryRunner:
+        if self.runner is None:
             raise StoreError("the served store is not started")
-        return self._pool
+        return self.runner
 
     def query(self, job: QueryJob | GraphJob) -> Reply:
-        """Run a read job on a worker; raise the project error it ends with."""
-        return raise_for(self.pool.run(job))
+        """Run a read job against the time limit (blocking); raise the project error it ends with."""
+        runner = self._runner()
+        return raise_for(runner.run(self._current()[1], job))
+
+    async def query_async(self, job: QueryJob | GraphJob) -> Reply:
+        """:meth:`query` without blocking the event loop."""
+        runner = self._runner()
+        return raise_for(await runner.run_async(self._current()[1], job))
+
+    def _key(self, gen: Path, job: QueryJob) -> tuple[object, ...]:
+        return (str(gen), job.sparql, tuple(job.default_graphs or ()), tuple(job.named_graphs or ()),
+                job.default_graphs is None, job.named_graphs is None, job.base_iri, job.accept, job.fmt,
+                job.max_results)
+
+    def _remember(self, key: tuple[object, ...], gen: Path, reply: Reply) -> str:
+        etag = '"' + hashlib.blake2b(str(gen).encode() + b"\0" + reply.body, digest_size=12).hexdigest() + '"'
+        if len(reply.body) <= CACHE_MAX_BODY:
+            with self._cache_lock:
+                self._cache[key] = (reply, etag)
+                while len(self._cache) > CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
+        return etag
+
+    def _cached(self, key: tuple[object, ...]) -> tuple[Reply, str] | None:
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
 
     def query_cached(self, job: QueryJob) -> tuple[Reply, str, bool]:
         """Run a query, or answer it from the cache of the current generation.
@@ -86,43 +148,39 @@ class ServedStore:
         Returns:
             The reply, its entity tag, and whether it came from the cache.
         """
-        gen = self.pool.generation
-        key = (str(gen), job.sparql, tuple(job.default_graphs or ()), tuple(job.named_graphs or ()),
-               job.default_graphs is None, job.named_graphs is None, job.base_iri, job.accept, job.fmt,
-               job.max_results)
-        with self._cache_lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit[0], hit[1], True
-        reply = self.query(job)
-        etag = '"' + hashlib.blake2b(str(gen).encode() + b"\0" + reply.body, digest_size=12).hexdigest() + '"'
-        if len(reply.body) <= CACHE_MAX_BODY:
-            with self._cache_lock:
-                self._cache[key] = (reply, etag)
-                while len(self._cache) > CACHE_ENTRIES:
-                    self._cache.popitem(last=False)
-        return reply, etag, False
+        gen, local = self._current()
+        key = self._key(gen, job)
+        hit = self._cached(key)
+        if hit is not None:
+            return hit[0], hit[1], True
+        reply = raise_for(self._runner().run(local, job))
+        return reply, self._remember(key, gen, reply), False
+
+    async def query_cached_async(self, job: QueryJob) -> tuple[Reply, str, bool]:
+        """:meth:`query_cached` without blocking the event loop."""
+        gen, local = self._current()
+        key = self._key(gen, job)
+        hit = self._cached(key)
+        if hit is not None:
+            return hit[0], hit[1], True
+        reply = raise_for(await self._runner().run_async(local, job))
+        return reply, self._remember(key, gen, reply), False
 
     def write(self, job: WriteJob) -> Reply:
-        """Apply a write as one transaction and reopen the workers on the result."""
+        """Apply a write as one transaction; the next request of any server process reads the result."""
         if self._writer is None:
             raise StoreError("the served store is not started")
         return raise_for(self._writer.apply(job))
 
     def local_store(self) -> EmbeddedStore:
-        """A read-only handle on the current generation in this process, for the pages and the API
+        """The read-only handle on the current generation in this process, for the pages and the API
         (reopened when a write has swapped the generation)."""
-        with self._counts_lock:
-            gen = self.pool.generation
-            if self._local is None or self._local[0] != gen:
-                self._local = (gen, EmbeddedStore.open(gen, read_only=True))
-            return self._local[1]
+        return self._current()[1]
 
     def graph_counts(self) -> dict[str, int]:
         """Triples per named graph of the current generation (counted once per generation)."""
+        gen, local = self._current()
         with self._counts_lock:
-            gen = self.pool.generation
             if self._counts is None or self._counts[0] != gen:
-                self._counts = (gen, raise_for(self.pool.run(CountJob())).data)
+                self._counts = (gen, raise_for(self._runner().run(local, CountJob())).data)
             return dict(self._counts[1])

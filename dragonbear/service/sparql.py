@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -85,7 +84,7 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
         job = query_job(op, base_iri=f"{request.base_url}sparql", accept=accept, max_results=settings.max_results,
                         allowlist=settings.federation_allowlist)
         generation = store.generation()
-        reply, etag, hit = await run_in_threadpool(store.query_cached, job)
+        reply, etag, hit = await store.query_cached_async(job)
         headers = result_headers(reply.count, settings.max_results) | {"ETag": etag,
                                                                        "Dragonbear-Cache": "hit" if hit else "miss"}
         response = Response(reply.body, media_type=reply.content_type, headers=headers)

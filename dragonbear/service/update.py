@@ -3,7 +3,7 @@
 ``using-graph-uri`` / ``using-named-graph-uri`` become USING / USING NAMED clauses of each
 DELETE/INSERT ... WHERE operation; an update that has its own WITH or USING as well is refused, as
 the protocol says. Relative IRIs resolve against the URL of ``/update``. Each request is one
-transaction (see :class:`~dragonbear.service.pool.StoreWriter`). In updates the default graph is the
+transaction (see :class:`~dragonbear.service.writer.StoreWriter`). In updates the default graph is the
 store's own default graph, as SPARQL Update defines it (the union applies to queries). ``LOAD`` is
 refused, since the engine would fetch any URL the update names (internal hosts included).
 """
