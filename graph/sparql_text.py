@@ -46,6 +46,12 @@ _TOKEN = re.compile(r'''
 ''', re.VERBOSE | re.DOTALL)
 
 
+# PREFIX and BASE declarations with plain IRIs (no escapes), then the first word; anything else
+# (comments, escapes, odd spacing) is left to the tokenizer.
+_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:<>#\\]*:\s*|BASE\s*)<[^<>\\\s]*>\s*)*([A-Za-z]+)(?=[\s{*(?$<])",
+                       re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class _Token:
     kind: str
@@ -81,6 +87,13 @@ def query_form(text: str) -> str | None:
     >>> query_form("CLEAR ALL"), query_form("describe <x>"), query_form("nonsense")
     ('UPDATE', 'DESCRIBE', None)
     """
+    quick = _PROLOGUE.match(text)
+    if quick is not None:  # the common case, without tokenizing: a prologue of PREFIX / BASE, then a word
+        word = quick.group(1).upper()
+        if word in QUERY_FORMS:
+            return word
+        if word in UPDATE_KEYWORDS:
+            return "UPDATE"
     for tok in _tokens(text):
         word = tok.keyword
         if word in ("PREFIX", "BASE") or tok.kind in ("iri",) or (tok.kind == "word" and not word):

@@ -96,6 +96,14 @@ class GraphStore(Protocol):
         ...
 
 
+def _prefixes_for(sparql: str) -> dict[str, str]:
+    """The project prefixes a query may use (each costs the parser a little on every query): those
+    whose ``name:`` occurs in its text, or all of them when escape sequences could hide one."""
+    if "\\u" in sparql or "\\U" in sparql:
+        return PREFIXES
+    return {name: iri for name, iri in PREFIXES.items() if name + ":" in sparql}
+
+
 @dataclass
 class EmbeddedStore:
     """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
@@ -129,7 +137,7 @@ class EmbeddedStore:
             QueryError: the query does not parse (evaluation errors surface while iterating).
         """
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
-        kwargs: dict[str, object] = {"prefixes": PREFIXES}
+        kwargs: dict[str, object] = {"prefixes": _prefixes_for(sparql)}
         if base_iri is not None:
             kwargs["base_iri"] = base_iri
         if default_graph is not None or named_graphs is not None:

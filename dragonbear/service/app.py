@@ -15,7 +15,7 @@ from dragonbear import __version__
 from dragonbear.service import description, download, graph_store, sparql, update
 from dragonbear.service.api import api_router
 from dragonbear.service.charts_page import charts_router
-from dragonbear.service.errors import install_error_handler
+from dragonbear.service.errors import handle_error, install_error_handler
 from dragonbear.service.explorer import explorer_router
 from dragonbear.service.fastpath import QueryFastPath
 from dragonbear.service.pages import pages_router
@@ -82,9 +82,11 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
                        allow_headers=["Accept", "Content-Type", "If-None-Match"],
                        expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap", "ETag", "Dragonbear-Cache"])
     # Outermost: repeated GET /sparql asks are answered from the cache before any routing.
+    route = sparql.make_route(settings, store)
     if fast_path:
-        app.add_middleware(QueryFastPath, cache=store.raw_cache, generation=store.generation)
-    app.include_router(sparql.make_router(settings, store))
+        app.add_middleware(QueryFastPath, cache=store.raw_cache, generation=store.generation,
+                           endpoint=route.endpoint, on_error=handle_error)
+    app.router.routes.insert(0, route)  # first: the most asked path
     app.include_router(description.make_router(settings, store))
     app.include_router(download.make_router(settings, store))
     app.include_router(api_router(store.local_store))

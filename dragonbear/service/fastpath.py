@@ -9,6 +9,9 @@ finished response, and sends it straight from the event loop. Anything else (ano
 a request from another origin, whose CORS headers the app's middleware writes, a request not seen
 before) goes on to the app unchanged, and the route fills the map after answering with 200.
 
+A same-origin ``GET /sparql`` not in the map is handed to the ``/sparql`` endpoint directly, without
+routing and the middleware stack (which would not change its answer), with the app's error handler.
+
 A hit answers ``304 Not Modified`` when ``If-None-Match`` names its entity tag, like the route.
 """
 
@@ -19,6 +22,9 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
 
 __all__ = ["CachedResponse", "RawAnswerCache", "QueryFastPath", "raw_key"]
 
@@ -93,19 +99,38 @@ class QueryFastPath:
         generation: returns the current store generation (part of every key).
     """
 
-    def __init__(self, app: ASGIApp, *, cache: RawAnswerCache, generation: Callable[[], object]) -> None:
+    def __init__(self, app: ASGIApp, *, cache: RawAnswerCache, generation: Callable[[], object],
+                 endpoint: Callable[[Request], Awaitable[Response]] | None = None,
+                 on_error: Callable[[Request, Exception], Awaitable[Response]] | None = None) -> None:
         self.app = app
         self.cache = cache
         self.generation = generation
+        self.endpoint = endpoint
+        self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/sparql" and scope.get("query_string"):
             key = raw_key(self.generation(), scope)
-            hit = self.cache.get(key) if key is not None else None
-            if hit is not None:
-                await self._answer(scope, hit, send)
-                return
+            if key is not None:
+                hit = self.cache.get(key)
+                if hit is not None:
+                    await self._answer(scope, hit, send)
+                    return
+                if self.endpoint is not None and self.on_error is not None:
+                    await self._call_endpoint(scope, receive, send)
+                    return
         await self.app(scope, receive, send)
+
+    async def _call_endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A same-origin GET not seen before goes straight to the ``/sparql`` endpoint: routing, CORS
+        (no Origin header) and the middleware stack would not change its answer; errors are answered
+        by the app's own error handler."""
+        request = Request(scope, receive)
+        try:
+            response = await self.endpoint(request)  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 - answered as the app's handler answers it
+            response = await self.on_error(request, exc)  # type: ignore[misc]
+        await response(scope, receive, send)
 
     @staticmethod
     async def _answer(scope: Scope, hit: CachedResponse, send: Send) -> None:

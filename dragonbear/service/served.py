@@ -52,6 +52,7 @@ class ServedStore:
         self._counts_lock = threading.Lock()
         self._open_lock = threading.Lock()
         self._link: str | None = None
+        self._link_path = str(self.store_dir / CURRENT)
         self._local: tuple[Path, EmbeddedStore] | None = None
         self._cache: OrderedDict[tuple[object, ...], tuple[Reply, str]] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -84,7 +85,7 @@ class ServedStore:
 
     def _current(self) -> tuple[Path, EmbeddedStore]:
         try:
-            link = os.readlink(self.store_dir / CURRENT)
+            link = os.readlink(self._link_path)
         except OSError:
             link = None
         local = self._local
