@@ -40,7 +40,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
+from dragonbear.graph.lazy import lazy_module
+
+nx = lazy_module("networkx")
 import pyoxigraph as ox
 from dragonbear.graph.lineage_load import Relation, load_lineage_graph
 from dragonbear.graph.store import GraphStore

@@ -22,7 +22,9 @@ from functools import partial
 from html import escape
 from typing import Any
 
-import networkx as nx
+from dragonbear.graph.lazy import lazy_module
+
+nx = lazy_module("networkx")
 
 from dragonbear.errors import UsageError
 

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
-import networkx as nx
+from dragonbear.graph.lazy import lazy_module
+
+nx = lazy_module("networkx")
 import pyoxigraph as ox
 from dragonbear.graph.store import GraphStore
 

@@ -114,6 +114,25 @@ def test_writes_make_new_generations_and_queries_see_them(writable_server: Serve
             client.close()
 
 
+def test_concurrent_writes_through_several_server_processes_are_all_kept(writable_server: Server) -> None:
+    # Each write checkpoints the current generation; without one lock for all server processes, two
+    # writes could start from the same generation and the later swap would drop the other write.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(i: int) -> int:
+        with httpx.Client(timeout=120) as client:  # a connection of its own: any server process
+            return client.post(writable_server.url("/update"),
+                               content=f"INSERT DATA {{ GRAPH <{G}concurrent> {{ <{G}s{i}> <{G}p> {i} }} }}".encode(),
+                               headers={"Content-Type": "application/sparql-update",
+                                        "Authorization": f"Bearer {TOKEN}"}).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(write, range(6))) == [204] * 6
+    count = httpx.get(writable_server.url("/sparql"),
+                      params={"query": f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{G}concurrent> {{ ?s ?p ?o }} }}"})
+    assert count.json()["results"]["bindings"][0]["n"]["value"] == "6"
+
+
 def test_load_in_an_update_is_refused_without_a_connection(writable_server: Server) -> None:
     import socket
     with socket.socket() as listener:  # an "internal host" the update names

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +29,11 @@ log = logging.getLogger("dragonbear.service")
 
 
 WARM_AUTO_QUADS = 1_000_000
+WARM_AUTO_BYTES = 400 << 20  # a store of 1M quads takes about 250 MB on disk
+
+
+def _disk_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
 
 
 def _warm(store: ServedStore, auto: bool) -> None:
@@ -41,8 +47,12 @@ def _warm(store: ServedStore, auto: bool) -> None:
     from dragonbear.graph.lineage import lineage_view
     from dragonbear.service.names import name_index
     try:
-        if auto and sum(store.graph_counts().values()) > WARM_AUTO_QUADS:
-            return
+        if auto:
+            gen = store.generation()
+            if gen is not None and _disk_bytes(gen) > WARM_AUTO_BYTES:
+                return  # clearly too large: not even counted (a count reads every quad)
+            if sum(store.graph_counts().values()) > WARM_AUTO_QUADS:
+                return
         local = store.local_store()
         lineage_view(local)
         name_index(local)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
+from dragonbear.graph.lazy import lazy_module
+
+nx = lazy_module("networkx")
 
 from dragonbear.errors import NotFoundError, UsageError
 from dragonbear.graph import lineage_export

@@ -4,6 +4,7 @@ answer caches, and the writer."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import threading
@@ -56,6 +57,7 @@ class ServedStore:
         self._local: tuple[Path, EmbeddedStore] | None = None
         self._cache: OrderedDict[tuple[object, ...], tuple[Reply, str]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._running: dict[tuple[object, ...], asyncio.Future[tuple[Reply, str]]] = {}
         self.raw_cache = RawAnswerCache()
 
     def start(self) -> None:
@@ -139,33 +141,42 @@ class ServedStore:
                 self._cache.move_to_end(key)
             return hit
 
-    def query_cached(self, job: QueryJob) -> tuple[Reply, str, bool]:
-        """Run a query, or answer it from the cache of the current generation.
+    async def query_cached(self, job: QueryJob) -> tuple[Reply, str, str]:
+        """Run a query, or answer it from the cache of the current generation, or share the run of the
+        same query already under way in this process.
 
         A store generation never changes once written (a write makes a new one), so an answer is
         valid for as long as its generation is current: the key includes the generation, and the
-        entity tag is a hash of the generation and the answer.
+        entity tag is a hash of the generation and the answer. Identical queries that arrive while
+        one runs wait for that run instead of starting their own (eight clients asking for the same
+        20-second aggregate would otherwise run it eight times at once, and all past the limit).
 
         Returns:
-            The reply, its entity tag, and whether it came from the cache.
+            The reply, its entity tag, and where it came from: ``miss`` (run now), ``hit`` (the
+            cache) or ``shared`` (the run of an identical query under way).
         """
         gen, local = self._current()
         key = self._key(gen, job)
         hit = self._cached(key)
         if hit is not None:
-            return hit[0], hit[1], True
-        reply = raise_for(self._runner().run(local, job))
-        return reply, self._remember(key, gen, reply), False
-
-    async def query_cached_async(self, job: QueryJob) -> tuple[Reply, str, bool]:
-        """:meth:`query_cached` without blocking the event loop."""
-        gen, local = self._current()
-        key = self._key(gen, job)
-        hit = self._cached(key)
-        if hit is not None:
-            return hit[0], hit[1], True
-        reply = raise_for(await self._runner().run_async(local, job))
-        return reply, self._remember(key, gen, reply), False
+            return hit[0], hit[1], "hit"
+        running = self._running.get(key)
+        if running is not None:
+            reply, etag = await asyncio.shield(running)
+            return reply, etag, "shared"
+        shared: asyncio.Future[tuple[Reply, str]] = asyncio.get_running_loop().create_future()
+        self._running[key] = shared
+        try:
+            reply = raise_for(await self._runner().run_async(local, job))
+            etag = self._remember(key, gen, reply)
+            shared.set_result((reply, etag))
+            return reply, etag, "miss"
+        except BaseException as exc:
+            shared.set_exception(exc)
+            shared.exception()  # retrieved: no warning when nobody else waited
+            raise
+        finally:
+            del self._running[key]
 
     def write(self, job: WriteJob) -> Reply:
         """Apply a write as one transaction; the next request of any server process reads the result."""

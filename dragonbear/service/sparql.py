@@ -84,9 +84,8 @@ def make_route(settings: Settings, store: ServedStore) -> Route:
         job = query_job(op, base_iri=f"{request.base_url}sparql", accept=accept, max_results=settings.max_results,
                         allowlist=settings.federation_allowlist)
         generation = store.generation()
-        reply, etag, hit = await store.query_cached_async(job)
-        headers = result_headers(reply.count, settings.max_results) | {"ETag": etag,
-                                                                       "Dragonbear-Cache": "hit" if hit else "miss"}
+        reply, etag, source = await store.query_cached(job)
+        headers = result_headers(reply.count, settings.max_results) | {"ETag": etag, "Dragonbear-Cache": source}
         response = Response(reply.body, media_type=reply.content_type, headers=headers)
         key = raw_key(generation, request.scope)
         if key is not None and len(reply.body) <= CACHE_MAX_BODY:  # later asks skip all of this

@@ -1,17 +1,20 @@
 """The writer: applies writes one at a time on a copy of the current generation, then swaps it in.
 
-Writes run one at a time in a process of their own on a checkpoint of the current generation; on
+Writes run one at a time (across server processes too: a lock file in the store directory) in a
+process of their own on a checkpoint of the current generation; on
 success the checkpoint becomes the current generation, which every server process reads from its
 next request on (:class:`~dragonbear.service.served.ServedStore` looks the generation up each time).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import multiprocessing
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dragonbear import errors
@@ -23,6 +26,7 @@ __all__ = ["StoreWriter", "raise_for"]
 
 log = logging.getLogger("dragonbear.service")
 _CONTEXT = multiprocessing.get_context("spawn")  # no fork of a process that runs threads and an event loop
+WRITE_LOCK = ".write-lock"
 
 
 def raise_for(reply: Reply) -> Reply:
@@ -34,6 +38,18 @@ def raise_for(reply: Reply) -> Reply:
         raise cls(reply.message)
     log.error("a job failed:\n%s", reply.message)
     raise RuntimeError("a job failed")
+
+
+@contextlib.contextmanager
+def _store_lock(store_dir: Path) -> Iterator[None]:
+    """Hold the store's write lock (an ``flock`` shared by every server process and waited for), so
+    that each write starts from the generation the previous one made and none is lost."""
+    with open(store_dir / WRITE_LOCK, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 class StoreWriter:
@@ -58,7 +74,7 @@ class StoreWriter:
             QueryTimeoutError: the write ran past the time limit; nothing was changed.
             StoreError: there is no store.
         """
-        with self._lock:
+        with self._lock, _store_lock(self.store_dir):
             current = current_generation(self.store_dir)
             if current is None:
                 raise StoreError(f"no store at {self.store_dir}")
