@@ -6,10 +6,14 @@ process, as each test here does (one ``httpx.Client``); a write is seen by every
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+
+from dragonbear.settings import default_workers
 
 from .conftest import TOKEN, Server
 
@@ -74,3 +78,24 @@ def test_a_write_makes_a_new_generation_and_new_answers(writable_server: Server,
     after = http.get(writable_server.url("/sparql"), params={"query": query})
     assert after.headers["Dragonbear-Cache"] == "miss" and after.headers["ETag"] != before.headers["ETag"]
     assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_identical_queries_under_way_share_one_run(server: Server) -> None:
+    # About a second of work; six clients ask at once over their own connections (any server
+    # process). Each process runs it once and the others wait for that run: at most one "miss" per
+    # process, and the rest "shared" (or "hit", when they arrive after it finished).
+    query = 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b FILTER(STRLEN(STR(?b)) > 3) } # shared-run'
+    start = threading.Barrier(6)
+
+    def ask(_: int) -> httpx.Response:
+        with httpx.Client(timeout=120) as client:
+            start.wait()
+            return client.get(server.url("/sparql"), params={"query": query})
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(ask, range(6)))
+    assert all(a.status_code == 200 for a in answers)
+    assert len({a.content for a in answers}) == 1
+    sources = [a.headers["Dragonbear-Cache"] for a in answers]
+    assert sources.count("miss") <= default_workers() < 6, sources  # the fixture's server processes
+    assert "shared" in sources, sources

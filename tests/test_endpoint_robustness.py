@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import Server
+from .conftest import Server, serve_store
 
 Q = "/sparql"
 ODD_REQUESTS = [  # (method, path, headers, body)
@@ -127,6 +127,33 @@ def test_slow_query_is_stopped_while_another_client_is_served(slow_server: Serve
     assert "retires" in slow_server.log.read_text(errors="replace")
     after = httpx.get(slow_server.url("/sparql"), params={"query": "ASK {}"}, timeout=120)
     assert after.status_code == 200
+
+
+def test_a_single_server_process_is_replaced_before_it_leaves(served_copy: Path) -> None:
+    # With --workers 1 the late query's process keeps serving until its replacement does: no gap.
+    with serve_store(served_copy, "--timeout", "2", "--workers", "1") as single:
+        before = _children(single.process.pid)
+        slow = httpx.get(single.url("/sparql"), params={"query": SLOW + " # single"}, timeout=120)
+        assert slow.status_code == 503 and "time limit of 2 s" in slow.text
+        deadline = time.monotonic() + 30
+        failures = 0
+        while time.monotonic() < deadline:
+            try:
+                ok = httpx.get(single.url("/sparql"), params={"query": "ASK {}"}, timeout=30).status_code == 200
+            except httpx.TransportError:
+                ok = False
+            failures += 0 if ok else 1
+            now = _children(single.process.pid)
+            if not any(_is_running(pid) for pid in before - now) and (before - now) and len(now) >= len(before):
+                break
+            time.sleep(0.05)
+        assert before - _children(single.process.pid), "the process that ran the late query did not exit"
+        assert failures == 0, "a request failed while the process was replaced"
+        log = single.log.read_text(errors="replace")
+        retired = log.index(" retires: ")
+        old = log[:retired].rsplit("server process ", 1)[1]
+        # The replacement served before the old process was told to leave.
+        assert log.index("Application startup complete", retired) < log.index(f"Terminated child process [{old}]")
 
 
 def _is_running(pid: int) -> bool:

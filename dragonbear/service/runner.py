@@ -14,9 +14,11 @@ alone; that hop cost about 0.6 ms of a small query's 0.8 ms (``bench/worker_over
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -31,6 +33,22 @@ log = logging.getLogger("dragonbear.service")
 
 Job = QueryJob | GraphJob | CountJob
 _Task = tuple[Future[Reply], EmbeddedStore, Job]
+
+
+TRIM_AFTER_SECONDS = 0.05
+
+
+def _libc_trim() -> Callable[[], object]:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return lambda: libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        return lambda: None
+
+
+_trim = _libc_trim()
+"""Give freed heap back to the system (glibc's ``malloc_trim``) after a long job: a path or aggregate
+query allocates hundreds of MiB that glibc would otherwise keep in the process."""
 
 
 class QueryRunner:
@@ -65,10 +83,13 @@ class QueryRunner:
                 return
             future, store, job = task
             if future.set_running_or_notify_cancel():  # False: its deadline passed while it waited
+                started = time.monotonic()
                 try:
                     future.set_result(run_job(store, job))
                 except BaseException as exc:  # noqa: BLE001 - run_job turns errors into replies already
                     future.set_exception(exc)
+                if time.monotonic() - started > TRIM_AFTER_SECONDS:
+                    _trim()
             with self._lock:
                 if self._excess > 0:
                     self._excess -= 1
