@@ -14,9 +14,12 @@ class, as GET ``?query=``:
 - ``aggregate``: derivations per kind and decade over the whole synthetic graph.
 
 Printed: requests per second and latency percentiles per server and class, ratios of this project
-against each peer, and each server's resident memory after the run.
+against each peer, and each server's resident memory after the run (RSS and PSS summed over its
+processes).
 
-Run: ``python bench/http.py [--duration 10] [--connections 8] [--workers 2]``. Nothing is asserted.
+Run: ``python bench/http.py [--duration 10] [--connections 8] [--workers 2] [--also-workers 1] [--bare]``.
+``--also-workers N`` adds this project with N server processes; ``--bare`` adds ``bench/floor/bare_asgi.py``,
+the floor of any Python endpoint on uvicorn. Nothing is asserted.
 Targets (issue 3): >= 0.5x Oxigraph server's throughput on small queries and >= 1.0x on aggregates;
 >= 10x rdflib-endpoint's; resident memory <= 2x Oxigraph server's.
 """
@@ -81,19 +84,24 @@ class Server:
     url: str  # the query URL, to which ?query= is appended
     proc: subprocess.Popen[bytes]
 
-    def rss_mib(self) -> float:
-        """Resident memory of the server and its children (workers), in MiB."""
-        total = 0
+    def memory_mib(self) -> tuple[float, float]:
+        """Resident memory of the server and its child processes, in MiB: the sum of their RSS, and
+        the sum of their PSS (each shared page split among the processes sharing it, which is what
+        several processes really take; for one process the two differ by its shared libraries)."""
+        rss = pss = 0
         pids = [self.proc.pid] + [int(p) for p in subprocess.run(
             ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()]
         for pid in pids:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except OSError:
                 continue
             match = re.search(r"VmRSS:\s+(\d+) kB", status)
-            total += int(match.group(1)) if match else 0
-        return total / 1024
+            rss += int(match.group(1)) if match else 0
+            match = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+            pss += int(match.group(1)) if match else 0
+        return rss / 1024, pss / 1024
 
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
@@ -188,18 +196,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--depth", type=int, default=60)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="server processes (default: the server's own default)")
     parser.add_argument("--skip-rdflib", action="store_true", help="rdflib-endpoint needs minutes to load")
     parser.add_argument("--classes", default="small,small-uncached,path,aggregate", help="query classes to run, comma-separated")
     parser.add_argument("--steps", action="store_true",
                         help="also run dragonbear without each design step (h11 + asyncio, no fast path)")
     parser.add_argument("--work", type=Path, help="keep the generated data in this folder and reuse it next time")
+    parser.add_argument("--also-workers", type=int, action="append", default=[], metavar="N",
+                        help="also run dragonbear with N server processes (repeatable)")
+    parser.add_argument("--bare", action="store_true",
+                        help="also run bench/floor/bare_asgi.py (an ASGI app that only runs the query: the floor of a "
+                             "Python endpoint) on the small classes")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     classes = {k: queries(k, args.systems) for k in args.classes.split(",")}
     results: dict[str, dict[str, dict[str, float]]] = {}
     memory: dict[str, float] = {}
+    pss: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="dragonbear-http-") as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -220,6 +234,19 @@ def main(argv: list[str] | None = None) -> int:
                       f"run_server(Settings.from_env(store=Path({str(store)!r}), port={p}, workers={args.workers}), "
                       f"**{options!r})")
             servers.append((name, [sys.executable, "-c", launch], f"http://127.0.0.1:{p}/sparql"))
+        for n in args.also_workers:
+            p = free_port()
+            launch = ("from pathlib import Path; from dragonbear.service.server import run_server; "
+                      "from dragonbear.settings import Settings; "
+                      f"run_server(Settings.from_env(store=Path({str(store)!r}), port={p}, workers={n}))")
+            servers.append((f"dragonbear[{n} process{'es' if n > 1 else ''}]", [sys.executable, "-c", launch],
+                            f"http://127.0.0.1:{p}/sparql"))
+        if args.bare:
+            p = free_port()
+            os.environ["BARE_ASGI_STORE"] = str((store / "current").resolve())
+            servers.append(("bare-asgi", [sys.executable, "-m", "uvicorn", "bare_asgi:app", "--app-dir",
+                                          str(Path(__file__).parent / "floor"), "--port", str(p), "--workers", str(args.workers or 1),
+                                          "--no-access-log", "--log-level", "warning"], f"http://127.0.0.1:{p}/sparql"))
         p = free_port()
         servers.append(("oxigraph", [_tool("oxigraph"), "serve-read-only", "--location",
                                      str(ox_store), "--bind", f"127.0.0.1:{p}", "--union-default-graph"],
@@ -235,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 results[name] = {}
                 for kind, qs in classes.items():
+                    if name == "bare-asgi" and not kind.startswith("small"):
+                        continue  # it runs queries on its event loop: long ones would only block it
                     # slow classes get three times the window, so that a query of ~10 s can finish
                     duration = args.duration if kind.startswith("small") else 3 * args.duration
                     results[name][kind] = run_wrk(server, qs, duration=duration,
@@ -243,18 +272,22 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {kind:<9} {r['rps']:>9.1f} req/s  p50 {r.get('p50_ms', 0):8.1f} ms  "
                           f"p90 {r.get('p90_ms', 0):8.1f} ms  p99 {r.get('p99_ms', 0):8.1f} ms  "
                           f"non-2xx {int(r['errors'])}", flush=True)
-                memory[name] = server.rss_mib()
-                print(f"  resident memory {memory[name]:.0f} MiB", flush=True)
+                memory[name], pss[name] = server.memory_mib()
+                print(f"  resident memory {memory[name]:.0f} MiB (RSS), {pss[name]:.0f} MiB (PSS)", flush=True)
             finally:
                 server.stop()
-    ours = results["dragonbear"]
-    for peer in [n for n in results if n != "dragonbear"]:  # earlier steps print as peers too
-        parts = []
-        for k in ours:
-            theirs = results[peer][k]["rps"]
-            parts.append(f"{k} {ours[k]['rps'] / theirs:.2f}x" if theirs > 0 else
-                         f"{k}: {peer} completed no request in the window ({ours[k]['rps']:.1f} req/s here)")
-        print(f"throughput dragonbear / {peer}: {'; '.join(parts)}; memory {memory['dragonbear'] / memory[peer]:.2f}x")
+    for mine in [n for n in results if n.startswith("dragonbear")]:
+        ours = results[mine]
+        for peer in [n for n in results if n != mine]:  # other variants print as peers too
+            parts = []
+            for k in ours:
+                if k not in results[peer]:
+                    continue
+                theirs = results[peer][k]["rps"]
+                parts.append(f"{k} {ours[k]['rps'] / theirs:.2f}x" if theirs > 0 else
+                             f"{k}: {peer} completed no request in the window ({ours[k]['rps']:.1f} req/s here)")
+            print(f"throughput {mine} / {peer}: {'; '.join(parts)}; memory {memory[mine] / memory[peer]:.2f}x RSS, "
+                  f"{pss[mine] / pss[peer]:.2f}x PSS")
     return 0
 
 

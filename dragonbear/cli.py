@@ -168,7 +168,7 @@ def resolve(text: Annotated[str, typer.Argument(help="A name in any language, an
 def serve(host: Annotated[Optional[str], typer.Option(help="Address to listen on (default 127.0.0.1, $DRAGONBEAR_HOST).")] = None,
           port: Annotated[Optional[int], typer.Option(help="Port (default 8000, $DRAGONBEAR_PORT).")] = None,
           store: StoreOption = None,
-          workers: Annotated[Optional[int], typer.Option(help="Server processes, each answering HTTP and running queries (default 2-4, $DRAGONBEAR_WORKERS).")] = None,
+          workers: Annotated[Optional[int], typer.Option(help="Server processes, each answering HTTP and running queries in threads (default 1, $DRAGONBEAR_WORKERS).")] = None,
           timeout: Annotated[Optional[float], typer.Option(help="Query time limit in seconds (default 30, $DRAGONBEAR_QUERY_TIMEOUT).")] = None,
           max_results: Annotated[Optional[int], typer.Option(help="Result cap in rows or triples, 0 for none (default 100000, $DRAGONBEAR_MAX_RESULTS).")] = None,
           warm: Annotated[Optional[bool], typer.Option("--warm/--no-warm", help="Build the name index and lineage view at start (default: for stores up to 1M quads; $DRAGONBEAR_WARM=auto|1|0).")] = None,

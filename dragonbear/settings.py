@@ -10,7 +10,7 @@ setting             variable                     default
 ==================  ===========================  =======================================
 host                ``DRAGONBEAR_HOST``          ``127.0.0.1``
 port                ``DRAGONBEAR_PORT``          ``8000``
-workers             ``DRAGONBEAR_WORKERS``       2 to 4 server processes (by CPUs)
+workers             ``DRAGONBEAR_WORKERS``       1 server process (each runs up to max(4, CPUs) queries at once)
 query_timeout       ``DRAGONBEAR_QUERY_TIMEOUT`` 30 seconds
 max_results         ``DRAGONBEAR_MAX_RESULTS``   100,000 rows or triples (0: no cap)
 update_token        ``DRAGONBEAR_UPDATE_TOKEN``  unset: no ``/update`` and no ``/store`` writes
@@ -61,8 +61,11 @@ def _flag(text: str) -> bool | None:
 
 
 def default_workers() -> int:
-    """Server processes when none are configured: one per CPU, at least 2 and at most 4."""
-    return max(2, min(4, os.cpu_count() or 2))
+    """Server processes when none are configured: one. Its query threads already run queries in
+    parallel (pyoxigraph releases the GIL); more processes add HTTP throughput for queries not seen
+    before, at about 120 MiB each, and halve lineage path throughput on two cores by running twice
+    as many queries at once (``bench/http.py --also-workers 2``, decision 17)."""
+    return 1
 
 
 def _pick(flag: T | None, variable: str, convert: Callable[[str], T], default: T) -> T:
@@ -132,7 +135,7 @@ class Settings:
         if not 0 < settings.port < 65536:
             raise UsageError(f"port {settings.port} is out of range")
         if settings.workers < 1:
-            raise UsageError("at least one query worker is needed")
+            raise UsageError("at least one server process is needed")
         if settings.query_timeout <= 0:
             raise UsageError("the query timeout must be positive")
         if settings.max_results < 0:

@@ -156,7 +156,7 @@ def server(served_copy: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def slow_server(served_copy: Path) -> Iterator[Server]:
-    """A server with a 2-second query limit, two workers, a small result cap, and no update token."""
+    """A server with a 2-second query limit, two server processes, a small result cap, and no update token."""
     with serve_store(served_copy, "--timeout", "2", "--workers", "2", "--max-results", "50") as running:
         yield running
 

@@ -25,7 +25,7 @@ __all__ = ["ServedStore"]
 
 CACHE_ENTRIES = 2048
 CACHE_MAX_BODY = 1 << 20  # answers larger than 1 MiB are not kept
-QUERY_THREADS = 4         # queries one server process runs at once
+QUERY_THREADS = max(4, os.cpu_count() or 1)  # queries one server process runs at once
 
 
 class ServedStore:

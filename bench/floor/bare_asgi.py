@@ -2,7 +2,8 @@
 runs it with pyoxigraph in the server process (union default graph) and answers SPARQL JSON, with
 nothing else (no protocol checks, no negotiation, no time limit, no cache, no error handling).
 
-``python -m uvicorn bare_asgi:app --app-dir bench --workers N`` with ``BARE_ASGI_STORE`` set to a
+``python -m uvicorn bare_asgi:app --app-dir bench/floor --workers N`` (a folder of its own: ``bench/http.py``
+would shadow the standard library's ``http`` on the path) with ``BARE_ASGI_STORE`` set to a
 store generation. Whatever this reaches, a complete endpoint in Python on uvicorn does not pass.
 """
 
