@@ -158,6 +158,8 @@ def run_server(settings: Settings, *, http: str = "auto", loop: str = "auto", fa
 def supervise() -> None:
     """The supervisor's main (``python -m dragonbear.service.supervisor``): read the settings that
     :func:`run_server` left in the environment, bind the socket, and keep the server processes."""
+    if PAYLOAD not in os.environ:
+        raise SystemExit("this is the process `dragonbear serve` becomes; start the server with `dragonbear serve`")
     payload = json.loads(os.environ.pop(PAYLOAD))
     values = payload["settings"]
     values["store_dir"] = Path(values["store_dir"])
