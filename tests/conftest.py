@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from dragonbear.graph.build import BuildReport, build_store
 from dragonbear.graph.store import EmbeddedStore, open_store
+from dragonbear.queries.catalogue import load_catalogue, run_canned
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -185,3 +187,20 @@ def web_server(server: Server) -> str:
     """The base URL (no trailing slash) of the real `dragonbear serve` of the endpoint tests: the
     query page, entity pages and the API are served by the same app."""
     return server.base.rstrip("/")
+
+
+# --- Canned-query helpers shared by tests/test_queries.py and tests/test_queries_analysis.py.
+
+_CATALOGUE = load_catalogue()
+
+
+def rows(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]:
+    """The rows of a canned SELECT query, each a dict of variable name to value."""
+    result = run_canned(store, name, params, catalogue=_CATALOGUE)
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[union-attr]
+
+
+def local(iri: str) -> str:
+    """The last segment of an IRI."""
+    return re.split(r"[/#]", iri)[-1]

@@ -13,17 +13,9 @@ from dragonbear.graph.store import EmbeddedStore
 from dragonbear.namespaces import PREFIXES
 from dragonbear.queries.catalogue import load_catalogue, run_canned
 
+from .conftest import local, rows
+
 CATALOGUE = load_catalogue()
-
-
-def rows(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]:
-    result = run_canned(store, name, params, catalogue=CATALOGUE)
-    names = [v.value for v in result.variables]  # type: ignore[union-attr]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[union-attr]
-
-
-def local(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
 
 
 @pytest.fixture(scope="module")

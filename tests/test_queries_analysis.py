@@ -8,7 +8,6 @@ Each expected row cites the curated record or SIPRI row it comes from; figures d
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import httpx
@@ -20,21 +19,11 @@ from dragonbear.queries.catalogue import load_catalogue, run_canned
 
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, ID
 
-from .conftest import run_cli
+from .conftest import local, rows, run_cli
 
 CATALOGUE = load_catalogue()
 NEW_QUERIES = ("lineage", "dependencies", "exposure", "sanctions-impact", "transfer-volumes", "exercise-stats",
                "participants", "names", "single-source", "as-of")
-
-
-def rows(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]:
-    result = run_canned(store, name, params, catalogue=CATALOGUE)
-    names = [v.value for v in result.variables]  # type: ignore[union-attr]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[union-attr]
-
-
-def local(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
 
 
 def test_catalogue_has_the_analysis_queries_with_their_forms() -> None:
