@@ -236,10 +236,11 @@ def readable_locator(deal: Deal) -> str:
 class SystemTable:
     """The system of every deal: canonical where designations.csv maps it, else one of SIPRI's own.
 
-    SIPRI's own systems are ``id:system/sipri/{slug of designation}``. Where one designation slug
-    names things of different categories (SIPRI's "Cobra" vehicle and "COBRA" radar), each gets
-    ``id:system/sipri/{slug}-{category slug}`` instead, listed in ``split``. ``iris`` holds the
-    ``<IRI>`` of each deal's system, in the order of the deals.
+    The mapping is looked up once per designation, supplier, recipient and year of order (a row of
+    designations.csv may name a year). SIPRI's own systems are ``id:system/sipri/{slug of
+    designation}``. Where one designation slug names things of different categories (SIPRI's "Cobra"
+    vehicle and "COBRA" radar), each gets ``id:system/sipri/{slug}-{category slug}`` instead, listed
+    in ``split``. ``iris`` holds the ``<IRI>`` of each deal's system, in the order of the deals.
     """
 
     def __init__(self, mapping: DesignationMap, deals: Sequence[Deal]) -> None:
@@ -247,10 +248,10 @@ class SystemTable:
         self.unknown_descriptions: Counter[str] = Counter()
         self.own: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
         self.own_deals: Counter[str] = Counter()
-        rules: dict[tuple[str, str, str], str | None] = {}
+        rules: dict[tuple[str, str, str, int | None], str | None] = {}
         resolved: list[str | tuple[str, str]] = []  # a canonical <IRI>, or (slug, category)
         for deal in deals:
-            rule_key = (deal.designation, deal.supplier, deal.recipient)
+            rule_key = (deal.designation, deal.supplier, deal.recipient, deal.order_year)
             if rule_key not in rules:
                 rules[rule_key] = mapping.system_for(*rule_key)
             system = rules[rule_key]

@@ -402,6 +402,66 @@ def test_designation_table_rejects_a_system_that_is_not_a_slug(tmp_path: Path) -
     assert (error.value.path, error.value.line, error.value.column) == (str(table), 2, len("Su-35S,,,") + 1)
 
 
+YEAR_HEADER = "designation,supplier,recipient,order_year,system,note\n"
+
+
+@pytest.mark.parametrize(("row", "column", "message"), [
+    pytest.param("AL-31,Russia,China,2OOO,al-31fn,\n", len("AL-31,Russia,China,") + 1,
+                 "order_year '2OOO' is not a year", id="letters-in-year"),
+    pytest.param("AL-31,Russia,China,99,al-31fn,\n", len("AL-31,Russia,China,") + 1,
+                 "order_year '99' is not a year", id="two-digit-year"),
+    pytest.param("AL-31,Russia,China,2000,AL 31FN,\n", len("AL-31,Russia,China,2000,") + 1,
+                 "is not a canonical id", id="system-after-the-year-column"),
+])
+def test_designation_table_rejects_a_bad_order_year_with_file_line_and_column(
+        tmp_path: Path, row: str, column: int, message: str) -> None:
+    table = tmp_path / "designations.csv"
+    table.write_text(YEAR_HEADER + "AL-31,,,,al-31f,\n" + row, encoding="utf-8")
+    with pytest.raises(LoadError, match=re.escape(message)) as error:
+        load_designation_map(table)
+    assert (error.value.path, error.value.line, error.value.column) == (str(table), 3, column)
+    assert str(error.value).startswith(f"{table}:3:{column}: ")
+
+
+def test_designation_table_rejects_two_rows_with_the_same_year(tmp_path: Path) -> None:
+    table = tmp_path / "designations.csv"
+    table.write_text(YEAR_HEADER + "AL-31,Russia,China,2000,al-31fn,\nAL-31,Russia,China,2005,al-31fn,\n"
+                     "AL-31,Russia,China,2000,al-31f,\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="already on line 2") as error:
+        load_designation_map(table)
+    assert (error.value.line, error.value.column) == (4, 1)
+
+
+def test_designation_table_rejects_an_unknown_header(tmp_path: Path) -> None:
+    table = tmp_path / "designations.csv"
+    table.write_text("designation,supplier,recipient,year,system,note\nAL-31,,,,al-31f,\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="header must be designation,supplier,recipient,order_year,system,note"
+                       r" \(or designation,supplier,recipient,system,note\)"):
+        load_designation_map(table)
+
+
+def test_designation_table_without_the_order_year_column_is_still_read(tmp_path: Path) -> None:
+    table = tmp_path / "designations.csv"
+    table.write_text("designation,supplier,recipient,system,note\n"
+                     "AL-31,,,al-31f,\nAL-31,Russia,China,al-31fn,\n", encoding="utf-8")
+    mapping = load_designation_map(table)
+    assert mapping.system_for("AL-31", "Russia", "China", 2000) == "al-31fn"
+    assert mapping.system_for("AL-31", "Russia", "India", 2000) == "al-31f"
+    assert all(rule.order_year is None for rule in mapping.rules["AL-31"])
+
+
+def test_a_year_makes_a_rule_more_specific_than_its_parties(tmp_path: Path) -> None:
+    table = tmp_path / "designations.csv"
+    table.write_text(YEAR_HEADER + "AL-31,,,,al-31f,\nAL-31,Russia,China,,al-31fp,\nAL-31,,,2000,al-31fn,\n"
+                     "AL-31,Russia,,2005,al-31-m1,\n", encoding="utf-8")
+    mapping = load_designation_map(table)
+    assert mapping.system_for("AL-31", "Russia", "China", 2000) == "al-31fn"   # a year beats both parties
+    assert mapping.system_for("AL-31", "Russia", "China", 2005) == "al-31-m1"  # year and supplier
+    assert mapping.system_for("AL-31", "Russia", "China", 2011) == "al-31fp"
+    assert mapping.system_for("AL-31", "Russia", "China", None) == "al-31fp"   # no year meets no year row
+    assert mapping.system_for("AL-31", "Russia", "China") == "al-31fp"
+    assert mapping.system_for("AL-31", "Russia", "India", 2011) == "al-31f"
+
 # ---------------------------------------------------------------------------------------------
 # The current export layout
 # ---------------------------------------------------------------------------------------------
