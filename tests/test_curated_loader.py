@@ -403,3 +403,38 @@ def test_real_curated_data_loads_and_defines_every_canonical_id() -> None:
     # sipri-at-2024 is the SIPRI register's source, emitted by the SIPRI loader.
     missing = [i for i in canonical_ids() if i not in data.entities and i != "sipri-at-2024"]
     assert not missing, f"canonical ids not defined by the curated data: {missing}"
+
+
+# -- the real curated data: corrections found in review (issue 11) ----------------------------------------
+
+@pytest.fixture(scope="module")
+def real() -> CuratedData:
+    """The shipped curated facts, loaded once for the corrections below (read only)."""
+    return load_curated(REAL)
+
+
+def name_keys_of(data: CuratedData, system: str) -> set[str]:
+    """Every name of ``system`` (labels, other names, designations, spellings), lower-cased, letters and
+    digits only."""
+    names = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel", DGB + "designation")
+    return {re.sub(r"[\W_]", "", o.value.casefold()) for p in names
+            for o in objects(data, ID + f"system/{system}", node(p)) if isinstance(o, ox.Literal)}
+
+
+def test_dt_59_is_not_named_da_80_which_is_a_system_of_its_own(real: CuratedData) -> None:
+    # SIPRI gives the DT-59 20,700-21,700 hp and the DA-80 24,300 hp: two Zorya turbines.
+    assert "da80" not in name_keys_of(real, "dt-59")
+    assert {"da80", "dn80", "ugt25000"} <= name_keys_of(real, "da-80")
+    assert "ugt25000" not in name_keys_of(real, "qc-280")
+    for system in ("dt-59", "da-80"):
+        assert objects(real, ID + f"system/{system}", dgb("manufacturer")) == {node(ID + "org/zorya-mashproekt")}
+
+
+def test_qc_280_is_licensed_production_of_the_da_80(real: CuratedData) -> None:
+    derivations = {q.subject for q in real.quads if q.predicate == dgb("derivedSystem")
+                   and q.object == node(ID + "system/qc-280")}
+    assert derivations == {node(ID + "derivation/qc-280-licensed-from-da-80")}
+    (derivation,) = derivations
+    assert objects(real, derivation.value, dgb("sourceSystem")) == {node(ID + "system/da-80")}
+    assert objects(real, derivation.value, dgb("derivationKind")) == {dgb("LicensedProduction")}
+    assert has(real, ID + "transfer/sipri/ukraine-china-2008-dt-59", dgb("enabledDerivation"), derivation)
