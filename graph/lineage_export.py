@@ -182,16 +182,17 @@ def _levels(graph: nx.MultiDiGraph, focus: str) -> dict[str, int]:
     return levels
 
 
-_BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD, _CHAR_W = 170, 46, 40, 96, 20, 6.5
+_BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD, _CHAR_W, _LINE_GAP = 170, 46, 40, 96, 20, 6.5, 14
 
 
 def _edge_geometry(source: tuple[float, float], target: tuple[float, float],
-                   span: int) -> tuple[str, tuple[float, float], str]:
+                   span: int, along: float = 0.35) -> tuple[str, tuple[float, float], str]:
     """The SVG path of an edge, where its label goes, and the label's text-anchor.
 
-    An edge between neighbouring rows is a straight line between the boxes; one that skips rows
-    (or joins boxes of one row) bends out to the right of both boxes so it does not cross the
-    boxes between them.
+    An edge between neighbouring rows is a straight line between the boxes, labelled ``along`` the
+    way from the source (nearer the end in the wider row, where the edges of a fan are farther
+    apart); one that skips rows (or joins boxes of one row) bends out to the right of both boxes so
+    it does not cross the boxes between them.
     """
     (sx, sy), (tx, ty) = source, target
     if span > 1 or math.isclose(sy, ty):
@@ -203,7 +204,7 @@ def _edge_geometry(source: tuple[float, float], target: tuple[float, float],
     up = ty < sy
     x1, y1 = sx + _BOX_W / 2, sy + (0 if up else _BOX_H)
     x2, y2 = tx + _BOX_W / 2, ty + (_BOX_H if up else 0)
-    lx, ly = x1 + (x2 - x1) * 0.35, y1 + (y2 - y1) * 0.35
+    lx, ly = x1 + (x2 - x1) * along, y1 + (y2 - y1) * along
     if math.isclose(x1, x2):
         return f"M{x1:.0f},{y1:.0f} L{x2:.0f},{y2:.0f}", (lx + 6, ly), "start"
     anchor = "end" if x1 < x2 else "start"
@@ -229,12 +230,44 @@ def _ordered_rows(graph: nx.MultiDiGraph, levels: dict[str, int]) -> dict[int, l
     return rows
 
 
-def lineage_svg(graph: nx.MultiDiGraph, *, href: Callable[[str], str | None] | None = None) -> str:
+def _place(rows: dict[int, list[str]], wrap: int | None) -> tuple[dict[str, tuple[float, float]], float, float]:
+    """The top-left corner of every box, and the width and height of the drawing.
+
+    Each row (generation) is one line of boxes, or with ``wrap`` several lines of at most ``wrap``
+    boxes, stacked closely and staggered by half a box so that the arrows of a far line pass between
+    the boxes of the near one.
+    """
+    lines = {level: [members[i:i + wrap] for i in range(0, len(members), wrap)] if wrap else [members]
+             for level, members in rows.items()}
+    staggered = any(len(ls) > 1 for ls in lines.values())
+    widest = max(len(line) for ls in lines.values() for line in ls)
+    slot = _BOX_W + _GAP_X
+    width = _PAD * 2 + widest * _BOX_W + (widest - 1) * _GAP_X + (slot / 2 if staggered else 0)
+    pos: dict[str, tuple[float, float]] = {}
+    y = float(_PAD)
+    for level in range(min(rows), max(rows) + 1):
+        if level not in lines:  # an empty generation keeps its place
+            y += _BOX_H + _GAP_Y
+            continue
+        for k, line in enumerate(lines[level]):
+            shift = 0.0 if len(lines[level]) == 1 else slot / 4 if k % 2 else -slot / 4
+            x0 = (width - (len(line) * _BOX_W + (len(line) - 1) * _GAP_X)) / 2 + shift
+            for i, iri in enumerate(line):
+                pos[iri] = (x0 + i * slot, y)
+            y += _BOX_H + _LINE_GAP
+        y += _GAP_Y - _LINE_GAP
+    return pos, width, y - _GAP_Y + _PAD
+
+
+def lineage_svg(graph: nx.MultiDiGraph, *, href: Callable[[str], str | None] | None = None,
+                wrap: int | None = None) -> str:
     """A layered SVG drawing: ancestors above the focus, descendants below, arrows labelled.
 
     Args:
         graph: a lineage graph; ``graph.graph["focus"]`` is drawn in the middle row.
         href: the link of a node's box (default: its IRI).
+        wrap: at most this many boxes side by side; a longer row is drawn as several lines, and
+            its arrows into one box are labelled with their kinds once. None: every row is one line.
 
     >>> g = nx.MultiDiGraph(focus="j-11")
     >>> g.add_edge("j-11", "su-27sk", relation="derivation", kind="licensed production", year=1998)
@@ -247,15 +280,7 @@ def lineage_svg(graph: nx.MultiDiGraph, *, href: Callable[[str], str | None] | N
         return '<svg xmlns="http://www.w3.org/2000/svg" class="lineage-graph" width="0" height="0"></svg>'
     levels = _levels(graph, focus)
     rows = _ordered_rows(graph, levels)
-    top = min(rows)
-    widest = max(len(r) for r in rows.values())
-    width: float = _PAD * 2 + widest * _BOX_W + (widest - 1) * _GAP_X
-    height = _PAD * 2 + len(range(top, max(rows) + 1)) * (_BOX_H + _GAP_Y) - _GAP_Y
-    pos: dict[str, tuple[float, float]] = {}
-    for level, members in rows.items():
-        x0 = (width - (len(members) * _BOX_W + (len(members) - 1) * _GAP_X)) / 2
-        for i, iri in enumerate(members):
-            pos[iri] = (x0 + i * (_BOX_W + _GAP_X), _PAD + (level - top) * (_BOX_H + _GAP_Y))
+    pos, width, height = _place(rows, wrap)
     parts = ["<svg>",  # the opening tag is written last, when the width is known
              ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
               'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6575"/></marker></defs>')]
@@ -263,15 +288,22 @@ def lineage_svg(graph: nx.MultiDiGraph, *, href: Callable[[str], str | None] | N
     for a, b, attrs in graph.edges(data=True):
         grouped.setdefault((a, b), []).append(attrs)
     left = 0.0
+    labelled: set[tuple[str, int, str]] = set()
     for (source, target), edges in grouped.items():
         relations = {e.get("relation") for e in edges}
         dash = (' stroke-dasharray="5 4"' if relations == {"variant"} else
                 ' stroke-dasharray="2 3"' if relations <= {"transfer", "component"} else "")
-        texts = list(dict.fromkeys(_edge_text(e) for e in edges))
+        wrapped = wrap is not None and len(rows[levels[source]]) > wrap  # a fan: its kinds, each said once
+        texts = list(dict.fromkeys(str(e.get("kind", "")) if wrapped else _edge_text(e) for e in edges))
         text = "; ".join(texts[:3]) + (f"; +{len(texts) - 3} more" if len(texts) > 3 else "")
-        path, (lx, ly), anchor = _edge_geometry(pos[source], pos[target], abs(levels[source] - levels[target]))
+        along = 0.35 if len(rows[levels[source]]) >= len(rows[levels[target]]) else 0.7
+        span = abs(levels[source] - levels[target])
+        path, (lx, ly), anchor = _edge_geometry(pos[source], pos[target], span, along)
         parts.append(f'<path d="{path}" fill="none" stroke="#5b6575" stroke-width="1.5"{dash} '
                      f'marker-end="url(#arrow)" class="edge {escape(" ".join(sorted(map(str, relations))))}"/>')
+        if wrapped and (target, levels[source], text) in labelled:
+            continue
+        labelled.add((target, levels[source], text))
         parts.append(f'<text x="{lx:.0f}" y="{ly:.0f}" text-anchor="{anchor}" font-size="11" fill="#1d2430" '
                      'stroke="#ffffff" stroke-width="3" paint-order="stroke" '
                      f'class="edge-label">{escape(text)}</text>')

@@ -204,3 +204,20 @@ def rows(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]
 def local(iri: str) -> str:
     """The last segment of an IRI."""
     return re.split(r"[/#]", iri)[-1]
+
+
+# --- A synthetic lineage hub (tests/lineage_hub.py): one system with more than a hundred links, for
+# tests/test_lineage_groups.py and tests/test_browser_lineage_groups.py.
+
+@pytest.fixture(scope="session")
+def hub_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the ontology and the synthetic hub only, added with `dragonbear load`'s loader (so
+    SHACL-validated, with the derived graph)."""
+    from dragonbear.graph.update import load_files
+
+    from .lineage_hub import hub_turtle
+    root = tmp_path_factory.mktemp("hub")
+    data = root / "synthetic-hub.ttl"
+    data.write_text(hub_turtle(), encoding="utf-8")
+    load_files(root / "store", [data])
+    return root / "store"

@@ -114,13 +114,12 @@ def _conflicts(view: EntityView) -> str:
             "is shown with its source.</p>" + table(headers, rows, css_class="conflicts"))
 
 
-def entity_html(view: EntityView, *, lineage_svg: str | None = None, lineage_rows: list[list[str]] | None = None) -> str:
+def entity_html(view: EntityView, *, lineage_html: str | None = None) -> str:
     """The page of an entity as a whole HTML document.
 
     Args:
         view: what the store says about the entity.
-        lineage_svg: the drawing of its technology lineage (systems only), already SVG.
-        lineage_rows: the lineage steps as table cells (already HTML).
+        lineage_html: the lineage section of a system (:func:`dragonbear.service.lineage_section.lineage_section`).
     """
     path = local_path(view.iri) or ""
     types = "".join(f'<span class="tag">{iri_link(t, view.labels.get(t))}</span>' for t in view.types
@@ -138,12 +137,8 @@ def entity_html(view: EntityView, *, lineage_svg: str | None = None, lineage_row
         items = "".join(f"<li>{esc(rel)}: <a href=\"{esc(iri)}\" rel=\"external\">{esc(iri)}</a></li>"
                         for rel, iri in view.links)
         parts.append(f"<h2>Elsewhere</h2><ul>{items}</ul>")
-    if lineage_svg is not None:
-        parts.append("<h2>Technology lineage</h2><p class=\"muted\">Arrows point from a system to the system it "
-                     "comes from; dashed arrows are variants.</p>"
-                     f"<div class=\"lineage\">{lineage_svg}</div>")
-        if lineage_rows:
-            parts.append(table(["system", "comes from", "how", "year", "confidence"], lineage_rows))
+    if lineage_html:
+        parts.append(lineage_html)
     parts += [_claims(view), _transfers(view), _conflicts(view), _properties(view)]
     return page(view.label, "".join(parts))
 

@@ -1,10 +1,12 @@
-"""The technology lineage of a system for the entity pages: a small graph, and its drawing as SVG.
+"""The lineage of a system for the entity pages: a small graph, and its drawing as SVG.
 
 Both come from :mod:`dragonbear.graph.lineage`: the cached view of the store's generation, cut to
-the system's derivations and variants (systems only; the licensors and partners of a licence are
-left to the API and the CLI). Edges point from the derived system to the system it comes from; the
-drawing (:func:`dragonbear.graph.lineage_export.lineage_svg`) puts ancestors above the system and
-descendants below, computed server-side, no JavaScript.
+the system's derivations, variants and component fits (systems only; the licensors and partners of
+a licence, and the transfers, are left to the explorer, the API and the CLI). Edges point from the
+derived system (variant, platform) to the system it comes from (base, component); the drawing
+(:func:`dragonbear.graph.lineage_export.lineage_svg`) puts ancestors above the system and
+descendants below, computed server-side, no JavaScript. A large lineage is drawn with its big groups
+collapsed into one box each (:mod:`dragonbear.service.lineage_groups`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from dragonbear.graph.lineage_export import ExportFormat
 from dragonbear.graph.store import GraphStore
 from dragonbear.service.layout import local_path
 
-__all__ = ["Lineage", "LineageEdge", "LineageNode", "LineageOptions", "lineage_of", "lineage_options", "lineage_svg"]
+__all__ = ["ENTITY_RELATIONS", "Lineage", "LineageEdge", "LineageNode", "LineageOptions", "lineage_of", "lineage_options",
+           "lineage_svg"]
 
 
 @dataclass
@@ -45,7 +48,8 @@ class LineageNode:
 
 @dataclass
 class LineageEdge:
-    """A step from ``source`` (the derived system) to ``target`` (the system it comes from)."""
+    """A step from ``source`` (the derived system, variant or platform) to ``target`` (the system it
+    comes from, or its component); ``year`` is when it began, ``end`` when it ended (a fit's period)."""
 
     source: str
     target: str
@@ -53,6 +57,14 @@ class LineageEdge:
     kind_iri: str | None = None
     year: int | None = None
     confidence: float | None = None
+    relation: str = ""
+    end: int | None = None
+    sources: list[dict[str, str]] = field(default_factory=list)
+    statement: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.relation:
+            self.relation = str(Relation.VARIANT if self.kind_iri is None else Relation.DERIVATION)
 
 
 @dataclass
@@ -64,13 +76,18 @@ class Lineage:
     edges: list[LineageEdge] = field(default_factory=list)
 
 
-def lineage_of(store: GraphStore, iri: str, catalogue: object = None) -> Lineage:
-    """The technology lineage of the system ``iri``: every ancestor and descendant at any depth.
+ENTITY_RELATIONS = TECHNOLOGY | {Relation.COMPONENT}
+
+
+def lineage_of(store: GraphStore, iri: str, catalogue: object = None, *,
+               relations: frozenset[Relation] = ENTITY_RELATIONS) -> Lineage:
+    """The lineage of the system ``iri``: every ancestor and descendant at any depth, systems only.
 
     Args:
         store: the store (its lineage view is loaded once per generation and kept).
         iri: a system model.
         catalogue: unused (the lineage no longer runs the canned queries); kept for callers.
+        relations: the kinds of link to follow (derivations, variants and component fits by default).
 
     Raises:
         NotFoundError: ``iri`` is not a system model in the store.
@@ -78,7 +95,7 @@ def lineage_of(store: GraphStore, iri: str, catalogue: object = None) -> Lineage
     view = lineage_view(store)
     if iri not in view or view.nodes[iri].get("type") != "system":
         raise NotFoundError(f"no system model <{iri}>")
-    graph = lineage_subgraph(view, iri, relations=TECHNOLOGY)
+    graph = lineage_subgraph(view, iri, relations=relations)
     lineage = Lineage(iri)
     for node, attrs in graph.nodes(data=True):
         if attrs.get("type") == "system":
@@ -86,8 +103,10 @@ def lineage_of(store: GraphStore, iri: str, catalogue: object = None) -> Lineage
                                               attrs.get("country_label"))
     for a, b, attrs in graph.edges(data=True):
         if a in lineage.nodes and b in lineage.nodes:
-            lineage.edges.append(LineageEdge(a, b, attrs.get("kind", ""), attrs.get("kind_iri"), attrs.get("year"),
-                                             attrs.get("confidence")))
+            lineage.edges.append(LineageEdge(
+                a, b, attrs.get("kind", ""), attrs.get("kind_iri"), attrs.get("year", attrs.get("start")),
+                attrs.get("confidence"), attrs.get("relation", ""), attrs.get("end"),
+                [dict(s) for s in attrs.get("sources", [])], attrs.get("statement")))
     lineage.edges.sort(key=lambda e: (e.year or 9999, e.source, e.target, e.kind))
     return lineage
 
@@ -106,8 +125,8 @@ def lineage_svg(lineage: Lineage) -> str:
     for node in lineage.nodes.values():
         graph.add_node(node.iri, label=node.label, type="system", country_label=node.country_label)
     for e in lineage.edges:
-        graph.add_edge(e.source, e.target, relation="variant" if e.kind_iri is None else "derivation", kind=e.kind,
-                       year=e.year)
+        graph.add_edge(e.source, e.target, relation=e.relation, kind=e.kind, year=e.year,
+                       **({"start": e.year, "end": e.end} if e.relation == Relation.COMPONENT else {}))
     return lineage_export.lineage_svg(graph, href=local_path)
 
 

@@ -29,7 +29,8 @@ from dragonbear.service.entity import entity_triples, read_entity
 from dragonbear.service.entity_page import entity_html, not_found_html
 from dragonbear.service.examples import example_queries
 from dragonbear.service.layout import esc, iri_link, page
-from dragonbear.service.lineage import Lineage, lineage_of, lineage_svg
+from dragonbear.service.lineage import lineage_of
+from dragonbear.service.lineage_section import lineage_section
 from dragonbear.service.names import name_index
 from dragonbear.service.negotiation import GRAPHS, Representation, ResultKind, choose
 from dragonbear.service.ontology_page import ontology_html, ontology_triples
@@ -188,15 +189,6 @@ _QUERY_PAGE_SCRIPT = """
 """
 
 
-def _lineage_rows(lineage: Lineage) -> list[list[str]]:
-    rows = []
-    for e in sorted(lineage.edges, key=lambda e: (e.year or 9999, lineage.nodes[e.source].label)):
-        rows.append([iri_link(e.source, lineage.nodes[e.source].label), iri_link(e.target, lineage.nodes[e.target].label),
-                     iri_link(e.kind_iri, e.kind) if e.kind_iri else esc(e.kind), esc(e.year or ""),
-                     esc(e.confidence if e.confidence is not None else "")])
-    return rows
-
-
 def pages_router(store_provider: StoreProvider) -> APIRouter:
     """The router of the web pages.
 
@@ -248,14 +240,15 @@ def pages_router(store_provider: StoreProvider) -> APIRouter:
         view = read_entity(store, node_iri, catalogue)
         if view is None:
             return HTMLResponse(not_found_html(node_iri), status_code=404, headers={"Vary": "Accept"})
-        svg, rows = None, None
+        section = None
         if view.is_system:
             try:
                 lineage = lineage_of(store, node_iri, catalogue)
             except DragonbearError:
                 lineage = None
-            if lineage is not None and lineage.edges:
-                svg, rows = lineage_svg(lineage), _lineage_rows(lineage)
-        return HTMLResponse(entity_html(view, lineage_svg=svg, lineage_rows=rows), headers={"Vary": "Accept"})
+            if lineage is not None:
+                section = lineage_section(lineage, opened=request.query_params.getlist("expand"),
+                                          closed=request.query_params.getlist("collapse"))
+        return HTMLResponse(entity_html(view, lineage_html=section), headers={"Vary": "Accept"})
 
     return router
