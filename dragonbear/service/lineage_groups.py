@@ -12,11 +12,13 @@ hairball. The entity pages plan their drawing with the rule below; the explorer'
    derived systems, variants, platforms, recipients), or the anchor comes from them ("out": origins,
    base systems, components, systems received).
 3. A group of more than ``collapse_at`` members (12) is drawn collapsed: one box, "50 platforms" over
-   its kind, linked to the anchor; its members, and what hangs from them, are not drawn.
+   its kind, linked to the anchor; its members, and what hangs from them, are not drawn. A member
+   that another open group reaches is drawn all the same, with its link; the box then counts the
+   others ("47 more platforms"), and a group none of whose members is hidden has no box.
 4. While more than ``max_drawn`` boxes would still be drawn, or more than ``max_row`` in one row (a
    generation: the focus is row 0, members that come from their anchor one row below it, members
-   the anchor comes from one row above), the largest open group (in the crowded row; the farthest
-   from the focus on a tie) is collapsed as well.
+   the anchor comes from one row above), the open group that hides the most members when
+   collapsed (in the crowded row; the farthest from the focus on a tie) is collapsed as well.
 5. A group the reader opened or closed stays as chosen (the rule decides only the others).
 
 Nothing is lost: the page's table lists every link, grouped by relation and kind.
@@ -60,12 +62,21 @@ class LinkGroup:
     members: list[str] = field(default_factory=list)
     edges: list[LineageEdge] = field(default_factory=list)
     collapsed: bool = False
+    hidden: list[str] = field(default_factory=list)  # members a collapsed group keeps out of the drawing
+
+    def _count(self, n: int, more: str = "") -> str:
+        one, many = _NOUNS.get((self.relation, self.side), ("system", "systems"))
+        return f"{n} {more}{one if n == 1 else many}"
 
     @property
     def noun(self) -> str:
         """What the members are, counted: "50 platforms", "1 variant"."""
-        one, many = _NOUNS.get((self.relation, self.side), ("system", "systems"))
-        return f"{len(self.members)} {one if len(self.members) == 1 else many}"
+        return self._count(len(self.members))
+
+    @property
+    def box_label(self) -> str:
+        """The count on its box: "50 platforms", or "47 more platforms" when some are drawn anyway."""
+        return self._count(len(self.hidden), "more " if len(self.hidden) < len(self.members) else "")
 
 
 @dataclass
@@ -191,13 +202,19 @@ def _to_collapse(groups: list[LinkGroup], shown: set[str], opened: set[str], foc
     crowded = {r for r, n in count.items() if n > max_row}
     if len(shown) + boxes <= max_drawn and not crowded:
         return None
+    reached: dict[str, int] = {}  # how many open groups reach each member
+    for g in groups:
+        if not g.collapsed and g.anchor in shown:
+            for m in g.members:
+                reached[m] = reached.get(m, 0) + 1
+    only = {g.key: sum(1 for m in g.members if m in shown and m != focus and reached.get(m) == 1) for g in groups}
     candidates = [g for g in groups if not g.collapsed and g.key not in opened and g.anchor in shown
-                  and sum(1 for m in g.members if m in shown and m != focus) > 1]
+                  and only[g.key] > 1]
     if len(shown) + boxes <= max_drawn:
         candidates = [g for g in candidates if of_group.get(g.key) in crowded]
     if not candidates:
         return None
-    return max(candidates, key=lambda g: (len(g.members), g.depth, g.key))
+    return max(candidates, key=lambda g: (only[g.key], g.depth, g.key))
 
 
 def plan_drawing(lineage: Lineage, groups: list[LinkGroup] | None = None, *, opened: Iterable[str] = (),
@@ -222,7 +239,7 @@ def plan_drawing(lineage: Lineage, groups: list[LinkGroup] | None = None, *, ope
     ...     lin.nodes[f"p{i}"] = LineageNode(f"p{i}", f"P{i}")
     ...     lin.edges.append(LineageEdge(f"p{i}", "hub", "weapon", relation="component"))
     >>> drawing = plan_drawing(lin)
-    >>> [(b.noun, b.kind) for b in drawing.boxes], drawing.shown, drawing.hidden_links
+    >>> [(b.box_label, b.kind) for b in drawing.boxes], drawing.shown, drawing.hidden_links
     ([('20 platforms', 'weapon')], {'hub'}, 20)
     >>> len(plan_drawing(lin, opened=["hub~component~weapon~in"]).shown)
     21
@@ -235,8 +252,10 @@ def plan_drawing(lineage: Lineage, groups: list[LinkGroup] | None = None, *, ope
     while (group := _to_collapse(groups, shown, opened, lineage.focus, max_drawn, max_row)) is not None:
         group.collapsed = True
         shown = _reach(lineage.focus, groups)
-    edges = [e for g in groups if not g.collapsed for e in g.edges if e.source in shown and e.target in shown]
-    boxes = [g for g in groups if g.collapsed and g.anchor in shown]
+    edges = [e for g in groups for e in g.edges if e.source in shown and e.target in shown]
+    for g in groups:
+        g.hidden = [m for m in g.members if m not in shown] if g.collapsed else []
+    boxes = [g for g in groups if g.collapsed and g.anchor in shown and g.hidden]
     return Drawing(groups, shown, edges, boxes)
 
 

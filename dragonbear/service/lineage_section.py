@@ -55,9 +55,9 @@ def _drawing_svg(lineage: Lineage, drawing: Drawing, box_href: dict[str, str]) -
                        **({"start": e.year, "end": e.end} if e.relation == "component" else {}))
     for box in drawing.boxes:
         iri = BOX_PREFIX + box.key
-        graph.add_node(iri, label=box.noun, type="group", country_label=box.kind)
+        graph.add_node(iri, label=box.box_label, type="group", country_label=box.kind)
         ends = (iri, box.anchor) if box.side == "in" else (box.anchor, iri)
-        count = len(box.edges)
+        count = sum(1 for e in box.edges if e.source in box.hidden or e.target in box.hidden)
         graph.add_edge(*ends, relation=box.relation, kind=f"{count} link{'' if count == 1 else 's'}")
     return lineage_export.lineage_svg(graph, href=lambda iri: box_href.get(iri) or local_path(iri), wrap=WRAP)
 
@@ -84,8 +84,8 @@ def _group_list(drawing: Drawing, lineage: Lineage, path: str, opened: set[str],
     items = []
     for g in drawing.groups:
         big = g.collapsed or len(g.members) > COLLAPSE_AT or g.key in opened
-        if not big or g.anchor not in drawing.shown:
-            continue
+        if not big or g.anchor not in drawing.shown or (g.collapsed and not g.hidden):
+            continue  # small, out of the drawing, or collapsed with every member drawn anyway
         anchor = lineage.nodes[g.anchor].label
         what = f"{esc(g.noun)} <span class=\"muted\">({esc(g.kind)}, {len(g.edges)} links, of {esc(anchor)})</span>"
         if g.collapsed:
