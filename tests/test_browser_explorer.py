@@ -168,9 +168,9 @@ def _open(tab: object, url: str) -> None:
 
 
 def _rows(tab: object) -> list[str]:
-    """The rows of "Links shown" (the text alternative), one string per link, cells joined by " | "."""
+    """The rows of the table "Links" (the text alternative), one string per link, cells joined by " | "."""
     cells = tab.evaluate(  # type: ignore[attr-defined]
-        "() => [...document.querySelectorAll('#explorer-edges tbody tr')]"
+        "() => [...document.querySelectorAll('#explorer-edges tbody tr[data-edge]')]"
         ".map(tr => [...tr.cells].map(td => td.innerText.trim()).join(' | '))")
     return list(cells)
 

@@ -10,8 +10,11 @@ The page is a shell: ``/static/explorer.js`` fetches ``/api/lineage/{id}`` and d
 Cytoscape.js and the dagre layout, both served from the package (``/static/cytoscape/``), never
 from a CDN. The answer is sent with a Content-Security-Policy that allows only this origin, so a
 browser refuses anything from elsewhere. The controls (direction, year, relation kinds, minimum
-confidence) filter the drawing in the browser; a table under the graph lists the links shown, as
-the text alternative of the drawing, and the search form works without JavaScript.
+confidence) filter the drawing in the browser. A large lineage is drawn with its big groups collapsed
+into one box each, with its count (``/static/explorer.groups.js``, the rule of
+:mod:`dragonbear.service.lineage_groups`); a table under the graph lists every link that passes the
+filters, drawn or not, grouped by relation and kind (``/static/explorer.table.js``), as the text
+alternative of the drawing. The search form works without JavaScript.
 """
 
 from __future__ import annotations
@@ -77,6 +80,8 @@ def _head() -> str:
     return (f'<link rel="stylesheet" href="/static/explorer.css?v={v}">'
             f'<script src="/static/cytoscape/cytoscape.min.js?v={v}" defer></script>'
             f'<script src="/static/cytoscape/cytoscape-dagre.min.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.groups.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.table.js?v={v}" defer></script>'
             f'<script src="/static/explorer.js?v={v}" defer></script>')
 
 
@@ -161,16 +166,24 @@ def explorer_html(iri: str, label: str) -> str:
     graph = (
         '<div class="explorer-stage">'
         f'<div id="explorer-graph" class="explorer-graph" role="img" aria-label="Lineage graph of {esc(label)}; '
-        'the table “Links shown” below lists the same links" aria-describedby="explorer-summary"></div>'
+        'the table “Links” below lists every link, drawn or in a collapsed group" '
+        'aria-describedby="explorer-summary"></div>'
+        '<div class="explorer-side">'
         '<aside id="explorer-details" class="explorer-details" aria-live="polite"><h2>Details</h2>'
         '<p class="muted">Click a system or a link to see it here. Double-click a system to open its page.</p>'
-        "</aside></div>")
+        "</aside>"
+        '<section id="explorer-groups" class="explorer-groups" aria-labelledby="explorer-groups-title">'
+        '<h2 id="explorer-groups-title">Groups in the drawing</h2></section></div></div>')
     listing = (
         '<section class="explorer-list" aria-labelledby="explorer-list-title">'
-        '<h2 id="explorer-list-title">Links shown</h2>'
+        '<h2 id="explorer-list-title">Links</h2>'
         '<p id="explorer-summary" class="muted" aria-live="polite">Loading the lineage…</p>'
-        '<table id="explorer-edges"><thead><tr><th>from</th><th>relation</th><th>how</th><th>to</th>'
-        "<th>year</th><th>confidence</th><th>sources</th></tr></thead><tbody></tbody></table></section>")
+        '<p class="muted">Every link that passes the filters, drawn or in a collapsed group of the drawing, '
+        "grouped by relation and kind; a group's header folds it, a column's header sorts by it.</p>"
+        '<table id="explorer-edges" class="explorer-edges"><thead><tr>'
+        + "".join(f'<th scope="col" data-column="{c}">{c}</th>'
+                  for c in ("from", "relation", "how", "to", "year", "confidence", "sources"))
+        + "</tr></thead></table></section>")
     body = (
         f"<h1>Lineage of {esc(label)}</h1>"
         '<p class="muted">Arrows point from what comes from something to what it comes from: a derived system '

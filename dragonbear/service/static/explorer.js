@@ -2,8 +2,10 @@
  *
  * Reads its settings from <script id="explorer-config">, fetches /api/lineage/{id}?direction=...,
  * draws the graph with Cytoscape.js (dagre layout, origins above, descendants below) and filters it
- * in place: year, relation kinds, minimum confidence. The table "Links shown" lists exactly the
- * links drawn (the text alternative of the canvas). Fields an older API left out get defaults:
+ * in place: year, relation kinds, minimum confidence. A large lineage is drawn with its big groups
+ * collapsed into one box each (explorer.groups.js: a box opens on a click, and the panel "Groups in
+ * the drawing" opens and closes them); the table "Links" lists every link that passes the filters,
+ * drawn or not, grouped by relation and kind (explorer.table.js). Fields an older API left out get defaults:
  * node type "system"; edge relation "variant" for a link without a kind IRI, else "derivation";
  * start = year; no end; no sources.
  *
@@ -11,7 +13,7 @@
  * system: open its entity page. Click a link: its kind, year, confidence and sources.
  * The view is kept in the URL (?direction=&year=&confidence=&unrated=&hide=&colour=), to share it.
  *
- * window.dragonbearExplorer exposes the Cytoscape instance and the visible links, for the tests.
+ * window.dragonbearExplorer exposes the Cytoscape instance, the visible links and the drawing's plan, for the tests.
  */
 (function () {
   "use strict";
@@ -21,6 +23,7 @@
     derivation: "derivation (solid)", variant: "variant (dashed)",
     component: "component fit (dotted)", transfer: "transfer (bold, red)"
   };
+  var GROUPS = window.DragonbearLineageGroups, TABLE = window.DragonbearLinkTable;
   var FILLS = ["#f6d6c8", "#cfe3f6", "#d8efcf", "#f3d3e8", "#fff0a8", "#e1d8f6", "#cdeeee", "#f1e3cf", "#e4e4e4"];
 
   function $(id) { return document.getElementById(id); }
@@ -175,7 +178,9 @@
       confidence: params.get("confidence") && isFinite(+params.get("confidence")) ? Math.min(1, Math.max(0, +params.get("confidence"))) : 0,
       unrated: params.get("unrated") !== "0",
       hidden: {}, hiddenKinds: {},
-      colour: params.get("colour") === "type" ? "type" : "country"
+      colour: params.get("colour") === "type" ? "type" : "country",
+      opened: {}, closed: {},                       // groups of the drawing the reader opened or closed
+      sort: { column: "year", descending: false }, folded: {}   // the table's order and folded groups
     };
     var self = this;
     hide.forEach(function (r) { self.view.hidden[r] = true; });
@@ -227,26 +232,29 @@
   Explorer.prototype.show = function (graph) {
     var self = this;
     this.graph = graph;
+    this.labels = null;
     this.setUpYears();
     this.setUpRelations();
-    // parallel links of one relation (seven orders of one fighter) are drawn as one edge
-    var groups = {};
-    this.groups = [];
+    // parallel links of one relation (seven orders of one fighter) are drawn as one edge, a bundle
+    var bundles = {};
+    this.bundles = [];
+    this.agents = {};
+    graph.nodes.forEach(function (n) { if (n.type !== "system") { self.agents[n.iri] = true; } });
     graph.edges.forEach(function (e) {
       var key = e.source + "\u0000" + e.target + "\u0000" + e.relation;
-      if (!groups[key]) {
-        groups[key] = { id: "g" + self.groups.length, source: e.source, target: e.target, relation: e.relation, members: [] };
-        self.groups.push(groups[key]);
+      if (!bundles[key]) {
+        bundles[key] = { id: "g" + self.bundles.length, source: e.source, target: e.target, relation: e.relation, members: [] };
+        self.bundles.push(bundles[key]);
       }
-      groups[key].members.push(e);
-      e.group = groups[key].id;
+      bundles[key].members.push(e);
+      e.bundle = bundles[key].id;
     });
     var elements = graph.nodes.map(function (n) {
       var second = n.type === "system" ? n.country_label : n.type + (n.country && n.type !== "state" ? " · " + n.country_label : "");
       var width = Math.max(110, 7.2 * Math.max(n.label.length, second.length) + 24);
       return { group: "nodes", data: { id: n.iri, label: n.label + "\n" + second, name: n.label, w: width, fill: "#ffffff",
                                        focus: n.iri === graph.system ? 1 : 0 } };
-    }).concat(this.groups.map(function (g) {
+    }).concat(this.bundles.map(function (g) {
       return { group: "edges", classes: g.relation, data: { id: g.id, source: g.source, target: g.target, label: summary(g.members) } };
     }));
     if (this.cy) { this.cy.destroy(); }
@@ -272,15 +280,23 @@
         { selector: "edge.component", style: { "line-style": "dotted", width: 2.5, "line-color": "#1a4f8b", "target-arrow-color": "#1a4f8b" } },
         { selector: "edge.transfer", style: { width: 3.5, "line-color": "#8a1c1c", "target-arrow-color": "#8a1c1c" } },
         { selector: "edge:selected", style: { width: 4, "line-color": "#1a4f8b", "target-arrow-color": "#1a4f8b" } },
+        { selector: "node.box", style: {
+          shape: "round-rectangle", height: 48, "background-color": "#eef1f5", "border-width": 4, "border-style": "double",
+          "border-color": "#5b6575", "font-weight": "bold", cursor: "pointer" } },
         { selector: ".hidden", style: { display: "none" } }
       ],
       layout: { name: "preset" }
     });
-    this.layOut();
-    if (this.cy.zoom() > 1.25) { this.cy.zoom(1.25); this.cy.center(); }
-    this.cy.on("tap", "node", function (ev) { self.detailsOfNode(ev.target.id()); });
-    this.cy.on("tap", "edge", function (ev) { self.detailsOfGroup(ev.target.id()); });
-    this.cy.on("dbltap", "node", function (ev) { window.location.assign(localPath(ev.target.id(), self.cfg)); });
+    this.laidOut = null;
+    this.cy.on("tap", "node", function (ev) {
+      if (ev.target.hasClass("box")) { self.openBox(ev.target.data("key")); } else { self.detailsOfNode(ev.target.id()); }
+    });
+    this.cy.on("tap", "edge", function (ev) {
+      if (ev.target.hasClass("box-edge")) { self.detailsOfBox(ev.target.data("key")); } else { self.detailsOfBundle(ev.target.id()); }
+    });
+    this.cy.on("dbltap", "node", function (ev) {
+      if (!ev.target.hasClass("box")) { window.location.assign(localPath(ev.target.id(), self.cfg)); }
+    });
     this.paint();
     this.apply();
     window.dragonbearExplorer = this;
@@ -289,19 +305,20 @@
   /* Origins above and descendants below (dagre, bottom to top); a lineage much wider than the
    * box (a fighter sold to many states) is laid out right to left instead, origins on the left. */
   Explorer.prototype.layOut = function () {
-    var cy = this.cy;
+    var cy = this.cy, shown = cy.elements().not(".hidden");
     if (!window.cytoscapeDagre) {
       this.orientation = "breadthfirst";
-      cy.layout({ name: "breadthfirst", directed: true, roots: [this.graph.system], fit: true, padding: 24 }).run();
-      return;
+      shown.layout({ name: "breadthfirst", directed: true, roots: [this.graph.system], fit: true, padding: 24 }).run();
+    } else {
+      this.orientation = "BT";
+      shown.layout({ name: "dagre", rankDir: "BT", nodeSep: 40, rankSep: 100, edgeSep: 20, fit: true, padding: 24 }).run();
+      var box = shown.boundingBox(), ratio = cy.width() / Math.max(1, cy.height());
+      if (box.w / Math.max(1, box.h) > 2 * ratio) {
+        this.orientation = "RL";
+        shown.layout({ name: "dagre", rankDir: "RL", nodeSep: 16, rankSep: 140, edgeSep: 12, fit: true, padding: 24 }).run();
+      }
     }
-    this.orientation = "BT";
-    cy.layout({ name: "dagre", rankDir: "BT", nodeSep: 40, rankSep: 100, edgeSep: 20, fit: true, padding: 24 }).run();
-    var box = cy.elements().boundingBox(), ratio = cy.width() / Math.max(1, cy.height());
-    if (box.w / Math.max(1, box.h) > 2 * ratio) {
-      this.orientation = "RL";
-      cy.layout({ name: "dagre", rankDir: "RL", nodeSep: 16, rankSep: 140, edgeSep: 12, fit: true, padding: 24 }).run();
-    }
+    if (cy.zoom() > 1.25) { cy.zoom(1.25); cy.center(shown); }
   };
 
   Explorer.prototype.setUpYears = function () {
@@ -365,31 +382,93 @@
     return passing.filter(function (e) { return nodes[e.source] && nodes[e.target]; });
   };
 
+  /* Draw what passes the filters, with the big groups collapsed (explorer.groups.js), and list it. */
   Explorer.prototype.apply = function () {
-    var self = this, shown = this.visibleEdges(), byGroup = {}, nodes = {};
-    nodes[this.graph.system] = true;
-    shown.forEach(function (e) {
-      (byGroup[e.group] = byGroup[e.group] || []).push(e);
-      nodes[e.source] = true;
-      nodes[e.target] = true;
-    });
+    var self = this, shown = this.visibleEdges(), byBundle = {};
+    var plan = this.plan = GROUPS.plan(this.graph.system, shown, {
+      opened: this.view.opened, closed: this.view.closed,
+      isAgent: function (iri) { return !!self.agents[iri]; }, labelOf: function (iri) { return self.label(iri); } });
+    shown.forEach(function (e) { if (plan.drawn[e.id]) { (byBundle[e.bundle] = byBundle[e.bundle] || []).push(e); } });
     this.cy.batch(function () {
-      self.groups.forEach(function (g) {
-        var edge = self.cy.getElementById(g.id), members = byGroup[g.id];
+      self.cy.remove(".box, .box-edge");
+      self.bundles.forEach(function (g) {
+        var edge = self.cy.getElementById(g.id), members = byBundle[g.id];
         edge.toggleClass("hidden", !members);
         if (members) { edge.data("label", summary(members)); }
       });
-      self.cy.nodes().forEach(function (node) { node.toggleClass("hidden", !nodes[node.id()]); });
+      self.cy.nodes().forEach(function (node) { node.toggleClass("hidden", !plan.shown[node.id()]); });
+      self.cy.add(self.boxElements(plan.boxes));
     });
+    var signature = Object.keys(plan.shown).sort().join(" ") + " | " + plan.boxes.map(function (b) { return b.key; }).join(" ");
+    if (signature !== this.laidOut) { this.laidOut = signature; this.layOut(); }
     $("explorer-year-value").textContent = this.view.year === null ? "all years" : "up to " + this.view.year;
     $("explorer-confidence-value").textContent = this.view.confidence.toFixed(2);
-    this.renderTable(shown, Object.keys(nodes).length);
+    this.renderTable(shown, plan);
+    this.renderGroups(plan);
     this.remember();
   };
 
+  /* The Cytoscape elements of the collapsed groups: a box with the count, and one edge to the anchor. */
+  Explorer.prototype.boxElements = function (boxes) {
+    var out = [];
+    boxes.forEach(function (g) {
+      var id = "box:" + g.key.split("\u0000").join(" | "), name = GROUPS.boxLabel(g), behind = {};
+      g.hidden.forEach(function (m) { behind[m] = true; });
+      var width = Math.max(110, 7.6 * Math.max(name.length, g.kind.length) + 28);
+      out.push({ group: "nodes", classes: "box", data: { id: id, key: g.key, name: name, label: name + "\n" + g.kind,
+                                                           w: width, fill: "#eef1f5", focus: 0 } });
+      out.push({ group: "edges", classes: g.relation + " box-edge", data: {
+        id: id + " edge", key: g.key, source: g.side === "in" ? id : g.anchor, target: g.side === "in" ? g.anchor : id,
+        label: summary(g.links.filter(function (e) { return behind[e.source] || behind[e.target]; })) } });
+    });
+    return out;
+  };
+
+  Explorer.prototype.group = function (key) {
+    return this.plan ? this.plan.groups.find(function (g) { return g.key === key; }) : null;
+  };
+
+  /* Open a collapsed group (a click on its box), and say so in the details. */
+  Explorer.prototype.openBox = function (key) {
+    delete this.view.closed[key];
+    this.view.opened[key] = true;
+    this.apply();
+    this.detailsOfBox(key);
+  };
+
+  Explorer.prototype.toggleGroup = function (key) {
+    var g = this.group(key);
+    if (!g) { return; }
+    if (g.collapsed) { delete this.view.closed[key]; this.view.opened[key] = true; } else { delete this.view.opened[key]; this.view.closed[key] = true; }
+    this.apply();
+  };
+
+  /* The panel "Groups in the drawing": the collapsed groups and the big ones drawn open, each a toggle. */
+  Explorer.prototype.renderGroups = function (plan) {
+    var self = this, box = $("explorer-groups");
+    if (!box) { return; }
+    var listed = plan.groups.filter(function (g) {  // collapsed with a box, or big, or opened by the reader
+      return plan.shown[g.anchor] && (g.collapsed ? g.hidden.length > 0 : self.view.opened[g.key] || g.members.length > GROUPS.defaults.collapseAt);
+    });
+    var items = listed.map(function (g) {
+      var button = el("button", { type: "button", "class": "explorer-group-toggle", "aria-expanded": String(!g.collapsed),
+                                  "data-count": String(g.members.length), "data-relation": g.relation, "data-kind": g.kind,
+                                  title: (g.collapsed ? "draw its " : "collapse its ") + g.members.length + " systems" }, [
+        (g.collapsed ? "▸ " : "▾ ") + GROUPS.noun(g) + " · " + g.kind]);
+      button.addEventListener("click", function () { self.toggleGroup(g.key); });
+      return el("li", {}, [button, el("span", { "class": "muted", text: " of " + self.label(g.anchor) + ", " + g.links.length + " links" })]);
+    });
+    box.replaceChildren.apply(box, [el("h2", { id: "explorer-groups-title", text: "Groups in the drawing" })].concat(items.length ? [
+      el("p", { "class": "muted", text: "Big groups are drawn as one box with their count. Click a box, or a group here, to draw its systems." }),
+      el("ul", { "class": "explorer-group-list" }, items)] : [el("p", { "class": "muted", text: "Every link passing the filters is drawn." })]));
+  };
+
   Explorer.prototype.label = function (iri) {
-    var node = this.graph.nodes.find(function (n) { return n.iri === iri; });
-    return node ? node.label : iri;
+    if (!this.labels) {
+      var labels = this.labels = {};
+      this.graph.nodes.forEach(function (n) { labels[n.iri] = n.label; });
+    }
+    return this.labels[iri] || iri;
   };
 
   Explorer.prototype.link = function (iri, text) {
@@ -408,23 +487,19 @@
     return out;
   };
 
-  Explorer.prototype.renderTable = function (shown, nodeCount) {
-    var self = this, body = document.querySelector("#explorer-edges tbody");
-    var sorted = shown.slice().sort(function (a, b) {
-      return ((a.start === null ? 9999 : a.start) - (b.start === null ? 9999 : b.start)) ||
-        self.label(a.source).localeCompare(self.label(b.source)) || a.kind.localeCompare(b.kind);
-    });
-    body.replaceChildren.apply(body, sorted.map(function (e) {
-      return el("tr", { "data-edge": e.id, "data-relation": e.relation }, [
-        el("td", {}, [self.link(e.source)]), el("td", { text: e.relation }),
-        el("td", {}, [e.kind_iri ? self.link(e.kind_iri, e.kind) : e.kind]),
-        el("td", {}, [self.link(e.target)]), el("td", { text: when(e) }),
-        el("td", { text: e.confidence === null ? "not recorded" : e.confidence.toFixed(2) }),
-        el("td", {}, self.sourceLinks(e))]);
-    }));
-    var total = this.graph.edges.length, systems = this.graph.nodes.length;
-    $("explorer-summary").textContent = "Showing " + shown.length + " of " + total + " links between " + nodeCount +
-      " of " + systems + " entities" + (this.view.year === null ? "" : " as of " + this.view.year) + ".";
+  Explorer.prototype.renderTable = function (shown, plan) {
+    var self = this, state = { sort: this.view.sort, folded: this.view.folded, changed: function () { self.renderTable(shown, plan); } };
+    TABLE.render($("explorer-edges"), shown, {
+      label: function (iri) { return self.label(iri); }, link: function (iri, text) { return self.link(iri, text); },
+      sourceLinks: function (e) { return self.sourceLinks(e); }, when: when, drawn: plan.drawn }, state);
+    var total = this.graph.edges.length, systems = this.graph.nodes.length, drawn = Object.keys(plan.drawn).length;
+    var nodes = {};
+    nodes[this.graph.system] = true;
+    shown.forEach(function (e) { nodes[e.source] = true; nodes[e.target] = true; });
+    $("explorer-summary").textContent = "Showing " + shown.length + " of " + total + " links between " + Object.keys(nodes).length +
+      " of " + systems + " entities" + (this.view.year === null ? "" : " as of " + this.view.year) + "." +
+      (drawn < shown.length ? " " + drawn + " are drawn; the other " + (shown.length - drawn) + " are in the " + plan.boxes.length +
+       " collapsed groups of the drawing (boxes with a count)." : "");
   };
 
   Explorer.prototype.remember = function () {
@@ -456,8 +531,8 @@
     $("explorer-details").replaceChildren.apply($("explorer-details"), items);
   };
 
-  Explorer.prototype.detailsOfGroup = function (id) {
-    var self = this, group = this.groups.find(function (g) { return g.id === id; });
+  Explorer.prototype.detailsOfBundle = function (id) {
+    var self = this, group = this.bundles.find(function (g) { return g.id === id; });
     if (!group) { return; }
     var shown = {};
     this.visibleEdges().forEach(function (e) { shown[e.id] = true; });
@@ -473,6 +548,21 @@
     $("explorer-details").replaceChildren.apply($("explorer-details"), [
       el("h2", {}, [this.label(group.source) + " → " + this.label(group.target)]),
       el("p", {}, [this.link(group.source), " · ", this.link(group.target)])].concat(blocks));
+  };
+
+  /* The details of a group of the drawing: its count, its members, and a button to open or close it. */
+  Explorer.prototype.detailsOfBox = function (key) {
+    var self = this, g = this.group(key);
+    if (!g) { return; }
+    var toggle = el("button", { type: "button", "class": "explorer-group-toggle", "aria-expanded": String(!g.collapsed) },
+                    [g.collapsed ? "Draw its systems" : "Collapse the group"]);
+    toggle.addEventListener("click", function () { self.toggleGroup(key); self.detailsOfBox(key); });
+    var members = g.members.slice(0, 200).map(function (m) { return el("li", {}, [self.link(m)]); });
+    $("explorer-details").replaceChildren(
+      el("h2", { text: GROUPS.noun(g) + " · " + g.kind }),
+      el("p", { text: (RELATION_TEXT[g.relation] || g.relation).replace(/ \(.*\)$/, "") + ", " + g.links.length + " links, of " + this.label(g.anchor) + "." }),
+      el("p", {}, [toggle]),
+      el("ul", { "class": "explorer-members" }, members));
   };
 
   function main() {
