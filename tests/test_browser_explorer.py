@@ -49,7 +49,8 @@ def test_explorer_page_of_j11_loads_only_its_own_assets(client: httpx.Client) ->
     assets = _assets(html)
     paths = {urlsplit(a).path for a in assets}
     assert {"/static/cytoscape/cytoscape.min.js", "/static/cytoscape/cytoscape-dagre.min.js",
-            "/static/explorer.js", "/static/explorer.css"} <= paths
+            "/static/explorer.js", "/static/explorer.css", "/static/explorer.groups.js", "/static/explorer.table.js",
+            "/static/explorer.panels.js", "/static/explorer.search.js"} <= paths
     assert [a for a in assets if urlsplit(a).scheme not in ("", "data") or a.startswith("//")] == []
     # the browser is told to refuse anything from another origin
     policy = response.headers["content-security-policy"]
@@ -63,6 +64,10 @@ def test_explorer_page_of_j11_loads_only_its_own_assets(client: httpx.Client) ->
     pytest.param("/static/cytoscape/cytoscape-dagre.min.js", "javascript", 30_000, id="dagre-layout"),
     pytest.param("/static/cytoscape/LICENSE", "", 1_000, id="licence"),  # any media type
     pytest.param("/static/explorer.js", "javascript", 5_000, id="explorer-script"),
+    pytest.param("/static/explorer.groups.js", "javascript", 2_000, id="explorer-groups"),
+    pytest.param("/static/explorer.table.js", "javascript", 2_000, id="explorer-table"),
+    pytest.param("/static/explorer.panels.js", "javascript", 2_000, id="explorer-panels"),
+    pytest.param("/static/explorer.search.js", "javascript", 1_000, id="explorer-search"),
     pytest.param("/static/explorer.css", "text/css", 500, id="explorer-style"),
 ])
 def test_explorer_static_files_are_served_from_the_package(client: httpx.Client, path: str, media: str,

@@ -80,8 +80,10 @@ def _head() -> str:
     return (f'<link rel="stylesheet" href="/static/explorer.css?v={v}">'
             f'<script src="/static/cytoscape/cytoscape.min.js?v={v}" defer></script>'
             f'<script src="/static/cytoscape/cytoscape-dagre.min.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.search.js?v={v}" defer></script>'
             f'<script src="/static/explorer.groups.js?v={v}" defer></script>'
             f'<script src="/static/explorer.table.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.panels.js?v={v}" defer></script>'
             f'<script src="/static/explorer.js?v={v}" defer></script>')
 
 

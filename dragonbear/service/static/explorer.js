@@ -5,15 +5,18 @@
  * in place: year, relation kinds, minimum confidence. A large lineage is drawn with its big groups
  * collapsed into one box each (explorer.groups.js: a box opens on a click, and the panel "Groups in
  * the drawing" opens and closes them); the table "Links" lists every link that passes the filters,
- * drawn or not, grouped by relation and kind (explorer.table.js). Fields an older API left out get defaults:
+ * drawn or not, grouped by relation and kind (explorer.table.js). Fields an older API left out get
+ * defaults:
  * node type "system"; edge relation "variant" for a link without a kind IRI, else "derivation";
  * start = year; no end; no sources.
  *
  * Click a system: its details (with links to its page and to its own explorer). Double-click a
- * system: open its entity page. Click a link: its kind, year, confidence and sources.
+ * system: open its entity page. Click a link: its kind, year, confidence and sources (the side
+ * panels are explorer.panels.js; the search box with suggestions, explorer.search.js).
  * The view is kept in the URL (?direction=&year=&confidence=&unrated=&hide=&colour=), to share it.
  *
- * window.dragonbearExplorer exposes the Cytoscape instance, the visible links and the drawing's plan, for the tests.
+ * window.dragonbearExplorer exposes the Cytoscape instance, the visible links and the drawing's plan,
+ * for the tests.
  */
 (function () {
   "use strict";
@@ -23,7 +26,7 @@
     derivation: "derivation (solid)", variant: "variant (dashed)",
     component: "component fit (dotted)", transfer: "transfer (bold, red)"
   };
-  var GROUPS = window.DragonbearLineageGroups, TABLE = window.DragonbearLinkTable;
+  var GROUPS = window.DragonbearLineageGroups, TABLE = window.DragonbearLinkTable, PANELS = window.DragonbearExplorerPanels;
   var FILLS = ["#f6d6c8", "#cfe3f6", "#d8efcf", "#f3d3e8", "#fff0a8", "#e1d8f6", "#cdeeee", "#f1e3cf", "#e4e4e4"];
 
   function $(id) { return document.getElementById(id); }
@@ -35,43 +38,6 @@
     });
     (children || []).forEach(function (c) { node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return node;
-  }
-
-  function debounce(fn, ms) {
-    var timer = null;
-    return function () {
-      var args = arguments;
-      clearTimeout(timer);
-      timer = setTimeout(function () { fn.apply(null, args); }, ms);
-    };
-  }
-
-  // --- The search box: suggestions from /api/resolve, systems only ---------------------------------
-
-  function setUpSearch(cfg) {
-    var input = $("explorer-q"), list = $("explorer-suggestions");
-    if (!input || !list) { return; }
-    var systemType = "https://w3id.org/dragonbear/ontology#SystemModel";
-    var base = (cfg && cfg.systemBase) || "https://w3id.org/dragonbear/id/system/";
-    var asked = 0;
-    input.addEventListener("input", debounce(function () {
-      var text = input.value.trim(), ticket = ++asked;
-      if (!text) { list.replaceChildren(); return; }
-      fetch("/api/resolve?limit=20&q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : { candidates: [] }; })
-        .then(function (data) {
-          if (ticket !== asked) { return; }
-          var items = (data.candidates || []).filter(function (c) {
-            return (c.types || []).indexOf(systemType) >= 0 && c.iri.indexOf(base) === 0;
-          }).map(function (c) {
-            var href = "/explore/" + encodeURIComponent(c.iri.slice(base.length));
-            return el("li", {}, [el("a", { href: href, text: c.label }),
-                                 el("span", { "class": "muted", text: " (" + (c.matched || "") + ")" })]);
-          });
-          list.replaceChildren.apply(list, items.length ? items : [el("li", { "class": "muted", text: "no system by that name" })]);
-        })
-        .catch(function () { list.replaceChildren(); });
-    }, 150));
   }
 
   // --- The data: API answer to Cytoscape elements, with defaults for missing fields ----------------
@@ -289,10 +255,10 @@
     });
     this.laidOut = null;
     this.cy.on("tap", "node", function (ev) {
-      if (ev.target.hasClass("box")) { self.openBox(ev.target.data("key")); } else { self.detailsOfNode(ev.target.id()); }
+      if (ev.target.hasClass("box")) { self.openBox(ev.target.data("key")); } else { PANELS.node(self, ev.target.id()); }
     });
     this.cy.on("tap", "edge", function (ev) {
-      if (ev.target.hasClass("box-edge")) { self.detailsOfBox(ev.target.data("key")); } else { self.detailsOfBundle(ev.target.id()); }
+      if (ev.target.hasClass("box-edge")) { PANELS.box(self, ev.target.data("key")); } else { PANELS.bundle(self, ev.target.id()); }
     });
     this.cy.on("dbltap", "node", function (ev) {
       if (!ev.target.hasClass("box")) { window.location.assign(localPath(ev.target.id(), self.cfg)); }
@@ -404,7 +370,7 @@
     $("explorer-year-value").textContent = this.view.year === null ? "all years" : "up to " + this.view.year;
     $("explorer-confidence-value").textContent = this.view.confidence.toFixed(2);
     this.renderTable(shown, plan);
-    this.renderGroups(plan);
+    PANELS.groups(this, plan);
     this.remember();
   };
 
@@ -433,7 +399,7 @@
     delete this.view.closed[key];
     this.view.opened[key] = true;
     this.apply();
-    this.detailsOfBox(key);
+    PANELS.box(this, key);
   };
 
   Explorer.prototype.toggleGroup = function (key) {
@@ -443,26 +409,6 @@
     this.apply();
   };
 
-  /* The panel "Groups in the drawing": the collapsed groups and the big ones drawn open, each a toggle. */
-  Explorer.prototype.renderGroups = function (plan) {
-    var self = this, box = $("explorer-groups");
-    if (!box) { return; }
-    var listed = plan.groups.filter(function (g) {  // collapsed with a box, or big, or opened by the reader
-      return plan.shown[g.anchor] && (g.collapsed ? g.hidden.length > 0 : self.view.opened[g.key] || g.members.length > GROUPS.defaults.collapseAt);
-    });
-    var items = listed.map(function (g) {
-      var button = el("button", { type: "button", "class": "explorer-group-toggle", "aria-expanded": String(!g.collapsed),
-                                  "data-count": String(g.members.length), "data-relation": g.relation, "data-kind": g.kind,
-                                  title: (g.collapsed ? "draw its " : "collapse its ") + g.members.length + " systems" }, [
-        (g.collapsed ? "▸ " : "▾ ") + GROUPS.noun(g) + " · " + g.kind]);
-      button.addEventListener("click", function () { self.toggleGroup(g.key); });
-      return el("li", {}, [button, el("span", { "class": "muted", text: " of " + self.label(g.anchor) + ", " + g.links.length + " links" })]);
-    });
-    box.replaceChildren.apply(box, [el("h2", { id: "explorer-groups-title", text: "Groups in the drawing" })].concat(items.length ? [
-      el("p", { "class": "muted", text: "Big groups are drawn as one box with their count. Click a box, or a group here, to draw its systems." }),
-      el("ul", { "class": "explorer-group-list" }, items)] : [el("p", { "class": "muted", text: "Every link passing the filters is drawn." })]));
-  };
-
   Explorer.prototype.label = function (iri) {
     if (!this.labels) {
       var labels = this.labels = {};
@@ -470,6 +416,12 @@
     }
     return this.labels[iri] || iri;
   };
+
+  /* For the details panel (explorer.details.js): paths of an IRI, and the years of a link as text. */
+  Explorer.prototype.pathOf = function (iri) { return localPath(iri, this.cfg); };
+  Explorer.prototype.explorePathOf = function (iri) { return explorePath(iri, this.cfg); };
+  Explorer.prototype.when = when;
+  Explorer.prototype.relationText = function (relation) { return RELATION_TEXT[relation] || relation; };
 
   Explorer.prototype.link = function (iri, text) {
     return el("a", { href: localPath(iri, this.cfg), title: iri, text: text || this.label(iri) });
@@ -516,59 +468,9 @@
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
   };
 
-  Explorer.prototype.detailsOfNode = function (iri) {
-    var node = this.graph.nodes.find(function (n) { return n.iri === iri; });
-    if (!node) { return; }
-    var items = [el("h2", { text: node.label }),
-                 el("p", {}, [el("code", { "class": "iri", text: node.iri })]),
-                 el("p", { text: node.type + (node.country ? " · " + node.country_label : "") })];
-    var actions = [el("a", { href: localPath(iri, this.cfg), "class": "explorer-open", text: "Open the entity page" })];
-    var again = explorePath(iri, this.cfg);
-    if (again && iri !== this.graph.system) {
-      actions.push(" · ", el("a", { href: again, "class": "explorer-recentre", text: "Explore its lineage" }));
-    }
-    items.push(el("p", {}, actions));
-    $("explorer-details").replaceChildren.apply($("explorer-details"), items);
-  };
-
-  Explorer.prototype.detailsOfBundle = function (id) {
-    var self = this, group = this.bundles.find(function (g) { return g.id === id; });
-    if (!group) { return; }
-    var shown = {};
-    this.visibleEdges().forEach(function (e) { shown[e.id] = true; });
-    var blocks = group.members.filter(function (e) { return shown[e.id]; }).map(function (e) {
-      var rows = [["relation", e.relation], ["how", e.kind], ["year", when(e)],
-                  ["confidence", e.confidence === null ? "not recorded" : e.confidence.toFixed(2)]];
-      var dl = el("dl", { "class": "term" }, []);
-      rows.forEach(function (r) { dl.appendChild(el("dt", { text: r[0] })); dl.appendChild(el("dd", { text: r[1] })); });
-      dl.appendChild(el("dt", { text: "sources" }));
-      dl.appendChild(el("dd", {}, self.sourceLinks(e)));
-      return dl;
-    });
-    $("explorer-details").replaceChildren.apply($("explorer-details"), [
-      el("h2", {}, [this.label(group.source) + " → " + this.label(group.target)]),
-      el("p", {}, [this.link(group.source), " · ", this.link(group.target)])].concat(blocks));
-  };
-
-  /* The details of a group of the drawing: its count, its members, and a button to open or close it. */
-  Explorer.prototype.detailsOfBox = function (key) {
-    var self = this, g = this.group(key);
-    if (!g) { return; }
-    var toggle = el("button", { type: "button", "class": "explorer-group-toggle", "aria-expanded": String(!g.collapsed) },
-                    [g.collapsed ? "Draw its systems" : "Collapse the group"]);
-    toggle.addEventListener("click", function () { self.toggleGroup(key); self.detailsOfBox(key); });
-    var members = g.members.slice(0, 200).map(function (m) { return el("li", {}, [self.link(m)]); });
-    $("explorer-details").replaceChildren(
-      el("h2", { text: GROUPS.noun(g) + " · " + g.kind }),
-      el("p", { text: (RELATION_TEXT[g.relation] || g.relation).replace(/ \(.*\)$/, "") + ", " + g.links.length + " links, of " + this.label(g.anchor) + "." }),
-      el("p", {}, [toggle]),
-      el("ul", { "class": "explorer-members" }, members));
-  };
-
   function main() {
     var node = $("explorer-config");
     var cfg = node ? JSON.parse(node.textContent) : null;
-    setUpSearch(cfg);
     if (!cfg) { return; }
     if (!window.cytoscape) {
       $("explorer-graph").replaceChildren(el("p", { role: "alert", text: "Cytoscape.js did not load." }));
