@@ -438,3 +438,28 @@ def test_qc_280_is_licensed_production_of_the_da_80(real: CuratedData) -> None:
     assert objects(real, derivation.value, dgb("sourceSystem")) == {node(ID + "system/da-80")}
     assert objects(real, derivation.value, dgb("derivationKind")) == {dgb("LicensedProduction")}
     assert has(real, ID + "transfer/sipri/ukraine-china-2008-dt-59", dgb("enabledDerivation"), derivation)
+
+
+@pytest.mark.parametrize(("system", "makers", "designer"), [
+    pytest.param("al-31f", {"umpo", "salyut"}, "lyulka-design-bureau", id="al-31f"),
+    pytest.param("d-30kp2", {"uec-saturn"}, "aviadvigatel", id="d-30kp2"),
+])
+def test_soviet_designed_engines_built_in_russia_have_makers_based_in_russia(
+        real: CuratedData, system: str, makers: set[str], designer: str) -> None:
+    subject = ID + f"system/{system}"
+    assert objects(real, subject, dgb("manufacturer")) == {node(ID + f"org/{m}") for m in makers}
+    assert objects(real, subject, dgb("developer")) == {node(ID + f"org/{designer}")}
+    assert objects(real, subject, dgb("countryOfOrigin")) == {node(ID + "state/soviet-union")}  # the design
+    for org in {*makers, designer}:
+        assert objects(real, ID + f"org/{org}", dgb("basedIn")) == {node(ID + "state/russia")}
+
+
+def test_the_makers_cite_public_sources_a_reader_can_open(real: CuratedData) -> None:
+    for org in ("uec-saturn", "lyulka-design-bureau", "umpo", "salyut", "aviadvigatel"):
+        attestations = objects(real, ID + f"org/{org}", dgb("hasAttestation"))
+        sources = {s for a in attestations for s in objects(real, a.value, dgb("source"))}
+        assert sources and node(ID + "source/dragonbear-linked-data-notes") not in sources
+        for source in sources:
+            assert objects(real, source.value, node(SCHEMA + "url")), source
+        (confidence,) = objects(real, ID + f"org/{org}", dgb("confidence"))
+        assert float(confidence.value) < 0.8  # lower than the documents' and SIPRI's

@@ -161,7 +161,13 @@ def test_dependencies_of_buyan_m_give_periods_and_the_replacement(store: Embedde
                              ("project-11356", "fit-11356-ds-71", "russia", None),
                              ("project-22350", "fit-22350-dt-59", "russia", None),
                              ("l-15", "fit-l-15-ai-222", "china", "2013")}, id="ukraine"),
-    pytest.param("Russia", {("j-10", "fit-j-10-al-31fn", "china", "2003")}, id="russia"),
+    # Soviet-designed engines built in Russia count for Russia through their makers (UMPO and Salyut for the
+    # AL-31F, UEC-Saturn for the D-30KP-2; systems.toml, agents.toml); the AL-31FN originates in Russia
+    pytest.param("Russia", {("j-10", "fit-j-10-al-31fn", "china", "2003"),
+                            ("j-15", "fit-j-15-al-31f", "china", "2012"),
+                            ("j-20", "fit-j-20-al-31f", "china", "2017"),
+                            ("h-6k", "fit-h-6k-d-30kp2", "china", "2009"),
+                            ("y-20", "fit-y-20-d-30kp2", "china", None)}, id="russia"),
 ])
 def test_exposure_golden(store: EmbeddedStore, state: str, expected: set[tuple[str, str, str, str | None]]) -> None:
     got = {(local(r["platform"]), local(r["fit"]), local(r["platformState"]), r.get("startYear"))
