@@ -79,10 +79,12 @@ def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF fil
 @app.command()
 def stats(store: StoreOption = None,
           unmapped: Annotated[bool, typer.Option(help="List every SIPRI designation without a mapping.")] = False,
+          missed: Annotated[bool, typer.Option(
+              help="List every SIPRI comment that mentions for/licence/copy/kits but gave no relation.")] = False,
           ) -> None:
-    """Counts per named graph and per class, conflicts, and unmapped SIPRI designations."""
+    """Counts per named graph and per class, conflicts, unmapped SIPRI designations, and the lineage network."""
     from dragonbear.graph.stats import store_stats
-    typer.echo(store_stats(_settings(store).store_dir, unmapped=unmapped))
+    typer.echo(store_stats(_settings(store).store_dir, unmapped=unmapped, missed=missed))
 
 
 @app.command()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,8 @@ from dragonbear.graph.derive import DerivationReport, drop_restated, materialize
 from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.curated import load_curated
-from dragonbear.loaders.sipri import load_sipri
+from dragonbear.loaders.sipri import curated_context, load_sipri
+from dragonbear.loaders.sipri_relations import RelationReport
 from dragonbear.ontology import ontology_files
 from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID
 
@@ -53,6 +54,7 @@ class BuildReport:
     sipri_deals: int = 0
     conflicts: list[dict[str, str]] = field(default_factory=list)
     derivation: DerivationReport | None = None
+    relations: RelationReport | None = None
     validation: ValidationReport | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -70,6 +72,12 @@ class BuildReport:
         if len(self.unmapped_designations) > unmapped_limit:
             lines.append(f"  ... and {len(self.unmapped_designations) - unmapped_limit} more "
                          f"(`dragonbear stats --unmapped` lists all)")
+        if self.relations:
+            lines.append(self.relations.summary())
+            lines += [f"  {line}" for line in self.relations.missed[:unmapped_limit]]
+            if len(self.relations.missed) > unmapped_limit:
+                lines.append(f"  ... and {len(self.relations.missed) - unmapped_limit} more "
+                             f"(`dragonbear stats --missed` lists all)")
         lines.append(f"Conflicts between sources: {len(self.conflicts)}")
         lines += [f"  {c['concerns']}: {c['aspect']} — {c['sides']}" for c in self.conflicts]
         if self.derivation:
@@ -110,8 +118,12 @@ def load_ontology(store: EmbeddedStore) -> None:
         store.load_bytes(path.read_bytes(), format=ox.RdfFormat.TURTLE, graph=GRAPH_ONTOLOGY)
 
 
-def _load_sipri(store: EmbeddedStore, path: Path, report: BuildReport) -> None:
-    sipri_report = load_sipri(store.inner, path, graph=GRAPH_SIPRI)
+def _load_sipri(store: EmbeddedStore, path: Path, report: BuildReport,
+                curated: Iterable[ox.Quad] | None = None) -> None:
+    if curated is None:
+        curated = store.inner.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH_CURATED))
+    sipri_report = load_sipri(store.inner, path, graph=GRAPH_SIPRI, context=curated_context(curated))
+    report.relations = sipri_report.relations
     report.sipri_deals = sipri_report.deals
     report.unmapped_designations = dict(sipri_report.unmapped)
     report.rejoined_rows = len(sipri_report.rejoined_lines)
@@ -236,7 +248,8 @@ def build_store(store_dir: Path, *, sipri_path: Path | None = None, curated_dir:
         curated = steps.run("Loading curated facts", lambda: load_curated(curated_dir or shipped_data("curated")))
         store.extend(curated.quads)  # type: ignore[attr-defined]
         steps.run("Loading the SIPRI register",
-                  lambda: _load_sipri(store, sipri_path or shipped_data("sipri/extract.csv"), report))
+                  lambda: _load_sipri(store, sipri_path or shipped_data("sipri/extract.csv"), report,
+                                      curated.quads))  # type: ignore[attr-defined]
         steps.run("Checking SIPRI references", lambda: _check_sipri_refs(store, curated.sipri_refs))  # type: ignore[attr-defined]
 
     try:

@@ -35,11 +35,14 @@ import pyoxigraph as ox
 from dragonbear.errors import StoreError, UsageError
 from dragonbear.loaders.sipri_designations import DesignationMap, load_designation_map
 from dragonbear.loaders.sipri_layouts import Deal, Layout, Register, read_register, rejoin_fields
+from dragonbear.loaders.sipri_relations import RelationWriter
 from dragonbear.loaders.sipri_rdf import ATTRIBUTION, TRANSFER_BASE, DealWriter, SystemTable, slug
+from dragonbear.loaders.sipri_relations import CuratedContext, RelationReport, curated_context
 from dragonbear.namespaces import GRAPH_SIPRI
 
 __all__ = [
-    "ATTRIBUTION", "EXTRACT_PARTIES", "Deal", "DesignationMap", "Layout", "Register", "SipriReport",
+    "ATTRIBUTION", "EXTRACT_PARTIES", "CuratedContext", "Deal", "DesignationMap", "Layout", "Register", "SipriReport",
+    "curated_context",
     "deal_iri", "deal_keys", "load_designation_map", "load_sipri", "read_register", "register_to_nquads",
     "write_extract"
 ]
@@ -64,13 +67,15 @@ class SipriReport:
     split_designations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suffixed_keys: int = 0
     parties: int = 0
+    relations: RelationReport = field(default_factory=RelationReport)
 
     def summary(self) -> str:
         """One paragraph for logs and the command line."""
         return (f"SIPRI {self.source_key} ({self.layout}): {self.deals} deals from {self.rows} rows"
                 f" ({len(self.rejoined_lines)} broken rows rejoined), {self.triples} triples;"
                 f" {self.mapped_deals} deals mapped to canonical systems, {len(self.unmapped)} designations"
-                f" unmapped, {self.suffixed_keys} keys with a -n suffix, {self.parties} parties")
+                f" unmapped, {self.suffixed_keys} keys with a -n suffix, {self.parties} parties. "
+                + self.relations.summary())
 
 
 def deal_keys(deals: Sequence[Deal]) -> list[str]:
@@ -134,18 +139,24 @@ def _tie_order(deal: Deal) -> tuple[object, ...]:
 
 
 def _chunks(register: Register, mapping: DesignationMap, graph: str | None, report: SipriReport,
-            deals_per_chunk: int) -> Iterator[str]:
+            deals_per_chunk: int, context: CuratedContext | None = None) -> Iterator[str]:
     """N-Quads text in ``graph`` (N-Triples if ``None``) in pieces of ``deals_per_chunk`` deals,
-    then the parties, systems and source document."""
+    then the relations their comments state, the parties, systems and source document."""
     deals = register.deals
     systems = SystemTable(mapping, deals)
     writer = DealWriter(graph, register.source_key)
+    relations = RelationWriter(mapping, systems, writer, context)
     keys, report.suffixed_keys = _assign_keys(deals)
-    write = writer.deal
+    write, read = writer.deal, relations.add_deal
     for start in range(0, len(deals), deals_per_chunk):
         stop = start + deals_per_chunk
-        yield "".join([write(deal, key, system) for deal, key, system
-                       in zip(deals[start:stop], keys[start:stop], systems.iris[start:stop], strict=True)])
+        chunk = []
+        for deal, key, system in zip(deals[start:stop], keys[start:stop], systems.iris[start:stop], strict=True):
+            chunk.append(write(deal, key, system))
+            read(deal, key, system)
+        yield "".join(chunk)
+    yield relations.text()
+    report.relations = relations.report
     yield writer.parties_quads() + systems.quads(writer.g) + writer.source_quads(register)
     report.parties = len(writer.parties)
     report.mapped_deals = systems.mapped_deals
@@ -164,14 +175,15 @@ def _new_report(register: Register) -> SipriReport:
                        rows=register.rows, rejoined_lines=register.rejoined_lines)
 
 
-def register_to_nquads(register: Register, mapping: DesignationMap, *,
-                       graph: str = GRAPH_SIPRI) -> tuple[bytes, SipriReport]:
+def register_to_nquads(register: Register, mapping: DesignationMap, *, graph: str = GRAPH_SIPRI,
+                       context: CuratedContext | None = None) -> tuple[bytes, SipriReport]:
     """Convert a register to N-Quads in ``graph``: deals, their attestations, parties, systems, source.
 
     Args:
         register: from ``read_register``.
         mapping: from ``load_designation_map``.
         graph: the named graph's IRI.
+        context: the curated statements and names the comments' relations are resolved against.
 
     Returns:
         The N-Quads as UTF-8 bytes, and the ``SipriReport`` (deals, triples, unmapped designations
@@ -187,14 +199,14 @@ def register_to_nquads(register: Register, mapping: DesignationMap, *,
     """
     _check_graph(graph)
     report = _new_report(register)
-    data = "".join(_chunks(register, mapping, graph, report, len(register.deals) or 1)).encode("utf-8")
+    data = "".join(_chunks(register, mapping, graph, report, len(register.deals) or 1, context)).encode("utf-8")
     report.triples = data.count(b"\n")
     return data, report
 
 
 def load_sipri(store: ox.Store, path: Path, *, mapping: DesignationMap | None = None,
                graph: str = GRAPH_SIPRI, workers: int | None = None,
-               deals_per_chunk: int = DEALS_PER_CHUNK) -> SipriReport:
+               deals_per_chunk: int = DEALS_PER_CHUNK, context: CuratedContext | None = None) -> SipriReport:
     """Read a SIPRI file and bulk-load its deals into ``store``.
 
     Chunks of the text go to ``Store.bulk_load`` on ``workers`` threads (default: the number of
@@ -210,6 +222,8 @@ def load_sipri(store: ox.Store, path: Path, *, mapping: DesignationMap | None = 
         graph: the named graph's IRI.
         workers: loader threads.
         deals_per_chunk: deals per ``bulk_load`` call.
+        context: the curated statements and names the comments' relations are resolved against
+            (``curated_context`` of the curated graph's quads); without it, only SIPRI's own names.
 
     Returns:
         The ``SipriReport``.
@@ -227,7 +241,7 @@ def load_sipri(store: ox.Store, path: Path, *, mapping: DesignationMap | None = 
     register = read_register(path)
     report = _new_report(register)
     # N-Triples loaded into the graph with to_graph: the same quads, with less text to write and parse.
-    chunks = _chunks(register, mapping or load_designation_map(), None, report, deals_per_chunk)
+    chunks = _chunks(register, mapping or load_designation_map(), None, report, deals_per_chunk, context)
     target = ox.NamedNode(graph)
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1,
                             thread_name_prefix="sipri-load") as pool:

@@ -301,6 +301,8 @@ def _parse_list(text: str, states: frozenset[str], designation: str) -> list[_It
 
 def _tokens(text: str) -> list[str]:
     """Words, with a parenthesised group kept as one token."""
+    if "(" not in text:
+        return text.split()
     tokens: list[str] = []
     depth, current = 0, ""
     for char in text:
@@ -336,8 +338,13 @@ def _alias_names(group: str) -> list[str]:
     return [part.strip() for part in parts if part.strip() and part.strip()[0].isupper()]
 
 
+_LIST_SEPARATOR = re.compile(r" and |, | or | & ")
+
+
 def _split_list(text: str) -> list[str]:
     """Split "A and B" / "A, B" / "A or B" at depth 0."""
+    if "(" not in text:
+        return [part.strip() for part in _LIST_SEPARATOR.split(text) if part.strip()]
     parts, depth, start, i = [], 0, 0, 0
     while i < len(text):
         char = text[i]
@@ -442,7 +449,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _PRODUCED_IN = re.compile(r"^(?:(?:incl|most|more|all|some|\d+|later|partly|also|locally|probably|possibly|"
                           r"reportedly)\s+)*(?:production|produced|built|manufactured)\s+in\s+", re.IGNORECASE)
-_PRODUCTION_LINE = re.compile(r"\bfrom\s+(?:the\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*)?)\s+production\s+line")
+_PRODUCTION_LINE = re.compile(r"\b[Ff]rom\s+(?:the\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*)?)\s+production\s+line")
 _DESIGNATION = re.compile(r"\b([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)?)\s+designations?\s+")
 
 
@@ -537,6 +544,10 @@ def _state_after_in(text: str, states: frozenset[str]) -> str | None:
 
 # -- the comment ----------------------------------------------------------------------------------
 
+# A comment without any of these words states no relation (most say "second-hand", "aid", a deal's value).
+_TRIGGERS = re.compile(r"for\b|licen|cop[yi]|kit|assembl|produc|technology|line\b|built|manufactur", re.IGNORECASE)
+
+
 def read_comment(comment: str, *, recipient: str = "", supplier: str = "", designation: str = "",
                  states: frozenset[str] | None = None) -> tuple[Relation, ...]:
     """The relations a SIPRI comment states about its deal's item.
@@ -558,6 +569,8 @@ def read_comment(comment: str, *, recipient: str = "", supplier: str = "", desig
     ...     recipient="China", supplier="United Kingdom", designation="Spey") if r.kind == "derivation"]
     [('LicensedProduction', 'WS-9', 'China'), ('LicensedProduction', 'WS-9A', 'China')]
     """
+    if not _TRIGGERS.search(comment):
+        return ()
     states = states or known_states()
     clauses = split_clauses(comment)
     relations: list[Relation] = []

@@ -130,11 +130,14 @@ class DealWriter:
         self.attestation_tail = f"#att-{source_key}>"
         self.source = f"<{ID}source/{source_key}>"
 
-    def _party(self, name: str) -> str:
+    def party(self, name: str) -> str:
+        """The ``<IRI>`` of the party SIPRI names ``name``, remembered for ``parties_quads``."""
         iri = self.parties.get(name)
         if iri is None:
             iri = self.parties[name] = f"<{party_iri(name)}>"
         return iri
+
+    _party = party
 
     def deal(self, deal: Deal, key: str, system: str) -> str:
         """All quads of ``deal`` (IRI key ``key``, system ``<IRI>``) and of its attestation."""
@@ -273,6 +276,10 @@ class SystemTable:
             self.unknown_descriptions[description] += 1
             return FALLBACK_CATEGORY
         return category
+
+    def own_iri(self, key: str, category: str) -> str:
+        """The ``<IRI>`` of SIPRI's own system with designation slug ``key`` and ``category``."""
+        return self._own_iri(key, category)
 
     def _own_iri(self, key: str, category: str) -> str:
         if key in self.split:

@@ -85,11 +85,13 @@ def test_a_different_digit_is_not_a_typo(names: NameIndex) -> None:
 
 def test_kilo_ranks_the_family_first_then_by_statements(names: NameIndex) -> None:
     found = names.candidates("Kilo")
-    assert [local(c.iri) for c in found[:3]] == ["kilo-class", "project-877", "project-636"]
-    family, paltus, varshavyanka = found[:3]
+    # the family first; then its two variants, the one more statements involve first (the SIPRI comments
+    # that name a Project-636 platform make it the 636 today)
+    assert local(found[0].iri) == "kilo-class" and {local(c.iri) for c in found[1:3]} == {"project-877", "project-636"}
+    family, more, fewer = found[:3]
     assert {c.score for c in found[:3]} == {90} and {c.name_kind for c in found[:3]} == {"NATO reporting name"}
     assert (family.family_of, family.ahead_by, family.rank) == (2, "family", 1)
-    assert paltus.statements > varshavyanka.statements and paltus.ahead_by == "statements"
+    assert more.statements > fewer.statements and more.ahead_by == "statements"
     assert "NATO reporting name 'Kilo'" in family.why and "variants" in family.why
 
 
@@ -143,7 +145,8 @@ def test_tie_is_broken_by_how_the_name_is_attached(kind_tie_store: EmbeddedStore
 def test_kilo_stays_ambiguous_for_a_parameter_and_lists_the_family_first(names: NameIndex) -> None:
     with pytest.raises(ParameterError, match="ambiguous") as info:
         names.resolve("Kilo")
-    assert [local(iri) for iri, _ in info.value.candidates] == ["kilo-class", "project-877", "project-636"]
+    assert [iri for iri, _ in info.value.candidates] == [c.iri for c in names.candidates("Kilo")][:3]
+    assert local(info.value.candidates[0][0]) == "kilo-class"
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -223,7 +226,7 @@ def test_api_resolve_explains_each_candidate(client: httpx.Client) -> None:
     top = answer.candidates[0]
     assert (top.iri, top.rank, top.name_kind, top.family_of, top.ahead_by) == (
         ID + "system/kilo-class", 1, "NATO reporting name", 2, "family")
-    assert top.why and top.matched == "Kilo" and top.statements == 1
+    assert top.why and top.matched == "Kilo" and top.statements >= 1 and f"{top.statements} statements" in top.why
 
 
 def test_openapi_documents_the_ranking_fields(client: httpx.Client) -> None:

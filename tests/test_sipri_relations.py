@@ -1,0 +1,177 @@
+"""The relations read from SIPRI comments, in the shipped graph: what the canned queries now answer.
+
+Each test names the SIPRI row it rests on; the rows are in ``dragonbear/data/sipri/extract.csv``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from .conftest import REGISTER, local, rows
+from dragonbear.graph.build import BuildReport
+from dragonbear.graph.stats import network_stats
+from dragonbear.graph.store import EmbeddedStore
+from dragonbear.loaders.sipri import load_designation_map, read_register, register_to_nquads
+from dragonbear.loaders.sipri_comments import name_key
+from dragonbear.loaders.sipri_relations import CuratedContext, _Statement
+
+
+def test_dependencies_of_the_jf17_give_the_russian_rd93_with_its_row(store: EmbeddedStore) -> None:
+    # row: Pakistan,Russia,2004,RD-33 "RD-93 version; for JF-17 combat aircraft from China; incl spare engines"
+    found = [r for r in rows(store, "dependencies", system="JF-17") if r.get("componentLabel") == "RD-93"]
+    assert found, "the JF-17 has no RD-93"
+    rd93 = next(r for r in found if local(r["fit"]).startswith("russia-pakistan-2004-rd-33"))
+    assert local(rd93["supplier"]) == "russia" and local(rd93["operator"]) == "pakistan"
+    assert rd93["role"] == "main propulsion" and rd93["sourceKeys"] == "sipri-at-2024"
+    locator = store.query(f"""SELECT ?l WHERE {{ <{rd93['fit']}> dgb:hasAttestation/dgb:locator ?l }}""")
+    text = next(iter(locator))["l"].value  # type: ignore[index]
+    assert text.startswith("row: Pakistan,Russia,2004,RD-33; comment:") and "for JF-17" in text
+
+
+def test_the_rd93_is_a_variant_of_the_delivered_rd33(store: EmbeddedStore) -> None:
+    assert store.query("""ASK { ?v rdfs:label "RD-93"@en ; dgb:variantOf ?base . ?base dgb:sipriDesignation "RD-33" }""")
+
+
+def test_exposure_to_russia_reaches_third_countries_jf17s(store: EmbeddedStore) -> None:
+    operators = {local(r["operator"]) for r in rows(store, "exposure", state="Russia")
+                 if local(r["platform"]) == "jf-17" and "operator" in r}
+    assert {"pakistan", "myanmar", "nigeria"} <= operators
+
+
+def test_exposure_counts_the_supplier_of_a_soviet_design(store: EmbeddedStore) -> None:
+    # AL-31F engines delivered by Russia count for Russia (stateBasis "supplied by")
+    found = [r for r in rows(store, "exposure", state="Russia") if local(r["platform"]) in ("j-10", "j-20", "j-11")]
+    assert {local(r["platform"]) for r in found} >= {"j-10", "j-20"}
+    assert any(r["stateBasis"] == "supplied by" for r in found)
+
+
+def test_exposure_to_ukraine_gives_zambias_l15s_on_ai222s(store: EmbeddedStore) -> None:
+    found = [r for r in rows(store, "exposure", state="Ukraine") if local(r["platform"]) == "l-15"]
+    assert "zambia" in {local(r.get("operator", "")) for r in found}
+
+
+def test_descendants_of_the_mig19_give_the_j6(store: EmbeddedStore) -> None:
+    found = {(local(r["descendant"]), r["kindLabel"]) for r in rows(store, "descendants", system="MiG-19")}
+    assert ("j-6", "reverse engineering") in found
+
+
+def test_licensed_production_as_a_named_product_is_a_derivation(store: EmbeddedStore) -> None:
+    # row: China,United Kingdom,1975,Spey "Incl production under licence in China as WS-9 and WS-9A"
+    found = {(r["descendantLabel"], r["kindLabel"]) for r in rows(store, "descendants", system="Spey")}
+    assert {("WS-9", "licensed production"), ("WS-9A", "licensed production")} <= found
+    # the WS-9 powers the JH-7 through the Spey deal's dependency
+    assert any(r.get("componentLabel") == "Spey" for r in rows(store, "dependencies", system="JH-7"))
+
+
+def test_hedged_relations_are_hedged_with_a_lower_confidence(store: EmbeddedStore) -> None:
+    rows_ = list(store.query("""SELECT ?s ?c ?stance WHERE { ?s dgb:hasAttestation ?a ; dgb:confidence ?c .
+                                  ?a dgb:readFromText true ; dgb:stance ?stance }"""))
+    assert rows_
+    hedged = {float(r["c"].value) for r in rows_ if r["stance"].value.endswith("Hedged")}  # type: ignore[index]
+    plain = {float(r["c"].value) for r in rows_ if r["stance"].value.endswith("Asserts")}  # type: ignore[index]
+    assert hedged and max(hedged) < min(plain) < 0.9  # below the register's structured fields
+
+
+def test_a_relation_a_curated_record_states_is_one_relation(store: EmbeddedStore) -> None:
+    # The curated J-11 licence cites row China,Russia,1996,Su-27S; the comment's kit assembly is not a second statement.
+    assert not store.query("""ASK { ?d dgb:derivedSystem system:j-11 ; dgb:sourceSystem system:su-27sk .
+                                    FILTER(STRSTARTS(STR(?d), STR(id:))) FILTER(CONTAINS(STR(?d), "/sipri/")) }""")
+    # the L-15 fit of the curated record gains Zambia's SIPRI deal as an attestation, not a second fit
+    fits = list(store.query("SELECT ?f WHERE { ?f dgb:platform system:l-15 ; dgb:component ?c . ?c rdfs:label ?l "
+                            "FILTER(CONTAINS(?l, 'AI-222')) }"))
+    assert len(fits) == 1
+
+
+def test_every_relation_read_from_text_cites_the_register(store: EmbeddedStore) -> None:
+    assert not store.query("""ASK { ?a dgb:readFromText true . FILTER NOT EXISTS { ?a dgb:source/dgb:sourceKey "sipri-at-2024" } }""")
+    assert not store.query("""ASK { ?a dgb:readFromText true ; dgb:locator ?l1 , ?l2 FILTER(?l1 != ?l2) }""")
+
+
+def test_systems_named_only_in_comments_are_never_guessed(store: EmbeddedStore) -> None:
+    # every system the reader made is named in a comment of the deal it cites
+    rows_ = store.query("""SELECT ?s ?comment (GROUP_CONCAT(?name; SEPARATOR="|") AS ?names) WHERE {
+                            ?s dgb:namedIn ?t . ?t dgb:sipriComment ?comment .
+                            { ?s rdfs:label ?name } UNION { ?s skos:altLabel ?name } } GROUP BY ?s ?comment""")
+    checked = 0
+    for row in rows_:  # type: ignore[union-attr]
+        names, comment = row["names"].value.split("|"), row["comment"].value  # type: ignore[index]
+        assert any(name_key(name) in name_key(comment) for name in names), (names, comment)
+        checked += 1
+    assert checked > 400
+
+
+def test_the_network_grew_past_a_thousand_edges(store: EmbeddedStore) -> None:
+    text = "\n".join(network_stats(store))
+    print("\n" + text)
+    edges = sum(int(line.split()[-2].replace(",", "")) for line in text.splitlines() if line.endswith(" edges"))
+    assert edges > 1000
+
+
+def test_build_report_counts_relations_and_lists_what_gave_nothing(built: tuple[Path, BuildReport]) -> None:
+    report = built[1]
+    assert report.relations is not None
+    assert report.relations.read["dependency"] > 1000 and report.relations.read["LicensedProduction"] > 100
+    assert report.relations.missed and all(": " in line for line in report.relations.missed)
+    assert "gave nothing" in report.text()
+
+
+def test_a_curated_statement_that_disagrees_is_a_conflict_with_both_sides() -> None:
+    """A curated fit that gives another number of platforms than a SIPRI comment: both kept, a Conflict."""
+    register = read_register(Path(__file__).parent / "data" / "sipri" / "legacy-sample.csv")
+    deal = next(d for d in register.deals if d.comments and "for" in d.comments.lower())
+    curated_fit = "https://w3id.org/dragonbear/id/fit/curated-example"
+    data, report = register_to_nquads(register, load_designation_map())
+    platform = next(q.object.value for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)
+                    if q.predicate.value.endswith("#platform"))
+    component = next(q.object.value for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)
+                     if q.predicate.value.endswith("#component"))
+    context = CuratedContext(fits={(platform, component): _Statement(curated_fit, units=999, attestations={
+        curated_fit + "#att-paper": ["section 1", "https://w3id.org/dragonbear/id/source/paper"]})})
+    data, report = register_to_nquads(register, load_designation_map(), context=context)
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    assert report.relations.attested_curated == 1 and report.relations.conflicts == 1, deal.comments
+    sides = {q.object.value for q in quads if q.predicate.value.endswith("#conflictBetween")}
+    assert curated_fit + "#att-paper" in sides and any("#att-sipri-" in side for side in sides)
+    assert not any(q.predicate.value.endswith("#platform") and q.object.value == platform
+                   for q in quads)  # no second fit
+
+
+@pytest.mark.skipif(not REGISTER.exists(), reason="the full register is not beside the checkout")
+def test_the_full_register_reads_every_comment() -> None:
+    register = read_register(REGISTER)
+    _, report = register_to_nquads(register, load_designation_map())
+    relations = report.relations
+    print(f"\n{relations.summary()}")
+    assert relations.comments > 20_000
+    assert relations.read["dependency"] > 5_000 and relations.fits > 5_000
+    assert relations.read["LicensedProduction"] > 400 and relations.derivations > 300
+
+
+@pytest.mark.parametrize("spelling", ["Type-052D", "Type 052D", "052D", "type-052d", "Luyang-3", "Luyang III",
+                                      "Luyang 3"])
+def test_usual_spellings_of_a_platform_resolve_to_one_system(spelling: str) -> None:
+    from dragonbear.loaders.sipri_relations import NameIndex
+    index = NameIndex()
+    index.add("Type-052D", "<x:type-052d>", 3, category="Destroyer")
+    index.add("Luyang-3", "<x:type-052d>", 3, category="Destroyer")
+    assert index.find(spelling, "Destroyer") == "<x:type-052d>"
+
+
+def test_a_sipri_system_of_another_kind_is_not_taken_for_a_platform() -> None:
+    from dragonbear.loaders.sipri_relations import NameIndex
+    index = NameIndex()
+    index.add("Type-62", "<x:type-62-light-tank>", 2, 10, "ArmouredVehicle")
+    assert index.find("Type-62", "FighterAircraft") is None
+    assert index.find("Type-62", "ArmouredVehicle") == "<x:type-62-light-tank>"
+
+
+def test_the_type052d_in_the_shipped_graph_has_its_usual_names(store: EmbeddedStore) -> None:
+    # rows China,...: "for 31 Type-052D (Luyang-3) destroyers produced in China"
+    found = list(store.query("""SELECT DISTINCT ?s WHERE { ?f dgb:platform ?s . ?s rdfs:label ?l
+                                  FILTER(REPLACE(LCASE(STR(?l)), "[^a-z0-9]", "") = "type052d") }"""))
+    assert len(found) == 1
+    names = {r["n"].value for r in store.query(f"SELECT ?n WHERE {{ <{found[0]['s'].value}> skos:altLabel ?n }}")}  # type: ignore[index]
+    assert "Luyang-3" in names
