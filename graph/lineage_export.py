@@ -161,6 +161,29 @@ def _edge_text(attrs: dict[str, Any]) -> str:
     return kind + (f" {attrs['year']}" if attrs.get("year") else "")
 
 
+def _bundle_text(edges: list[dict[str, Any]]) -> str:
+    """The label of parallel edges: the edge's own text when they all say the same, else each kind
+    with its count and the span of its years ("weapon ×3 1996–2013; main propulsion 2012–2023").
+
+    >>> _bundle_text([{"relation": "component", "kind": "weapon", "start": s, "end": s + 2} for s in (1996, 2010)])
+    'weapon ×2 1996–2012'
+    """
+    texts = list(dict.fromkeys(_edge_text(e) for e in edges))
+    if len(texts) == 1:
+        return texts[0]
+    kinds: dict[str, list[int]] = {}
+    counts: dict[str, int] = {}
+    for e in edges:
+        kind = str(e.get("kind", "")) if e.get("relation") != "transfer" else "transfer"
+        counts[kind] = counts.get(kind, 0) + 1
+        kinds.setdefault(kind, []).extend(e[k] for k in ("year", "start", "end") if isinstance(e.get(k), int))
+    parts = []
+    for kind, years in kinds.items():
+        span = "" if not years else f" {min(years)}" if min(years) == max(years) else f" {min(years)}–{max(years)}"
+        parts.append(kind + (f" ×{counts[kind]}" if counts[kind] > 1 else "") + span)
+    return "; ".join(parts[:3]) + (f"; +{len(parts) - 3} more" if len(parts) > 3 else "")
+
+
 def _levels(graph: nx.MultiDiGraph, focus: str) -> dict[str, int]:
     """Generation of each node: 0 for the focus, negative for ancestors, positive for descendants."""
     levels = {focus: 0}
@@ -294,8 +317,7 @@ def lineage_svg(graph: nx.MultiDiGraph, *, href: Callable[[str], str | None] | N
         dash = (' stroke-dasharray="5 4"' if relations == {"variant"} else
                 ' stroke-dasharray="2 3"' if relations <= {"transfer", "component"} else "")
         wrapped = wrap is not None and len(rows[levels[source]]) > wrap  # a fan: its kinds, each said once
-        texts = list(dict.fromkeys(str(e.get("kind", "")) if wrapped else _edge_text(e) for e in edges))
-        text = "; ".join(texts[:3]) + (f"; +{len(texts) - 3} more" if len(texts) > 3 else "")
+        text = "; ".join(dict.fromkeys(str(e.get("kind", "")) for e in edges)) if wrapped else _bundle_text(edges)
         along = 0.35 if len(rows[levels[source]]) >= len(rows[levels[target]]) else 0.7
         span = abs(levels[source] - levels[target])
         path, (lx, ly), anchor = _edge_geometry(pos[source], pos[target], span, along)

@@ -37,7 +37,7 @@ __all__ = ["COLLAPSE_AT", "MAX_DRAWN", "MAX_ROW", "Drawing", "LinkGroup", "group
 
 COLLAPSE_AT = 12
 MAX_DRAWN = 30
-MAX_ROW = 7
+MAX_ROW = 5  # boxes in one generation: one line of the entity page (a group the reader opens wraps)
 
 _NOUNS = {("derivation", "in"): ("derived system", "derived systems"), ("derivation", "out"): ("origin", "origins"),
           ("variant", "in"): ("variant", "variants"), ("variant", "out"): ("base system", "base systems"),
