@@ -248,7 +248,7 @@
         { selector: "edge:selected", style: { width: 4, "line-color": "#1a4f8b", "target-arrow-color": "#1a4f8b" } },
         { selector: "node.box", style: {
           shape: "round-rectangle", height: 48, "background-color": "#eef1f5", "border-width": 4, "border-style": "double",
-          "border-color": "#5b6575", "font-weight": "bold", cursor: "pointer" } },
+          "border-color": "#5b6575", "font-weight": "bold" } },
         { selector: ".hidden", style: { display: "none" } }
       ],
       layout: { name: "preset" }
