@@ -111,11 +111,15 @@ class NameIndex:
                 entries.append(entry)
                 entries.sort(key=lambda e: e[:3])
 
-    def find(self, name: str, category: str | None = None) -> str | None:
-        """The IRI of ``name`` (of a kind compatible with ``category``), or ``None``."""
+    def find(self, name: str, category: str | None = None, *, curated_only: bool = False) -> str | None:
+        """The IRI of ``name`` (of a kind compatible with ``category``), or ``None``.
+
+        Args:
+            curated_only: look only among curated names.
+        """
         for key in _keys(name):
             for order, _weight, iri, found in self._names.get(key, ()):
-                if order < 3 or _compatible(category, found):  # curated names are reviewed: always taken
+                if order < 3 or (not curated_only and _compatible(category, found)):  # curated names: always
                     return iri
         return None
 
@@ -159,6 +163,7 @@ def curated_context(quads: Iterable[ox.Quad]) -> CuratedContext:
     for subject, props in by_subject.items():
         types = {o.value for o in props.get(RDF + "type", [])}
         if system in types:
+            context.names.append((subject.rsplit("/", 1)[-1], subject))  # the id: "mig-21"
             for predicate in _NAME_PREDICATES:
                 context.names += [(o.value, subject) for o in props.get(predicate, [])]
             for base in props.get(DGB + "variantOf", []):
@@ -262,8 +267,10 @@ class RelationWriter:
 
     def _system(self, name: str, aliases: Sequence[str], category: str, deal_iri: str) -> str:
         """The IRI of a named system: found by its name or an alias, or made."""
-        for candidate in (name, *aliases):
-            found = self.index.find(candidate, category)
+        # SIPRI writes two names of one system with a slash ("SA-15/Tor-M1"): a curated part names it
+        parts = [part for part in name.split("/") if len(part) > 1] if "/" in name else []
+        for candidate, curated_only in [*((n, False) for n in (name, *aliases)), *((p, True) for p in parts)]:
+            found = self.index.find(candidate, category, curated_only=curated_only)
             if found is not None:
                 if found in self.made:
                     self.made[found]["deals"].add(deal_iri)  # type: ignore[attr-defined]

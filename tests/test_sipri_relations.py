@@ -175,3 +175,22 @@ def test_the_type052d_in_the_shipped_graph_has_its_usual_names(store: EmbeddedSt
     assert len(found) == 1
     names = {r["n"].value for r in store.query(f"SELECT ?n WHERE {{ <{found[0]['s'].value}> skos:altLabel ?n }}")}  # type: ignore[index]
     assert "Luyang-3" in names
+
+
+def test_no_system_read_from_sipri_duplicates_a_curated_one(store: EmbeddedStore) -> None:
+    """A system SIPRI's rows or comments name (``system/sipri/...``) never repeats a curated system's name or id."""
+    def key(text: str) -> str:
+        return name_key(text.rsplit("/", 1)[-1] if text.startswith("https://") else text)
+    # SIPRI's "D-30" deal for India's Il-78s names no version; the curated record is the D-30KP-2 of China's deals
+    allowed = {"https://w3id.org/dragonbear/id/system/sipri/d-30"}
+    curated: dict[str, str] = {}
+    for row in store.query("""SELECT ?s ?n WHERE { GRAPH <https://w3id.org/dragonbear/graph/curated> {
+                                ?s a dgb:SystemModel . { ?s rdfs:label ?n } UNION { ?s skos:altLabel ?n }
+                                UNION { ?s dgb:designation ?n } UNION { ?s a dgb:SystemModel BIND(STR(?s) AS ?n) } } }"""):
+        curated[key(row["n"].value)] = row["s"].value  # type: ignore[index]
+    duplicates = []
+    for row in store.query("""SELECT ?s ?n WHERE { ?s a dgb:SystemModel ; rdfs:label ?n
+                                FILTER(STRSTARTS(STR(?s), "https://w3id.org/dragonbear/id/system/sipri/")) }"""):
+        if key(row["n"].value) in curated and row["s"].value not in allowed:  # type: ignore[index]
+            duplicates.append((row["s"].value, row["n"].value, curated[key(row["n"].value)]))  # type: ignore[index]
+    assert not duplicates
