@@ -26,6 +26,7 @@ or number, a ``dgb:Conflict`` names both sides.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -201,6 +202,7 @@ class RelationReport:
     variants: int = 0
     local_production: int = 0
     missed: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # reading the comments and writing their relations
 
     def summary(self) -> str:
         """One paragraph for the build report."""
@@ -210,7 +212,8 @@ class RelationReport:
                 f" a curated statement ({self.restating_curated} more restate a row it cites), {self.conflicts}"
                 f" conflicts recorded; {self.new_systems:,} systems named only in comments,"
                 f" {self.variants} versions made variants; {self.local_production} deals marked local"
-                f" production; {len(self.missed):,} comments mention for/licence/copy/kits but gave nothing")
+                f" production; {len(self.missed):,} comments mention for/licence/copy/kits but gave nothing;"
+                f" read in {self.seconds:.2f}s")
 
 
 def _tail(iri: str) -> str:
@@ -291,6 +294,13 @@ class RelationWriter:
         """Read the deal's comment and keep what it states."""
         if not deal.comments:
             return
+        start = time.perf_counter()
+        try:
+            self._add_deal(deal, key, system)
+        finally:
+            self.report.seconds += time.perf_counter() - start
+
+    def _add_deal(self, deal: Deal, key: str, system: str) -> None:
         self.report.comments += 1
         relations = read_comment(deal.comments, recipient=deal.recipient, supplier=deal.supplier,
                                  designation=deal.designation, states=known_states())
@@ -462,6 +472,13 @@ class RelationWriter:
 
     def text(self) -> str:
         """All the N-Triples: statements, then the systems made for names only comments give."""
+        start = time.perf_counter()
+        try:
+            return self._text()
+        finally:
+            self.report.seconds += time.perf_counter() - start
+
+    def _text(self) -> str:
         g = self.writer.g
         for node in self.derivation_nodes.values():
             self._verdict(str(node["iri"]), bool(node["hedged"]))
