@@ -241,7 +241,8 @@ def _parse_item(text: str, states: frozenset[str]) -> _Item | None:
             return None
         count = int(tokens[i])
         i += 1
-    while i < len(tokens) and (tokens[i] in _ADJECTIVES or tokens[i] in _DEMONYMS):
+    while i < len(tokens) and (tokens[i] in _ADJECTIVES or tokens[i] in _DEMONYMS
+                               or tokens[i].lower() in ("second-hand", "ex-soviet", "ex-russian")):
         i += 1
     name: list[str] = []
     aliases: list[str] = []

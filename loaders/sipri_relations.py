@@ -268,8 +268,8 @@ class RelationWriter:
                 return found
         return FALLBACK_CATEGORY
 
-    def _system(self, name: str, aliases: Sequence[str], category: str, deal_iri: str) -> str:
-        """The IRI of a named system: found by its name or an alias, or made."""
+    def _system(self, name: str, aliases: Sequence[str], category: str, deal_iri: str) -> str | None:
+        """The IRI of a named system: found by its name or an alias, or made; ``None`` if it is no system."""
         # SIPRI writes two names of one system with a slash ("SA-15/Tor-M1"): a curated part names it
         parts = [part for part in name.split("/") if len(part) > 1] if "/" in name else []
         for candidate, curated_only in [*((n, False) for n in (name, *aliases)), *((p, True) for p in parts)]:
@@ -278,6 +278,8 @@ class RelationWriter:
                 if found in self.made:
                     self.made[found]["deals"].add(deal_iri)  # type: ignore[attr-defined]
                 return found
+        if not any(c.isdigit() for c in name) and category == FALLBACK_CATEGORY and not aliases:
+            return None  # "DOSAAF para-military training units": a plain word of no known kind is no platform
         iri = f"<{ID}system/sipri/{slug(name)}>"
         while iri in self.made or iri in self._own_iris:
             iri = iri[:-1] + "-2>"
@@ -363,6 +365,8 @@ class RelationWriter:
 
     def _fit(self, deal: Deal, key: str, deal_iri: str, system: str, relation: Dependency) -> None:
         platform = self._system(relation.platform, relation.aliases, self._category(relation.category), deal_iri)
+        if platform is None:
+            return
         if relation.platform_state and platform in self.made:
             self.made[platform]["states"][relation.platform_state] += 1  # type: ignore[index]
         component = self._component(deal, deal_iri, system, relation.version)
@@ -376,7 +380,7 @@ class RelationWriter:
         if not version:
             return system
         component = self._system(version, (), self.mapping.category_for(deal.description) or FALLBACK_CATEGORY,
-                                 deal_iri)
+                                 deal_iri) or system
         if component in self.made and component != system and not self.made[component].get("variant_of"):
             self.made[component]["variant_of"] = system
             self.report.variants += 1
@@ -439,7 +443,7 @@ class RelationWriter:
             return
         category = self.mapping.category_for(deal.description) or FALLBACK_CATEGORY
         product = self._system(relation.product, relation.aliases, category, deal_iri)
-        if product == system:
+        if product is None or product == system:
             return
         statement = self.context.derivations.get((product[1:-1], system[1:-1]))
         if statement is not None:
