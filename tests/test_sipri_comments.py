@@ -73,6 +73,20 @@ def _table(name: str, tp: Counter[str], fp: Counter[str], fn: Counter[str]) -> l
     return out
 
 
+def test_hedges_agree_with_the_labels_on_matched_relations() -> None:
+    """Among relations both the labels and the reader give, how often they agree on the hedge."""
+    agree = total = 0
+    for row in _rows():
+        gold = {_gold(r): bool(r["hedged"]) for r in row["relations"]}  # type: ignore[union-attr, index]
+        for relation in read_comment(str(row["comment"]), recipient=str(row["recipient"]),
+                                     supplier=str(row["supplier"]), designation=str(row["designation"])):
+            if _read(relation) in gold:
+                total += 1
+                agree += gold[_read(relation)] == relation.hedged
+    print(f"\n  hedge agreement on matched relations: {agree}/{total} ({agree / total:.3f})")
+    assert agree / total >= 0.9
+
+
 def test_labelled_sample_is_complete() -> None:
     rows = _rows()
     assert len(rows) >= 200
