@@ -109,6 +109,40 @@ def _write_figure(writer: RecordWriter, subject: ox.NamedNode, data: dict[str, A
     node = writer.concept("comparator", "Comparator", comparator)
     if node is not None:
         writer.add(subject, dgb_term("comparator"), node)
+        text = figure_text(data, comparator)
+        if text:
+            writer.add(subject, dgb_term("figureText"), ox.Literal(text, language="en"))
+
+
+_COMPARATOR_WORDS = {"Exactly": "", "MoreThan": "more than", "AtLeast": "at least", "Nearly": "nearly",
+                     "About": "about", "Range": ""}
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and value > 999) \
+        else str(value)
+
+
+def figure_text(data: dict[str, Any], comparator: str) -> str:
+    """A reported figure as a reader says it: "more than 90 exercises, 2003-2024".
+
+    >>> figure_text({"value": 90, "unit": "exercises", "period_start": 2003, "period_end": 2024}, "MoreThan")
+    'more than 90 exercises, 2003-2024'
+    >>> figure_text({"lower": 8, "upper": 10, "unit": "ships", "period_start": 2021, "period_end": 2021}, "Range")
+    '8 to 10 ships, 2021'
+    """
+    if "value" in data:
+        number = _number(data["value"])
+    elif "lower" in data and "upper" in data:
+        number = f"{_number(data['lower'])} to {_number(data['upper'])}"
+    else:
+        return ""
+    words = [_COMPARATOR_WORDS.get(comparator, ""), number, str(data.get("unit", ""))]
+    text = " ".join(word for word in words if word)
+    start, end = data.get("period_start"), data.get("period_end", data.get("period_start"))
+    if start is not None:
+        text += f", {start}" if end in (None, start) else f", {start}-{end}"
+    return text
 
 
 def _write_claim(writer: RecordWriter, subject: ox.NamedNode, data: dict[str, Any]) -> None:

@@ -1,0 +1,43 @@
+"""Reported figures as an analyst reads them: the value in words and in columns (issue 12)."""
+
+from __future__ import annotations
+
+from dragonbear.graph.store import EmbeddedStore
+
+from .conftest import local, rows
+
+
+def test_vostok_2018_figures_show_their_numbers(store: EmbeddedStore) -> None:
+    got = {local(r["figure"]): r["text"] for r in rows(store, "figures", entity="Vostok-2018")}
+    # vostok-2022-news, paragraph 9
+    assert got["vostok-2018-troops"] == "nearly 300,000 troops, 2018"
+    assert got["vostok-2018-vehicles"] == "36,000 vehicles, 2018"
+    assert got["vostok-2018-aircraft"] == "1,000 aircraft, 2018"
+    assert got["vostok-2018-warships"] == "80 warships, 2018"
+
+
+def test_figures_have_their_values_as_columns_and_their_sources(store: EmbeddedStore) -> None:
+    found = {local(r["figure"]): r for r in rows(store, "figures")}
+    more = found["joint-exercises-2003-2024"]
+    assert (more["text"], more["value"], more["comparator"], more["unit"], more["periodStart"], more["periodEnd"]) == (
+        "more than 90 exercises, 2003-2024", "90", "more than", "exercises", "2003", "2024")
+    assert more["sourceKeys"] == "vonessen-2025" and more["locators"] == "paragraph 2"
+    assert all(r.get("text") for r in found.values()), "every figure has its text"
+    assert len(found) >= 30
+
+
+def test_figures_filter_by_topic_and_years(store: EmbeddedStore) -> None:
+    recent = rows(store, "figures", topic="JointExercises", **{"from": "2022"})
+    assert recent and all(int(r.get("periodEnd", r.get("periodStart", "0"))) >= 2022 for r in recent)
+    assert {r["topic"] for r in recent} == {"joint exercises"}
+    assert rows(store, "figures", topic="joint exercises", to="2012") != recent
+
+
+def test_claims_about_an_entity_show_the_value_of_a_figure(store: EmbeddedStore) -> None:
+    texts = {r["text"] for r in rows(store, "claims", entity="Vostok-2018") if r["statementType"] == "reported figure"}
+    assert "nearly 300,000 troops, 2018" in texts
+
+
+def test_persons_are_agents_for_claims_and_names(store: EmbeddedStore) -> None:
+    assert rows(store, "claims", entity="Hugo von Essen")
+    assert rows(store, "names", entity="Rebekah Koffler")
