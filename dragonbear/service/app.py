@@ -16,6 +16,7 @@ from dragonbear import __version__
 from dragonbear.service import description, download, graph_store, sparql, update
 from dragonbear.service.api import api_router
 from dragonbear.service.charts_page import charts_router
+from dragonbear.service.cite import cite_router
 from dragonbear.service.errors import handle_error, install_error_handler
 from dragonbear.service.explorer import explorer_router
 from dragonbear.service.fastpath import QueryFastPath
@@ -100,6 +101,7 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
     app.include_router(description.make_router(settings, store))
     app.include_router(download.make_router(settings, store))
     app.include_router(api_router(store.local_store))
+    app.include_router(cite_router(store.local_store))
     app.include_router(pages_router(store.local_store))
     app.include_router(charts_router(store))
     app.include_router(explorer_router(store.local_store))

@@ -135,13 +135,30 @@ def choose(kind: ResultKind, accept: str | None, fmt: str | None = None) -> Repr
     ('text/turtle', 'application/n-triples')
     """
     offered = RESULTS if kind is ResultKind.RESULTS else GRAPHS
+    return choose_among(offered, accept, fmt, kind.label, others=RESULTS + GRAPHS)
+
+
+def choose_among(offered: tuple[Representation, ...], accept: str | None, fmt: str | None, label: str, *,
+                 others: tuple[Representation, ...] = ()) -> Representation:
+    """The representation of ``offered`` to write: ``fmt`` if given, else the best the Accept header takes.
+
+    Args:
+        offered: what the server can write, the default first.
+        label: how messages name what is answered ("citation").
+        others: representations of other kinds of answer (a format of theirs is 406, not 400).
+
+    Raises:
+        NotAcceptableError: nothing the client accepts (or the format asked for) is offered.
+        ProtocolError: a ``format=`` value the server does not know at all.
+    """
+    kind_label = label
     if fmt:
         wanted = fmt.strip().lower()
         for rep in offered:
             if wanted in rep.names or wanted == rep.media_type or wanted in rep.aliases:
                 return rep
-        if any(wanted in r.names or wanted == r.media_type for r in RESULTS + GRAPHS):
-            raise NotAcceptableError(f"format {fmt!r} does not fit a {kind.label} result; use one of "
+        if any(wanted in r.names or wanted == r.media_type for r in others):
+            raise NotAcceptableError(f"format {fmt!r} does not fit a {kind_label} result; use one of "
                                      + ", ".join(r.names[0] for r in offered))
         raise ProtocolError(f"unknown format {fmt!r}; use one of " + ", ".join(r.names[0] for r in offered))
     if accept is None or not accept.strip():
@@ -150,6 +167,6 @@ def choose(kind: ResultKind, accept: str | None, fmt: str | None = None) -> Repr
     scored = [(_quality(rep, ranges), -i, rep) for i, rep in enumerate(offered)]
     (q, _spec), _, best = max(scored, key=lambda t: (t[0][0], t[0][1], t[1]))
     if q <= 0:
-        raise NotAcceptableError(f"cannot answer with any of the accepted media types ({accept}); a {kind.label} "
+        raise NotAcceptableError(f"cannot answer with any of the accepted media types ({accept}); a {kind_label} "
                                  "result is available as " + ", ".join(r.media_type for r in offered))
     return best
