@@ -72,6 +72,18 @@ class DesignationMap:
     rules: dict[str, list[DesignationRule]] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
 
+    def rule_for(self, designation: str, supplier: str, recipient: str,
+                 order_year: int | None = None) -> DesignationRule | None:
+        """The most specific row that maps a deal's designation, or ``None``; arguments as for
+        ``system_for``."""
+        best: DesignationRule | None = None
+        for rule in self.rules.get(designation, ()):
+            if not rule.matches(supplier, recipient, order_year):
+                continue
+            if best is None or rule.specificity > best.specificity:
+                best = rule
+        return best
+
     def system_for(self, designation: str, supplier: str, recipient: str,
                    order_year: int | None = None) -> str | None:
         """The canonical system id of a deal's designation, or ``None`` where nothing maps.
@@ -91,13 +103,8 @@ class DesignationMap:
         >>> m.system_for("Su-27S", "Russia", "China", 1992), m.system_for("Su-27S", "Russia", "China", 1996)
         ('su-27ubk', 'su-27sk')
         """
-        best: DesignationRule | None = None
-        for rule in self.rules.get(designation, ()):
-            if not rule.matches(supplier, recipient, order_year):
-                continue
-            if best is None or rule.specificity > best.specificity:
-                best = rule
-        return None if best is None else best.system
+        rule = self.rule_for(designation, supplier, recipient, order_year)
+        return None if rule is None else rule.system
 
     def category_for(self, description: str) -> str | None:
         """The ``SystemCategory`` concept name of a SIPRI description, ``None`` if not in the table."""

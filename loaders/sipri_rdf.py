@@ -240,7 +240,10 @@ class SystemTable:
     """The system of every deal: canonical where designations.csv maps it, else one of SIPRI's own.
 
     The mapping is looked up once per designation, supplier, recipient and year of order (a row of
-    designations.csv may name a year). SIPRI's own systems are ``id:system/sipri/{slug of
+    designations.csv may name a year). A mapped designation becomes a ``dgb:sipriDesignation`` of the
+    system it maps to (``named``); where a row with a year picked a deal out as another version, of the
+    system the designation maps to without the year, if any (SIPRI's "Kuznetsov" names the class, not
+    the Varyag hull its 1998 deal maps to). SIPRI's own systems are ``id:system/sipri/{slug of
     designation}``. Where one designation slug names things of different categories (SIPRI's "Cobra"
     vehicle and "COBRA" radar), each gets ``id:system/sipri/{slug}-{category slug}`` instead, listed
     in ``split``. ``iris`` holds the ``<IRI>`` of each deal's system, in the order of the deals.
@@ -248,16 +251,17 @@ class SystemTable:
 
     def __init__(self, mapping: DesignationMap, deals: Sequence[Deal]) -> None:
         self.canonical: dict[tuple[str, str], str] = {}  # (system id, designation) -> <IRI>
+        self.named: set[tuple[str, str]] = set()  # (system id, designation) for dgb:sipriDesignation
         self.unknown_descriptions: Counter[str] = Counter()
         self.own: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
         self.own_deals: Counter[str] = Counter()
-        rules: dict[tuple[str, str, str, int | None], str | None] = {}
+        rules: dict[tuple[str, str, str, int | None], tuple[str | None, str | None]] = {}
         resolved: list[str | tuple[str, str]] = []  # a canonical <IRI>, or (slug, category)
         for deal in deals:
             rule_key = (deal.designation, deal.supplier, deal.recipient, deal.order_year)
             if rule_key not in rules:
-                rules[rule_key] = mapping.system_for(*rule_key)
-            system = rules[rule_key]
+                rules[rule_key] = _look_up(mapping, *rule_key)
+            system, named = rules[rule_key]
             if system is None:
                 own_key = (slug(deal.designation), self._category(mapping, deal.description))
                 self.own[own_key[0]][own_key[1]][deal.designation] += 1
@@ -265,6 +269,8 @@ class SystemTable:
                 resolved.append(own_key)
             else:
                 resolved.append(self.canonical.setdefault((system, deal.designation), f"<{ID}system/{system}>"))
+                if named is not None:
+                    self.named.add((named, deal.designation))
         self.split = {key: tuple(sorted(categories)) for key, categories in self.own.items()
                       if len(categories) > 1}
         self.mapped_deals = len(deals) - sum(self.own_deals.values())
@@ -294,8 +300,8 @@ class SystemTable:
         """``dgb:sipriDesignation`` on canonical systems; full descriptions of SIPRI's own systems.
         ``g`` ends each line: the graph term and the full stop."""
         out: list[str] = []
-        for (_system, designation), iri in sorted(self.canonical.items()):
-            out.append(f"{iri} <{DGB}sipriDesignation> {literal(designation)}{g}")
+        for system, designation in sorted(self.named):
+            out.append(f"<{ID}system/{system}> <{DGB}sipriDesignation> {literal(designation)}{g}")
         for key, categories in sorted(self.own.items()):
             for category, spellings in sorted(categories.items()):
                 iri = self._own_iri(key, category)
@@ -306,6 +312,18 @@ class SystemTable:
                            f"{iri} <{DGB}category> {_t(category)}{g}")
                 out.extend(f"{iri} <{DGB}sipriDesignation> {literal(spelling)}{g}" for spelling in sorted(spellings))
         return "".join(out)
+
+
+def _look_up(mapping: DesignationMap, designation: str, supplier: str, recipient: str,
+              order_year: int | None) -> tuple[str | None, str | None]:
+    """A deal's system, and the system its designation names: the same, unless a row with a year
+    picked the deal out, when it is the system of the designation and parties without the year."""
+    rule = mapping.rule_for(designation, supplier, recipient, order_year)
+    if rule is None:
+        return None, None
+    if rule.order_year is None:
+        return rule.system, rule.system
+    return rule.system, mapping.system_for(designation, supplier, recipient)
 
 
 def _words(concept: str) -> str:
