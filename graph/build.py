@@ -84,7 +84,8 @@ class BuildReport:
             d = self.derivation
             lines.append(f"Derived triples: {d.total:,} (shortcuts {d.shortcuts:,}, super-properties "
                          f"{d.super_properties:,}, transitive {d.transitive:,}, inverses {d.inverses:,}, "
-                         f"super-classes {d.super_classes:,}, name keys {d.name_keys:,}; less {d.restated:,} that other graphs assert)")
+                         f"super-classes {d.super_classes:,}, name keys {d.name_keys:,}, grades {d.grades:,}; "
+                         f"less {d.restated:,} that other graphs assert)")
             if d.skipped_closures:
                 lines.append("  transitive closures too large to materialize (query them with property paths): "
                              + ", ".join(d.skipped_closures))

@@ -34,7 +34,7 @@ from dragonbear.graph.name_keys import NAMES_QUERY, name_keys
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, GRAPH_ONTOLOGY
 
-__all__ = ["materialize", "DerivationReport"]
+__all__ = ["materialize", "materialize_grades", "credibility", "DerivationReport"]
 
 _D = f"<{GRAPH_DERIVED}>"
 _O = f"<{GRAPH_ONTOLOGY}>"
@@ -67,12 +67,13 @@ class DerivationReport:
     skipped_closures: tuple[str, ...] = ()
     name_keys: int = 0
     restated: int = 0  # derived triples dropped because another graph asserts them
+    grades: int = 0  # credibility and grade triples of attestations
 
     @property
     def total(self) -> int:
         """The triples the derived graph holds."""
         return (self.shortcuts + self.super_properties + self.transitive + self.inverses + self.super_classes
-                + self.name_keys - self.restated)
+                + self.name_keys + self.grades - self.restated)
 
 
 def _pairs(store: EmbeddedStore, query: str) -> list[tuple[str, str]]:
@@ -160,8 +161,10 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
         GRAPH ?g {{ ?x a ?c }} FILTER(?g != {_O}) }}""")
     n_classes = _derived_count(store) - n_shortcuts - n_super - n_trans - n_inv
     n_keys = _materialize_name_keys(store)
+    n_grades = materialize_grades(store)
     n_restated = drop_restated(store, GRAPH_DERIVED)
-    return DerivationReport(n_shortcuts, n_super, n_trans, n_inv, n_classes, tuple(skipped), n_keys, n_restated)
+    return DerivationReport(n_shortcuts, n_super, n_trans, n_inv, n_classes, tuple(skipped), n_keys, n_restated,
+                            n_grades)
 
 
 def drop_restated(store: EmbeddedStore, graph: str, *, over: tuple[str, ...] | None = None) -> int:
@@ -196,3 +199,61 @@ def _materialize_name_keys(store: EmbeddedStore) -> int:
     prop, graph = ox.NamedNode(DGB + "nameKey"), ox.NamedNode(GRAPH_DERIVED)
     store.extend(ox.Quad(entity, prop, ox.Literal(key), graph) for entity, key in keys)
     return len(keys)
+
+
+def credibility(stance: str, reliability: str | None, supporters: int, deniers: int) -> int:
+    """The Admiralty credibility (1-6) of one attestation (docs/grading.md).
+
+    Args:
+        stance: ``Asserts``, ``Hedged`` or ``Denies``.
+        reliability: the source's letter A-F, or ``None``.
+        supporters: distinct sources that assert or hedge the statement.
+        deniers: distinct sources that deny it.
+
+    >>> credibility("Asserts", "A", 2, 0), credibility("Asserts", "B", 1, 0), credibility("Hedged", "A", 1, 0)
+    (1, 2, 3)
+    >>> credibility("Asserts", "C", 1, 1), credibility("Denies", "C", 2, 1), credibility("Asserts", "F", 1, 0)
+    (4, 5, 6)
+    """
+    if stance == "Denies":
+        if supporters >= 2:
+            return 5
+        if supporters == 1:
+            return 4
+        return credibility("Asserts", reliability, 1, 0)
+    if deniers:
+        return 4
+    if supporters >= 2:
+        return 1
+    if reliability in (None, "F"):
+        return 6
+    if stance == "Hedged":
+        return 3 if reliability in ("A", "B") else 4
+    return {"A": 2, "B": 2, "C": 3}.get(reliability, 4)
+
+
+def materialize_grades(store: EmbeddedStore) -> int:
+    """Give every attestation its credibility (``dgb:credibility``) and grade (``dgb:grade``, "B2")."""
+    def objects(local: str) -> dict[ox.NamedNode | ox.BlankNode, str]:
+        return {q.subject: q.object.value for q in store.inner.quads_for_pattern(None, ox.NamedNode(DGB + local), None)}
+    sources, stances, reliabilities = objects("source"), objects("stance"), objects("sourceReliability")
+    statements: dict[object, list[tuple[ox.NamedNode, str, str, str | None]]] = {}
+    for quad in store.inner.quads_for_pattern(None, ox.NamedNode(DGB + "hasAttestation"), None):
+        att = quad.object
+        if att not in sources:
+            continue
+        stance = stances.get(att, DGB + "Asserts").rsplit("#", 1)[-1]
+        letter = reliabilities[att][-1] if att in reliabilities else None
+        statements.setdefault(quad.subject, []).append((att, sources[att], stance, letter))  # type: ignore[arg-type]
+    graph = ox.NamedNode(GRAPH_DERIVED)
+    has, grade = ox.NamedNode(DGB + "credibility"), ox.NamedNode(DGB + "grade")
+    quads = []
+    for attestations in statements.values():
+        supporters = len({source for _, source, stance, _ in attestations if stance != "Denies"})
+        deniers = len({source for _, source, stance, _ in attestations if stance == "Denies"})
+        for att, _source, stance, letter in attestations:
+            number = credibility(stance, letter, supporters, deniers)
+            quads.append(ox.Quad(att, has, ox.NamedNode(f"{DGB}Credibility{number}"), graph))
+            quads.append(ox.Quad(att, grade, ox.Literal(f"{letter or 'F'}{number}"), graph))
+    store.extend(quads)
+    return len(quads)
