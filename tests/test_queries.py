@@ -77,7 +77,7 @@ def test_exercises_golden_for_mongolia(store: EmbeddedStore) -> None:
 
 def test_claims_about_j15_golden(store: EmbeddedStore) -> None:
     got = {(local(r["statement"]), local(r["source"])) for r in rows(store, "claims", entity="J-15")}
-    assert {("j-15-from-t-10k", "dragonbear-linked-data-notes"), ("j-15-from-t-10k", "partnership-2025"),
+    assert {("j-15-from-t-10k", "ain-2011-05-09-j-15"), ("j-15-from-t-10k", "partnership-2025"),
             ("j-15-from-j-11", "partnership-2025"), ("j-15", "partnership-2025")} <= got
 
 

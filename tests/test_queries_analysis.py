@@ -313,7 +313,7 @@ def test_names_of_su27_in_every_language(store: EmbeddedStore) -> None:
                                  ("vostok-2018-troops", "vostok-2022-news", "0"),
                                  ("vostok-2018-vehicles", "vostok-2022-news", "0"),
                                  ("vostok-2018-warships", "vostok-2022-news", "0")}, id="vostok-2018"),
-    # the Chinese diesel in the Karakurt rests on the paper, and the project note denies it
+    # the Chinese diesel in the Karakurt rests on the paper, and a 2018 trade-press report denies it
     pytest.param("Karakurt", {("chinese-engines-underperformed", "partnership-2025", "0"),
                               ("fit-22800-chinese-diesel", "partnership-2025", "1")}, id="karakurt"),
 ])
