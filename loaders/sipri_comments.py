@@ -27,7 +27,8 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-__all__ = ["Dependency", "Derivation", "Relation", "known_states", "name_key", "read_comment", "split_clauses"]
+__all__ = ["Dependency", "Derivation", "Relation", "engine_model", "known_states", "name_key", "read_comment",
+           "split_clauses"]
 
 HEDGES = frozenset({"probably", "possibly", "reportedly", "uncertain", "unconfirmed", "presumably",
                     "apparently", "may", "might", "perhaps", "unclear", "likely"})
@@ -652,3 +653,44 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
             seen.add(key)
             out.append(relation)
     return out
+
+
+_ENGINE_WORDS = (r"(?:(?:diesel|petrol|gasoline|multi-fuel|marine)\s+)?(?:engines?|gas\s+turbines?|steam\s+turbines?|"
+                 r"turbofans?|turbojets?|turboprops?|turboshafts?|turbines?)")
+_MODEL = re.compile(r"^(?:(?:probably|possibly)\s+)?(?P<model>[A-Z0-9][^;()]*?)\s*(?:\([^)]*\)\s*)?"
+                    r"(?:" + _ENGINE_WORDS + r")?\s*(?:\bfor\b.*)?$", re.IGNORECASE)
+_POWER = re.compile(r"\s+\d[\d,.-]*\s*(?:hp|shp|kW)$", re.IGNORECASE)
+
+
+def engine_model(comment: str) -> str | None:
+    """The engine a comment names first, for deals SIPRI lists under a generic designation ("ship engine").
+
+    >>> engine_model("MTU 12V1163 (8850hp) diesel engine for 2 Type-051C (Luzhou) destroyers")
+    'MTU 12V1163'
+    >>> engine_model("Klimov TV-3-117 turboshaft; spare engines for Mi-24 combat helicopters")
+    'Klimov TV-3-117'
+    >>> engine_model("Henan Diesel CHD622V20 3700hp diesel engine for 7 Project-21631 (Buyan-M) corvettes")
+    'Henan Diesel CHD622V20'
+    >>> engine_model("1200hp diesel engine; for 44 Type-90-2 tanks"), engine_model("SEMT-Pielstick 12000hp diesel engine")
+    (None, None)
+    """
+    clauses = split_clauses(comment) if comment else []
+    for index, clause in enumerate(clauses):
+        if index == 0 or re.search(_ENGINE_WORDS, clause, re.IGNORECASE):
+            model = _model_of(clause)
+            if model is not None:
+                return model
+    return None
+
+
+def _model_of(clause: str) -> str | None:
+    match = _MODEL.match(clause)
+    if match is None:
+        return None
+    model = _POWER.sub("", match.group("model").strip(" ,.:"))
+    model = re.sub(_ENGINE_WORDS + r"$", "", model, flags=re.IGNORECASE).strip(" ,.:")
+    words = model.split()
+    if not words or not any(c.isdigit() for c in model) or re.fullmatch(r"[\d,.-]+\s*(?:hp)?", model, re.I) \
+            or any(w[0].islower() for w in words) or len(words) > 5:
+        return None
+    return model

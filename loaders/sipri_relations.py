@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from dragonbear.loaders.sipri_comments import Dependency, Derivation, known_states, name_key, read_comment
+from dragonbear.loaders.sipri_comments import (
+    Dependency, Derivation, engine_model, known_states, name_key, read_comment,
+)
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY, DesignationMap
 from dragonbear.loaders.sipri_layouts import Deal
 from dragonbear.loaders.sipri_rdf import TRANSFER_BASE, DealWriter, SystemTable, literal, readable_locator, slug
@@ -203,6 +205,7 @@ class RelationReport:
     local_production: int = 0
     missed: list[str] = field(default_factory=list)
     seconds: float = 0.0  # reading the comments and writing their relations
+    unnamed_components: int = 0  # dependencies on a generic item ("vehicle engine") the comment does not name
 
     def summary(self) -> str:
         """One paragraph for the build report."""
@@ -211,7 +214,8 @@ class RelationReport:
                 f" {self.fits:,} component fits and {self.derivations:,} derivations; {self.attested_curated} attest"
                 f" a curated statement ({self.restating_curated} more restate a row it cites), {self.conflicts}"
                 f" conflicts recorded; {self.new_systems:,} systems named only in comments,"
-                f" {self.variants} versions made variants; {self.local_production} deals marked local"
+                f" {self.variants} versions made variants; {self.unnamed_components} dependencies on a generic item"
+                f" that the comment does not name left out; {self.local_production} deals marked local"
                 f" production; {len(self.missed):,} comments mention for/licence/copy/kits but gave nothing;"
                 f" read in {self.seconds:.2f}s")
 
@@ -370,6 +374,11 @@ class RelationWriter:
         if relation.platform_state and platform in self.made:
             self.made[platform]["states"][relation.platform_state] += 1  # type: ignore[index]
         component = self._component(deal, deal_iri, system, relation.version)
+        if component == system and self._generic(deal, system):
+            component = self._engine(deal, deal_iri) or system
+            if component == system:  # "Diesel engine; for 10 Casspir": no engine named, no hub of strangers
+                self.report.unnamed_components += 1
+                return
         if platform in (component, system):
             return
         if not self._attest_curated_fit(deal, key, deal_iri, platform, (component, system), relation):
@@ -385,6 +394,20 @@ class RelationWriter:
             self.made[component]["variant_of"] = system
             self.report.variants += 1
         return component
+
+    @staticmethod
+    def _generic(deal: Deal, system: str) -> bool:
+        """Whether the deal's item is one of SIPRI's generic designations ("ship engine", "vehicle engine")."""
+        return deal.designation.casefold() == deal.description.casefold() and "/system/sipri/" in system
+
+    def _engine(self, deal: Deal, deal_iri: str) -> str | None:
+        """The engine the comment of a generic deal names ("MTU 12V1163 (8850hp) diesel engine for ...")."""
+        model = engine_model(deal.comments or "")
+        if model is None:
+            return None
+        words = model.split()
+        bare = (" ".join(words[1:]),) if len(words) > 1 and not any(c.isdigit() for c in words[0]) else ()
+        return self._system(model, bare, self.mapping.category_for(deal.description) or FALLBACK_CATEGORY, deal_iri)
 
     def _attest_curated_fit(self, deal: Deal, key: str, deal_iri: str, platform: str, components: tuple[str, str],
                             relation: Dependency) -> bool:

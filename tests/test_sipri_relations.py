@@ -194,3 +194,11 @@ def test_no_system_read_from_sipri_duplicates_a_curated_one(store: EmbeddedStore
         if key(row["n"].value) in curated and row["s"].value not in allowed:  # type: ignore[index]
             duplicates.append((row["s"].value, row["n"].value, curated[key(row["n"].value)]))  # type: ignore[index]
     assert not duplicates
+
+
+def test_a_generic_engine_deal_fits_the_engine_its_comment_names(store: EmbeddedStore) -> None:
+    # row: China,Germany,...,ship engine "MTU 12V1163 (8850hp) diesel engine for 2 Type-051C (Luzhou) ..."
+    components = {r["componentLabel"] for r in rows(store, "dependencies", system="Type-051C")}
+    assert "MTU 12V1163" in components and "ship engine" not in components
+    # no generic designation becomes a hub of unrelated platforms
+    assert not store.query("""ASK { ?f dgb:component ?c . ?c dgb:sipriDesignation "vehicle engine" }""")
