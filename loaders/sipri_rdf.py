@@ -197,8 +197,7 @@ class DealWriter:
             f"{at}{_SOURCE}{self.source}{g}"
             f"{at}{_STANCE}{_ASSERTS}{g}"
             f"{at}{_RELIABILITY}{_RELIABLE_A}{g}"
-            f'{at}{_LOCATOR}"{_row_locator(deal.lines)}"{g}'
-            f"{at}{_LOCATOR}{literal(readable_locator(deal))}{g}")
+            f"{at}{_LOCATOR}{literal(readable_locator(deal) + ' (' + _row_locator(deal.lines) + ' of the file)')}{g}")
         return "".join(parts)
 
     def parties_quads(self) -> str:

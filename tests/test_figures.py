@@ -41,3 +41,26 @@ def test_claims_about_an_entity_show_the_value_of_a_figure(store: EmbeddedStore)
 def test_persons_are_agents_for_claims_and_names(store: EmbeddedStore) -> None:
     assert rows(store, "claims", entity="Hugo von Essen")
     assert rows(store, "names", entity="Rebekah Koffler")
+
+
+def test_claims_list_each_attestation_once(store: EmbeddedStore) -> None:
+    found = rows(store, "claims", entity="China")
+    keys = [(r["statement"], r["source"], r.get("locator")) for r in found]
+    assert len(keys) == len(set(keys)), "no attestation is listed twice"
+    atts = [(r["statement"], r["source"]) for r in found if r["kind"] == "transfers"]
+    assert len(atts) == len(set(atts)), "a SIPRI attestation has one locator"
+
+
+def test_claims_put_the_entitys_own_claims_before_its_deals(store: EmbeddedStore) -> None:
+    kinds = [r["kind"] for r in rows(store, "claims", entity="China")]
+    assert kinds[0] == "claims" and kinds[-1] == "transfers"
+    assert kinds == sorted(kinds, key=["claims", "figures", "exercises", "events", "derivations", "dependencies",
+                                       "descriptions", "transfers"].index)
+
+
+def test_claims_of_one_kind_and_the_counts_of_every_kind(store: EmbeddedStore) -> None:
+    claims = rows(store, "claims", entity="China", kind="claims")
+    assert claims and {r["kind"] for r in claims} == {"claims"}
+    counts = {r["kind"]: int(r["attestations"]) for r in rows(store, "claim-kinds", entity="China")}
+    assert counts["claims"] == len(claims)
+    assert counts["transfers"] > 1000 and sum(counts.values()) == len(rows(store, "claims", entity="China"))
