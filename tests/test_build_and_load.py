@@ -165,7 +165,7 @@ def test_load_sipri_replaces_extract_with_full_register_keeping_curated_attestat
     assert store.query("ASK { ?t dgb:supplier state:brazil ; dgb:recipient state:afghanistan }")
     # the curated attestation of the Su-35 deal still hangs on the same SIPRI transfer
     rows = list(store.query("SELECT (COUNT(?a) AS ?n) WHERE { sipri:russia-china-2015-su-35s dgb:hasAttestation ?a }"))
-    assert int(rows[0]["n"].value) == 3  # SIPRI, partnership-2025 and the project note
+    assert int(rows[0]["n"].value) == 2  # SIPRI and partnership-2025
 
 
 def test_load_sipri_rejects_malformed_register_and_changes_nothing(
