@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dragonbear import shipped_data
+from dragonbear import data_release, shipped_data
 from dragonbear.errors import LoadError, StoreError, ValidationError
 from dragonbear.graph.derive import DerivationReport, drop_restated, materialize
 from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
@@ -34,9 +34,12 @@ from dragonbear.loaders.curated import load_curated
 from dragonbear.loaders.sipri import curated_context, load_sipri
 from dragonbear.loaders.sipri_relations import RelationReport
 from dragonbear.ontology import ontology_files
-from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID
+from dragonbear.namespaces import DCTERMS, GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID, RDF, XSD
 
-__all__ = ["BuildReport", "build_store", "build_generation", "replace_sipri", "load_ontology", "list_conflicts",
+DCAT = "http://www.w3.org/ns/dcat#"
+DATASET = f"{ID}dataset"  # the dataset itself, with its release
+
+__all__ = ["DATASET", "BuildReport", "build_store", "store_release", "build_generation", "replace_sipri", "load_ontology", "list_conflicts",
            "Progress"]
 
 Progress = Callable[[str], None]
@@ -117,6 +120,17 @@ def _stderr_progress(message: str) -> None:
 def load_ontology(store: EmbeddedStore) -> None:
     for path in ontology_files():
         store.load_bytes(path.read_bytes(), format=ox.RdfFormat.TURTLE, graph=GRAPH_ONTOLOGY)
+    release, graph, dataset = data_release(), ox.NamedNode(GRAPH_ONTOLOGY), ox.NamedNode(DATASET)
+    store.extend([ox.Quad(dataset, ox.NamedNode(RDF + "type"), ox.NamedNode(DCAT + "Dataset"), graph),
+                  ox.Quad(dataset, ox.NamedNode(DCAT + "version"), ox.Literal(release.version), graph),
+                  ox.Quad(dataset, ox.NamedNode(DCTERMS + "issued"),
+                          ox.Literal(release.issued, datatype=ox.NamedNode(XSD + "date")), graph)])
+
+
+def store_release(store: EmbeddedStore) -> str | None:
+    """The data release a store was built from (``dcat:version`` of the dataset), if it records one."""
+    rows = list(store.query(f"SELECT ?v WHERE {{ <{DATASET}> <{DCAT}version> ?v }}"))
+    return rows[0]["v"].value if rows else None  # type: ignore[index]
 
 
 def _load_sipri(store: EmbeddedStore, path: Path, report: BuildReport,

@@ -14,6 +14,8 @@ Database") as ``cc:attributionText``. Graphs added with ``dragonbear load`` keep
 
 from __future__ import annotations
 
+from dragonbear import data_release
+
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,7 +117,7 @@ def _typed(value: object, datatype: str) -> ox.Literal:
 
 def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[tuple[str, str]] = (),
                         modified: datetime | None = None,
-                        distributions: Sequence[Distribution] = ()) -> list[ox.Triple]:
+                        distributions: Sequence[Distribution] = (), release: str | None = None) -> list[ox.Triple]:
     """The DCAT + VoID description of the dataset served at ``base``.
 
     Args:
@@ -125,6 +127,7 @@ def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[
         sources: the source documents, as (IRI, title) (see :func:`source_documents`).
         modified: when the data was built (see :func:`generation_time`).
         distributions: the dumps to list.
+        release: the data release (``dcat:version``); by default the one this package ships.
 
     Returns:
         The description's triples.
@@ -159,6 +162,7 @@ def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[
     add(dataset, DCTERMS + "publisher", publisher)
     add(publisher, RDF + "type", iri(FOAF + "Organization"))
     add(publisher, FOAF + "name", _lit("The Dragonbear project"))
+    add(dataset, DCAT + "version", _lit(release or data_release().version))
     add(dataset, DCTERMS + "license", iri(CC_BY_4))
     add(dataset, DCTERMS + "rights", _lit(DATASET_RIGHTS, "en"))
     add(dataset, CC + "attributionText", _lit(SIPRI_ATTRIBUTION))

@@ -76,7 +76,9 @@ def store_stats(store_dir: Path, *, unmapped: bool = False, missed: bool = False
             the comment reader no relation.
     """
     store = open_store(store_dir, read_only=True)
-    lines = [f"Store: {store_dir}", "Triples per named graph:"]
+    from dragonbear.graph.build import store_release
+    lines = [f"Store: {store_dir}", f"Data release: {store_release(store) or 'not recorded (built before releases)'}",
+             "Triples per named graph:"]
     total = 0
     for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
         n = int(row["n"].value)  # type: ignore[index]

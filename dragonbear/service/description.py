@@ -10,6 +10,8 @@ SIPRI's attribution, sources, per-graph counts, the dumps of ``/download``; see
 
 from __future__ import annotations
 
+from dragonbear.graph.build import store_release
+
 from datetime import datetime
 
 import pyoxigraph as ox
@@ -73,11 +75,12 @@ def service_description(base: str, counts: dict[str, int], *, updates: bool) -> 
 
 
 def void_description(base: str, counts: dict[str, int], *, sources: list[tuple[str, str]] | None = None,
-                     modified: datetime | None = None, distributions: list[Distribution] | None = None) -> str:
+                     modified: datetime | None = None, distributions: list[Distribution] | None = None,
+                     release: str | None = None) -> str:
     """The DCAT + VoID description in Turtle: the dataset, its licence, sources, endpoint, dumps, and
     one subset per named graph (see :func:`dragonbear.graph.dataset.dataset_description`)."""
     triples = dataset_description(base, counts, sources=sources or (), modified=modified,
-                                  distributions=distributions or ())
+                                  distributions=distributions or (), release=release)
     return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES) or b"").decode("utf-8")
 
 
@@ -112,8 +115,9 @@ def make_router(settings: Settings, store: ServedStore) -> APIRouter:
         sources = await run_in_threadpool(source_documents, local)
         generation = local.path or store.generation()
         base = str(request.base_url)
+        release = await run_in_threadpool(store_release, local)
         turtle = void_description(base, counts, sources=sources, modified=generation_time(generation),
-                                  distributions=dumps.distributions(base, generation))
+                                  distributions=dumps.distributions(base, generation), release=release)
         return _negotiated(turtle, request.headers.get("accept"), fmt)
 
     return router

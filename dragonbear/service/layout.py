@@ -7,6 +7,8 @@ paths, so that the pages can be browsed on any host the service runs on.
 
 from __future__ import annotations
 
+from dragonbear import data_release
+
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -124,5 +126,6 @@ def page(title: str, body: str, *, head: str = "", wide: bool = False) -> str:
         "<a href=\"/\">Query</a><a href=\"/explore\">Lineage</a><a href=\"/ontology\">Ontology</a><a href=\"/charts\">Charts</a><a href=\"/download\">Download</a><a href=\"/api/queries\">API</a><a href=\"/openapi.json\">OpenAPI</a></header>"
         f"<main{main_class}>{body}"
         "<footer>Dragonbear: an open knowledge graph of Russia–China military-technical cooperation. "
+        f"Data release {esc(data_release().version)} ({esc(data_release().issued)}). "
         "Arms transfer data: SIPRI Arms Transfers Database. <a href=\"/download\">Download the data</a>.</footer></main></body></html>"
     )
