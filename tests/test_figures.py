@@ -64,3 +64,16 @@ def test_claims_of_one_kind_and_the_counts_of_every_kind(store: EmbeddedStore) -
     counts = {r["kind"]: int(r["attestations"]) for r in rows(store, "claim-kinds", entity="China")}
     assert counts["claims"] == len(claims)
     assert counts["transfers"] > 1000 and sum(counts.values()) == len(rows(store, "claims", entity="China"))
+
+
+def test_statement_pages_say_what_they_state_with_every_attestation(web_server: str) -> None:
+    import httpx
+    html = {"Accept": "text/html"}
+    figure = httpx.get(f"{web_server}/id/figure/vostok-2018-troops", headers=html, timeout=60).text
+    assert "A source reports nearly 300,000 troops, 2018." in figure and "paragraph 9" in figure
+    derivation = httpx.get(f"{web_server}/id/derivation/j-11-licensed-production", headers=html, timeout=60).text
+    assert "derives from" in derivation and "by licensed production" in derivation
+    assert "partnership" in derivation.lower() and "row: China,Russia,1996,Su-27S" in derivation
+    claim = httpx.get(f"{web_server}/id/claim/vostok-2018-first-with-non-soviet-bloc-states", headers=html,
+                      timeout=60).text
+    assert "first Vostok exercise" in claim

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from dragonbear.namespaces import DGB
 from dragonbear.service.entity import EntityView, Row
 from dragonbear.service.explorer import explore_path
+from dragonbear.service.statement_text import statement_sentence
 from dragonbear.service.layout import esc, iri_link, local_path, page, table
 
 __all__ = ["entity_html", "not_found_html"]
@@ -70,7 +71,7 @@ def _properties(view: EntityView) -> str:
 def _claims(view: EntityView) -> str:
     if not view.claims:
         return "<h2>Claims and sources</h2><p class=\"muted\">No attested statements.</p>"
-    keys = ("statement", "text", "source", "locator", "stance", "reliability", "confidence", "rank")
+    keys = ("statement", "kind", "text", "source", "locator", "stance", "grade", "confidence", "rank")
     rows, classes = [], []
     for row in view.claims:
         cells = _cells(row, keys, view.labels)
@@ -78,15 +79,17 @@ def _claims(view: EntityView) -> str:
         source = row.get("source")
         title = row.get("sourceTitle")
         if isinstance(source, ox.NamedNode) and isinstance(title, ox.Literal):
-            cells[2] = iri_link(source.value, title.value)
+            cells[3] = iri_link(source.value, title.value)
         conflict = isinstance(row.get("inConflict"), ox.Literal) and row["inConflict"].value == "true"  # type: ignore[union-attr]
         cells.append("in conflict" if conflict else "")
         rows.append(cells)
         classes.append("conflict" if conflict else "")
-    headers = ["statement", "what it says", "source", "locator", "stance", "reliability", "confidence",
+    headers = ["statement", "kind", "what it says", "source", "locator", "stance", "grade", "confidence",
                "rank", "conflict"]
     return ("<h2>Claims and sources</h2><p class=\"muted\">Every attested statement that involves this entity, one "
-            "row per source that attests it.</p>" + table(headers, rows, row_classes=classes, css_class="claims")
+            "row per source that attests it: the entity's own claims and figures first, its arms transfers last. "
+            "A grade pairs the source's reliability (A-F) with the information's credibility (1-6).</p>"
+            + table(headers, rows, row_classes=classes, css_class="claims")
             + _more(len(view.claims), view.claim_count, "attestations"))
 
 
@@ -122,6 +125,7 @@ def entity_html(view: EntityView, *, lineage_html: str | None = None) -> str:
         lineage_html: the lineage section of a system (:func:`dragonbear.service.lineage_section.lineage_section`).
     """
     path = local_path(view.iri) or ""
+    sentence = statement_sentence(view.types, view.properties, view.labels)
     types = "".join(f'<span class="tag">{iri_link(t, view.labels.get(t))}</span>' for t in view.types
                     if t.startswith(DGB)) or ""
     formats = " · ".join(f'<a href="{esc(path)}?format={f}">{esc(n)}</a>'
@@ -131,6 +135,7 @@ def entity_html(view: EntityView, *, lineage_html: str | None = None) -> str:
              f"<p>{types}</p>" if types else "",
              (f'<p><a href="{esc(explore)}">Explore lineage</a></p>'
               if view.is_system and (explore := explore_path(view.iri)) else ""),
+             f"<p class=\"statement\">{esc(sentence)}</p>" if sentence else "",
              f"<p class=\"muted\">This description as RDF: {formats}</p>",
              _names(view)]
     if view.links:
