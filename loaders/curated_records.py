@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from dragonbear.loaders.curated_schema import (
-    ATTESTATION_KEYS, LOCATOR_REQUIRED, LOW_CONFIDENCE_SOURCE_TYPES, RECORD_TYPES, SIPRI_PREFIX, SIPRI_SOURCE,
+    ATTESTATION_KEYS, LOCATOR_REQUIRED, PRIMARY_SOURCES, RECORD_TYPES, SIPRI_PREFIX, SIPRI_SOURCE,
     Field, Problem, Record, RecordType, is_slug, sipri_transfer_iri,
 )
 from dragonbear.loaders.curated_terms import (
@@ -312,12 +312,13 @@ class RecordWriter:
                 self.fail(f"bad rank {rank!r}: expected Preferred, Normal or Deprecated")
 
     def _default_confidence(self, data: dict[str, Any]) -> float:
+        """0.8 when a primary source (the three documents, SIPRI) supports the statement, else 0.6."""
         attestations = data.get("sources")
         if not isinstance(attestations, list) or not attestations:
             return 0.8
-        infos = [self.source_info(a.get("source")) if isinstance(a, dict) else None for a in attestations]
-        low = all(info is not None and info.type in LOW_CONFIDENCE_SOURCE_TYPES for info in infos)
-        return 0.6 if low else 0.8
+        primary = any(isinstance(a, dict) and a.get("source") in PRIMARY_SOURCES and a.get("stance") != "Denies"
+                      for a in attestations)
+        return 0.8 if primary else 0.6
 
     def source_info(self, key: Any) -> SourceInfo | None:
         """Return what is known of source ``key`` (the SIPRI register is known without a record)."""

@@ -24,7 +24,7 @@ __all__ = [
     "COMMON_KEYS",
     "EVENT",
     "LOCATOR_REQUIRED",
-    "LOW_CONFIDENCE_SOURCE_TYPES",
+    "PRIMARY_SOURCES",
     "ORG",
     "PLACE",
     "RECORD_TYPES",
@@ -47,8 +47,9 @@ SIPRI_SOURCE = "sipri-at-2024"
 SIPRI_PREFIX = "sipri:"
 # Attestations of these three documents must say where in the document the fact is.
 LOCATOR_REQUIRED = frozenset({"vonessen-2025", "partnership-2025", "vostok-2022-news"})
-# A record whose every attestation cites one of these source types defaults to confidence 0.6.
-LOW_CONFIDENCE_SOURCE_TYPES = frozenset({"ReferenceWork", "NewsReport", "TradePress", "ProjectNote"})
+# The project's primary sources: the three source documents and the SIPRI register. A statement that one of
+# them supports defaults to confidence 0.8; a statement only other (wider-record) sources support, to 0.6.
+PRIMARY_SOURCES = LOCATOR_REQUIRED | {"sipri-at-2024"}
 
 # Groups of record types a reference may point to (``None`` means any record).
 AGENT = frozenset({"state", "organization", "person"})

@@ -212,6 +212,8 @@ def test_conflict_node_links_the_disagreeing_attestations(curated: CuratedData) 
     pytest.param("fit/buyan-m-chd622v20", "0.6", "ModerateConfidence", id="default-for-trade-press-only"),
     pytest.param("claim/karakurt-chinese-engines", "0.8", "HighConfidence", id="default-with-mixed-sources"),
     pytest.param("transfer/henan-diesels-to-russia", "0.8", "HighConfidence", id="default-with-sipri"),
+    # a reliable think tank outside the three documents and SIPRI still gets the lower default
+    pytest.param("claim/wider-record-only", "0.6", "ModerateConfidence", id="default-for-the-wider-record"),
 ])
 def test_statements_get_confidence_and_its_level(curated: CuratedData, subject: str, confidence: str,
                                                  level: str) -> None:
@@ -333,7 +335,7 @@ def test_load_handles_three_thousand_records(tmp_path: Path) -> None:
                        f'locator = "§3" }}, {{ source = "partnership-2025", locator = "§4" }}]\n')
     (tmp_path / "facts.toml").write_text("\n".join(records), encoding="utf-8")
     data = load_curated(tmp_path)
-    assert len(data.entities) == 3004
+    assert len(data.entities) == 1 + 1500 + 1500 + sources.count("[[source]]")
 
 
 # -- invalid fixtures --------------------------------------------------------------------------------
