@@ -12,14 +12,7 @@
 (function () {
   "use strict";
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") { node.textContent = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
-    });
-    (children || []).forEach(function (c) { node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
-    return node;
-  }
+  var el = window.dragonbearEl;  // explorer.search.js
 
   function panel() { return document.getElementById("explorer-details"); }
 

@@ -13,6 +13,8 @@
     (children || []).forEach(function (c) { node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return node;
   }
+  // the one element builder of the explorer's scripts (they load after this one, in order)
+  window.dragonbearEl = el;
 
   function debounce(fn, ms) {
     var timer = null;

@@ -14,14 +14,7 @@
   var RELATION_NAMES = { derivation: "derivation", variant: "variant", component: "component fit", transfer: "transfer" };
   var COLUMNS = ["from", "relation", "how", "to", "year", "confidence", "sources"];
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") { node.textContent = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
-    });
-    (children || []).forEach(function (c) { node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
-    return node;
-  }
+  var el = window.dragonbearEl;  // explorer.search.js
 
   function sortValue(e, column, h) {
     switch (column) {
