@@ -90,7 +90,7 @@ def test_query_transfers_russia_to_china_as_json(store_dir: Path) -> None:
     su35 = [r for r in rows if r["transfer"].endswith("/russia-china-2015-su-35s")]
     assert len(su35) == 1
     assert (su35[0]["quantityOrdered"], su35[0]["deliveryStartYear"], su35[0]["deliveryEndYear"]) == ("24", "2016", "2018")
-    assert int(su35[0]["sources"]) == 3  # one transfer attested by SIPRI, partnership-2025 and the project note
+    assert int(su35[0]["sources"]) == 2  # one transfer attested by SIPRI and partnership-2025
 
 
 def test_query_takes_names_in_other_languages(store_dir: Path) -> None:

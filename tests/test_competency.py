@@ -1,6 +1,6 @@
 """The competency questions of the ontology design (shared/design/ontology.md §3), asked of the
 shipped graph, with answers worked out by hand from the three source documents, the SIPRI register
-and the checked notes (shared/design/linked-data-ids.md).
+and the public sources the checked notes (shared/design/linked-data-ids.md) point to.
 """
 
 from __future__ import annotations

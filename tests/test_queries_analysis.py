@@ -135,9 +135,9 @@ def test_dependencies_of_karakurt_golden(store: EmbeddedStore) -> None:
     got = {(local(r["component"]), r.get("role"), r.get("makerLabel"), local(r.get("makerState", "-")), r["stateBasis"],
             r["confidence"], r["inConflict"], r["sources"]) for r in rows(store, "dependencies", system="Karakurt")}
     assert got == {
-        # dependencies.toml fit-22800-chinese-diesel: partnership-2025 asserts, the project note denies
+        # dependencies.toml fit-22800-chinese-diesel: partnership-2025 asserts, a 2018 trade-press report denies
         ("chinese-marine-diesel", "main propulsion", None, "china", "component country of origin", "0.45", "true", "1"),
-        # fit-22800-zvezda-m507: the note and the reference work; the same conflict concerns it
+        # fit-22800-zvezda-m507: the trade-press report and the reference work; the same conflict concerns it
         ("zvezda-m507", "main propulsion", "Zvezda", "russia", "maker based in", "0.6", "true", "2"),
     }
 
