@@ -22,16 +22,18 @@ systems: it returns names as written, and ``loaders/sipri_relations.py`` resolve
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
+
+from dragonbear.loaders.sipri_comment_words import (
+    ADJECTIVES, CALIBRE, DEMONYMS, ITEM_STOPS, NOT_DEPENDENCY, NOT_NAMES, NUMBER, ORDINAL, STATE_ALIASES,
+    TIME_WORDS, alias_names, category_acronyms, demonym_state, is_hedge, known_states, names_at, split_list,
+    split_tokens, state_at,
+)
 
 __all__ = ["Dependency", "Derivation", "Relation", "engine_model", "known_states", "name_key", "read_comment",
            "split_clauses"]
 
-HEDGES = frozenset({"probably", "possibly", "reportedly", "uncertain", "unconfirmed", "presumably",
-                    "apparently", "may", "might", "perhaps", "unclear", "likely"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,94 +66,6 @@ class Derivation:
 
 Relation = Dependency | Derivation
 
-# -- words --------------------------------------------------------------------------------------
-
-# Capitalised words that open no platform name ("for Coast Guard", "for Royal Navy").
-_NOT_NAMES = frozenset("""coast guard navy air army police presidential national royal marines marine border special
-forces force un nato government president ministry republican gendarmerie customs vip the a an its their
-ex former mdap fms eu ec nato's un's iaea opec pla usaf usn raf mod ir""".split())
-# Upper-case words that are categories, not names ("Wing Loong-2 UCAV").
-_CATEGORY_ACRONYMS = frozenset("""sam sams ad fac facs apc apcs ifv ifvs arv arvs ucav ucavs uav uavs mbt mbts afv afvs
-aev aevs asw aew aew&c mrl mrls spg spgs ssm ssms opv opvs lst lsts lcm lcu aifv apv apvs aav aavs pc bvraam sraam
-abm mpa ags ciws atgm fga tel tels mlrs sp ssk ssn ssbn lhd lpd lha mcm ew sigint elint class classes version
-versions type-class aa av avs tank-destroyer cp""".split())
-_ADJECTIVES = frozenset("""modernized modernised modified new upgraded refitted former second-hand older existing
-additional the all its their some locally licence-produced licensed further more other planned""".split())
-_ITEM_STOPS = frozenset("""produced built from in with to modernized modernised and or but ordered delivered
-being operated on which that after before during since until planned as by of armed fitted used""".split())
-_NOT_DEPENDENCY = re.compile(
-    r"(?:replacement|exchange|compensation|payment|paid|option|waiting|used|money|funds?|credit|loan|"
-    r"responsible|reason|reasons|known|sold|ordered|designed|developed|intended|selected|chosen|order|"
-    r"requirement|competition|tender|programme|program|licence|license|aid|deal|\$[\d.,\- ]+\s*[mb])\s*$",
-    re.IGNORECASE)
-_TIME_WORDS = frozenset({"years", "year", "months", "month", "days", "hours", "weeks"})
-_CALIBRE = re.compile(r"\d+(?:\.\d+)?mm$")
-_NUMBER = re.compile(r"\d{1,4}$")
-_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
-_STATE_ALIASES = {"USA": "United States", "US": "United States", "UK": "United Kingdom", "FRG": "Germany",
-                  "GDR": "East Germany (GDR)", "East Germany": "East Germany (GDR)", "Turkey": "Turkiye",
-                  "Czechoslovakian": "Czechoslovakia",
-                  "USSR": "Soviet Union", "Yuguslavia": "Yugoslavia", "Chinese": "China",
-                  "Czech Republic": "Czechia", "South Korea": "South Korea", "Korea": "South Korea"}
-_DEMONYMS = {"Chinese": "China", "Soviet": "Soviet Union", "Russian": "Russia", "Ukrainian": "Ukraine",
-             "Indian": "India", "Pakistani": "Pakistan", "Iranian": "Iran", "Polish": "Poland",
-             "Czechoslovak": "Czechoslovakia", "Czechoslovakian": "Czechoslovakia", "Czech": "Czechia",
-             "Yugoslav": "Yugoslavia", "Yugoslavian": "Yugoslavia", "Egyptian": "Egypt",
-             "North Korean": "North Korea", "South Korean": "South Korea", "Romanian": "Romania",
-             "Bulgarian": "Bulgaria", "Hungarian": "Hungary", "Finnish": "Finland", "Turkish": "Turkiye", "GDR": "East Germany (GDR)",
-             "Japanese": "Japan", "Brazilian": "Brazil", "Argentinian": "Argentina", "Argentine": "Argentina",
-             "Israeli": "Israel", "Iraqi": "Iraq", "Syrian": "Syria", "Algerian": "Algeria", "Libyan": "Libya",
-             "Belarusian": "Belarus", "Kazakh": "Kazakhstan", "Vietnamese": "Viet Nam", "Indonesian": "Indonesia",
-             "Myanmar": "Myanmar", "Thai": "Thailand", "Bangladeshi": "Bangladesh", "Sri Lankan": "Sri Lanka",
-             "Spanish": "Spain", "Italian": "Italy", "French": "France", "German": "Germany", "British": "United Kingdom",
-             "American": "United States", "Dutch": "Netherlands", "Swedish": "Sweden", "Australian": "Australia",
-             "Canadian": "Canada", "Swiss": "Switzerland", "Greek": "Greece", "Portuguese": "Portugal",
-             "Nigerian": "Nigeria", "Sudanese": "Sudan", "Ethiopian": "Ethiopia", "Angolan": "Angola",
-             "Venezuelan": "Venezuela", "Peruvian": "Peru", "Chilean": "Chile", "Mexican": "Mexico",
-             "Malaysian": "Malaysia", "Singaporean": "Singapore", "Philippine": "Philippines", "Saudi": "Saudi Arabia",
-             "Emirati": "UAE", "Jordanian": "Jordan", "Moroccan": "Morocco", "Tunisian": "Tunisia",
-             "Afghan": "Afghanistan", "Mongolian": "Mongolia", "Cuban": "Cuba", "Serbian": "Serbia",
-             "Croatian": "Croatia", "Slovak": "Slovakia", "Slovakian": "Slovakia", "Georgian": "Georgia",
-             "Armenian": "Armenia", "Azerbaijani": "Azerbaijan", "Uzbek": "Uzbekistan", "Turkmen": "Turkmenistan",
-             "Kyrgyz": "Kyrgyzstan", "Tajik": "Tajikistan", "Austrian": "Austria", "Belgian": "Belgium",
-             "Norwegian": "Norway", "Danish": "Denmark", "Irish": "Ireland", "Colombian": "Colombia",
-             "Ecuadorian": "Ecuador", "Bolivian": "Bolivia", "Uruguayan": "Uruguay", "Paraguayan": "Paraguay",
-             "Cambodian": "Cambodia", "Lao": "Laos", "Laotian": "Laos", "Nepalese": "Nepal", "Kenyan": "Kenya",
-             "Tanzanian": "Tanzania", "Ugandan": "Uganda", "Zambian": "Zambia", "Zimbabwean": "Zimbabwe",
-             "Ghanaian": "Ghana", "Cameroonian": "Cameroon", "Omani": "Oman", "Qatari": "Qatar",
-             "Kuwaiti": "Kuwait", "Bahraini": "Bahrain", "Yemeni": "Yemen", "Lebanese": "Lebanon",
-             "Taiwanese": "Taiwan", "East German": "East Germany (GDR)", "West German": "Germany",
-             "South African": "South Africa", "New Zealand": "New Zealand", "Estonian": "Estonia",
-             "Latvian": "Latvia", "Lithuanian": "Lithuania", "Slovenian": "Slovenia", "Albanian": "Albania"}
-
-
-# SIPRI's names of states that supply arms, or that regions.csv (the recipients of Russia's and China's
-# arms) does not list.
-_OTHER_STATES = frozenset({
-    "Soviet Union", "Czechoslovakia", "Yugoslavia", "East Germany (GDR)", "United States", "United Kingdom",
-    "Russia", "China", "Ukraine", "Germany", "France", "Italy", "Israel", "Sweden", "Spain", "Canada",
-    "Antigua and Barbuda", "Aruba", "Barbados", "Belgium", "Belize", "Bhutan", "Biafra", "Brunei", "Chile",
-    "Comoros", "Costa Rica", "Denmark", "Dominican Republic", "El Salvador", "Estonia", "Fiji", "Guatemala",
-    "Haiti", "Honduras", "Iceland", "Ireland", "Jamaica", "Japan", "Katanga", "Kiribati", "Kosovo", "Lesotho",
-    "Liberia", "Luxembourg", "Maldives", "Malta", "Marshall Islands", "Mauritius", "Micronesia", "Moldova",
-    "Montenegro", "Netherlands", "New Zealand", "Northern Cyprus", "Norway", "Palau", "Panama", "Paraguay",
-    "Philippines", "Portugal", "Saint Kitts and Nevis", "Saint Vincent", "Samoa", "Solomon Islands",
-    "South Vietnam", "Suriname", "Switzerland", "Taiwan", "Tonga", "Tuvalu", "Vanuatu", "eSwatini"})
-
-
-@functools.cache
-def known_states() -> frozenset[str]:
-    """SIPRI's names of states (the recipients of ``regions.csv``, plus former states).
-
-    >>> "China" in known_states(), "Soviet Union" in known_states()
-    (True, True)
-    """
-    text = resources.files("dragonbear").joinpath("data", "sipri", "regions.csv").read_text(encoding="utf-8")
-    names = {line.split(",", 1)[0].strip() for line in text.splitlines()[1:] if line and not line.startswith("#")}
-    names |= _OTHER_STATES
-    return frozenset(name for name in names if name and not name.endswith("*") and name != "recipient")
-
-
 # -- clauses ------------------------------------------------------------------------------------
 
 def split_clauses(comment: str) -> list[str]:
@@ -173,46 +87,13 @@ def split_clauses(comment: str) -> list[str]:
     return [clause for clause in clauses if clause]
 
 
-def _is_hedge(word: str) -> bool:
-    return word.lower().strip("(),.:") in HEDGES or "?" in word
-
-
-def _state_at(text: str, states: frozenset[str]) -> str | None:
-    """The state named at the start of ``text`` ("China for ...", "South Korea"), else None."""
-    words = re.findall(r"[A-Za-z][A-Za-z'\-]*", text[:60])
-    for n in (3, 2, 1):
-        name = " ".join(words[:n])
-        name = _STATE_ALIASES.get(name, name)
-        if name in states:
-            return name
-    return None
-
-
-def _demonym_state(adjective: str, recipient: str, supplier: str) -> str | None:
-    if adjective in _DEMONYMS:
-        return _DEMONYMS[adjective]
-    for state in (recipient, supplier):
-        if len(adjective) >= 4 and state[:4].lower() == adjective[:4].lower():
-            return state
-    return None
-
-
 # -- names ----------------------------------------------------------------------------------------
-
-@functools.cache
-def _category_acronyms() -> frozenset[str]:
-    """Upper-case words of SIPRI's weapon descriptions ("AALS", "UCAV"), with the hand-listed ones."""
-    text = resources.files("dragonbear").joinpath("data", "sipri", "descriptions.csv").read_text(encoding="utf-8")
-    words = {word.lower() for line in text.splitlines()[1:]
-             for word in re.split(r"[\s/,]+", line.split(",", 1)[0]) if word.isupper() and len(word) > 1}
-    return frozenset(words) | _CATEGORY_ACRONYMS
-
 
 def _name_token(token: str) -> bool:
     bare = token.strip(",.:")
-    if not bare or _ORDINAL.match(bare) or bare.startswith("$"):
+    if not bare or ORDINAL.match(bare) or bare.startswith("$"):
         return False
-    acronyms = _category_acronyms()
+    acronyms = category_acronyms()
     if bare.lower() in acronyms or bare.lower().rstrip("s") in acronyms:
         return False
     return bare[0].isupper() or bare[0].isdigit() or any(c.isdigit() for c in bare)
@@ -230,19 +111,19 @@ class _Item:
 
 def _parse_item(text: str, states: frozenset[str]) -> _Item | None:
     """One platform of a list: [hedge] [count] [adjectives] NAME [(ALIAS)] [category] [produced in C]."""
-    tokens = _tokens(text)
+    tokens = split_tokens(text)
     i, hedged, count = 0, False, None
-    while i < len(tokens) and (_is_hedge(tokens[i]) or tokens[i].lower() in {"incl", "also", "mainly", "only"}):
-        hedged = hedged or _is_hedge(tokens[i])
+    while i < len(tokens) and (is_hedge(tokens[i]) or tokens[i].lower() in {"incl", "also", "mainly", "only"}):
+        hedged = hedged or is_hedge(tokens[i])
         i += 1
     if i < len(tokens) and tokens[i].lower() in {"up", "some", "about", "at"}:
         return None  # "up to 24 ...", "some ...": no named platform follows reliably
-    if i + 1 < len(tokens) and _NUMBER.match(tokens[i]) and not _CALIBRE.match(tokens[i + 1]):
-        if tokens[i + 1].lower().strip(",.") in _TIME_WORDS:
+    if i + 1 < len(tokens) and NUMBER.match(tokens[i]) and not CALIBRE.match(tokens[i + 1]):
+        if tokens[i + 1].lower().strip(",.") in TIME_WORDS:
             return None
         count = int(tokens[i])
         i += 1
-    while i < len(tokens) and (tokens[i] in _ADJECTIVES or tokens[i] in _DEMONYMS
+    while i < len(tokens) and (tokens[i] in ADJECTIVES or tokens[i] in DEMONYMS
                                or tokens[i].lower() in ("second-hand", "ex-soviet", "ex-russian")):
         i += 1
     name: list[str] = []
@@ -252,35 +133,35 @@ def _parse_item(text: str, states: frozenset[str]) -> _Item | None:
         if token.startswith("("):
             if not name:
                 return None
-            aliases.extend(_alias_names(token))
+            aliases.extend(alias_names(token))
             i += 1
             break
-        if not _name_token(token) or (not name and token.lower().strip(",.") in _NOT_NAMES):
+        if not _name_token(token) or (not name and token.lower().strip(",.") in NOT_NAMES):
             break
-        if name and _CALIBRE.match(token):
+        if name and CALIBRE.match(token):
             name.append(token)
             i += 1
             continue
         name.append(token.strip(",.:"))
         i += 1
-    if not name or _CALIBRE.match(name[0]):
+    if not name or CALIBRE.match(name[0]):
         return None
     rest = tokens[i:]
     category_words: list[str] = []
     for token in rest:
         bare = token.strip(",.:")
-        if bare.lower() in _ITEM_STOPS or token.startswith("("):
+        if bare.lower() in ITEM_STOPS or token.startswith("("):
             break
         category_words.append(bare)
     category = " ".join(category_words) or None
     plain_name = " ".join(name)
-    if plain_name in states or _STATE_ALIASES.get(plain_name) in states:
+    if plain_name in states or STATE_ALIASES.get(plain_name) in states:
         return None
     state = None
     tail = " ".join(rest[len(category_words):])
     match = re.match(r"(?:\([^)]*\)\s*)?(?:(?:produced|built|assembled|made|manufactured)\s+in|from)\s+(.+)", tail)
     if match:
-        state = _state_at(match.group(1), states)
+        state = state_at(match.group(1), states)
     return _Item(plain_name, tuple(aliases), count, category, state, hedged)
 
 
@@ -291,7 +172,7 @@ def _plausible(item: _Item) -> bool:
 
 def _parse_list(text: str, states: frozenset[str], designation: str) -> list[_Item]:
     """The platforms of "A and 3 B (C) frigates produced in X": the last category and state apply to all."""
-    items = [item for item in (_parse_item(part, states) for part in _split_list(text)) if item is not None]
+    items = [item for item in (_parse_item(part, states) for part in split_list(text)) if item is not None]
     for index in range(len(items) - 2, -1, -1):
         later = items[index + 1]
         if items[index].category is None:
@@ -299,71 +180,6 @@ def _parse_list(text: str, states: frozenset[str], designation: str) -> list[_It
         if items[index].state is None:
             items[index].state = later.state
     return [item for item in items if _plausible(item) and not _same_name(item.name, designation)]
-
-
-def _tokens(text: str) -> list[str]:
-    """Words, with a parenthesised group kept as one token."""
-    if "(" not in text:
-        return text.split()
-    tokens: list[str] = []
-    depth, current = 0, ""
-    for char in text:
-        if char == "(":
-            if depth == 0 and current.strip():
-                tokens.extend(current.split())
-                current = ""
-            depth += 1
-            current += char
-        elif char == ")" and depth:
-            depth -= 1
-            current += char
-            if depth == 0:
-                tokens.append(current.strip())
-                current = ""
-        elif char.isspace() and depth == 0:
-            if current:
-                tokens.append(current)
-            current = ""
-        else:
-            current += char
-    if current.strip():
-        tokens.extend(current.split() if depth == 0 else [current.strip()])
-    return tokens
-
-
-def _alias_names(group: str) -> list[str]:
-    """Names in a parenthesised alias: "(Jiangkai-2)", "(Luzhou or Shenyang)", "(SA-10)"."""
-    inner = group.strip("()")
-    if any(word in inner.lower().split() for word in ("for", "possibly", "probably", "incl", "version", "from")):
-        return []
-    parts = re.split(r"\s+or\s+|\s*/\s*|,\s*", inner)
-    return [part.strip() for part in parts if part.strip() and part.strip()[0].isupper()]
-
-
-_LIST_SEPARATOR = re.compile(r" and |, | or | & ")
-
-
-def _split_list(text: str) -> list[str]:
-    """Split "A and B" / "A, B" / "A or B" at depth 0."""
-    if "(" not in text:
-        return [part.strip() for part in _LIST_SEPARATOR.split(text) if part.strip()]
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        char = text[i]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            for sep in (" and ", ", ", " or ", " & "):
-                if text.startswith(sep, i):
-                    parts.append(text[start:i])
-                    start = i + len(sep)
-                    i = start - 1
-                    break
-        i += 1
-    parts.append(text[start:])
-    return [part.strip() for part in parts if part.strip()]
 
 
 # -- dependencies ---------------------------------------------------------------------------------
@@ -386,11 +202,11 @@ def _dependencies(clause: str, states: frozenset[str], designation: str,
     for match in _FOR.finditer(clause):
         before = clause[:match.start()]
         after_for = clause[match.end():].strip()
-        if _NOT_DEPENDENCY.search(before.rstrip()) and not (before.rstrip().endswith("deal")
+        if NOT_DEPENDENCY.search(before.rstrip()) and not (before.rstrip().endswith("deal")
                                                             and _FOR_PREFIX.match(after_for)):
             continue
         # "for" inside a parenthesis that says something else ("(planned for 2020)") still counts
-        hedged = inherited_hedge or any(_is_hedge(w) for w in re.split(r"\s+", _last_phrase(before)))
+        hedged = inherited_hedge or any(is_hedge(w) for w in re.split(r"\s+", _last_phrase(before)))
         after = clause[match.end():].strip()
         prefix = _FOR_PREFIX.match(after)
         if prefix:
@@ -400,7 +216,7 @@ def _dependencies(clause: str, states: frozenset[str], designation: str,
         if not after or after.split()[0].lower() in _NOT_PLATFORM_START:
             continue
         version = _version_in(before)
-        parts = _split_list(after)
+        parts = split_list(after)
         for item in [item for part in re.split(r"\s+on\s+(?=\d|[A-Z])", after)
                      for item in _parse_list(part, states, designation)]:
             out.append(Dependency(item.name, item.aliases, item.count, item.category, item.state,
@@ -455,41 +271,6 @@ _PRODUCTION_LINE = re.compile(r"\b[Ff]rom\s+(?:the\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z
 _DESIGNATION = re.compile(r"\b([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)?)\s+designations?\s+")
 
 
-def _names(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The names at the start of ``text``: "WS-9 and WS-9A", "J-6 (F-6)", "A-36 Halcon and T-36 Halcon".
-
-    >>> _names("Kalyani M4; incl 30")
-    [('Kalyani M4', ())]
-    """
-    out: list[tuple[str, tuple[str, ...]]] = []
-    current: list[str] = []
-    aliases: list[str] = []
-
-    def close() -> None:
-        if current:
-            out.append((" ".join(current), tuple(aliases)))
-        current.clear()
-        aliases.clear()
-
-    for token in _tokens(text.split(";")[0]):
-        bare = token.rstrip(",.:")
-        if token.startswith("("):
-            aliases.extend(_alias_names(token))
-            continue
-        if bare in ("and", "or"):
-            close()
-            continue
-        if not bare or not (bare[0].isupper() or bare[0].isdigit()) or bare.startswith("$"):
-            break
-        if bare.lower() in _category_acronyms():
-            break
-        current.append(bare)
-        if token != bare:  # a comma or full stop ends the name
-            close()
-    close()
-    return out
-
-
 def _derivations(clause: str, states: frozenset[str]) -> list[Derivation]:
     """The derivations one clause states (at most one per kind)."""
     out: list[Derivation] = []
@@ -506,7 +287,7 @@ def _derivations(clause: str, states: frozenset[str]) -> list[Derivation]:
             break  # one relation per kind per clause: later matches restate it
     if not any(d.derivation == "LicensedProduction" for d in out):
         match = _PRODUCED_IN.match(clause)
-        if match and _state_at(clause[match.end():], states):
+        if match and state_at(clause[match.end():], states):
             out += _derivation("LicensedProduction", clause, match, states)
     return out
 
@@ -517,17 +298,17 @@ def _derivation(kind: str, clause: str, match: re.Match[str], states: frozenset[
     state = _state_after_in(tail, states)
     products: list[tuple[str, tuple[str, ...]]] = []
     if kind == "DerivedDesign":
-        products = _names(clause[match.end():])
+        products = names_at(clause[match.end():])
     elif "production line" in match.group(0).lower():
         line = _PRODUCTION_LINE.search(clause)
         if line is None:
             return []
-        state = _demonym_state(line.group(1), "", "") or _state_at(line.group(1), states)
+        state = demonym_state(line.group(1), "", "") or state_at(line.group(1), states)
         version = _version_in(clause[:match.start()])
         products = [(version, ())] if version else []
     else:
         as_match = re.search(r"\bas\s+(?=[A-Z0-9])", tail[:160])
-        products = _names(tail[as_match.end():]) if as_match else []
+        products = names_at(tail[as_match.end():]) if as_match else []
     if not products:
         products = [("", ())]
     return [Derivation(kind, name or None, aliases, state, hedged, clause) for name, aliases in products]
@@ -536,12 +317,12 @@ def _derivation(kind: str, clause: str, match: re.Match[str], states: frozenset[
 def _hedged_before(clause: str, position: int) -> bool:
     start = max(clause.rfind("(", 0, position), 0)
     words = re.split(r"\s+", clause[start:position])
-    return any(_is_hedge(word) for word in words)
+    return any(is_hedge(word) for word in words)
 
 
 def _state_after_in(text: str, states: frozenset[str]) -> str | None:
     match = re.search(r"\bin\s+([A-Z][^;,()]*)", text[:120])
-    return _state_at(match.group(1), states) if match else None
+    return state_at(match.group(1), states) if match else None
 
 
 # -- the comment ----------------------------------------------------------------------------------
@@ -590,14 +371,13 @@ def read_comment(comment: str, *, recipient: str = "", supplier: str = "", desig
             for item in _parse_list(clause, states, designation):
                 continued.append(Dependency(item.name, item.aliases, item.count, item.category, item.state,
                                             open_hedge or item.hedged, open_version, clause))
-            last = _parse_item(_split_list(clause)[-1], states)
+            last = _parse_item(split_list(clause)[-1], states)
             open_list = last is not None and last.category is None
         else:
             open_list = open_count = False
         if continued:
             relations.extend(continued)
             continue
-        clause_hedge = bool(re.match(r"^\s*(?:most\s+)?(?:probably|possibly|reportedly)\b", clause, re.IGNORECASE))
         dependencies, runs_on = _dependencies(clause, states, designation, False)
         relations.extend(dependencies)
         if dependencies:
@@ -621,9 +401,9 @@ def _with_designations(relations: list[Relation], comment: str, recipient: str, 
     """Give derivations without a product the local designation the comment names, and a state."""
     designations: list[tuple[str, tuple[str, ...], str | None]] = []
     for match in _DESIGNATION.finditer(comment):
-        state = _demonym_state(match.group(1), recipient, supplier) \
-            or _demonym_state(match.group(1).split()[-1], recipient, supplier)
-        designations += [(name, aliases, state) for name, aliases in _names(comment[match.end():])]
+        state = demonym_state(match.group(1), recipient, supplier) \
+            or demonym_state(match.group(1).split()[-1], recipient, supplier)
+        designations += [(name, aliases, state) for name, aliases in names_at(comment[match.end():])]
     out: list[Relation] = []
     for relation in relations:
         if not isinstance(relation, Derivation):

@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from dragonbear.loaders.sipri_comments import (
-    Dependency, Derivation, engine_model, known_states, name_key, read_comment,
+    Dependency, Derivation, engine_model, known_states, read_comment,
 )
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY, DesignationMap
 from dragonbear.loaders.sipri_layouts import Deal
+from dragonbear.loaders.sipri_names import NameIndex
 from dragonbear.loaders.sipri_rdf import TRANSFER_BASE, DealWriter, SystemTable, literal, readable_locator, slug
 from dragonbear.namespaces import DGB, ID, RDF, RDFS, SKOS, XSD
 
@@ -45,10 +46,6 @@ __all__ = ["CuratedContext", "RelationReport", "RelationWriter", "curated_contex
 
 CONFIDENCE, CONFIDENCE_HEDGED = "0.7", "0.45"
 _MENTIONS = re.compile(r"\bfor\b|licen[cs]|\bcop(?:y|ied)\b|\bkits?\b", re.IGNORECASE)
-_CALIBRE_TAIL = re.compile(r"\s+\d+(?:\.\d+)?mm$")
-_PREFIX = re.compile(r"^(?:type|project|pr)(?=\d)")
-_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
-# Category nouns of comments that SIPRI's descriptions table does not hold, by their last words.
 _NOUNS = {"combat aircraft": "FighterAircraft", "aircraft": "Aircraft", "helicopter": "Helicopter",
           "combat helicopter": "Helicopter", "ship": "Ship", "tank": "ArmouredVehicle", "mbt": "ArmouredVehicle",
           "fac": "PatrolCraft", "sam system": "SAMSystem", "ad system": "AirDefenceSystem",
@@ -61,70 +58,6 @@ _ROLES = {"Engine": "MainPropulsion", "AircraftEngine": "MainPropulsion", "ShipE
           "AntiShipMissile": "WeaponRole", "AirToSurfaceMissile": "WeaponRole", "AntiTankMissile": "WeaponRole",
           "SurfaceToSurfaceMissile": "WeaponRole", "NavalWeapon": "WeaponRole", "AntiAircraftGun": "WeaponRole",
           "Artillery": "WeaponRole"}
-
-
-def _keys(name: str) -> list[str]:
-    """Keys a name is indexed and looked up by: as written, without a calibre, without Type/Project."""
-    name = name.strip()
-    words = name.split()
-    if len(words) > 1 and words[-1] in _ROMAN:
-        name = " ".join(words[:-1]) + "-" + _ROMAN[words[-1]]
-    keys = [name_key(name), name_key(_CALIBRE_TAIL.sub("", name))]
-    keys.append(_PREFIX.sub("", keys[-1]))
-    return list(dict.fromkeys(key for key in keys if key))
-
-
-_FAMILIES = {
-    "aircraft": {"Aircraft", "FighterAircraft", "BomberAircraft", "TransportAircraft", "TrainerAircraft",
-                 "SpecialMissionAircraft", "Helicopter", "UAV"},
-    "ship": {"Ship", "AircraftCarrier", "Submarine", "Destroyer", "Frigate", "Corvette", "PatrolCraft",
-             "AmphibiousShip", "SupportShip", "MineWarfareShip"},
-    "weapon": {"Missile", "SurfaceToAirMissile", "AirToAirMissile", "AntiShipMissile", "AirToSurfaceMissile",
-               "SurfaceToSurfaceMissile", "AntiTankMissile", "AirDefenceSystem", "SAMSystem", "AntiAircraftGun",
-               "Artillery", "NavalWeapon"},
-    "vehicle": {"ArmouredVehicle"},
-    "engine": {"Engine", "AircraftEngine", "ShipEngine", "VehicleEngine"},
-    "sensor": {"Sensor", "Radar", "Sonar"},
-}
-_FAMILY = {concept: family for family, concepts in _FAMILIES.items() for concept in concepts}
-
-
-def _compatible(a: str | None, b: str | None) -> bool:
-    """Whether two categories may name the same system (unknown categories may)."""
-    if not a or not b or FALLBACK_CATEGORY in (a, b):
-        return True
-    return _FAMILY.get(a, a) == _FAMILY.get(b, b)
-
-
-class NameIndex:
-    """Names to system IRIs; a lower rank wins (curated 0, mapped SIPRI 1, SIPRI's own 2, made here 3).
-
-    A SIPRI system of another kind ("Type-62", a light tank, for a Chinese aircraft) is passed over.
-    """
-
-    def __init__(self) -> None:
-        self._names: dict[str, list[tuple[int, int, str, str | None]]] = defaultdict(list)
-
-    def add(self, name: str, iri: str, rank: int, weight: int = 0, category: str | None = None) -> None:
-        """Index ``name`` for ``iri``; among equal ranks the larger ``weight`` (deals) wins."""
-        for depth, key in enumerate(_keys(name)):
-            entries = self._names[key]
-            entry = (rank * 3 + depth, -weight, iri, category)
-            if entry not in entries:
-                entries.append(entry)
-                entries.sort(key=lambda e: e[:3])
-
-    def find(self, name: str, category: str | None = None, *, curated_only: bool = False) -> str | None:
-        """The IRI of ``name`` (of a kind compatible with ``category``), or ``None``.
-
-        Args:
-            curated_only: look only among curated names.
-        """
-        for key in _keys(name):
-            for order, _weight, iri, found in self._names.get(key, ()):
-                if order < 3 or (not curated_only and _compatible(category, found)):  # curated names: always
-                    return iri
-        return None
 
 
 @dataclass

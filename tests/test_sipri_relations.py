@@ -153,7 +153,7 @@ def test_the_full_register_reads_every_comment() -> None:
 @pytest.mark.parametrize("spelling", ["Type-052D", "Type 052D", "052D", "type-052d", "Luyang-3", "Luyang III",
                                       "Luyang 3"])
 def test_usual_spellings_of_a_platform_resolve_to_one_system(spelling: str) -> None:
-    from dragonbear.loaders.sipri_relations import NameIndex
+    from dragonbear.loaders.sipri_names import NameIndex
     index = NameIndex()
     index.add("Type-052D", "<x:type-052d>", 3, category="Destroyer")
     index.add("Luyang-3", "<x:type-052d>", 3, category="Destroyer")
@@ -161,7 +161,7 @@ def test_usual_spellings_of_a_platform_resolve_to_one_system(spelling: str) -> N
 
 
 def test_a_sipri_system_of_another_kind_is_not_taken_for_a_platform() -> None:
-    from dragonbear.loaders.sipri_relations import NameIndex
+    from dragonbear.loaders.sipri_names import NameIndex
     index = NameIndex()
     index.add("Type-62", "<x:type-62-light-tank>", 2, 10, "ArmouredVehicle")
     assert index.find("Type-62", "FighterAircraft") is None
