@@ -348,9 +348,15 @@ def test_as_of_2013_golden(store: EmbeddedStore) -> None:
 
 def test_as_of_with_a_state_keeps_only_its_items(store: EmbeddedStore) -> None:
     got = rows(store, "as-of", year="2013", state="Ukraine")
-    assert {(r["kind"], local(r["item"])) for r in got if r["kind"] == "dependency"} == {
+    assert {(r["kind"], local(r["item"])) for r in got if r["kind"] == "dependency" and "/fit/sipri/" not in r["item"]} == {
         ("dependency", "fit-11356-ds-71"), ("dependency", "fit-11356-dt-59"), ("dependency", "fit-22350-dt-59"),
         ("dependency", "fit-l-15-ai-222")}
+    # the fits read from SIPRI's comments that Ukraine supplied (engines, missiles for other states' platforms)
+    sipri = [r for r in got if r["kind"] == "dependency" and "/fit/sipri/" in r["item"]]
+    assert sipri and all(local(r["item"]).startswith("ukraine-") or "ukraine" in (local(r.get("subject", "")),
+                                                                                 local(r.get("object", "")))
+                         for r in sipri)
+    assert all(r.get("sourceKeys") for r in got if r["kind"] != "exercise")
     assert all("ukraine" in (local(r.get("subject", "")), local(r.get("object", ""))) for r in got if r["kind"] == "delivery")
     assert not [r for r in got if r["kind"] == "exercise"]
 
