@@ -184,7 +184,9 @@ RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in [
     RecordType("organization", "org", "Organization", required=("id", "names"), special=frozenset({"type"}),
                fields={"based_in": _ref("basedIn", STATE), "subsidiary_of": _ref("subsidiaryOf", ORG),
                        "armed_force_of": _ref("armedForceOf", STATE)}),
-    RecordType("person", "person", "Person", required=("id", "names")),
+    RecordType("person", "person", "Person", required=("id", "names"), fields={
+        "affiliation": _ref("affiliatedWith", ORG, many=True),
+    }),
     RecordType("place", "place", "Place", required=("id", "names"), special=frozenset({"type"}),
                fields={"located_in": _ref("locatedIn", PLACE)}),
     RecordType("system", "system", "SystemModel", required=("id", "names", "category"), fields={
@@ -278,7 +280,7 @@ RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in [
     RecordType("conflict", "conflict", "Conflict", required=("id", "between"), needs_sources=False,
                special=frozenset({"between"}), fields={
         "concerns": _ref("conflictConcerns", ANY, many=True),
-        "aspect": Field("choice", "aspect", frozenset({"quantity", "year", "kind", "fact"})),
+        "aspect": Field("choice", "aspect", frozenset({"quantity", "year", "date", "kind", "fact"})),
     }),
 ]}
 

@@ -77,3 +77,8 @@ def test_statement_pages_say_what_they_state_with_every_attestation(web_server: 
     claim = httpx.get(f"{web_server}/id/claim/vostok-2018-first-with-non-soviet-bloc-states", headers=html,
                       timeout=60).text
     assert "first Vostok exercise" in claim
+
+
+def test_an_author_is_affiliated_with_an_organization_and_a_date_conflict_is_one(store: EmbeddedStore) -> None:
+    assert store.query("ASK { person:hugo-von-essen dgb:affiliatedWith org:sceeus }")
+    assert store.query('ASK { <https://w3id.org/dragonbear/id/conflict/vostok-2022-dates> dgb:aspect "date" }')
