@@ -67,6 +67,7 @@ class _Statement:
     iri: str
     kind: str | None = None
     units: int | None = None
+    start: int | None = None  # start year
     attestations: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -111,13 +112,15 @@ def curated_context(quads: Iterable[ox.Quad]) -> CuratedContext:
                 for o in props.get(DGB + "hasAttestation", [])}
         derived, source = first(DGB + "derivedSystem"), first(DGB + "sourceSystem")
         if derived and source:
+            start = first(DGB + "startYear")
             context.derivations[(derived, source)] = _Statement(subject, first(DGB + "derivationKind"),
-                                                                attestations=atts)
+                                                                start=int(start) if start else None, attestations=atts)
         platform, component = first(DGB + "platform"), first(DGB + "component")
         if platform and component:
             units = first(DGB + "fittedUnits")
+            start = first(DGB + "startYear")
             context.fits[(platform, component)] = _Statement(subject, units=int(units) if units else None,
-                                                             attestations=atts)
+                                                             start=int(start) if start else None, attestations=atts)
     return context
 
 
@@ -278,27 +281,30 @@ class RelationWriter:
                         f"{node} <{DGB}confidenceLevel> <{DGB}{level}>{g}"
                         f"{node} <{DGB}rank> <{DGB}NormalRank>{g}")
 
-    def _curated(self, statement: _Statement, deal: Deal, key: str, hedged: bool, aspect: str | None,
-                 values: Sequence[str] = ()) -> None:
-        """Attest a curated statement, unless it already cites the deal's row; record a disagreement."""
+    def _curated(self, statement: _Statement, deal: Deal, key: str, hedged: bool,
+                 disagreements: Sequence[tuple[str, str]] = ()) -> None:
+        """Attest a curated statement, unless it already cites the deal's row; record each disagreement.
+
+        Args:
+            disagreements: (aspect, what this source reports instead) pairs: ``("kind", "<p> <o>")``.
+        """
         row = readable_locator(deal)
         if any(locator.startswith(row) for locators in statement.attestations.values() for locator in locators):
             self.report.restating_curated += 1
             return
         node = f"<{statement.iri}>"
-        att = self._attestation(node, deal, key, hedged, values if aspect else ())
+        att = self._attestation(node, deal, key, hedged, [value for _, value in disagreements])
         self.report.attested_curated += 1
-        if aspect is None:
-            return
         g = self.writer.g
-        conflict = f"<{ID}conflict/sipri/{key}--{_tail(statement.iri)}>"
-        self.out.append(f"{conflict} <{RDF}type> <{DGB}Conflict>{g}"
-                        f"{conflict} <{DGB}aspect> {literal(aspect)}{g}"
-                        f"{conflict} <{DGB}conflictConcerns> {node}{g}"
-                        f"{conflict} <{DGB}conflictBetween> {att}{g}")
-        others = [iri for iri in statement.attestations] or [statement.iri]
-        self.out.extend(f"{conflict} <{DGB}conflictBetween> <{iri}>{g}" for iri in others)
-        self.report.conflicts += 1
+        for aspect, _value in disagreements:
+            conflict = f"<{ID}conflict/sipri/{key}--{_tail(statement.iri)}--{aspect}>"
+            self.out.append(f"{conflict} <{RDF}type> <{DGB}Conflict>{g}"
+                            f"{conflict} <{DGB}aspect> {literal(aspect)}{g}"
+                            f"{conflict} <{DGB}conflictConcerns> {node}{g}"
+                            f"{conflict} <{DGB}conflictBetween> {att}{g}")
+            others = [iri for iri in statement.attestations] or [statement.iri]
+            self.out.extend(f"{conflict} <{DGB}conflictBetween> <{iri}>{g}" for iri in others)
+            self.report.conflicts += 1
 
     def _fit(self, deal: Deal, key: str, deal_iri: str, system: str, relation: Dependency) -> None:
         platform = self._system(relation.platform, relation.aliases, self._category(relation.category), deal_iri)
@@ -354,9 +360,14 @@ class RelationWriter:
             self.out.append(f"<{statement.iri}> <{DGB}supplyTransfer> {deal_iri}{g}"
                             f"<{statement.iri}> <{DGB}componentSupplier> {self.writer.party(deal.supplier)}{g}"
                             f"<{statement.iri}> <{DGB}platformOperator> {self.writer.party(deal.recipient)}{g}")
-            differs = relation.count is not None and statement.units is not None and relation.count != statement.units
-            self._curated(statement, deal, key, relation.hedged, "quantity" if differs else None,
-                          [f'<{DGB}reportedQuantity> "{relation.count}"^^<{XSD}nonNegativeInteger>'])
+            disagreements = []
+            if relation.count is not None and statement.units is not None and relation.count != statement.units:
+                disagreements.append(("quantity", f'<{DGB}reportedQuantity> "{relation.count}"^^<{XSD}nonNegativeInteger>'))
+            # a later deal is a later batch; components delivered before the fit began contradict its start
+            first = deal.delivery_years[0] if deal.delivery_years else None
+            if first is not None and statement.start is not None and first < statement.start:
+                disagreements.append(("year", f'<{DGB}reportedDeliveryStartYear> "{first}"^^<{XSD}integer>'))
+            self._curated(statement, deal, key, relation.hedged, disagreements)
             return True
         return False
 
@@ -403,9 +414,10 @@ class RelationWriter:
             return
         statement = self.context.derivations.get((product[1:-1], system[1:-1]))
         if statement is not None:
-            differs = statement.kind is not None and statement.kind != DGB + relation.derivation
-            self._curated(statement, deal, key, relation.hedged, "kind" if differs else None,
-                          [f"<{DGB}reportedDerivationKind> <{DGB}{relation.derivation}>"])
+            disagreements = []
+            if statement.kind is not None and statement.kind != DGB + relation.derivation:
+                disagreements.append(("kind", f"<{DGB}reportedDerivationKind> <{DGB}{relation.derivation}>"))
+            self._curated(statement, deal, key, relation.hedged, disagreements)
             self.out.append(f"{deal_iri} <{DGB}enabledDerivation> <{statement.iri}>{g}")
             return
         licensee = self.writer.party(state)

@@ -128,11 +128,14 @@ def test_a_curated_statement_that_disagrees_is_a_conflict_with_both_sides() -> N
                     if q.predicate.value.endswith("#platform"))
     component = next(q.object.value for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)
                      if q.predicate.value.endswith("#component"))
-    context = CuratedContext(fits={(platform, component): _Statement(curated_fit, units=999, attestations={
+    # the curated fit gives other numbers, and a start after the deal's first delivery
+    context = CuratedContext(fits={(platform, component): _Statement(curated_fit, units=999, start=2099, attestations={
         curated_fit + "#att-paper": ["section 1", "https://w3id.org/dragonbear/id/source/paper"]})})
     data, report = register_to_nquads(register, load_designation_map(), context=context)
     quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-    assert report.relations.attested_curated == 1 and report.relations.conflicts == 1, deal.comments
+    assert report.relations.attested_curated == 1 and report.relations.conflicts == 2, deal.comments
+    aspects = {q.object.value for q in quads if q.predicate.value.endswith("#aspect")}
+    assert aspects == {"quantity", "year"}
     sides = {q.object.value for q in quads if q.predicate.value.endswith("#conflictBetween")}
     assert curated_fit + "#att-paper" in sides and any("#att-sipri-" in side for side in sides)
     assert not any(q.predicate.value.endswith("#platform") and q.object.value == platform
