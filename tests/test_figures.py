@@ -82,3 +82,10 @@ def test_statement_pages_say_what_they_state_with_every_attestation(web_server: 
 def test_an_author_is_affiliated_with_an_organization_and_a_date_conflict_is_one(store: EmbeddedStore) -> None:
     assert store.query("ASK { person:hugo-von-essen dgb:affiliatedWith org:sceeus }")
     assert store.query('ASK { <https://w3id.org/dragonbear/id/conflict/vostok-2022-dates> dgb:aspect "date" }')
+
+
+def test_single_source_answers_without_parameters_within_the_default_time_limit(web_server: str) -> None:
+    import httpx
+    response = httpx.get(f"{web_server}/api/queries/single-source", headers={"Accept": "text/csv"}, timeout=120)
+    assert response.status_code == 200, response.text[:300]  # the server's default limit is 30 s
+    assert response.text.count("\n") > 1000
