@@ -28,6 +28,21 @@ def _settings(store: Path | None) -> Settings:
     return Settings.from_env(store=store)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from dragonbear import __version__, data_release
+        release = data_release()
+        typer.echo(f"dragonbear {__version__} (data release {release.version}, {release.issued})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(version: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True,
+        help="Print the version of the software and of the data release, and exit.")] = False) -> None:
+    """Dragonbear: a knowledge graph of Russia-China military-technical cooperation."""
+
+
 def _emit(data: bytes) -> None:
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()

@@ -71,3 +71,21 @@ def test_diff_of_a_store_with_itself_is_empty(built: tuple[Path, BuildReport]) -
     assert not diff_releases(side, side).changes
     bad = run_cli("diff", "/nonexistent", str(built[0]))
     assert bad.returncode == 2 and "neither a store directory nor an N-Quads file" in bad.stderr
+
+
+def test_version_of_the_software_and_the_data_from_the_command_and_the_module() -> None:
+    import subprocess
+    import sys
+
+    from dragonbear import __version__
+    expected = f"dragonbear {__version__} (data release {data_release().version}, {data_release().issued})"
+    assert run_cli("--version").stdout.strip() == expected
+    module = subprocess.run([sys.executable, "-m", "dragonbear", "--version"], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT.parent)
+    assert module.returncode == 0 and module.stdout.strip() == expected
+
+
+def test_licences_of_the_code_and_the_data_are_shipped() -> None:
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    data = (ROOT / "DATA-LICENSE.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in data and "Source: SIPRI Arms Transfers Database" in data
