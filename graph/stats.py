@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from dragonbear.graph.build import list_conflicts
 from dragonbear.graph.store import open_store
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.loaders.sipri_comments import read_comment
+from dragonbear.loaders.sipri_relations import MENTIONS
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, ID
 
 __all__ = ["missed_comments", "network_stats", "store_stats"]
@@ -61,7 +61,7 @@ def missed_comments(store: EmbeddedStore) -> list[str]:
     out = []
     for row in rows:  # type: ignore[union-attr]
         comment = row["c"].value  # type: ignore[index]
-        if re.search(r"\bfor\b|licen[cs]|\bcop(?:y|ied)\b|\bkits?\b", comment, re.IGNORECASE) and not read_comment(
+        if MENTIONS.search(comment) and not read_comment(
                 comment, recipient=row["r"].value, supplier=row["s"].value, designation=row["d"].value):  # type: ignore[index]
             out.append(f"{row['label'].value}: {comment}")  # type: ignore[index]
     return out

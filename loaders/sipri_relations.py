@@ -42,10 +42,11 @@ from dragonbear.loaders.sipri_names import NameIndex
 from dragonbear.loaders.sipri_rdf import TRANSFER_BASE, DealWriter, SystemTable, literal, readable_locator, slug
 from dragonbear.namespaces import DGB, ID, RDF, RDFS, SKOS, XSD
 
-__all__ = ["CuratedContext", "RelationReport", "RelationWriter", "curated_context"]
+__all__ = ["MENTIONS", "CuratedContext", "RelationReport", "RelationWriter", "curated_context"]
 
 CONFIDENCE, CONFIDENCE_HEDGED = "0.7", "0.45"
-_MENTIONS = re.compile(r"\bfor\b|licen[cs]|\bcop(?:y|ied)\b|\bkits?\b", re.IGNORECASE)
+# A comment that mentions one of these but gives no relation is listed for review (build report, stats --missed).
+MENTIONS = re.compile(r"\bfor\b|licen[cs]|\bcop(?:y|ied)\b|\bkits?\b", re.IGNORECASE)
 _NOUNS = {"combat aircraft": "FighterAircraft", "aircraft": "Aircraft", "helicopter": "Helicopter",
           "combat helicopter": "Helicopter", "ship": "Ship", "tank": "ArmouredVehicle", "mbt": "ArmouredVehicle",
           "fac": "PatrolCraft", "sam system": "SAMSystem", "ad system": "AirDefenceSystem",
@@ -247,7 +248,7 @@ class RelationWriter:
         relations = read_comment(deal.comments, recipient=deal.recipient, supplier=deal.supplier,
                                  designation=deal.designation, states=known_states())
         if not relations:
-            if _MENTIONS.search(deal.comments):
+            if MENTIONS.search(deal.comments):
                 self.report.missed.append(f"{readable_locator(deal)}: {deal.comments}")
             return
         deal_iri = f"<{TRANSFER_BASE}{key}>"
