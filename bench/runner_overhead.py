@@ -5,7 +5,7 @@ Runs 2,000 label look-ups of the synthetic lineage graph (``bench/http.py --work
 store in ``DIR/dragonbear-store``) three ways and prints the mean per query:
 
 - ``direct``: pyoxigraph in this thread, query and JSON serialization;
-- ``runner``: :class:`~dragonbear.service.runner.QueryRunner`, as the server runs a query (one thread
+- ``runner``: :class:`~dragonbear.service.runtime.runner.QueryRunner`, as the server runs a query (one thread
   hop, the project's JSON writer and result cap);
 - ``worker process``: the same job sent to a child process over a ``multiprocessing`` pipe and the
   reply pickled back, as the server did before.
@@ -25,8 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dragonbear.graph.store import EmbeddedStore, current_generation
-from dragonbear.service.runner import QueryRunner
-from dragonbear.service.worker import QueryJob, run_job
+from dragonbear.service.runtime.runner import QueryRunner
+from dragonbear.service.runtime.worker import QueryJob, run_job
 
 
 def _synthetic():  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ Three charts (:data:`CHARTS`):
 The SIPRI trade register gives each deal's delivered TIV as one total and its delivery years as a
 list, not a TIV per year; the queries spread a deal's delivered TIV evenly over its delivery years
 (see docs/decisions/0008-charts-tiv-per-delivery-year.md). Regions come from the table shipped in
-``dragonbear/data/sipri/regions.csv``, bound into the query as a ``VALUES`` block. Every :class:`ChartData` carries the query it ran, ready for ``/sparql``.
+``core/data/sipri/regions.csv``, bound into the query as a ``VALUES`` block. Every :class:`ChartData` carries the query it ran, ready for ``/sparql``.
 """
 
 from __future__ import annotations

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from importlib import resources
 
 import pyoxigraph as ox
-from dragonbear.loaders.sipri_rdf import party_iri
 
 from dragonbear.errors import LoadError
-from dragonbear.namespaces import GRAPH_SIPRI
+from dragonbear.namespaces import GRAPH_SIPRI, party_iri
 
 __all__ = [
     "DELIVERIES_QUERY", "EXERCISES_QUERY", "EXERCISE_RECORDS_QUERY", "EXPORTS_QUERY", "MARKERS_QUERY",
@@ -28,7 +27,7 @@ REGIONS = ("North Africa", "Sub-Saharan Africa", "Americas", "Asia and Oceania",
            "International organizations", "Unknown")
 REGION_SOURCE = ("Regions: SIPRI's grouping in 'Trends in International Arms Transfers, 2023' (SIPRI Fact Sheet, "
                  "Stockholm International Peace Research Institute, March 2024); each SIPRI recipient assigned "
-                 "by Dragonbear in dragonbear/data/sipri/regions.csv.")
+                 "by Dragonbear in core/data/sipri/regions.csv.")
 _YEARS = "VALUES (?from ?to) { (#FROM# #TO#) }"
 _IN_YEARS = "FILTER(COALESCE(?year >= ?from, true) && COALESCE(?year <= ?to, true))"
 
@@ -139,7 +138,7 @@ class RegionRow:
     note: str = ""
 
 
-def read_regions(text: str | None = None, *, path: str = "dragonbear/data/sipri/regions.csv") -> list[RegionRow]:
+def read_regions(text: str | None = None, *, path: str = "core/data/sipri/regions.csv") -> list[RegionRow]:
     """The recipient-to-region table: the shipped one, or ``text`` in the same CSV layout.
 
     Lines starting with ``#`` are comments; then a header ``recipient,region,note``.

@@ -40,6 +40,8 @@ from dragonbear.namespaces import (
 
 __all__ = [
     "CC_BY_4",
+    "DATASET",
+    "store_release",
     "DESCRIPTION_PREFIXES",
     "SIPRI_ATTRIBUTION",
     "SIPRI_URL",
@@ -62,6 +64,7 @@ DATASET_RIGHTS = ("The project's own data (ontology, curated facts, derived trip
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
+DATASET = f"{ID}dataset"  # the dataset itself, with its release
 FOAF = "http://xmlns.com/foaf/0.1/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 CC = "http://creativecommons.org/ns#"
@@ -212,3 +215,9 @@ def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[
         if dist.byte_size is not None:
             add(node, DCAT + "byteSize", _typed(dist.byte_size, "nonNegativeInteger"))
     return out
+
+
+def store_release(store: GraphStore) -> str | None:
+    """The data release a store was built from (``dcat:version`` of the dataset), if it records one."""
+    rows = list(store.query(f"SELECT ?v WHERE {{ <{DATASET}> <{DCAT}version> ?v }}"))
+    return rows[0]["v"].value if rows else None  # type: ignore[index]

@@ -173,7 +173,7 @@ def drop_restated(store: EmbeddedStore, graph: str, *, over: tuple[str, ...] | N
     Oxigraph's union default graph yields a triple once per named graph that holds it, so a triple
     stored twice would be counted twice by ``COUNT`` and joined twice. Each triple is kept in one graph:
     the derived graph gives way to every asserted graph, and the SIPRI graph to the curated facts and
-    the ontology (see :func:`dragonbear.graph.build.build_store`).
+    the ontology (see :func:`dragonbear.pipeline.build.build_store`).
 
     Returns:
         How many triples were removed.

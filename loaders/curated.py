@@ -1,4 +1,4 @@
-"""Load the curated facts (``dragonbear/data/curated/*.toml``) as quads of the curated graph.
+"""Load the curated facts (``core/data/curated/*.toml``) as quads of the curated graph.
 
 The format is described in ``docs/curated-format.md``. Loading runs in three steps:
 
@@ -11,7 +11,7 @@ Every problem is collected; if there is any, one ``LoadError`` lists them all, l
 
 Example::
 
-    data = load_curated(Path("dragonbear/data/curated"))
+    data = load_curated(Path("core/data/curated"))
     store.extend(data.quads)
 """
 
@@ -61,7 +61,7 @@ def load_curated(directory: Path) -> CuratedData:
     """Load every ``*.toml`` file of ``directory`` as curated facts.
 
     Args:
-        directory: the folder of curated files, normally ``dragonbear/data/curated``.
+        directory: the folder of curated files, normally ``core/data/curated``.
 
     Returns:
         The quads, the id -> IRI map, the SIPRI deals referenced, and the files read.

@@ -259,10 +259,10 @@ def load_sipri(store: ox.Store, path: Path, *, mapping: DesignationMap | None = 
     return report
 
 
-# How dragonbear/data/sipri/extract.csv was made (SIPRI register generated 13 Oct 2024):
+# How core/data/sipri/extract.csv was made (SIPRI register generated 13 Oct 2024):
 #   python -c "from pathlib import Path; from dragonbear.loaders.sipri import write_extract; \
 #     print(write_extract(Path('/work/shared/data/sipri/trade-register.csv'), \
-#                         Path('dragonbear/data/sipri/extract.csv')))"
+#                         Path('core/data/sipri/extract.csv')))"
 # It printed 6457. The two broken rows of the register are written rejoined.
 def write_extract(src: Path, dest: Path, *, parties: Collection[str] = EXTRACT_PARTIES) -> int:
     """Write the deals of ``src`` with any of ``parties`` as supplier or recipient to ``dest``.

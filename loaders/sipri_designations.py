@@ -1,6 +1,6 @@
 """SIPRI's weapon designations and descriptions, mapped to the graph's systems and categories.
 
-Two tables in ``dragonbear/data/sipri/`` own the mapping (never the curated system records):
+Two tables in ``core/data/sipri/`` own the mapping (never the curated system records):
 
 - ``designations.csv`` (``designation,supplier,recipient,order_year,system,note``): a SIPRI designation,
   optionally constrained to a supplier and/or recipient (SIPRI names) and to a deal's year of order,
@@ -115,7 +115,7 @@ def load_designation_map(path: Path | None = None, *, descriptions: Path | None 
     """Read the designation table and the description table.
 
     Args:
-        path: a ``designations.csv``; by default the one shipped in ``dragonbear/data/sipri/``.
+        path: a ``designations.csv``; by default the one shipped in ``core/data/sipri/``.
         descriptions: a ``descriptions.csv``; by default the one next to ``path`` if there is one,
             else the shipped one.
 
@@ -181,7 +181,7 @@ def _table(path: Path | None, name: str, columns: list[str],
     """Rows of a small CSV table with their line numbers, after checking the header (``columns``,
     or one of ``other_columns``, an earlier layout that is still read)."""
     if path is None:
-        where = f"dragonbear/data/sipri/{name}"
+        where = f"core/data/sipri/{name}"
         text = resources.files("dragonbear").joinpath("data", "sipri", name).read_text(encoding="utf-8")
     else:
         where = str(path)

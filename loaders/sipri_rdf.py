@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY, DesignationMap
 from dragonbear.loaders.sipri_layouts import Deal, Register
-from dragonbear.namespaces import DCTERMS, DGB, ID, RDF, RDFS, SCHEMA, SKOS, XSD, slugify
+from dragonbear.namespaces import DCTERMS, DGB, ID, RDF, RDFS, SCHEMA, SKOS, XSD, party_class, party_iri, slugify
 
 __all__ = [
     "ATTRIBUTION", "CONFIDENCE", "CONFIDENCE_UNCERTAIN", "PUBLISHER", "REGISTER_TITLE", "TRANSFER_BASE",
@@ -52,24 +52,6 @@ def _en(text: str) -> str:
 
 def _t(local: str) -> str:
     return f"<{DGB}{local}>"
-
-
-def party_class(name: str) -> str:
-    """``State``; ``Organization`` for SIPRI's non-state groups (``*``) and international organizations
-    (``**``); only ``Agent`` for its ``unknown supplier(s)`` and ``unknown recipient(s)``."""
-    if name.startswith("unknown ") and not name.endswith("*"):
-        return "Agent"
-    return "Organization" if name.endswith("*") else "State"
-
-
-def party_iri(name: str) -> str:
-    """``id:state/{slug}`` for a state, ``id:org/{slug}`` for anything else (no angle brackets).
-
-    >>> party_iri("Soviet Union"), party_iri("NATO**")
-    ('https://w3id.org/dragonbear/id/state/soviet-union', 'https://w3id.org/dragonbear/id/org/nato')
-    """
-    kind = "state" if party_class(name) == "State" else "org"
-    return f"{ID}{kind}/{slug(name)}"
 
 
 def _row_locator(lines: tuple[int, ...]) -> str:

@@ -16,7 +16,7 @@ date, its revision (``lastrevid``) and the file it came from. Where Wikidata dis
 curated fact (country of origin, manufacturer, service entry, a based-on link the curated
 derivations contradict) a ``dgb:Conflict`` records both sides; nothing is resolved.
 
-The load (:func:`replace_wikidata`) is all or nothing: a new store generation is built without the
+The load (:func:`dragonbear.pipeline.wikidata.replace_wikidata`) is all or nothing: a new store generation is built without the
 old Wikidata graph, validated with SHACL and swapped in, so a reload replaces the earlier import.
 """
 
@@ -28,16 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from dragonbear.graph.build import BuildReport, Progress, build_generation
-from dragonbear.graph.store import EmbeddedStore, current_generation
 from dragonbear.loaders.wikidata_context import LinkContext
 from dragonbear.loaders.wikidata_formats import IMPORTED_PROPERTIES, ItemRecord, ItemValue, read_wikidata_file
 from dragonbear.loaders.wikidata_statements import StatementWriter
 
-from dragonbear.errors import StoreError
 from dragonbear.namespaces import GRAPH_WIKIDATA
 
-__all__ = ["WikidataReport", "convert_wikidata", "replace_wikidata"]
+__all__ = ["WikidataReport", "convert_wikidata"]
 
 
 @dataclass
@@ -142,41 +139,3 @@ def _write_value(writer: StatementWriter, report: WikidataReport, entity: str, i
     else:
         writer.claim(entity, item, value, source)
     report.statements[pid] += 1
-
-
-def replace_wikidata(store_dir: Path, files: list[Path], *, progress: Progress | None = None
-                     ) -> tuple[BuildReport, WikidataReport]:
-    """Replace the store's Wikidata graph with what ``files`` say about our linked entities, atomically.
-
-    The current generation is read without its Wikidata graph, the files converted, the derived
-    graph recomputed and the whole validated with SHACL before the new generation is written and
-    swapped in. Any error leaves the store as it was.
-
-    Args:
-        store_dir: the store directory (built before).
-        files: Wikidata files in any of the three formats.
-        progress: called with a line of text at the start and end of each step.
-
-    Returns:
-        The build report (graph counts, all conflicts, validation) and the import report.
-
-    Raises:
-        StoreError: there is no store yet.
-        LoadError: a file cannot be read or parsed (file, line and column).
-        ValidationError: the result violates the SHACL shapes.
-    """
-    progress = progress or (lambda message: print(message, file=sys.stderr, flush=True))
-    current = current_generation(store_dir)
-    if current is None:
-        raise StoreError(f"no store at {store_dir}: run `dragonbear build` first")
-    # Read the files against the current store first: a bad file fails before anything is copied.
-    progress("Reading links and curated facts, then the Wikidata files ...")
-    context = LinkContext.from_store(EmbeddedStore.open(current, read_only=True))
-    quads, imported = convert_wikidata(files, context)
-    report = BuildReport(store_dir)
-
-    def work(store: EmbeddedStore, steps: object) -> None:
-        steps.run("Adding the Wikidata graph", lambda: store.extend(quads))  # type: ignore[attr-defined]
-
-    build_generation(store_dir, work, report, progress, copy_of=current, keep_graphs=lambda g: g != GRAPH_WIKIDATA)
-    return report, imported

@@ -1,20 +1,20 @@
 """What the Wikidata loader needs to know of the graph: which items are linked, and the curated facts.
 
+The queries that read it are here (:data:`LINK_QUERIES`); :func:`dragonbear.pipeline.wikidata.read_link_context`
+runs them on the store, so that the loader itself never touches one.
+
 Read once from the store before an import (the Wikidata graph itself is left out, so a reload never
 compares Wikidata with its own earlier import).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-from dragonbear.graph.store import EmbeddedStore
 
 from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_WIKIDATA, WD
 
-__all__ = ["LinkContext"]
+__all__ = ["LINK_QUERIES", "LinkContext"]
 
 _LINKS = f"""
 SELECT DISTINCT ?entity ?item WHERE {{
@@ -70,38 +70,6 @@ class LinkContext:
     derivations: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
     variant_of: dict[str, set[str]] = field(default_factory=dict)
 
-    @classmethod
-    def from_store(cls, store: EmbeddedStore) -> LinkContext:
-        """Read the links and curated facts of ``store`` (its Wikidata graph is ignored).
-
-        Args:
-            store: the store (or in-memory copy) about to receive the import.
-
-        Returns:
-            The context.
-        """
-        context = cls()
-        entities: defaultdict[str, set[str]] = defaultdict(set)
-        for row in _select(store, _LINKS, None):
-            entities[row["item"].value.removeprefix(WD)].add(row["entity"].value)
-        context.entities_of = {qid: sorted(iris) for qid, iris in entities.items()}
-        data_graphs = [g for g in store.graphs() if g not in (GRAPH_WIKIDATA, GRAPH_DERIVED)]
-        for row in _select(store, _NAMES, data_graphs):
-            context.names.setdefault(row["entity"].value, set()).add(row["name"].value)
-        for row in _select(store, _LABELS, data_graphs):
-            context.labels.setdefault(row["entity"].value, row["label"].value)
-        for row in _select(store, _CURATED_VALUES, [GRAPH_CURATED]):
-            key = (row["entity"].value, row["prop"].value.rsplit("#", 1)[-1])
-            context.curated.setdefault(key, set()).add(row["value"].value)
-        for row in _select(store, _ATTESTATIONS, [GRAPH_CURATED]):
-            context.attestations.setdefault(row["entity"].value, []).append(row["att"].value)
-        for row in _select(store, _DERIVATIONS, [GRAPH_CURATED]):
-            source = row["source"].value if row["source"] is not None else None
-            context.derivations.setdefault(row["derived"].value, []).append((row["node"].value, source))
-        for row in _select(store, _VARIANTS, data_graphs):
-            context.variant_of.setdefault(row["a"].value, set()).add(row["b"].value)
-        return context
-
     def entity_of(self, qid: str) -> str | None:
         """Our one entity linked to ``qid``, or None (unlinked, or linked to several of ours)."""
         found = self.entities_of.get(qid, [])
@@ -121,7 +89,6 @@ class LinkContext:
         return self.labels.get(entity, entity.rsplit("/", 1)[-1])
 
 
-def _select(store: EmbeddedStore, query: str, graphs: list[str] | None) -> list[ox.QuerySolution]:
-    result = store.query(query, default_graph=graphs) if graphs is not None else store.query(query)
-    assert isinstance(result, ox.QuerySolutions)
-    return list(result)
+#: The queries :func:`dragonbear.pipeline.wikidata.read_link_context` runs, by what they read.
+LINK_QUERIES = {"links": _LINKS, "names": _NAMES, "labels": _LABELS, "curated": _CURATED_VALUES,
+                "attestations": _ATTESTATIONS, "derivations": _DERIVATIONS, "variants": _VARIANTS}

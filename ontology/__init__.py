@@ -1,4 +1,11 @@
-"""The Dragonbear ontology (OWL 2 in Turtle), its SKOS vocabularies, alignment and SHACL shapes."""
+"""The Dragonbear ontology (OWL 2 in Turtle), its SKOS vocabularies, alignment and SHACL shapes.
+
+What lives here: ``dragonbear.ttl`` (classes and properties), ``vocabularies.ttl`` (SKOS concept
+schemes), ``alignment.ttl`` (mappings to other vocabularies), ``shapes.ttl`` (SHACL), and
+:func:`ontology_files`, which names them for the loaders and the build.
+
+What it may import: the core only; it is data, read by every layer above it.
+"""
 
 from __future__ import annotations
 

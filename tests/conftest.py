@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from dragonbear.graph.build import BuildReport, build_store
+from dragonbear.pipeline.build import BuildReport, build_store
 from dragonbear.graph.store import EmbeddedStore, open_store
 from dragonbear.queries.catalogue import load_catalogue, run_canned
 
@@ -213,7 +213,7 @@ def local(iri: str) -> str:
 def hub_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of the ontology and the synthetic hub only, added with `dragonbear load`'s loader (so
     SHACL-validated, with the derived graph)."""
-    from dragonbear.graph.update import load_files
+    from dragonbear.pipeline.update import load_files
 
     from .lineage_hub import hub_turtle
     root = tmp_path_factory.mktemp("hub")

@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-import dragonbear.service.explorer as explorer_module
+import dragonbear.service.web.explorer as explorer_module
 
 from .conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICE = ROOT / "dragonbear" / "service"
+SERVICE = ROOT / "service" / "web"
 SYSTEM = "https://w3id.org/dragonbear/id/system/"
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")
 
@@ -88,7 +88,7 @@ def test_vendored_cytoscape_is_the_version_its_readme_names() -> None:
 
 def test_every_static_file_is_package_data() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["dragonbear.service"]
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["dragonbear.service.web"]
     files = [p.relative_to(SERVICE).as_posix() for p in (SERVICE / "static").rglob("*") if p.is_file()]
     assert any(f.startswith("static/cytoscape/") for f in files)
     assert [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)] == []

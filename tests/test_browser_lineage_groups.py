@@ -21,7 +21,7 @@ import httpx
 import pytest
 from dragonbear.graph.store import EmbeddedStore
 
-from dragonbear.service.lineage_groups import MAX_DRAWN as PAGE_MAX_DRAWN
+from dragonbear.service.web.lineage_groups import MAX_DRAWN as PAGE_MAX_DRAWN
 
 from .conftest import CHROMIUM, copy_store, serve_store
 from .lineage_hub import HUB, HUB_LINEAGE_LINKS, PLATFORMS

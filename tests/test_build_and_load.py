@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from dragonbear.errors import LoadError, ValidationError
-from dragonbear.graph.build import BuildReport, build_store
+from dragonbear.pipeline.build import BuildReport, build_store
 from dragonbear.graph.store import current_generation, open_store
-from dragonbear.graph.update import load_files
+from dragonbear.pipeline.update import load_files
 from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI
 
 from .conftest import ROOT, run_cli
@@ -68,7 +68,7 @@ def test_failed_build_leaves_previous_store_intact(built: tuple[Path, BuildRepor
     shutil.copytree(built[0], store_dir, symlinks=True)
     before = (current_generation(store_dir), _count(store_dir))
     broken = tmp_path / "curated"
-    shutil.copytree(ROOT / "dragonbear" / "data" / "curated", broken)
+    shutil.copytree(ROOT / "core" / "data" / "curated", broken)
     (broken / "systems.toml").write_text((broken / "systems.toml").read_text() + "\n[[system]\nid = \n")
     with pytest.raises(LoadError) as info:
         build_store(store_dir, curated_dir=broken, progress=lambda _m: None)
@@ -79,7 +79,7 @@ def test_failed_build_leaves_previous_store_intact(built: tuple[Path, BuildRepor
 
 def test_build_refuses_data_that_violates_shapes(tmp_path: Path) -> None:
     curated = tmp_path / "curated"
-    shutil.copytree(ROOT / "dragonbear" / "data" / "curated", curated)
+    shutil.copytree(ROOT / "core" / "data" / "curated", curated)
     # A second English preferred label violates sh:uniqueLang on the system shape; the TOML loader
     # cannot express that, so inject it as an extra RDF file through `load` after a good build.
     store_dir = tmp_path / "store"

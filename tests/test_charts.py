@@ -11,18 +11,18 @@ from pathlib import Path
 
 import httpx
 import pytest
-from dragonbear.graph.build import BuildReport
+from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.chart_data import CHARTS, ChartData, chart_data
 from dragonbear.graph.chart_queries import read_regions
 from dragonbear.graph.charts import render_chart
 from dragonbear.graph.store import EmbeddedStore
 
 from dragonbear.errors import LoadError, UsageError
-from dragonbear.service.charts_page import ChartCache
+from dragonbear.service.web.charts_page import ChartCache
 
 from .conftest import REGISTER, ROOT, Server, run_cli
 
-EXTRACT = ROOT / "dragonbear" / "data" / "sipri" / "extract.csv"
+EXTRACT = ROOT / "core" / "data" / "sipri" / "extract.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

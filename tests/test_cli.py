@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dragonbear.graph.build import BuildReport
+from dragonbear.pipeline.build import BuildReport
 
 from .conftest import run_cli
 

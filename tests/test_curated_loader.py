@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "curated"
 VALID = DATA / "valid"
 INVALID = DATA / "invalid"
-REAL = ROOT / "dragonbear" / "data" / "curated"
+REAL = ROOT / "core" / "data" / "curated"
 
 SIPRI_SU35 = ID + "transfer/sipri/russia-china-2015-su-35s"
 SIPRI_SU27SK = ID + "transfer/sipri/russia-china-1995-su-27sk"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dragonbear import shipped_data
-from dragonbear.graph.build import load_ontology
+from dragonbear.pipeline.build import load_ontology
 from dragonbear.graph.derive import materialize
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.loaders.curated import load_curated

@@ -14,7 +14,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from dragonbear.graph.build import BuildReport
+from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.dataset import CC_BY_4, SIPRI_ATTRIBUTION, dataset_description, source_documents
 from dragonbear.graph.export import ExportFormat, export_store
 from dragonbear.graph.store import EmbeddedStore

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import networkx as nx
 import pytest
-from dragonbear.graph.build import BuildReport
+from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.lineage import (
     TECHNOLOGY,
     Backend,
@@ -184,7 +184,7 @@ def test_each_export_format_parses_back(view: nx.MultiDiGraph, tmp_path: Path, f
 
 
 def test_entity_page_lineage_still_draws_the_licence(store: EmbeddedStore) -> None:
-    from dragonbear.service.lineage import lineage_of, lineage_svg
+    from dragonbear.service.web.lineage import lineage_of, lineage_svg
 
     lineage = lineage_of(store, J11)
     assert set(lineage.nodes) >= {J11, SU27SK} and ID + "state/russia" not in lineage.nodes  # systems only
@@ -236,7 +236,7 @@ def client(web_server: str) -> httpx.Client:
 
 
 def test_api_lineage_keeps_its_shape_and_adds_types_relations_and_sources(client: httpx.Client) -> None:
-    from dragonbear.service.api import LineageGraph
+    from dragonbear.service.api.queries import LineageGraph
 
     response = client.get("/api/lineage/j-11")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")

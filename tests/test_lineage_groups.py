@@ -1,4 +1,4 @@
-"""Large lineages on the entity pages (dragonbear.service.lineage_groups and lineage_section): links
+"""Large lineages on the entity pages (dragonbear.service.web.lineage_groups and lineage_section): links
 grouped by relation, kind and side, big groups collapsed, the drawing capped, every link in the table.
 
 On the synthetic hub of tests/lineage_hub.py (128 direct links) and, for the small case, the J-11 of
@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from dragonbear.graph.store import EmbeddedStore, open_store
 
-import dragonbear.service.lineage_groups as groups_module
-from dragonbear.service.lineage import Lineage, lineage_of
-from dragonbear.service.lineage_groups import COLLAPSE_AT, MAX_DRAWN, MAX_ROW, group_links, plan_drawing
-from dragonbear.service.lineage_section import lineage_section
+import dragonbear.service.web.lineage_groups as groups_module
+from dragonbear.service.web.lineage import Lineage, lineage_of
+from dragonbear.service.web.lineage_groups import COLLAPSE_AT, MAX_DRAWN, MAX_ROW, group_links, plan_drawing
+from dragonbear.service.web.lineage_section import lineage_section
 
 from .lineage_hub import HUB, HUB_LINEAGE_LINKS, PLATFORMS, VARIANTS
 

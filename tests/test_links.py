@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from dragonbear.graph.build import BuildReport
-from dragonbear.graph.links import link_coverage, read_external_names, suggest_links
+from dragonbear.pipeline.build import BuildReport
+from dragonbear.pipeline.links import link_coverage, read_external_names, suggest_links
 from dragonbear.graph.store import EmbeddedStore, current_generation
 from dragonbear.loaders.curated_terms import dbpedia_iri
 

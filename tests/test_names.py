@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from dragonbear.errors import ParameterError
-from dragonbear.graph.build import BuildReport
+from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.derive import materialize
 from dragonbear.graph.name_keys import name_keys
 from dragonbear.graph.resolve import NameIndex
@@ -218,7 +218,7 @@ def client(web_server: str) -> httpx.Client:
 
 
 def test_api_resolve_explains_each_candidate(client: httpx.Client) -> None:
-    from dragonbear.service.api import ResolveResult
+    from dragonbear.service.api.queries import ResolveResult
 
     response = client.get("/api/resolve", params={"q": "Kilo"})
     assert response.status_code == 200

@@ -1,8 +1,8 @@
 """Golden tests of the lineage and dependency queries on the shipped graph, and of the derived graph.
 
 Each expected row cites the curated record or SIPRI row it comes from; figures derived by a query
-(split deliveries, counts) were checked by hand against ``dragonbear/data/sipri/extract.csv`` and
-``dragonbear/data/curated/*.toml``.
+(split deliveries, counts) were checked by hand against ``core/data/sipri/extract.csv`` and
+``core/data/curated/*.toml``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from dragonbear.graph.build import BuildReport
+from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.queries.catalogue import load_catalogue, run_canned
 
@@ -247,7 +247,7 @@ def test_transfer_volumes_list_the_deals_behind_each_figure(store: EmbeddedStore
 def test_transfer_volumes_add_up_to_the_register(store: EmbeddedStore) -> None:
     # every Russia -> China deal of the shipped extract, summed from the CSV: the split loses nothing
     # and counts nothing twice (a triple held by two graphs would double a sum)
-    lines = (Path(__file__).resolve().parents[1] / "dragonbear/data/sipri/extract.csv").read_text(
+    lines = (Path(__file__).resolve().parents[1] / "core/data/sipri/extract.csv").read_text(
         encoding="utf-8", errors="replace").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Recipient,Supplier"))
     deals = [r for r in csv.reader(lines[start + 1:]) if len(r) > 15 and r[:2] == ["China", "Russia"] and r[10].strip()]

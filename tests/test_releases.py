@@ -9,7 +9,8 @@ import httpx
 import pyoxigraph as ox
 
 from dragonbear import data_release
-from dragonbear.graph.build import BuildReport, store_release
+from dragonbear.graph.dataset import store_release
+from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.diff import diff_releases, read_side
 from dragonbear.graph.store import EmbeddedStore
 

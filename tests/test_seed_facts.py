@@ -1,7 +1,7 @@
 """Every fact of the three source documents is in the built graph, cited with its locator.
 
 The list below is the review of the documents, paragraph by paragraph (``shared/seeds/``; locators
-count as ``dragonbear/data/curated/sources.toml`` explains). Each entry names the document's source
+count as ``core/data/curated/sources.toml`` explains). Each entry names the document's source
 key, the locator, and either the record that states the fact (``kind/id``; it must carry an
 attestation of that document with exactly that locator) or a SPARQL ASK that must hold. A fact added
 to the curated data gets an entry here; a paragraph without an entry fails the coverage test.

@@ -20,7 +20,7 @@ from dragonbear.namespaces import DGB, GRAPH_SIPRI, ID, SKOS, sparql_prologue
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTER = ROOT.parent / "shared" / "data" / "sipri" / "trade-register.csv"
-EXTRACT = ROOT / "dragonbear" / "data" / "sipri" / "extract.csv"
+EXTRACT = ROOT / "core" / "data" / "sipri" / "extract.csv"
 DATA = ROOT / "tests" / "data" / "sipri"
 LEGACY_SAMPLE = DATA / "legacy-sample.csv"
 CURRENT_SAMPLE = DATA / "current-sample.csv"

@@ -1,4 +1,4 @@
-"""The SIPRI mapping table (``dragonbear/data/sipri/designations.csv``) against the curated systems.
+"""The SIPRI mapping table (``core/data/sipri/designations.csv``) against the curated systems.
 
 Every SIPRI designation that has a curated system maps to it, so no SIPRI-only system
 (``id:system/sipri/...``) shares a name with a curated one; a deal maps to the version its comment
@@ -25,8 +25,8 @@ from dragonbear.namespaces import ID
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTER = ROOT.parent / "shared" / "data" / "sipri" / "trade-register.csv"
-EXTRACT = ROOT / "dragonbear" / "data" / "sipri" / "extract.csv"
-CURATED = ROOT / "dragonbear" / "data" / "curated"
+EXTRACT = ROOT / "core" / "data" / "sipri" / "extract.csv"
+CURATED = ROOT / "core" / "data" / "curated"
 SIPRI_OWN = f"<{ID}system/sipri/"
 
 # SIPRI-only systems that may share a normalized name with a curated system, and why.

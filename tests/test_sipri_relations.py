@@ -1,6 +1,6 @@
 """The relations read from SIPRI comments, in the shipped graph: what the canned queries now answer.
 
-Each test names the SIPRI row it rests on; the rows are in ``dragonbear/data/sipri/extract.csv``.
+Each test names the SIPRI row it rests on; the rows are in ``core/data/sipri/extract.csv``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from .conftest import REGISTER, local, rows
-from dragonbear.graph.build import BuildReport
-from dragonbear.graph.stats import network_stats
+from dragonbear.pipeline.build import BuildReport
+from dragonbear.pipeline.stats import network_stats
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.loaders.sipri import load_designation_map, read_register, register_to_nquads
 from dragonbear.loaders.sipri_comments import name_key

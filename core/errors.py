@@ -1,0 +1,182 @@
+"""The project's one error hierarchy.
+
+::
+
+    DragonbearError                 base; exit code 2 unless a subclass says otherwise
+    ├── UsageError                  bad command-line or API arguments            (exit 2, HTTP 400)
+    ├── LoadError                   a file that cannot be read or parsed; carries path, line, column (exit 2)
+    ├── ValidationError             data that violates the SHACL shapes; carries the report (exit 1)
+    ├── StoreError                  the store cannot be opened, built or swapped (exit 2)
+    ├── QueryError                  a SPARQL query that does not parse or fails  (exit 2, HTTP 400)
+    │   ├── UnknownQueryError       no canned query of that name                 (exit 2, HTTP 404)
+    │   ├── ParameterError          a missing, mistyped or ambiguous parameter   (exit 2, HTTP 400)
+    │   ├── QueryTimeoutError       a query stopped at the server's time limit   (HTTP 503)
+    │   └── ResultLimitError        a result larger than the server's cap        (HTTP 422)
+    ├── ProtocolError               a malformed SPARQL protocol request          (HTTP 400)
+    │   ├── MethodNotAllowedError   a method the resource does not take          (HTTP 405)
+    │   ├── NotAcceptableError      no acceptable representation                 (HTTP 406)
+    │   ├── UnsupportedMediaTypeError  a request body of an unsupported type     (HTTP 415)
+    │   ├── UnauthorizedError       a write without credentials                  (HTTP 401)
+    │   └── ForbiddenError          a write with the wrong credentials           (HTTP 403)
+    ├── ServiceUnavailableError     no query worker free, or a worker died        (HTTP 503)
+    └── NotFoundError               a name or entity that resolves to nothing     (exit 1, HTTP 404)
+
+HTTP statuses are mapped in one table, :data:`dragonbear.service.runtime.errors.HTTP_STATUSES`.
+
+Library errors are translated at the boundary with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "EXIT_CODES",
+    "DragonbearError",
+    "ForbiddenError",
+    "LoadError",
+    "MethodNotAllowedError",
+    "NotAcceptableError",
+    "NotFoundError",
+    "ParameterError",
+    "ProtocolError",
+    "QueryError",
+    "QueryTimeoutError",
+    "ResultLimitError",
+    "ServiceUnavailableError",
+    "StoreError",
+    "UnauthorizedError",
+    "UnknownQueryError",
+    "UnsupportedMediaTypeError",
+    "UsageError",
+    "ValidationError",
+    "exit_code_for",
+]
+
+
+class DragonbearError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+class UsageError(DragonbearError):
+    """Bad arguments to a command or function."""
+
+
+class LoadError(DragonbearError):
+    """A file that cannot be read or parsed.
+
+    Args:
+        message: what is wrong, in words.
+        path: the file.
+        line: 1-based line of the error, if known.
+        column: 1-based column of the error, if known.
+    """
+
+    def __init__(self, message: str, *, path: str | Path | None = None,
+                 line: int | None = None, column: int | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = self.path or "<input>"
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class ValidationError(DragonbearError):
+    """Data that violates the SHACL shapes.
+
+    Args:
+        message: a summary.
+        violations: the individual violations (focus node, path, message), as dicts.
+    """
+
+    def __init__(self, message: str, violations: list[dict[str, str]] | None = None) -> None:
+        self.violations = violations or []
+        super().__init__(message)
+
+
+class StoreError(DragonbearError):
+    """The store cannot be opened, built, or swapped into place."""
+
+
+class QueryError(DragonbearError):
+    """A query that does not parse or cannot be evaluated."""
+
+
+class UnknownQueryError(QueryError):
+    """No canned query has that name."""
+
+
+class ParameterError(QueryError):
+    """A canned-query parameter is missing, of the wrong type, unknown or ambiguous."""
+
+    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
+        self.candidates = candidates or []
+        super().__init__(message)
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran past the server's time limit and was stopped."""
+
+
+class ResultLimitError(QueryError):
+    """A result with more rows or triples than the server's cap (never truncated silently)."""
+
+
+class ProtocolError(DragonbearError):
+    """A request that breaks the SPARQL 1.1 Protocol or Graph Store Protocol."""
+
+
+class MethodNotAllowedError(ProtocolError):
+    """An HTTP method the resource does not take."""
+
+
+class NotAcceptableError(ProtocolError):
+    """None of the media types the client accepts fits the result."""
+
+
+class UnsupportedMediaTypeError(ProtocolError):
+    """A request body of a media type (or charset) the resource does not take."""
+
+
+class UnauthorizedError(ProtocolError):
+    """A write request without a bearer token."""
+
+
+class ForbiddenError(ProtocolError):
+    """A write request with the wrong bearer token."""
+
+
+class ServiceUnavailableError(DragonbearError):
+    """The server cannot answer now: every query worker is busy, or one died."""
+
+
+class NotFoundError(DragonbearError):
+    """A name or entity that resolves to nothing."""
+
+
+# One table maps errors to command-line exit codes: 0 success, 1 validation failure or
+# nothing found, 2 bad input or usage. Order matters: the first matching class wins.
+EXIT_CODES: list[tuple[type[BaseException], int]] = [
+    (ValidationError, 1),
+    (NotFoundError, 1),
+    (DragonbearError, 2),
+]
+
+
+def exit_code_for(error: BaseException) -> int:
+    """Return the command-line exit code for ``error``.
+
+    >>> exit_code_for(ValidationError("bad"))
+    1
+    >>> exit_code_for(LoadError("bad", path="x.ttl", line=3, column=4))
+    2
+    """
+    for cls, code in EXIT_CODES:
+        if isinstance(error, cls):
+            return code
+    return 2

@@ -1,0 +1,143 @@
+"""Configuration in one object, from flags and ``DRAGONBEAR_*`` environment variables.
+
+The store directory is, in order: the ``--store`` flag, ``DRAGONBEAR_STORE``, or
+``$XDG_DATA_HOME/dragonbear/store`` (``~/.local/share/dragonbear/store`` when XDG_DATA_HOME is unset).
+
+The server settings follow the same rule (flag, then variable, then default):
+
+==================  ===========================  =======================================
+setting             variable                     default
+==================  ===========================  =======================================
+host                ``DRAGONBEAR_HOST``          ``127.0.0.1``
+port                ``DRAGONBEAR_PORT``          ``8000``
+workers             ``DRAGONBEAR_WORKERS``       1 server process (each runs up to max(4, CPUs) queries at once)
+query_timeout       ``DRAGONBEAR_QUERY_TIMEOUT`` 30 seconds
+max_results         ``DRAGONBEAR_MAX_RESULTS``   100,000 rows or triples (0: no cap)
+update_token        ``DRAGONBEAR_UPDATE_TOKEN``  unset: no ``/update`` and no ``/store`` writes
+warm                ``DRAGONBEAR_WARM``          auto: build the name index and lineage view at start
+                                                 when the store holds at most 1,000,000 quads
+==================  ===========================  =======================================
+
+``DRAGONBEAR_FEDERATION_ALLOWLIST`` lists the endpoints ``SERVICE`` may call (IRIs separated by
+spaces or commas), for the server and for ``dragonbear sparql``. Unset, it is Wikidata's and DBpedia's
+public endpoints (``https://query.wikidata.org/sparql``, ``https://dbpedia.org/sparql``); set, it
+replaces them, and an empty value allows none (see :mod:`dragonbear.graph.federation`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from dragonbear.errors import UsageError
+from dragonbear.endpoints import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
+
+__all__ = ["Settings", "default_store_dir", "default_workers"]
+
+T = TypeVar("T")
+
+
+def default_store_dir() -> Path:
+    """The store directory when neither ``--store`` nor ``DRAGONBEAR_STORE`` is given."""
+    env = os.environ.get("DRAGONBEAR_STORE")
+    if env:
+        return Path(env).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "dragonbear" / "store"
+
+
+def _flag(text: str) -> bool | None:
+    value = text.strip().lower()
+    if value == "auto":
+        return None
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a yes/no value: {text!r}")
+
+
+def default_workers() -> int:
+    """Server processes when none are configured: one. Its query threads already run queries in
+    parallel (pyoxigraph releases the GIL); more processes add HTTP throughput for queries not seen
+    before, at about 120 MiB each, and halve lineage path throughput on two cores by running twice
+    as many queries at once (``bench/http.py --also-workers 2``, decision 17)."""
+    return 1
+
+
+def _pick(flag: T | None, variable: str, convert: Callable[[str], T], default: T) -> T:
+    if flag is not None:
+        return flag
+    raw = os.environ.get(variable)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return convert(raw.strip())
+    except ValueError:
+        raise UsageError(f"{variable}={raw!r} is not valid") from None
+
+
+def _allowlist_from_env() -> tuple[str, ...]:
+    raw = os.environ.get("DRAGONBEAR_FEDERATION_ALLOWLIST")
+    try:
+        return parse_allowlist(raw)
+    except UsageError as exc:
+        raise UsageError(f"DRAGONBEAR_FEDERATION_ALLOWLIST: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings shared by the command line and the server."""
+
+    store_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    query_timeout: float = 30.0
+    max_results: int = 100_000
+    update_token: str | None = None
+    federation_allowlist: tuple[str, ...] = DEFAULT_ALLOWLIST
+    warm: bool | None = None  # None: auto (warm stores of at most WARM_AUTO_QUADS quads)
+
+    @classmethod
+    def from_env(cls, *, store: Path | None = None, host: str | None = None, port: int | None = None,
+                 workers: int | None = None, query_timeout: float | None = None,
+                 max_results: int | None = None, update_token: str | None = None,
+                 federation_allowlist: tuple[str, ...] | None = None, warm: bool | None = None) -> Settings:
+        """Settings from flags (given as arguments) and the environment.
+
+        Raises:
+            UsageError: a value out of range, or an environment variable that does not parse.
+
+        >>> Settings.from_env(store=Path("/tmp/s"), port=8080, query_timeout=5).query_timeout
+        5
+        >>> Settings.from_env(store=Path("/tmp/s"), federation_allowlist=("HTTP://Localhost:80/q",)).federation_allowlist
+        ('http://localhost/q',)
+        >>> Settings.from_env(store=Path("/tmp/s"), warm=False).warm
+        False
+        """
+        settings = cls(
+            store_dir=(store.expanduser() if store else default_store_dir()),
+            host=_pick(host, "DRAGONBEAR_HOST", str, "127.0.0.1"),
+            port=_pick(port, "DRAGONBEAR_PORT", int, 8000),
+            workers=_pick(workers, "DRAGONBEAR_WORKERS", int, default_workers()),
+            query_timeout=_pick(query_timeout, "DRAGONBEAR_QUERY_TIMEOUT", float, 30.0),
+            max_results=_pick(max_results, "DRAGONBEAR_MAX_RESULTS", int, 100_000),
+            update_token=_pick(update_token, "DRAGONBEAR_UPDATE_TOKEN", str, None) or None,
+            federation_allowlist=(tuple(normalize_endpoint(e) for e in federation_allowlist)
+                                  if federation_allowlist is not None
+                                  else _allowlist_from_env()),
+            warm=_pick(warm, "DRAGONBEAR_WARM", _flag, None),
+        )
+        if not 0 < settings.port < 65536:
+            raise UsageError(f"port {settings.port} is out of range")
+        if settings.workers < 1:
+            raise UsageError("at least one server process is needed")
+        if settings.query_timeout <= 0:
+            raise UsageError("the query timeout must be positive")
+        if settings.max_results < 0:
+            raise UsageError("the result cap must be 0 (no cap) or positive")
+        return settings

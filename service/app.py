@@ -1,0 +1,111 @@
+"""The FastAPI application: routers, the error handler, CORS for reads, and the store's lifetime."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.cors import CORSMiddleware
+
+from dragonbear import __version__
+from dragonbear.service.protocol import description, download, graph_store, sparql, update
+from dragonbear.service.api.queries import api_router
+from dragonbear.service.web.charts_page import charts_router
+from dragonbear.service.api.cite import cite_router
+from dragonbear.service.runtime.errors import handle_error, install_error_handler
+from dragonbear.service.web.explorer import explorer_router
+from dragonbear.service.runtime.fastpath import QueryFastPath
+from dragonbear.service.web.pages import pages_router
+from dragonbear.service.runtime.served import ServedStore
+from dragonbear.settings import Settings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("dragonbear.service")
+
+
+WARM_AUTO_QUADS = 1_000_000
+WARM_AUTO_BYTES = 400 << 20  # a store of 1M quads takes about 250 MB on disk
+
+
+def _disk_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+
+
+def _warm(store: ServedStore, auto: bool) -> None:
+    """Build the name index and the lineage view in the background, so that the first resolve,
+    entity page or lineage request does not wait seconds for them.
+
+    ``DRAGONBEAR_WARM=0`` skips it and ``1`` forces it; by default (``auto``) only stores of at most
+    :data:`WARM_AUTO_QUADS` quads are warmed: both caches grow with the data (about 500 MiB for a
+    store of three million quads), which a server used only for SPARQL would carry for nothing.
+    """
+    from dragonbear.graph.lineage import lineage_view
+    from dragonbear.service.runtime.names import name_index
+    try:
+        if auto:
+            gen = store.generation()
+            if gen is not None and _disk_bytes(gen) > WARM_AUTO_BYTES:
+                return  # clearly too large: not even counted (a count reads every quad)
+            if sum(store.graph_counts().values()) > WARM_AUTO_QUADS:
+                return
+        local = store.local_store()
+        lineage_view(local)
+        name_index(local)
+    except Exception:  # a cache that failed to warm is built on first use instead
+        log.exception("warming the caches failed")
+
+
+def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True,
+               on_stopped: Callable[[], None] | None = None) -> FastAPI:
+    """Build the app that serves ``store``; the store opens with the app and closes with it, after
+    which ``on_stopped`` is called (the server uses it to leave at once after retiring).
+
+    ``/update`` and ``/store`` exist only when ``settings.update_token`` is set. CORS lets browsers
+    elsewhere read (GET and POST of queries without credentials); writes need an Authorization
+    header, which CORS does not allow across origins.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(store.start)
+        if settings.warm is not False:
+            threading.Thread(target=_warm, args=(store, settings.warm is None), name="dragonbear-warm",
+                             daemon=True).start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(store.close)
+            if on_stopped is not None:
+                on_stopped()
+
+    app = FastAPI(title="Dragonbear", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json",
+                  description="A knowledge graph of Russia-China military-technical cooperation: SPARQL 1.1 "
+                              "at /sparql, entity pages under /id/, and a JSON API for the canned queries.")
+    install_error_handler(app)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                       allow_headers=["Accept", "Content-Type", "If-None-Match"],
+                       expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap", "ETag", "Dragonbear-Cache"])
+    # Outermost: repeated GET /sparql asks are answered from the cache before any routing.
+    route = sparql.make_route(settings, store)
+    if fast_path:
+        app.add_middleware(QueryFastPath, cache=store.raw_cache, generation=store.generation,
+                           endpoint=route.endpoint, on_error=handle_error)
+    app.router.routes.insert(0, route)  # first: the most asked path
+    app.include_router(description.make_router(settings, store))
+    app.include_router(download.make_router(settings, store))
+    app.include_router(api_router(store.local_store))
+    app.include_router(cite_router(store.local_store))
+    app.include_router(pages_router(store.local_store))
+    app.include_router(charts_router(store))
+    app.include_router(explorer_router(store.local_store))
+    if settings.update_token:
+        app.include_router(update.make_router(settings, store, settings.update_token))
+        app.include_router(graph_store.make_router(settings, store, settings.update_token))
+    return app

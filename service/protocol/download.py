@@ -1,0 +1,215 @@
+"""``/download``: dumps of the whole store in N-Quads, TriG, Turtle and JSON-LD, plain or gzipped.
+
+``GET /download`` lists them (an HTML page, or JSON for ``Accept: application/json`` or
+``format=json``) with the link to their DCAT/VoID description (``/.well-known/void``).
+``GET /download/dragonbear.{nq,trig,ttl,jsonld}[.gz]`` answers a file generated once per store
+generation into a cache beside the generations (a generation is read-only)::
+
+    STORE_DIR/downloads/gen-20261122T101500-4f2a/dragonbear.nq.gz
+
+A file is written to a temporary name and renamed into place, so a reader never sees half of it;
+the caches of generations that no longer exist are removed. The entity tag is the generation and the
+file name, known before the file is made, so ``If-None-Match`` answers 304 without generating it.
+The Turtle dump is the merge of all named graphs (Turtle has no graph names).
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from dragonbear.errors import DragonbearError, NotFoundError, StoreError
+from dragonbear.graph.dataset import SIPRI_ATTRIBUTION, Distribution
+from dragonbear.graph.export import ExportFormat, write_atomically, write_dump
+from dragonbear.graph.store import EmbeddedStore
+from dragonbear.service.web.layout import esc, page
+from dragonbear.service.runtime.served import ServedStore
+from dragonbear.settings import Settings
+
+__all__ = ["CACHE_DIR", "DOWNLOAD_PATH", "DumpCache", "DumpFile", "dump_files", "make_router"]
+
+DOWNLOAD_PATH = "/download"
+CACHE_DIR = "downloads"
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One downloadable file: its format and whether it is gzipped."""
+
+    fmt: ExportFormat
+    compressed: bool
+
+    @property
+    def name(self) -> str:
+        """The file name, e.g. ``dragonbear.nq.gz``."""
+        return f"dragonbear.{self.fmt.extension}{'.gz' if self.compressed else ''}"
+
+    @property
+    def media_type(self) -> str:
+        """The Content-Type of the file."""
+        return "application/gzip" if self.compressed else self.fmt.media_type
+
+
+def dump_files() -> list[DumpFile]:
+    """Every downloadable file, in the order of the listing.
+
+    >>> [f.name for f in dump_files()][:3]
+    ['dragonbear.nq.gz', 'dragonbear.nq', 'dragonbear.trig.gz']
+    """
+    return [DumpFile(fmt, compressed) for fmt in ExportFormat for compressed in (True, False)]
+
+
+class DumpCache:
+    """The dumps of a store directory's generations, made on first request.
+
+    Args:
+        store_dir: the store directory; the cache lives in its ``downloads`` folder.
+    """
+
+    def __init__(self, store_dir: Path) -> None:
+        self.root = store_dir / CACHE_DIR
+        self.store_dir = store_dir
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def path(self, generation: Path, file: DumpFile) -> Path:
+        """Where the file of ``generation`` is (or will be) cached."""
+        return self.root / generation.name / file.name
+
+    def size(self, generation: Path, file: DumpFile) -> int | None:
+        """The size in bytes of a cached file, or None when it is not made yet."""
+        try:
+            return self.path(generation, file).stat().st_size
+        except OSError:
+            return None
+
+    def _lock(self, generation: Path, file: DumpFile) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault((generation.name, file.name), threading.Lock())
+
+    def ensure(self, store: EmbeddedStore, file: DumpFile) -> Path:
+        """The cached file of the generation ``store`` is open on, made now if missing.
+
+        Raises:
+            StoreError: the cache cannot be written, or the dump failed.
+        """
+        if store.path is None:
+            raise StoreError("only a store on disk has downloads")
+        target = self.path(store.path, file)
+        with self._lock(store.path, file):
+            if target.exists():
+                return target
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if file.compressed:  # from the plain file, which is made (and kept) first
+                    plain = self.ensure(store, DumpFile(file.fmt, False))
+                    with write_atomically(target) as out, plain.open("rb") as src, \
+                            gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as zipped:
+                        shutil.copyfileobj(src, zipped, 1 << 20)
+                else:
+                    with write_atomically(target) as out:
+                        write_dump(store, out, file.fmt)
+            except OSError as exc:
+                raise StoreError(f"cannot write the download cache {target.parent}: {exc.strerror}") from exc
+            except DragonbearError as exc:
+                raise StoreError(f"cannot make {file.name}: {exc}") from exc
+            self._prune(store.path)
+        return target
+
+    def _prune(self, current: Path) -> None:
+        """Remove the caches of generations that are gone from the store directory."""
+        for folder in self.root.iterdir():
+            if folder.is_dir() and folder.name != current.name and not (self.store_dir / folder.name).is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def distributions(self, base: str, generation: Path) -> list[Distribution]:
+        """Every dump as a DCAT distribution of the server at ``base``, with its size when cached."""
+        return [Distribution(f"{base}{DOWNLOAD_PATH.lstrip('/')}/{f.name}", f.fmt, f.compressed,
+                             self.size(generation, f)) for f in dump_files()]
+
+
+def _wants_json(request: Request) -> bool:
+    if request.query_params.get("format") == "json":
+        return True
+    best = {"text/html": 0.0, "application/json": 0.0}
+    for part in (request.headers.get("accept") or "").split(","):
+        media, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media.strip().lower() in best:
+            best[media.strip().lower()] = max(best[media.strip().lower()], q)
+    return best["application/json"] > best["text/html"]
+
+
+def _listing_html(rows: list[dict[str, object]]) -> str:
+    items = "".join(
+        f'<tr><td><a href="{esc(r["url"])}" download>{esc(r["name"])}</a></td><td>{esc(r["format"])}</td>'
+        f'<td>{"gzip" if r["compressed"] else ""}</td>'
+        f'<td>{esc(format(r["bytes"], ",") if r["bytes"] is not None else "made on first download")}</td></tr>'
+        for r in rows)
+    body = (
+        "<h1>Download the graph</h1>"
+        "<p>Dumps of the whole store, made from the current store generation. N-Quads, TriG and JSON-LD keep "
+        "the named graphs; Turtle holds one graph, so its dump is the merge of all named graphs. The same "
+        "dumps come from the command line: <code>dragonbear export --format nquads --gzip --output "
+        "dragonbear.nq.gz</code>.</p>"
+        "<table><thead><tr><th>file</th><th>format</th><th>compression</th><th>bytes</th></tr></thead>"
+        f"<tbody>{items}</tbody></table>"
+        '<p>The dataset, its licence and its sources are described in DCAT and VoID at '
+        '<a href="/.well-known/void">/.well-known/void</a>. The project\'s own data is licensed under '
+        '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>; the arms-transfer facts of the '
+        f"SIPRI graph remain under SIPRI's terms. {esc(SIPRI_ATTRIBUTION)}.</p>"
+    )
+    return page("Download", body)
+
+
+def make_router(settings: Settings, store: ServedStore) -> APIRouter:
+    """The router of ``/download`` and its files."""
+    router = APIRouter()
+    cache = DumpCache(settings.store_dir)
+    files = {f.name: f for f in dump_files()}
+
+    @router.get(DOWNLOAD_PATH, include_in_schema=False)
+    async def listing(request: Request) -> Response:
+        """The downloadable dumps, as HTML or JSON."""
+        generation = store.generation()
+        rows: list[dict[str, object]] = [
+            {"name": f.name, "url": f"{DOWNLOAD_PATH}/{f.name}", "format": f.fmt.label, "media_type": f.media_type,
+             "compressed": f.compressed, "named_graphs": f.fmt.keeps_graphs, "bytes": cache.size(generation, f)}
+            for f in dump_files()]
+        if _wants_json(request):
+            return JSONResponse({"generation": generation.name, "description": "/.well-known/void",
+                                 "attribution": SIPRI_ATTRIBUTION, "files": rows}, headers={"Vary": "Accept"})
+        return HTMLResponse(_listing_html(rows), headers={"Vary": "Accept"})
+
+    @router.api_route(DOWNLOAD_PATH + "/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def download(name: str, request: Request) -> Response:
+        """One dump file, with its entity tag; 304 when the client has it."""
+        file = files.get(name)
+        if file is None:
+            raise NotFoundError(f"no download is named {name!r}; the files are: {', '.join(files)}")
+        local = await run_in_threadpool(store.local_store)
+        generation = local.path or store.generation()
+        etag = f'"{generation.name}-{file.name}"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        tags = {t.strip().removeprefix("W/") for t in (request.headers.get("if-none-match") or "").split(",")}
+        if etag in tags or "*" in tags:
+            return Response(status_code=304, headers=headers)
+        path = await run_in_threadpool(cache.ensure, local, file)
+        return FileResponse(path, media_type=file.media_type, filename=file.name, headers=headers)
+
+    return router

@@ -1,0 +1,90 @@
+"""``/store``: the SPARQL 1.1 Graph Store HTTP Protocol, ``?graph=IRI`` or ``?default``.
+
+Mounted only when an update token is configured. GET is a read and stays public (negotiated like a
+CONSTRUCT result, under the same result cap); PUT (replace), POST (add) and DELETE need the bearer
+token, and each is one transaction. ``?default`` is the store's own default graph (triples stored
+without a graph name), which queries see as part of the union default graph.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dragonbear.errors import ProtocolError, UnsupportedMediaTypeError
+from dragonbear.service.runtime.auth import require_token
+from dragonbear.service.protocol.request import first, graph_iris, media_type_of
+from dragonbear.service.runtime.served import ServedStore
+from dragonbear.service.protocol.sparql import result_headers
+from dragonbear.service.runtime.worker import GraphJob, WriteJob
+from dragonbear.settings import Settings
+
+__all__ = ["make_router"]
+
+
+def _target(request: Request) -> str | None:
+    """The graph a request addresses: an IRI, or None for ``?default``."""
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    first(params, "graph")
+    graphs = graph_iris(params, "graph")
+    if graphs and "default" in params:
+        raise ProtocolError("give either ?graph=IRI or ?default, not both")
+    if not graphs and "default" not in params:
+        raise ProtocolError("name the graph: ?graph=IRI, or ?default for the default graph")
+    return graphs[0] if graphs else None
+
+
+def _body_type(request: Request) -> str:
+    media, params = media_type_of(request.headers.get("content-type"))
+    if not media:
+        raise ProtocolError("the request needs a Content-Type of an RDF format")
+    if params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+        raise UnsupportedMediaTypeError("the body must be UTF-8")
+    if ox.RdfFormat.from_media_type(media) is None:
+        raise UnsupportedMediaTypeError(f"{media} is not an RDF format the store reads")
+    return media
+
+
+def make_router(settings: Settings, store: ServedStore, token: str) -> APIRouter:
+    """The router of ``/store``."""
+    router = APIRouter()
+
+    @router.get("/store", include_in_schema=False)
+    async def get_graph(request: Request) -> Response:
+        """A graph, negotiated (Turtle by default); 404 when the store has no such graph."""
+        job = GraphJob(_target(request), accept=request.headers.get("accept"),
+                       fmt=request.query_params.get("format"), max_results=settings.max_results)
+        reply = await run_in_threadpool(store.query, job)
+        return Response(reply.body, media_type=reply.content_type,
+                        headers=result_headers(reply.count, settings.max_results))
+
+    async def write(request: Request, operation: str) -> Response:
+        require_token(request, token)
+        graph = _target(request)
+        media = _body_type(request) if operation != "delete" else ""
+        data = await request.body() if operation != "delete" else b""
+        reply = await run_in_threadpool(store.write, WriteJob(operation, graph=graph, data=data, media_type=media,
+                                                              base_iri=graph or f"{request.base_url}store"))
+        return Response(status_code=201 if reply.data.get("created") else 204)
+
+    @router.put("/store", include_in_schema=False)
+    async def put_graph(request: Request) -> Response:
+        """Replace a graph with the body (201 when it is new, else 204)."""
+        return await write(request, "put")
+
+    @router.post("/store", include_in_schema=False)
+    async def post_graph(request: Request) -> Response:
+        """Add the body to a graph (201 when it is new, else 204)."""
+        return await write(request, "post")
+
+    @router.delete("/store", include_in_schema=False)
+    async def delete_graph(request: Request) -> Response:
+        """Delete a graph (204; 404 when there is none)."""
+        return await write(request, "delete")
+
+    return router

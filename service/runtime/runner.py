@@ -1,0 +1,152 @@
+"""Read jobs run in the server process itself, in threads, each against a deadline.
+
+pyoxigraph releases the GIL while it evaluates a query, so a query in a thread does not hold up the
+event loop or the other threads; but it cannot be cancelled. A job that passes the time limit is
+therefore answered with :class:`~dragonbear.errors.QueryTimeoutError` at once, and the runner calls
+``on_overrun``: the server process then retires (it stops taking connections, answers the requests it
+has, and exits, which stops the query and frees its CPU) while the other server processes go on
+serving and the supervisor starts a replacement (see ``docs/decisions/0017-server-processes.md``).
+
+Before this, every query went to a worker process over a pipe, so that a late one could be killed
+alone; that hop cost about 0.6 ms of a small query's 0.8 ms (``bench/worker_overhead.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from dragonbear.errors import QueryTimeoutError, ServiceUnavailableError
+from dragonbear.graph.store import EmbeddedStore
+from dragonbear.service.runtime.worker import CountJob, GraphJob, QueryJob, Reply, run_job
+
+__all__ = ["QueryRunner"]
+
+log = logging.getLogger("dragonbear.service")
+
+Job = QueryJob | GraphJob | CountJob
+_Task = tuple[Future[Reply], EmbeddedStore, Job]
+
+
+TRIM_AFTER_SECONDS = 0.05
+
+
+def _libc_trim() -> Callable[[], object]:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return lambda: libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        return lambda: None
+
+
+_trim = _libc_trim()
+"""Give freed heap back to the system (glibc's ``malloc_trim``) after a long job: a path or aggregate
+query allocates hundreds of MiB that glibc would otherwise keep in the process."""
+
+
+class QueryRunner:
+    """A fixed number of daemon threads that run read jobs on a store handle of this process.
+
+    Args:
+        threads: how many jobs run at once; more wait, and the wait counts against their deadline.
+        timeout: the time limit of a job, from the moment it is handed in, in seconds.
+        on_overrun: called (once per late job, from the thread that waited) when a job is still
+            running at its deadline; the server uses it to retire the process.
+    """
+
+    def __init__(self, *, threads: int, timeout: float, on_overrun: Callable[[], None] | None = None) -> None:
+        self.threads = threads
+        self.timeout = timeout
+        self.on_overrun = on_overrun
+        self.overruns = 0
+        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._excess = 0          # threads to let go once their job ends (replaced after an overrun)
+        self._closed = False
+        for _ in range(threads):
+            self._add_thread()
+
+    def _add_thread(self) -> None:
+        threading.Thread(target=self._loop, name="dragonbear-query", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            task = self._tasks.get()
+            if task is None:
+                return
+            future, store, job = task
+            if future.set_running_or_notify_cancel():  # False: its deadline passed while it waited
+                started = time.monotonic()
+                try:
+                    future.set_result(run_job(store, job))
+                except BaseException as exc:  # noqa: BLE001 - run_job turns errors into replies already
+                    future.set_exception(exc)
+                if time.monotonic() - started > TRIM_AFTER_SECONDS:
+                    _trim()
+            with self._lock:
+                if self._excess > 0:
+                    self._excess -= 1
+                    return
+
+    def submit(self, store: EmbeddedStore, job: Job) -> Future[Reply]:
+        """Hand in a job; the future holds its :class:`Reply`."""
+        if self._closed:
+            raise ServiceUnavailableError("the server is shutting down")
+        future: Future[Reply] = Future()
+        self._tasks.put((future, store, job))
+        return future
+
+    def run(self, store: EmbeddedStore, job: Job) -> Reply:
+        """Run a job and wait for it (from a thread that may block); see :meth:`late` for errors."""
+        future = self.submit(store, job)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            return self.late(future)
+
+    async def run_async(self, store: EmbeddedStore, job: Job) -> Reply:
+        """Run a job and wait for it without blocking the event loop; see :meth:`late` for errors."""
+        future = self.submit(store, job)
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout)
+        except asyncio.TimeoutError:
+            return self.late(future)
+
+    def late(self, future: Future[Reply]) -> Reply:
+        """A job at its deadline: its reply if it has just finished, else the error to answer with.
+
+        A job that never started (all threads busy) is cancelled and costs nothing more. A running
+        one cannot be stopped from here: its thread is replaced, and ``on_overrun`` is told.
+
+        Raises:
+            ServiceUnavailableError: the job never started.
+            QueryTimeoutError: the job is still running.
+        """
+        if future.cancel():
+            raise ServiceUnavailableError(f"all {self.threads} query threads of this server process stayed busy "
+                                          f"for {self.timeout:g} s; try again later")
+        if future.done():
+            return future.result()
+        with self._lock:
+            self.overruns += 1
+            self._excess += 1
+        self._add_thread()
+        log.warning("a query ran past the time limit of %g s", self.timeout)
+        if self.on_overrun is not None:
+            self.on_overrun()
+        raise QueryTimeoutError(f"the query ran past the time limit of {self.timeout:g} s and was stopped; "
+                                "narrow it, or add a LIMIT")
+
+    def close(self) -> None:
+        """Stop taking jobs; idle threads end (running ones end with their job: they are daemons)."""
+        self._closed = True
+        for _ in range(self.threads):
+            self._tasks.put(None)
+

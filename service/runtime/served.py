@@ -1,0 +1,198 @@
+"""The store as a server process holds it: a read-only handle on the current generation, a
+:class:`~dragonbear.service.runtime.runner.QueryRunner` that runs queries on it against the time limit, the
+answer caches, and the writer."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+from dragonbear.errors import StoreError
+from dragonbear.graph.store import CURRENT, EmbeddedStore, current_generation
+from dragonbear.service.runtime.fastpath import RawAnswerCache
+from dragonbear.service.runtime.writer import StoreWriter, raise_for
+from dragonbear.service.runtime.runner import QueryRunner
+from dragonbear.service.runtime.worker import CountJob, GraphJob, QueryJob, Reply, WriteJob
+from dragonbear.settings import Settings
+
+__all__ = ["ServedStore"]
+
+
+CACHE_ENTRIES = 2048
+CACHE_MAX_BODY = 1 << 20  # answers larger than 1 MiB are not kept
+QUERY_THREADS = max(4, os.cpu_count() or 1)  # queries one server process runs at once
+
+
+class ServedStore:
+    """The store a server process answers from.
+
+    Nothing is opened by the constructor; :meth:`start` opens the store (the app does it at startup)
+    and :meth:`close` lets go of it.
+
+    The generation is looked up on every request (one ``readlink``), so a write made through another
+    server process, or by ``dragonbear load`` beside the server, is seen by the next request.
+
+    Args:
+        settings: the store directory, the time limit and the result cap.
+        on_overrun: what to do when a query runs past the time limit (the server retires the process,
+            see :mod:`dragonbear.service.runtime.runner`); None in tests that run the app in-process.
+    """
+
+    def __init__(self, settings: Settings, *, on_overrun: Callable[[], None] | None = None) -> None:
+        self.settings = settings
+        self.store_dir = settings.store_dir
+        self.runner: QueryRunner | None = None
+        self.on_overrun = on_overrun
+        self._writer: StoreWriter | None = None
+        self._counts: tuple[Path, dict[str, int]] | None = None
+        self._counts_lock = threading.Lock()
+        self._open_lock = threading.Lock()
+        self._link: str | None = None
+        self._link_path = str(self.store_dir / CURRENT)
+        self._local: tuple[Path, EmbeddedStore] | None = None
+        self._cache: OrderedDict[tuple[object, ...], tuple[Reply, str]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._running: dict[tuple[object, ...], asyncio.Future[tuple[Reply, str]]] = {}
+        self.raw_cache = RawAnswerCache()
+
+    def start(self) -> None:
+        """Open the current generation and start the query threads.
+
+        Raises:
+            StoreError: there is no store, or it cannot be opened.
+        """
+        if current_generation(self.store_dir) is None:
+            raise StoreError(f"no store at {self.store_dir}: run `dragonbear build` first")
+        self.runner = QueryRunner(threads=QUERY_THREADS, timeout=self.settings.query_timeout,
+                                  on_overrun=self.on_overrun)
+        self.local_store()
+        self._writer = StoreWriter(self.store_dir, timeout=self.settings.query_timeout,
+                                   on_swap=lambda gen: self.generation())
+
+    def close(self) -> None:
+        """Stop the query threads."""
+        if self.runner is not None:
+            self.runner.close()
+
+    def generation(self) -> Path | None:
+        """The current generation (reopened here when it changed), or None before :meth:`start`."""
+        if self.runner is None:
+            return None
+        return self._current()[0]
+
+    def _current(self) -> tuple[Path, EmbeddedStore]:
+        try:
+            link = os.readlink(self._link_path)
+        except OSError:
+            link = None
+        local = self._local
+        if local is not None and link == self._link:
+            return local
+        with self._open_lock:
+            if self._local is None or link != self._link:
+                gen = current_generation(self.store_dir)
+                if gen is None:
+                    if self._local is not None:  # the link is gone: keep answering from what is open
+                        return self._local
+                    raise StoreError(f"no store at {self.store_dir}: run `dragonbear build` first")
+                if self._local is None or self._local[0] != gen:
+                    self._local = (gen, EmbeddedStore.open(gen, read_only=True))
+                self._link = link
+            return self._local
+
+    def _runner(self) -> QueryRunner:
+        if self.runner is None:
+            raise StoreError("the served store is not started")
+        return self.runner
+
+    def query(self, job: QueryJob | GraphJob) -> Reply:
+        """Run a read job against the time limit (blocking); raise the project error it ends with."""
+        runner = self._runner()
+        return raise_for(runner.run(self._current()[1], job))
+
+    async def query_async(self, job: QueryJob | GraphJob) -> Reply:
+        """:meth:`query` without blocking the event loop."""
+        runner = self._runner()
+        return raise_for(await runner.run_async(self._current()[1], job))
+
+    def _key(self, gen: Path, job: QueryJob) -> tuple[object, ...]:
+        return (str(gen), job.sparql, tuple(job.default_graphs or ()), tuple(job.named_graphs or ()),
+                job.default_graphs is None, job.named_graphs is None, job.base_iri, job.accept, job.fmt,
+                job.max_results)
+
+    def _remember(self, key: tuple[object, ...], gen: Path, reply: Reply) -> str:
+        etag = '"' + hashlib.blake2b(str(gen).encode() + b"\0" + reply.body, digest_size=12).hexdigest() + '"'
+        if len(reply.body) <= CACHE_MAX_BODY:
+            with self._cache_lock:
+                self._cache[key] = (reply, etag)
+                while len(self._cache) > CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
+        return etag
+
+    def _cached(self, key: tuple[object, ...]) -> tuple[Reply, str] | None:
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
+
+    async def query_cached(self, job: QueryJob) -> tuple[Reply, str, str]:
+        """Run a query, or answer it from the cache of the current generation, or share the run of the
+        same query already under way in this process.
+
+        A store generation never changes once written (a write makes a new one), so an answer is
+        valid for as long as its generation is current: the key includes the generation, and the
+        entity tag is a hash of the generation and the answer. Identical queries that arrive while
+        one runs wait for that run instead of starting their own (eight clients asking for the same
+        20-second aggregate would otherwise run it eight times at once, and all past the limit).
+
+        Returns:
+            The reply, its entity tag, and where it came from: ``miss`` (run now), ``hit`` (the
+            cache) or ``shared`` (the run of an identical query under way).
+        """
+        gen, local = self._current()
+        key = self._key(gen, job)
+        hit = self._cached(key)
+        if hit is not None:
+            return hit[0], hit[1], "hit"
+        running = self._running.get(key)
+        if running is not None:
+            reply, etag = await asyncio.shield(running)
+            return reply, etag, "shared"
+        shared: asyncio.Future[tuple[Reply, str]] = asyncio.get_running_loop().create_future()
+        self._running[key] = shared
+        try:
+            reply = raise_for(await self._runner().run_async(local, job))
+            etag = self._remember(key, gen, reply)
+            shared.set_result((reply, etag))
+            return reply, etag, "miss"
+        except BaseException as exc:
+            shared.set_exception(exc)
+            shared.exception()  # retrieved: no warning when nobody else waited
+            raise
+        finally:
+            del self._running[key]
+
+    def write(self, job: WriteJob) -> Reply:
+        """Apply a write as one transaction; the next request of any server process reads the result."""
+        if self._writer is None:
+            raise StoreError("the served store is not started")
+        return raise_for(self._writer.apply(job))
+
+    def local_store(self) -> EmbeddedStore:
+        """The read-only handle on the current generation in this process, for the pages and the API
+        (reopened when a write has swapped the generation)."""
+        return self._current()[1]
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per named graph of the current generation (counted once per generation)."""
+        gen, local = self._current()
+        with self._counts_lock:
+            if self._counts is None or self._counts[0] != gen:
+                self._counts = (gen, raise_for(self._runner().run(local, CountJob())).data)
+            return dict(self._counts[1])

@@ -1,0 +1,12 @@
+"""The web pages: HTML for people, over the same store and runner as the SPARQL endpoint.
+
+What lives here: ``layout`` (the page frame, escaping, tables, links to the project's IRIs),
+``pages`` (the query page at ``/``, entity pages at ``/id/...``), ``entity`` and ``entity_page``
+(what an entity page shows, and its HTML), ``statement_text`` (a statement in words), ``lineage``,
+``lineage_groups`` and ``lineage_section`` (lineage graphs on entity pages), ``explorer`` (the
+interactive lineage explorer), ``charts_page``, ``ontology_page``, ``examples`` (the canned queries
+as example tabs) and ``static/`` (YASGUI, cytoscape.js and the explorer's own script).
+
+What it may import: the layers below the service and :mod:`dragonbear.service.runtime`; never the
+protocol routes or the JSON API (they may import the pages' builders).
+"""

@@ -1,0 +1,243 @@
+"""The lineage explorer: an interactive graph of a system's ancestors and descendants in the browser.
+
+===========================  ================================================================
+``GET /explore``             a search box (``?q=NAME`` lists the systems a name may denote, and
+                             goes straight to the explorer when one system is the clear match)
+``GET /explore/{id}``        the explorer of one system (``j-11``, or the system's full IRI)
+===========================  ================================================================
+
+The page is a shell: ``/static/explorer.js`` fetches ``/api/lineage/{id}`` and draws it with
+Cytoscape.js and the dagre layout, both served from the package (``/static/cytoscape/``), never
+from a CDN. The answer is sent with a Content-Security-Policy that allows only this origin, so a
+browser refuses anything from elsewhere. The controls (direction, year, relation kinds, minimum
+confidence) filter the drawing in the browser. A large lineage is drawn with its big groups collapsed
+into one box each, with its count (``/static/explorer.groups.js``, the rule of
+:mod:`dragonbear.service.web.lineage_groups`); a table under the graph lists every link that passes the
+filters, drawn or not, grouped by relation and kind (``/static/explorer.table.js``), as the text
+alternative of the drawing. The search form works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dragonbear import __version__
+from dragonbear.graph.resolve import Candidate
+from dragonbear.graph.store import GraphStore
+from dragonbear.namespaces import DGB, ID
+from dragonbear.queries.catalogue import bind_values
+from dragonbear.service.web.layout import esc, iri_link, page
+from dragonbear.service.runtime.names import name_index
+
+__all__ = ["CONTENT_SECURITY_POLICY", "explore_path", "explorer_html", "explorer_router", "search_html"]
+
+StoreProvider = Callable[[], GraphStore]
+
+SYSTEM_PREFIX = ID + "system/"
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
+
+_SYSTEM_QUERY = """
+SELECT ?system ?label WHERE {
+  ?system a dgb:SystemModel .
+  OPTIONAL { ?system rdfs:label ?l FILTER(LANG(?l) = "en" || LANG(?l) = "") }
+  BIND(COALESCE(?l, STR(?system)) AS ?label)
+} LIMIT 1"""
+
+
+def explore_path(iri: str) -> str | None:
+    """The explorer's path for the system ``iri``, or None for an IRI outside the project's systems.
+
+    >>> explore_path("https://w3id.org/dragonbear/id/system/j-11")
+    '/explore/j-11'
+    >>> explore_path("https://w3id.org/dragonbear/id/state/china") is None
+    True
+    """
+    if not iri.startswith(SYSTEM_PREFIX) or len(iri) == len(SYSTEM_PREFIX):
+        return None
+    return "/explore/" + quote(iri[len(SYSTEM_PREFIX):], safe="-._~")
+
+
+def _system_label(store: GraphStore, iri: str) -> str | None:
+    """The English label of the system ``iri``, or None when the store has no such system."""
+    result = store.query(bind_values(_SYSTEM_QUERY, {"system": ox.NamedNode(iri)}))
+    for row in result if isinstance(result, ox.QuerySolutions) else ():
+        label = row["label"]
+        return label.value if isinstance(label, ox.Literal) else iri
+    return None
+
+
+def _head() -> str:
+    v = quote(__version__)
+    return (f'<link rel="stylesheet" href="/static/explorer.css?v={v}">'
+            f'<script src="/static/cytoscape/cytoscape.min.js?v={v}" defer></script>'
+            f'<script src="/static/cytoscape/cytoscape-dagre.min.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.search.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.groups.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.table.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.panels.js?v={v}" defer></script>'
+            f'<script src="/static/explorer.js?v={v}" defer></script>')
+
+
+def _search_form(value: str = "") -> str:
+    return ('<form class="explorer-search" action="/explore" method="get" role="search">'
+            '<label for="explorer-q">System</label> '
+            f'<input id="explorer-q" name="q" type="search" value="{esc(value)}" autocomplete="off" '
+            'placeholder="a name in any language: J-11, Flanker, 歼-11" aria-describedby="explorer-q-help" '
+            'aria-controls="explorer-suggestions">'
+            '<button type="submit">Explore</button>'
+            '<span id="explorer-q-help" class="muted"> names are looked up with the resolver '
+            '(<a href="/api/resolve?q=J-11">/api/resolve</a>)</span>'
+            '<ul id="explorer-suggestions" class="explorer-suggestions" aria-label="Matching systems"></ul></form>')
+
+
+def _candidate_list(candidates: list[Candidate]) -> str:
+    items = "".join(f'<li><a href="{esc(explore_path(c.iri))}">{esc(c.label)}</a> '
+                    f'<span class="muted">({esc(c.matched)}; {iri_link(c.iri, "entity page")})</span></li>'
+                    for c in candidates if explore_path(c.iri))
+    return f'<ul class="explorer-candidates">{items}</ul>'
+
+
+def search_html(query: str = "", candidates: list[Candidate] | None = None, *, notice: str = "") -> str:
+    """The explorer's start page: the search box, and the systems ``query`` may denote (already looked up).
+
+    Args:
+        query: what the user typed, or "" before any search.
+        candidates: the systems the name may denote, best first.
+        notice: a message shown under the title (plain text, escaped here).
+    """
+    parts = ["<h1>Lineage explorer</h1>", f'<p class="note" role="alert">{esc(notice)}</p>' if notice else "",
+             ("<p>Choose a system to see where it came from and what came of it: derivations, variants, "
+              "component fits and transfers, with a year slider and filters. Every link names its kind, "
+              "year, confidence and sources.</p>"),
+             _search_form(query)]
+    if query:
+        if candidates:
+            parts.append(f"<h2>Systems that “{esc(query)}” may denote</h2>" + _candidate_list(candidates))
+        else:
+            parts.append(f"<p>No system is known by the name “{esc(query)}”.</p>")
+    return page("Lineage explorer", "".join(parts), head=_head())
+
+
+def _config(iri: str, label: str) -> str:
+    local = iri[len(SYSTEM_PREFIX):]
+    config = {"system": iri, "label": label, "api": "/api/lineage/" + quote(local, safe="-._~"),
+              "entity": "/id/system/" + quote(local, safe="-._~"), "idBase": ID,
+              "systemBase": SYSTEM_PREFIX}
+    text = json.dumps(config, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def explorer_html(iri: str, label: str) -> str:
+    """The explorer page of the system ``iri`` (labelled ``label``); the graph is drawn by the script.
+
+    Args:
+        iri: the system's IRI (under ``https://w3id.org/dragonbear/id/system/``).
+        label: its English label, for the title.
+    """
+    entity = "/id/system/" + quote(iri[len(SYSTEM_PREFIX):], safe="-._~")
+    controls = (
+        '<form class="explorer-controls" id="explorer-controls" aria-label="Filters">'
+        '<fieldset><legend>Direction</legend>'
+        + "".join(f'<label><input type="radio" name="direction" value="{v}"{" checked" if v == "both" else ""}> '
+                  f"{t}</label>" for v, t in (("up", "ancestors"), ("down", "descendants"), ("both", "both")))
+        + "</fieldset>"
+        '<fieldset><legend>Year</legend><input type="range" id="explorer-year" name="year" min="1950" '
+        'max="2030" step="1" value="2030" aria-describedby="explorer-year-help"> '
+        '<output id="explorer-year-value" for="explorer-year">all years</output>'
+        '<p id="explorer-year-help" class="muted">Links appear from their year (a transfer from its order); '
+        "component fits end with their period. Undated links are always shown.</p></fieldset>"
+        '<fieldset><legend>Minimum confidence</legend><input type="range" id="explorer-confidence" '
+        'name="confidence" min="0" max="1" step="0.05" value="0"> '
+        '<output id="explorer-confidence-value" for="explorer-confidence">0.00</output>'
+        '<label><input type="checkbox" id="explorer-unrated" checked> links with no recorded confidence'
+        "</label></fieldset>"
+        '<fieldset id="explorer-relations"><legend>Relations</legend></fieldset>'
+        '<fieldset><legend>Colour</legend><label for="explorer-colour">nodes by</label> '
+        '<select id="explorer-colour"><option value="country">country</option>'
+        '<option value="type">type</option></select><ul id="explorer-legend" class="explorer-legend"></ul>'
+        "</fieldset></form>")
+    graph = (
+        '<div class="explorer-stage">'
+        f'<div id="explorer-graph" class="explorer-graph" role="img" aria-label="Lineage graph of {esc(label)}; '
+        'the table “Links” below lists every link, drawn or in a collapsed group" '
+        'aria-describedby="explorer-summary"></div>'
+        '<div class="explorer-side">'
+        '<aside id="explorer-details" class="explorer-details" aria-live="polite"><h2>Details</h2>'
+        '<p class="muted">Click a system or a link to see it here. Double-click a system to open its page.</p>'
+        "</aside>"
+        '<section id="explorer-groups" class="explorer-groups" aria-labelledby="explorer-groups-title">'
+        '<h2 id="explorer-groups-title">Groups in the drawing</h2></section></div></div>')
+    listing = (
+        '<section class="explorer-list" aria-labelledby="explorer-list-title">'
+        '<h2 id="explorer-list-title">Links</h2>'
+        '<p id="explorer-summary" class="muted" aria-live="polite">Loading the lineage…</p>'
+        '<p class="muted">Every link that passes the filters, drawn or in a collapsed group of the drawing, '
+        "grouped by relation and kind; a group's header folds it, a column's header sorts by it.</p>"
+        '<table id="explorer-edges" class="explorer-edges"><thead><tr>'
+        + "".join(f'<th scope="col" data-column="{c}">{c}</th>'
+                  for c in ("from", "relation", "how", "to", "year", "confidence", "sources"))
+        + "</tr></thead></table></section>")
+    body = (
+        f"<h1>Lineage of {esc(label)}</h1>"
+        '<p class="muted">Arrows point from what comes from something to what it comes from: a derived system '
+        "to its origin and licensor, a platform to its component, a recipient to the system it received. "
+        f'Double-click a system to open its page. <a href="{esc(entity)}">The entity page of {esc(label)}</a>.'
+        "</p>" + _search_form() +
+        '<noscript><p class="note">The interactive graph needs JavaScript; the entity page draws the same '
+        "lineage without it.</p></noscript>"
+        f'<div class="explorer">{controls}{graph}</div>{listing}'
+        f'<script id="explorer-config" type="application/json">{_config(iri, label)}</script>')
+    return page(f"Lineage of {label}", body, head=_head(), wide=True)
+
+
+def explorer_router(store_provider: StoreProvider) -> APIRouter:
+    """The router of the lineage explorer pages.
+
+    Args:
+        store_provider: a zero-argument callable returning the store to read (called per request).
+
+    Returns:
+        The router with ``GET /explore`` and ``GET /explore/{id}`` (HTML, left out of the OpenAPI schema).
+    """
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/explore")
+    def search(q: str | None = None) -> Response:
+        query = (q or "").strip()
+        if not query:
+            return HTMLResponse(search_html(), headers=_HEADERS)
+        names = name_index(store_provider())
+        found = names.candidates(query, types=names.expand_type(DGB + "SystemModel"), limit=20)
+        clear = found and (len(found) == 1 or found[0].score > found[1].score) and found[0].score >= 90
+        target = explore_path(found[0].iri) if clear else None
+        if target:
+            return RedirectResponse(target, status_code=303)
+        return HTMLResponse(search_html(query, found), headers=_HEADERS)
+
+    @router.get("/explore/{system:path}")
+    def explore(system: str) -> Response:
+        iri = system if system.startswith(SYSTEM_PREFIX) else SYSTEM_PREFIX + system
+        try:
+            ox.NamedNode(iri)
+            valid = explore_path(iri) is not None
+        except ValueError:
+            valid = False
+        store = store_provider()
+        label = _system_label(store, iri) if valid else None
+        if label is None:
+            names = name_index(store)
+            found = names.candidates(system.rsplit("/", 1)[-1], types=names.expand_type(DGB + "SystemModel"))
+            html = search_html(system, found, notice=f"The graph has no system {iri}.")
+            return HTMLResponse(html, status_code=404, headers=_HEADERS)
+        return HTMLResponse(explorer_html(iri, label), headers=_HEADERS)
+
+    return router
