@@ -121,7 +121,7 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
     Returns:
         Counts of the triples each step added, and the closures skipped.
     """
-    store.inner.remove_graph(ox.NamedNode(GRAPH_DERIVED))
+    store.drop_graph(GRAPH_DERIVED)
     store.update(_SHORTCUTS)
     n_shortcuts = _derived_count(store)
 
@@ -181,10 +181,8 @@ def drop_restated(store: EmbeddedStore, graph: str, *, over: tuple[str, ...] | N
     before = store.count(graph)
     if over is not None:  # the given graphs are the small side: look each of their triples up in `graph`
         target = ox.NamedNode(graph)
-        restated = [ox.Quad(q.subject, q.predicate, q.object, target) for g in over
-                    for q in store.inner.quads_for_pattern(None, None, None, ox.NamedNode(g))]
-        for quad in [q for q in restated if q in store.inner]:
-            store.inner.remove(quad)
+        restated = [ox.Quad(q.subject, q.predicate, q.object, target) for g in over for q in store.quads(g)]
+        store.remove([q for q in restated if store.contains(q)])
         return before - store.count(graph)
     store.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
                  f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{graph}>) }}")
@@ -235,10 +233,10 @@ def credibility(stance: str, reliability: str | None, supporters: int, deniers: 
 def materialize_grades(store: EmbeddedStore) -> int:
     """Give every attestation its credibility (``dgb:credibility``) and grade (``dgb:grade``, "B2")."""
     def objects(local: str) -> dict[ox.NamedNode | ox.BlankNode, str]:
-        return {q.subject: q.object.value for q in store.inner.quads_for_pattern(None, ox.NamedNode(DGB + local), None)}
+        return {q.subject: q.object.value for q in store.quads(predicate=ox.NamedNode(DGB + local))}
     sources, stances, reliabilities = objects("source"), objects("stance"), objects("sourceReliability")
     statements: dict[object, list[tuple[ox.NamedNode, str, str, str | None]]] = {}
-    for quad in store.inner.quads_for_pattern(None, ox.NamedNode(DGB + "hasAttestation"), None):
+    for quad in store.quads(predicate=ox.NamedNode(DGB + "hasAttestation")):
         att = quad.object
         if att not in sources:
             continue

@@ -80,7 +80,7 @@ def read_side(path: Path) -> list[ox.Quad]:
     derived = ox.NamedNode(GRAPH_DERIVED)
     if path.is_dir():
         store = open_store(path, read_only=True)
-        return [q for q in store.inner.quads_for_pattern(None, None, None) if q.graph_name != derived]
+        return [q for q in store.quads() if q.graph_name != derived]
     if not path.is_file():
         raise UsageError(f"{path} is neither a store directory nor an N-Quads file")
     opener = gzip.open if path.suffix == ".gz" else open

@@ -95,22 +95,22 @@ class _CountingWriter:
     """A binary stream that passes writes on and counts the bytes."""
 
     def __init__(self, inner: BinaryIO) -> None:
-        self.inner, self.written = inner, 0
+        self.stream, self.written = inner, 0
 
     def write(self, data: bytes) -> int:
-        self.inner.write(data)
+        self.stream.write(data)
         self.written += len(data)
         return len(data)
 
     def flush(self) -> None:
-        self.inner.flush()
+        self.stream.flush()
 
 
 def _check_graph(store: EmbeddedStore, graph: str | None) -> ox.NamedNode | None:
     if graph is None:
         return None
     node = ox.NamedNode(graph) if graph.startswith(("http://", "https://", "urn:")) else None
-    if node is None or not store.inner.contains_named_graph(node):
+    if node is None or not store.has_graph(graph):
         known = ", ".join(f"<{g}>" for g in store.graphs()) or "none"
         raise UsageError(f"the store has no graph <{graph}>; its graphs are: {known}")
     return node
@@ -134,7 +134,7 @@ def dump_store(store: EmbeddedStore, output: BinaryIO, fmt: ExportFormat, *, gra
 
     >>> import io
     >>> s = EmbeddedStore.open(None)
-    >>> s.load_bytes(b'<http://e/a> <http://e/p> "1" .', format=ox.RdfFormat.N_TRIPLES, graph="http://e/g")
+    >>> s.load(b'<http://e/a> <http://e/p> "1" .', format=ox.RdfFormat.N_TRIPLES, graph="http://e/g")
     >>> out = io.BytesIO(); dump_store(s, out, ExportFormat.NQUADS), out.getvalue()
     (1, b'<http://e/a> <http://e/p> "1" <http://e/g> .\\n')
     """
@@ -142,7 +142,7 @@ def dump_store(store: EmbeddedStore, output: BinaryIO, fmt: ExportFormat, *, gra
     try:
         if fmt is ExportFormat.TURTLE:
             if node is not None:
-                store.inner.dump(output, fmt.rdf_format, from_graph=node, prefixes=PREFIXES)
+                store.dump(output, format=fmt.rdf_format, graph=graph, prefixes=PREFIXES)
                 return int(store.count(graph))
             union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
             counted = _Counted(union)
@@ -150,11 +150,11 @@ def dump_store(store: EmbeddedStore, output: BinaryIO, fmt: ExportFormat, *, gra
             return counted.count
         prefixes = PREFIXES if fmt is ExportFormat.TRIG else None
         if node is not None:
-            ox.serialize(store.inner.quads_for_pattern(None, None, None, node), output, fmt.rdf_format,
+            ox.serialize(store.quads(graph), output, fmt.rdf_format,
                          prefixes=prefixes)
             return int(store.count(graph))
-        store.inner.dump(output, fmt.rdf_format, prefixes=prefixes)
-        return len(store.inner)
+        store.dump(output, format=fmt.rdf_format, prefixes=prefixes)
+        return store.count()
     except OSError as exc:
         raise StoreError(f"the dump failed: {exc}") from exc
 

@@ -92,25 +92,16 @@ class _Check:
 
 
 class _Dataset:
-    """Queries over one union of named graphs, of a pyoxigraph store or a project GraphStore."""
+    """Queries over one union of named graphs of a store."""
 
-    def __init__(self, store: ox.Store | GraphStore, graphs: list[str]) -> None:
-        self._store = store
-        self._graphs = graphs
-        self._nodes: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in graphs]
-
-    def _query(self, sparql: str) -> object:
-        if isinstance(self._store, ox.Store):
-            return self._store.query(sparql, default_graph=self._nodes)
-        return self._store.query(sparql, default_graph=self._graphs)
+    def __init__(self, store: GraphStore, graphs: list[str]) -> None:
+        self.store, self.graphs = store, graphs
 
     def select(self, sparql: str) -> ox.QuerySolutions:
-        result = self._query(sparql)
-        assert isinstance(result, ox.QuerySolutions)
-        return result
+        return self.store.select(sparql, default_graph=self.graphs)
 
     def ask(self, sparql: str) -> bool:
-        return bool(self._query(sparql))
+        return self.store.ask(sparql, default_graph=self.graphs)
 
 
 class _SubclassIndex:

@@ -1,8 +1,9 @@
 """The store layer: one interface, with the embedded pyoxigraph store behind it.
 
-The rest of the code speaks SPARQL to a :class:`GraphStore` and nothing else (plus bulk loading of
-RDF documents, which a remote server takes through the SPARQL 1.1 Graph Store Protocol). A later
-implementation talks to a remote SPARQL 1.1 server behind the same interface.
+The rest of the code reaches the store only through :class:`GraphStore`: typed SPARQL (``select``,
+``ask``, ``construct``, ``update``), quads by pattern, and RDF documents in and out (which a remote
+server takes through the SPARQL 1.1 Graph Store Protocol). Nothing reaches through to the pyoxigraph
+``Store`` behind :class:`EmbeddedStore`; a remote SPARQL 1.1 server is the next implementation.
 
 On disk, a store directory holds generations and a ``current`` symlink::
 
@@ -20,16 +21,13 @@ The default graph of every query is the union of all named graphs.
 from __future__ import annotations
 
 import os
-import shutil
-import time
-import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import pyoxigraph as ox
+from dragonbear.graph.generations import CURRENT, current_generation, new_generation, swap_generation
 from dragonbear.graph.sparql_text import has_dataset_clause
 
 from dragonbear.errors import QueryError, StoreError
@@ -49,7 +47,6 @@ __all__ = [
 ]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-CURRENT = "current"
 
 
 class QueryKind:
@@ -71,20 +68,83 @@ def query_kind(result: object) -> str:
 
 
 class GraphStore(Protocol):
-    """What the project needs of a triple store."""
+    """What the project needs of a triple store: SPARQL, quads, and documents in and out.
+
+    Terms, triples and quads are pyoxigraph's types, whichever store answers (a remote server's
+    results parse into the same types with pyoxigraph's results parser). The default graph of every
+    query is the union of the named graphs unless a dataset is given.
+    """
+
+    def select(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+               base_iri: str | None = None) -> ox.QuerySolutions:
+        """Run a SELECT query and return its solutions (:class:`QueryError` for another form)."""
+        ...
+
+    def ask(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+            base_iri: str | None = None) -> bool:
+        """Run an ASK query and return its answer."""
+        ...
+
+    def construct(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+                  default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                  base_iri: str | None = None) -> ox.QueryTriples:
+        """Run a CONSTRUCT or DESCRIBE query and return its triples."""
+        ...
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
               base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query; the default graph is the union of all named graphs."""
+        """Run a query of any form (what a protocol request sends): the caller looks at the result."""
         ...
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction."""
         ...
 
-    def load_bytes(self, data: bytes, *, format: ox.RdfFormat, graph: str | None, bulk: bool = False) -> None:
-        """Add an RDF document to ``graph`` (for quad formats, to the graphs it names)."""
+    def quads(self, graph: str | ox.DefaultGraph | None = None, *, subject: ox.NamedNode | ox.BlankNode | None = None,
+              predicate: ox.NamedNode | None = None, object: Term | None = None) -> Iterator[ox.Quad]:
+        """The quads that match a pattern (``None`` matches anything: ``graph`` None is every graph,
+        ``ox.DefaultGraph()`` the default graph alone)."""
+        ...
+
+    def contains(self, quad: ox.Quad) -> bool:
+        """Whether the store holds ``quad``."""
+        ...
+
+    def load(self, data: bytes, *, format: ox.RdfFormat, graph: str | None = None, base_iri: str | None = None,
+             bulk: bool = False, lenient: bool = False) -> None:
+        """Add an RDF document: its triples to ``graph``, a quad format's quads to the graphs they name."""
+        ...
+
+    def extend(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
+        """Add quads (in one transaction unless ``bulk``)."""
+        ...
+
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads (those the store does not hold are ignored)."""
+        ...
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether the named graph exists (it may be empty)."""
+        ...
+
+    def add_graph(self, graph: str) -> None:
+        """Create an empty named graph (nothing if it exists)."""
+        ...
+
+    def clear_graph(self, graph: str | None) -> None:
+        """Remove the quads of one named graph (``None``: of the default graph), keeping the graph."""
+        ...
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph and its quads."""
+        ...
+
+    def dump(self, output: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
+             prefixes: Mapping[str, str] | None = None) -> None:
+        """Write one graph (a triple format) or the whole store (a quad format) to ``output``."""
         ...
 
     def graphs(self) -> list[str]:
@@ -93,6 +153,10 @@ class GraphStore(Protocol):
 
     def count(self, graph: str | None = None) -> int:
         """Number of quads (in one graph, or in all)."""
+        ...
+
+    def flush(self) -> None:
+        """Make everything written so far durable."""
         ...
 
 
@@ -104,16 +168,31 @@ def _prefixes_for(sparql: str) -> dict[str, str]:
     return {name: iri for name, iri in PREFIXES.items() if name + ":" in sparql}
 
 
-@dataclass
-class EmbeddedStore:
-    """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
+def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.NamedNode(graph) if graph else ox.DefaultGraph()
 
-    inner: ox.Store
-    path: Path | None = None
+
+class EmbeddedStore:
+    """A pyoxigraph store on disk (or in memory when ``path`` is None): the embedded :class:`GraphStore`.
+
+    >>> store = EmbeddedStore.open(None)
+    >>> store.load(b'<http://e/a> <http://e/p> "1" .', format=ox.RdfFormat.N_TRIPLES, graph="http://e/g")
+    >>> store.ask("ASK { <http://e/a> <http://e/p> ?o }"), [r["o"].value for r in store.select("SELECT ?o { ?s ?p ?o }")]
+    (True, ['1'])
+    """
+
+    __slots__ = ("_store", "path")
+
+    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
+        self._store, self.path = store, path
 
     @classmethod
     def open(cls, path: Path | None, *, read_only: bool = False) -> EmbeddedStore:
-        """Open the pyoxigraph store at ``path`` (created if missing), or an in-memory one."""
+        """Open the pyoxigraph store at ``path`` (created if missing), or an in-memory one.
+
+        Raises:
+            StoreError: the store cannot be opened (locked by a writer, unreadable, not a store).
+        """
         try:
             if path is None:
                 return cls(ox.Store(), None)
@@ -147,11 +226,53 @@ class EmbeddedStore:
         elif not has_dataset_clause(sparql):
             kwargs["use_default_graph_as_union"] = True
         try:
-            return self.inner.query(sparql, substitutions=subs or None, **kwargs)  # type: ignore[arg-type]
+            return self._store.query(sparql, substitutions=subs or None, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except (OSError, RuntimeError) as exc:  # evaluation errors of the query itself
             raise QueryError(f"query failed: {exc}") from exc
+
+    def select(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+               base_iri: str | None = None) -> ox.QuerySolutions:
+        """Run a SELECT query (see :meth:`query` for the dataset).
+
+        Raises:
+            QueryError: the query does not parse, or is not a SELECT query.
+        """
+        result = self.query(sparql, substitutions=substitutions, default_graph=default_graph,
+                            named_graphs=named_graphs, base_iri=base_iri)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("a SELECT query was expected")
+        return result
+
+    def ask(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+            base_iri: str | None = None) -> bool:
+        """Run an ASK query (see :meth:`query` for the dataset).
+
+        Raises:
+            QueryError: the query does not parse, or is not an ASK query.
+        """
+        result = self.query(sparql, substitutions=substitutions, default_graph=default_graph,
+                            named_graphs=named_graphs, base_iri=base_iri)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("an ASK query was expected")
+        return bool(result)
+
+    def construct(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+                  default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                  base_iri: str | None = None) -> ox.QueryTriples:
+        """Run a CONSTRUCT or DESCRIBE query (see :meth:`query` for the dataset).
+
+        Raises:
+            QueryError: the query does not parse, or is not a CONSTRUCT or DESCRIBE query.
+        """
+        result = self.query(sparql, substitutions=substitutions, default_graph=default_graph,
+                            named_graphs=named_graphs, base_iri=base_iri)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("a CONSTRUCT or DESCRIBE query was expected")
+        return result
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction, with the project prefixes predeclared.
@@ -160,32 +281,102 @@ class EmbeddedStore:
             QueryError: the update does not parse or fails.
         """
         try:
-            self.inner.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
+            self._store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from exc
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"update failed: {exc}") from exc
 
-    def load_bytes(self, data: bytes, *, format: ox.RdfFormat, graph: str | None, bulk: bool = False) -> None:
+    def quads(self, graph: str | ox.DefaultGraph | None = None, *, subject: ox.NamedNode | ox.BlankNode | None = None,
+              predicate: ox.NamedNode | None = None, object: Term | None = None) -> Iterator[ox.Quad]:
+        """The quads that match a pattern (``None`` matches anything: ``graph`` None is every graph,
+        ``ox.DefaultGraph()`` the default graph alone)."""
+        node = ox.NamedNode(graph) if isinstance(graph, str) else graph
+        return iter(self._store.quads_for_pattern(subject, predicate, object, node))  # type: ignore[arg-type]
+
+    def contains(self, quad: ox.Quad) -> bool:
+        """Whether the store holds ``quad``."""
+        return quad in self._store
+
+    def load(self, data: bytes, *, format: ox.RdfFormat, graph: str | None = None, base_iri: str | None = None,
+             bulk: bool = False, lenient: bool = False) -> None:
+        """Add an RDF document: its triples to ``graph``, a quad format's quads to the graphs they name.
+
+        ``bulk`` loads without a transaction (into a fresh store only); ``lenient`` skips the
+        re-validation of IRIs and language tags (for text this project wrote itself).
+
+        Raises:
+            SyntaxError: the document is malformed (callers that read user files translate it).
+        """
         to_graph = ox.NamedNode(graph) if graph else None
-        loader = self.inner.bulk_load if bulk else self.inner.load
-        loader(data, format=format, to_graph=to_graph)
+        if bulk:
+            self._store.bulk_load(data, format=format, to_graph=to_graph, base_iri=base_iri, lenient=lenient)
+        else:
+            self._store.load(data, format=format, to_graph=to_graph, base_iri=base_iri, lenient=lenient)
+
+    def load_bytes(self, data: bytes, *, format: ox.RdfFormat, graph: str | None, bulk: bool = False) -> None:
+        """Same as :meth:`load` (the older name)."""
+        self.load(data, format=format, graph=graph, bulk=bulk)
 
     def extend(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         """Add quads (in one transaction unless ``bulk``)."""
-        (self.inner.bulk_extend if bulk else self.inner.extend)(quads)
+        (self._store.bulk_extend if bulk else self._store.extend)(quads)
+
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads (those the store does not hold are ignored)."""
+        for quad in list(quads):
+            self._store.remove(quad)
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether the named graph exists (it may be empty)."""
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def add_graph(self, graph: str) -> None:
+        """Create an empty named graph (nothing if it exists)."""
+        self._store.add_graph(ox.NamedNode(graph))
+
+    def clear_graph(self, graph: str | None) -> None:
+        """Remove the quads of one named graph (``None``: of the default graph), keeping the graph."""
+        self._store.clear_graph(_graph_node(graph))
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph and its quads."""
+        self._store.remove_graph(ox.NamedNode(graph))
+
+    def dump(self, output: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
+             prefixes: Mapping[str, str] | None = None) -> None:
+        """Write one graph (any format) or the whole store (a quad format) to ``output``."""
+        kwargs: dict[str, object] = {"prefixes": dict(prefixes)} if prefixes else {}
+        if graph is not None:
+            kwargs["from_graph"] = ox.NamedNode(graph)
+        self._store.dump(output, format, **kwargs)  # type: ignore[arg-type]
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
+        """The IRIs of the named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def count(self, graph: str | None = None) -> int:
+        """Number of quads (in one graph, or in all)."""
         if graph is None:
-            return len(self.inner)
-        return sum(1 for _ in self.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
-    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        """Iterate the quads of one graph, or of all."""
-        return iter(self.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None))
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def backup(self, target: Path) -> None:
+        """Write a checkpoint of this on-disk store to ``target`` (a directory that must not exist):
+        RocksDB files are hard-linked, so it costs what the store's newest writes cost, not its size.
+
+        Raises:
+            StoreError: the store is in memory, or the checkpoint cannot be written.
+        """
+        if self.path is None:
+            raise StoreError("an in-memory store has no checkpoint")
+        try:
+            self._store.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"cannot write a checkpoint of the store to {target}: {exc}") from exc
 
     def copy_to(self, target: EmbeddedStore, *, workers: int | None = None,
                 lines_per_chunk: int = 150_000) -> None:
@@ -199,16 +390,16 @@ class EmbeddedStore:
             futures = []
             for graph in self.graphs():
                 node = ox.NamedNode(graph)
-                data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
+                data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
                 for chunk in _line_chunks(data, lines_per_chunk):
-                    futures.append(pool.submit(target.inner.bulk_load, input=chunk, format=ox.RdfFormat.N_TRIPLES,
-                                               to_graph=node, lenient=True))
+                    futures.append(pool.submit(target.load, chunk, format=ox.RdfFormat.N_TRIPLES,
+                                               graph=graph, bulk=True, lenient=True))
             for future in futures:
                 future.result()
 
     def flush(self) -> None:
         """Write everything to disk (no compaction: RocksDB compacts in the background)."""
-        self.inner.flush()
+        self._store.flush()
 
 
 def _line_chunks(data: bytes, lines: int) -> Iterator[bytes]:
@@ -222,15 +413,6 @@ def _line_chunks(data: bytes, lines: int) -> Iterator[bytes]:
                 break
         yield data[start:end]
         start = end
-
-
-def current_generation(store_dir: Path) -> Path | None:
-    """The generation directory ``current`` points at, or None when there is no store yet."""
-    link = store_dir / CURRENT
-    if not link.is_symlink() and not link.exists():
-        return None
-    target = link.resolve()
-    return target if target.is_dir() else None
 
 
 def store_exists(store_dir: Path) -> bool:
@@ -257,26 +439,3 @@ def open_store(store_dir: Path, *, read_only: bool = False, create: bool = False
         EmbeddedStore.open(gen).flush()
         swap_generation(store_dir, gen)
     return EmbeddedStore.open(gen, read_only=read_only)
-
-
-def new_generation(store_dir: Path) -> Path:
-    """Create and return the (empty) directory of a new generation of the store."""
-    store_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    gen = store_dir / f"gen-{stamp}-{uuid.uuid4().hex[:6]}"
-    gen.mkdir()
-    return gen
-
-
-def swap_generation(store_dir: Path, gen: Path, *, keep: int = 1) -> None:
-    """Point ``current`` at ``gen`` in one atomic rename; keep ``keep`` older generations.
-
-    Unfinished generations of killed builds (never pointed at) are removed too.
-    """
-    tmp_link = store_dir / f".{CURRENT}-{uuid.uuid4().hex[:6]}"
-    os.symlink(gen.name, tmp_link)
-    os.replace(tmp_link, store_dir / CURRENT)
-    others = sorted((p for p in store_dir.glob("gen-*") if p.is_dir() and p.resolve() != gen.resolve()),
-                    key=lambda p: p.name, reverse=True)
-    for old in others[keep:]:
-        shutil.rmtree(old, ignore_errors=True)

@@ -106,14 +106,13 @@ class ValidationReport:
             raise ValidationError(self.text(), self.violations)
 
 
-def validate_store(store: ox.Store | GraphStore, *, data_graphs: list[str] | None = None,
+def validate_store(store: GraphStore, *, data_graphs: list[str] | None = None,
                    ontology_graph: str | None = GRAPH_ONTOLOGY, shapes_path: Path | None = None
                    ) -> ValidationReport:
     """Validate the union of named graphs of ``store`` against the SHACL shapes, in SPARQL.
 
     Args:
-        store: the store holding the data and ontology graphs: a pyoxigraph store, or one of the
-            project's :class:`~dragonbear.graph.store.GraphStore` (queried through its interface).
+        store: the store holding the data and ontology graphs.
         data_graphs: IRIs of the graphs to validate; by default every named graph except the
             ontology graph and the derived graph.
         ontology_graph: IRI of the graph holding ``dragonbear.ttl`` and ``vocabularies.ttl``, mixed
@@ -126,13 +125,12 @@ def validate_store(store: ox.Store | GraphStore, *, data_graphs: list[str] | Non
     Raises:
         LoadError: the shapes do not parse, or use a constraint this validator does not compile.
 
-    >>> store = ox.Store()
-    >>> validate_store(store, data_graphs=[], ontology_graph=None).conforms
+    >>> from dragonbear.graph.store import EmbeddedStore
+    >>> validate_store(EmbeddedStore.open(None), data_graphs=[], ontology_graph=None).conforms
     True
     """
     if data_graphs is None:
-        named = store.graphs() if not isinstance(store, ox.Store) else \
-            [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+        named = store.graphs()
         data_graphs = sorted(g for g in named if g not in {ontology_graph, GRAPH_DERIVED})
     graphs = [*data_graphs, *([ontology_graph] if ontology_graph else [])]
     if not graphs:
@@ -195,7 +193,7 @@ def validate_with_pyshacl(data_ttl: str, shapes_path: Path | None = None,
     return ValidationReport(not violations, violations)
 
 
-def undeclared_terms(store: ox.Store | GraphStore, *, data_graphs: list[str],
+def undeclared_terms(store: GraphStore, *, data_graphs: list[str],
                      ontology_graphs: list[str]) -> list[str]:
     """List the classes and predicates used in ``data_graphs`` that nothing declares.
 

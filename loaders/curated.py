@@ -11,8 +11,8 @@ Every problem is collected; if there is any, one ``LoadError`` lists them all, l
 
 Example::
 
-    data = load_curated(Path("core/data/curated"))
-    store.extend(data.quads)
+    loaded = load_curated(Path("core/data/curated"))
+    loaded.quads, loaded.report.entities, loaded.report.sipri_refs
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ from typing import Any
 import pyoxigraph as ox
 
 from dragonbear.errors import LoadError
+from dragonbear.loaders.contract import Loaded
 from dragonbear.loaders.curated_records import CuratedIndex, RecordWriter, SourceInfo
 from dragonbear.loaders.curated_schema import RECORD_TYPES, Problem, Record, is_slug, sipri_transfer_iri
 from dragonbear.loaders.curated_terms import load_vocabulary
 from dragonbear.namespaces import entity_iri
 
-__all__ = ["CuratedData", "index_records", "load_curated", "read_records"]
+__all__ = ["CuratedReport", "index_records", "load_curated", "read_records"]
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
@@ -40,31 +41,30 @@ _ID_LINE = re.compile(r"""^\s*(?:id|key)\s*=\s*["']([^"']*)["']""")
 
 
 @dataclass(frozen=True)
-class CuratedData:
-    """The curated facts as RDF.
+class CuratedReport:
+    """What the curated loader read (its quads, all in the graph ``GRAPH_CURATED``, are beside it in
+    the :class:`~dragonbear.loaders.contract.Loaded`).
 
     Attributes:
-        quads: every quad, all in the graph ``GRAPH_CURATED``.
         entities: record id (a source's key) -> IRI, for every record with an id.
         sipri_refs: SIPRI deal key -> ``file:line`` of the first record that references it; the build
             checks that each deal exists in the SIPRI graph.
         files: the files read, sorted.
     """
 
-    quads: list[ox.Quad]
     entities: dict[str, str]
     sipri_refs: dict[str, str]
     files: list[Path]
 
 
-def load_curated(directory: Path) -> CuratedData:
+def load_curated(directory: Path) -> Loaded[CuratedReport]:
     """Load every ``*.toml`` file of ``directory`` as curated facts.
 
     Args:
         directory: the folder of curated files, normally ``core/data/curated``.
 
     Returns:
-        The quads, the id -> IRI map, the SIPRI deals referenced, and the files read.
+        The quads, and a report with the id -> IRI map, the SIPRI deals referenced and the files read.
 
     Raises:
         LoadError: the directory is missing, a file is not valid TOML (with line and column), or
@@ -84,7 +84,7 @@ def load_curated(directory: Path) -> CuratedData:
         writer.write_record(record)
     _raise_problems(problems + writer.problems, files)
     entities = {local: record.iri for local, record in index.records_by_id.items() if record.iri}
-    return CuratedData(list(dict.fromkeys(writer.quads)), entities, writer.sipri_refs, files)
+    return Loaded(list(dict.fromkeys(writer.quads)), CuratedReport(entities, writer.sipri_refs, files))
 
 
 def read_records(files: list[Path]) -> tuple[list[Record], list[Problem]]:

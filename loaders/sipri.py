@@ -4,7 +4,7 @@ Reads either layout of SIPRI's export (``loaders/sipri_layouts.py``), maps desig
 graph's systems (``loaders/sipri_designations.py``) and writes N-Quads text for the named graph
 ``https://w3id.org/dragonbear/graph/sipri`` (``loaders/sipri_rdf.py``). The text is built directly
 as strings, which on the full register is several times faster than building ``Quad`` objects, and
-``load_sipri`` hands it in chunks to ``Store.bulk_load`` on worker threads while the next chunk is
+``read_sipri`` gives it in pieces that the pipeline bulk-loads on worker threads while the next piece is
 being written (pyoxigraph releases the GIL while it loads); see ``bench/sipri_load.py``.
 
 Deal IRIs are ``https://w3id.org/dragonbear/id/transfer/sipri/{key}`` with key
@@ -22,17 +22,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from dragonbear.errors import StoreError, UsageError
+from dragonbear.errors import UsageError
+from dragonbear.loaders.contract import Loaded
 from dragonbear.loaders.sipri_designations import DesignationMap, load_designation_map
 from dragonbear.loaders.sipri_layouts import Deal, Layout, Register, read_register, rejoin_fields
 from dragonbear.loaders.sipri_relations import RelationWriter
@@ -43,7 +42,7 @@ from dragonbear.namespaces import GRAPH_SIPRI
 __all__ = [
     "ATTRIBUTION", "EXTRACT_PARTIES", "CuratedContext", "Deal", "DesignationMap", "Layout", "Register", "SipriReport",
     "curated_context",
-    "deal_iri", "deal_keys", "load_designation_map", "load_sipri", "read_register", "register_to_nquads",
+    "deal_iri", "deal_keys", "load_designation_map", "read_sipri", "read_register", "register_to_nquads",
     "write_extract"
 ]
 
@@ -204,59 +203,48 @@ def register_to_nquads(register: Register, mapping: DesignationMap, *, graph: st
     return data, report
 
 
-def load_sipri(store: ox.Store, path: Path, *, mapping: DesignationMap | None = None,
-               graph: str = GRAPH_SIPRI, workers: int | None = None,
-               deals_per_chunk: int = DEALS_PER_CHUNK, context: CuratedContext | None = None) -> SipriReport:
-    """Read a SIPRI file and bulk-load its deals into ``store``.
+def read_sipri(path: Path, *, mapping: DesignationMap | None = None, graph: str = GRAPH_SIPRI,
+               deals_per_chunk: int = DEALS_PER_CHUNK, context: CuratedContext | None = None) -> Loaded[SipriReport]:
+    """Read a SIPRI file into N-Triples text for ``graph``, in pieces of ``deals_per_chunk`` deals.
 
-    Chunks of the text go to ``Store.bulk_load`` on ``workers`` threads (default: the number of
-    CPUs) while the next chunk is written: pyoxigraph releases the GIL while it loads, so on two
-    cores the load runs about twice as fast as one ``bulk_load`` call. Bulk loading is not transactional: load into a fresh
-    store, and discard it if this raises. The text is parsed leniently (no IRI re-validation)
-    because the loader wrote it; ``register_to_nquads`` gives the same text for strict checks.
+    The text is made lazily: :func:`dragonbear.pipeline.write.write_loaded` bulk-loads each piece on
+    a thread of its own while the next is written (pyoxigraph releases the GIL while it loads), which
+    on two cores halves the load. The report's counts are complete once the text is consumed. The
+    text is meant to be loaded leniently (no IRI re-validation) because the loader wrote it;
+    ``register_to_nquads`` gives the same data at once, for strict checks.
 
     Args:
-        store: the store to load into.
         path: the SIPRI file, either layout.
         mapping: the designation map; by default the shipped tables.
         graph: the named graph's IRI.
-        workers: loader threads.
-        deals_per_chunk: deals per ``bulk_load`` call.
+        deals_per_chunk: deals per piece of text.
         context: the curated statements and names the comments' relations are resolved against
             (``curated_context`` of the curated graph's quads); without it, only SIPRI's own names.
 
     Returns:
-        The ``SipriReport``.
+        The text (no quads) and the ``SipriReport``.
 
     Raises:
-        LoadError: the file is malformed.
-        StoreError: the store refuses the data.
+        LoadError: the file is malformed (raised at once, before any text is made).
+        UsageError: ``graph`` is not an IRI.
 
-    >>> import pyoxigraph
-    >>> report = load_sipri(pyoxigraph.Store(), Path("tests/data/sipri/legacy-sample.csv"))
-    >>> report.deals, report.rejoined_lines
-    (7, (19,))
+    >>> loaded = read_sipri(Path("tests/data/sipri/legacy-sample.csv"))
+    >>> text = b"".join(loaded.text)
+    >>> loaded.report.deals, loaded.report.rejoined_lines, loaded.report.triples == text.count(b"\\n")
+    (7, (19,), True)
     """
     _check_graph(graph)
     register = read_register(path)
     report = _new_report(register)
     # N-Triples loaded into the graph with to_graph: the same quads, with less text to write and parse.
     chunks = _chunks(register, mapping or load_designation_map(), None, report, deals_per_chunk, context)
-    target = ox.NamedNode(graph)
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1,
-                            thread_name_prefix="sipri-load") as pool:
-        futures: list[Future[None]] = []
-        for text in chunks:
-            data = text.encode("utf-8")
+
+    def text() -> Iterator[bytes]:
+        for piece in chunks:
+            data = piece.encode("utf-8")
             report.triples += data.count(b"\n")
-            futures.append(pool.submit(store.bulk_load, input=data, format=ox.RdfFormat.N_TRIPLES,
-                                       to_graph=target, lenient=True))
-        for future in futures:
-            try:
-                future.result()
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise StoreError(f"cannot load SIPRI data from {path}: {exc}") from exc
-    return report
+            yield data
+    return Loaded((), report, text(), graph)
 
 
 # How core/data/sipri/extract.csv was made (SIPRI register generated 13 Oct 2024):

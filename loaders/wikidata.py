@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from dragonbear.loaders.contract import Loaded
 from dragonbear.loaders.wikidata_context import LinkContext
 from dragonbear.loaders.wikidata_formats import IMPORTED_PROPERTIES, ItemRecord, ItemValue, read_wikidata_file
 from dragonbear.loaders.wikidata_statements import StatementWriter
@@ -72,7 +73,7 @@ class WikidataReport:
         return "\n".join(lines)
 
 
-def convert_wikidata(files: list[Path], context: LinkContext) -> tuple[list[ox.Quad], WikidataReport]:
+def convert_wikidata(files: list[Path], context: LinkContext) -> Loaded[WikidataReport]:
     """Read Wikidata files and turn what they say about our linked entities into quads.
 
     Args:
@@ -119,7 +120,7 @@ def convert_wikidata(files: list[Path], context: LinkContext) -> tuple[list[ox.Q
         for value in item.values:
             _write_value(writer, report, entity, item, value, source)
     report.conflicts = writer.conflicts()
-    return writer.quads, report
+    return Loaded(writer.quads, report)
 
 
 def _write_value(writer: StatementWriter, report: WikidataReport, entity: str, item: ItemRecord,

@@ -16,6 +16,7 @@ removed (or, after a kill, swept by the next build).
 
 from __future__ import annotations
 
+import io
 import shutil
 import sys
 import time
@@ -32,9 +33,10 @@ from dragonbear.graph.derive import DerivationReport, drop_restated, materialize
 from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.curated import load_curated
-from dragonbear.loaders.sipri import curated_context, load_sipri
+from dragonbear.loaders.sipri import curated_context, read_sipri
 from dragonbear.loaders.sipri_relations import RelationReport
 from dragonbear.ontology import ontology_files
+from dragonbear.pipeline.write import write_loaded
 from dragonbear.namespaces import DCTERMS, GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID, RDF, XSD
 
 
@@ -129,8 +131,10 @@ def load_ontology(store: EmbeddedStore) -> None:
 def _load_sipri(store: EmbeddedStore, path: Path, report: BuildReport,
                 curated: Iterable[ox.Quad] | None = None) -> None:
     if curated is None:
-        curated = store.inner.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH_CURATED))
-    sipri_report = load_sipri(store.inner, path, graph=GRAPH_SIPRI, context=curated_context(curated))
+        curated = store.quads(GRAPH_CURATED)
+    loaded = read_sipri(path, graph=GRAPH_SIPRI, context=curated_context(curated))
+    write_loaded(store, loaded)
+    sipri_report = loaded.report
     report.relations = sipri_report.relations
     report.sipri_deals = sipri_report.deals
     report.unmapped_designations = dict(sipri_report.unmapped)
@@ -219,8 +223,9 @@ def _read_generation(gen: Path, memory: EmbeddedStore, keep_graphs: Callable[[st
     source = EmbeddedStore.open(gen, read_only=True)
     for graph in source.graphs():
         if keep_graphs(graph) and graph != GRAPH_DERIVED:
-            data = source.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-            memory.inner.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+            data = io.BytesIO()
+            source.dump(data, format=ox.RdfFormat.N_TRIPLES, graph=graph)
+            memory.load(data.getvalue(), format=ox.RdfFormat.N_TRIPLES, graph=graph, lenient=True)
 
 
 def _write_generation(memory: EmbeddedStore, gen: Path) -> None:
@@ -254,11 +259,11 @@ def build_store(store_dir: Path, *, sipri_path: Path | None = None, curated_dir:
     def work(store: EmbeddedStore, steps: _Steps) -> None:
         steps.run("Loading the ontology", lambda: load_ontology(store))
         curated = steps.run("Loading curated facts", lambda: load_curated(curated_dir or shipped_data("curated")))
-        store.extend(curated.quads)  # type: ignore[attr-defined]
+        write_loaded(store, curated)  # type: ignore[arg-type]
         steps.run("Loading the SIPRI register",
                   lambda: _load_sipri(store, sipri_path or shipped_data("sipri/extract.csv"), report,
                                       curated.quads))  # type: ignore[attr-defined]
-        steps.run("Checking SIPRI references", lambda: _check_sipri_refs(store, curated.sipri_refs))  # type: ignore[attr-defined]
+        steps.run("Checking SIPRI references", lambda: _check_sipri_refs(store, curated.report.sipri_refs))  # type: ignore[attr-defined]
 
     try:
         return build_generation(store_dir, work, report, progress)

@@ -17,6 +17,7 @@ from dragonbear.loaders.wikidata import WikidataReport, convert_wikidata
 from dragonbear.loaders.wikidata_context import LINK_QUERIES, LinkContext
 from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_WIKIDATA, WD
 from dragonbear.pipeline.build import BuildReport, Progress, build_generation
+from dragonbear.pipeline.write import write_loaded
 
 __all__ = ["read_link_context", "replace_wikidata"]
 
@@ -49,11 +50,12 @@ def replace_wikidata(store_dir: Path, files: list[Path], *, progress: Progress |
     # Read the files against the current store first: a bad file fails before anything is copied.
     progress("Reading links and curated facts, then the Wikidata files ...")
     context = read_link_context(EmbeddedStore.open(current, read_only=True))
-    quads, imported = convert_wikidata(files, context)
+    loaded = convert_wikidata(files, context)
+    imported = loaded.report
     report = BuildReport(store_dir)
 
     def work(store: EmbeddedStore, steps: object) -> None:
-        steps.run("Adding the Wikidata graph", lambda: store.extend(quads))  # type: ignore[attr-defined]
+        steps.run("Adding the Wikidata graph", lambda: write_loaded(store, loaded))  # type: ignore[attr-defined]
 
     build_generation(store_dir, work, report, progress, copy_of=current, keep_graphs=lambda g: g != GRAPH_WIKIDATA)
     return report, imported

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from dragonbear.errors import LoadError
-from dragonbear.loaders.curated import CuratedData, load_curated
+from dragonbear.loaders.contract import Loaded
+from dragonbear.loaders.curated import CuratedReport, load_curated
 from dragonbear.namespaces import DBR, DCTERMS, DGB, GRAPH_CURATED, ID, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +29,7 @@ DERIVATION = ID + "derivation/j-11-from-su-27sk"
 
 
 @pytest.fixture
-def curated() -> CuratedData:
+def curated() -> Loaded[CuratedReport]:
     """The valid fixture, loaded afresh for each test."""
     return load_curated(VALID)
 
@@ -45,26 +46,26 @@ def typed(value: str, datatype: str) -> ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
 
 
-def objects(data: CuratedData, subject: str, predicate: ox.NamedNode) -> set[ox.NamedNode | ox.Literal]:
+def objects(data: Loaded[CuratedReport], subject: str, predicate: ox.NamedNode) -> set[ox.NamedNode | ox.Literal]:
     """Objects of ``subject predicate ?o`` in the loaded quads."""
     return {q.object for q in data.quads if q.subject == node(subject) and q.predicate == predicate}
 
 
-def has(data: CuratedData, subject: str, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> bool:
+def has(data: Loaded[CuratedReport], subject: str, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal) -> bool:
     return ox.Quad(node(subject), predicate, obj, node(GRAPH_CURATED)) in set(data.quads)
 
 
 # -- the valid fixture -------------------------------------------------------------------------------
 
 
-def test_load_puts_every_quad_in_the_curated_graph(curated: CuratedData) -> None:
+def test_load_puts_every_quad_in_the_curated_graph(curated: Loaded[CuratedReport]) -> None:
     assert curated.quads
     assert {q.graph_name for q in curated.quads} == {node(GRAPH_CURATED)}
 
 
-def test_load_lists_the_files_it_read_sorted(curated: CuratedData) -> None:
+def test_load_lists_the_files_it_read_sorted(curated: Loaded[CuratedReport]) -> None:
     names = ["agents.toml", "places.toml", "sources.toml", "statements.toml", "systems.toml"]
-    assert [f.name for f in curated.files] == names
+    assert [f.name for f in curated.report.files] == names
 
 
 @pytest.mark.parametrize(("local_id", "iri"), [
@@ -79,8 +80,8 @@ def test_load_lists_the_files_it_read_sorted(curated: CuratedData) -> None:
     pytest.param("vonessen-2025", ID + "source/vonessen-2025", id="source-by-key"),
     pytest.param("su-35-deal", SIPRI_SU35, id="sipri-deal-record-is-the-sipri-transfer"),
 ])
-def test_entities_map_record_ids_to_iris(curated: CuratedData, local_id: str, iri: str) -> None:
-    assert curated.entities[local_id] == iri
+def test_entities_map_record_ids_to_iris(curated: Loaded[CuratedReport], local_id: str, iri: str) -> None:
+    assert curated.report.entities[local_id] == iri
 
 
 @pytest.mark.parametrize(("subject", "predicate", "obj"), [
@@ -101,12 +102,12 @@ def test_entities_map_record_ids_to_iris(curated: CuratedData, local_id: str, ir
                  id="designation-untagged"),
     pytest.param("state/russia", DGB + "sipriName", ox.Literal("Russia"), id="sipri-name"),
 ])
-def test_labels_carry_the_documented_language_tags(curated: CuratedData, subject: str, predicate: str,
+def test_labels_carry_the_documented_language_tags(curated: Loaded[CuratedReport], subject: str, predicate: str,
                                                    obj: ox.Literal) -> None:
     assert has(curated, ID + subject, node(predicate), obj)
 
 
-def test_names_ru_does_not_become_an_rdfs_label(curated: CuratedData) -> None:
+def test_names_ru_does_not_become_an_rdfs_label(curated: Loaded[CuratedReport]) -> None:
     labels = objects(curated, ID + "state/russia", node(RDFS + "label"))
     assert labels == {ox.Literal("Russia", language="en")}
 
@@ -117,7 +118,7 @@ def test_names_ru_does_not_become_an_rdfs_label(curated: CuratedData) -> None:
     pytest.param("system/su-27", "exactMatch", DBR + "Sukhoi_Su-27", id="dbpedia"),
     pytest.param("system/jf-17", "exactMatch", DBR + "CAC%2FPAC_JF-17_Thunder", id="dbpedia-slash-encoded"),
 ])
-def test_external_ids_become_skos_matches(curated: CuratedData, subject: str, predicate: str,
+def test_external_ids_become_skos_matches(curated: Loaded[CuratedReport], subject: str, predicate: str,
                                           target: str) -> None:
     assert has(curated, ID + subject, node(SKOS + predicate), node(target))
 
@@ -128,17 +129,17 @@ def test_external_ids_become_skos_matches(curated: CuratedData, subject: str, pr
     pytest.param("exercise/vostok-2018", "2018-09-11", "date", "2018", id="day"),
 ])
 def test_start_dates_are_typed_by_precision_with_an_integer_year(
-        curated: CuratedData, subject: str, date: str, datatype: str, year: str) -> None:
+        curated: Loaded[CuratedReport], subject: str, date: str, datatype: str, year: str) -> None:
     assert objects(curated, ID + subject, dgb("startDate")) == {typed(date, datatype)}
     assert objects(curated, ID + subject, dgb("startYear")) == {typed(year, "integer")}
 
 
-def test_end_dates_get_end_year(curated: CuratedData) -> None:
+def test_end_dates_get_end_year(curated: Loaded[CuratedReport]) -> None:
     assert objects(curated, ID + "exercise/vostok-2018", dgb("endDate")) == {typed("2018-09-17", "date")}
     assert objects(curated, ID + "fit/buyan-m-mtu", dgb("endYear")) == {typed("2014", "integer")}
 
 
-def test_attestation_iri_is_statement_iri_with_source_key_and_repeat_suffix(curated: CuratedData) -> None:
+def test_attestation_iri_is_statement_iri_with_source_key_and_repeat_suffix(curated: Loaded[CuratedReport]) -> None:
     assert objects(curated, DERIVATION, dgb("hasAttestation")) == {
         node(DERIVATION + "#att-vonessen-2025"), node(DERIVATION + "#att-vonessen-2025-2")}
 
@@ -155,24 +156,24 @@ def test_attestation_iri_is_statement_iri_with_source_key_and_repeat_suffix(cura
                  id="explicit-reliability"),
 ])
 def test_attestation_nodes_carry_source_stance_reliability_locator(
-        curated: CuratedData, attestation: str, predicate: str, expected: ox.NamedNode | ox.Literal) -> None:
+        curated: Loaded[CuratedReport], attestation: str, predicate: str, expected: ox.NamedNode | ox.Literal) -> None:
     assert objects(curated, DERIVATION + attestation, node(predicate)) == {expected}
 
 
-def test_entities_get_attestations_too(curated: CuratedData) -> None:
+def test_entities_get_attestations_too(curated: Loaded[CuratedReport]) -> None:
     att = ID + "system/su-27#att-vonessen-2025"
     assert has(curated, ID + "system/su-27", dgb("hasAttestation"), node(att))
     assert has(curated, att, dgb("locator"), ox.Literal("§2 ¶1"))
 
 
-def test_sipri_register_may_be_cited_without_a_source_record(curated: CuratedData) -> None:
+def test_sipri_register_may_be_cited_without_a_source_record(curated: Loaded[CuratedReport]) -> None:
     att = ID + "transfer/henan-diesels-to-russia#att-sipri-at-2024"
     assert has(curated, att, dgb("source"), node(ID + "source/sipri-at-2024"))
     assert has(curated, att, dgb("sourceReliability"), dgb("ReliabilityA"))
     assert has(curated, att, dgb("reportedQuantity"), typed("28", "nonNegativeInteger"))
 
 
-def test_sipri_deal_record_adds_attestation_to_the_sipri_transfer(curated: CuratedData) -> None:
+def test_sipri_deal_record_adds_attestation_to_the_sipri_transfer(curated: Loaded[CuratedReport]) -> None:
     att = SIPRI_SU35 + "#att-partnership-2025"
     assert objects(curated, SIPRI_SU35, dgb("hasAttestation")) == {node(att)}
     assert objects(curated, att, dgb("reportedQuantity")) == {typed("10", "nonNegativeInteger")}
@@ -180,23 +181,23 @@ def test_sipri_deal_record_adds_attestation_to_the_sipri_transfer(curated: Curat
     assert objects(curated, att, dgb("reportedDeliveryEndYear")) == {typed("2017", "integer")}
 
 
-def test_sipri_deal_record_makes_no_transfer_of_its_own(curated: CuratedData) -> None:
+def test_sipri_deal_record_makes_no_transfer_of_its_own(curated: Loaded[CuratedReport]) -> None:
     assert not objects(curated, SIPRI_SU35, node(RDF + "type"))
     assert not objects(curated, SIPRI_SU35, dgb("confidence"))
     assert not any("su-35-deal" in term.value for q in curated.quads for term in (q.subject, q.object))
 
 
-def test_sipri_refs_name_the_file_and_line_of_each_reference(curated: CuratedData) -> None:
+def test_sipri_refs_name_the_file_and_line_of_each_reference(curated: Loaded[CuratedReport]) -> None:
     statements = VALID / "statements.toml"
-    assert curated.sipri_refs == {"russia-china-1995-su-27sk": f"{statements}:2",
+    assert curated.report.sipri_refs == {"russia-china-1995-su-27sk": f"{statements}:2",
                                   "russia-china-2015-su-35s": f"{statements}:19"}
 
 
-def test_enabled_by_links_the_sipri_transfer_to_the_derivation(curated: CuratedData) -> None:
+def test_enabled_by_links_the_sipri_transfer_to_the_derivation(curated: Loaded[CuratedReport]) -> None:
     assert has(curated, SIPRI_SU27SK, dgb("enabledDerivation"), node(DERIVATION))
 
 
-def test_conflict_node_links_the_disagreeing_attestations(curated: CuratedData) -> None:
+def test_conflict_node_links_the_disagreeing_attestations(curated: Loaded[CuratedReport]) -> None:
     conflict = ID + "conflict/su-35-quantity"
     assert has(curated, conflict, node(RDF + "type"), dgb("Conflict"))
     assert objects(curated, conflict, dgb("conflictBetween")) == {
@@ -215,7 +216,7 @@ def test_conflict_node_links_the_disagreeing_attestations(curated: CuratedData) 
     # a reliable think tank outside the three documents and SIPRI still gets the lower default
     pytest.param("claim/wider-record-only", "0.6", "ModerateConfidence", id="default-for-the-wider-record"),
 ])
-def test_statements_get_confidence_and_its_level(curated: CuratedData, subject: str, confidence: str,
+def test_statements_get_confidence_and_its_level(curated: Loaded[CuratedReport], subject: str, confidence: str,
                                                  level: str) -> None:
     assert objects(curated, ID + subject, dgb("confidence")) == {typed(confidence, "decimal")}
     assert objects(curated, ID + subject, dgb("confidenceLevel")) == {dgb(level)}
@@ -230,11 +231,11 @@ def test_statements_get_confidence_and_its_level(curated: CuratedData, subject: 
     pytest.param("exercise/vostok-2018", "NormalRank", id="exercise-default"),
     pytest.param("event/crimea-annexation", "NormalRank", id="event-default"),
 ])
-def test_statements_get_a_rank(curated: CuratedData, subject: str, rank: str) -> None:
+def test_statements_get_a_rank(curated: Loaded[CuratedReport], subject: str, rank: str) -> None:
     assert objects(curated, ID + subject, dgb("rank")) == {dgb(rank)}
 
 
-def test_entities_get_no_default_confidence_or_rank(curated: CuratedData) -> None:
+def test_entities_get_no_default_confidence_or_rank(curated: Loaded[CuratedReport]) -> None:
     assert not objects(curated, ID + "state/russia", dgb("confidence"))
     assert not objects(curated, ID + "system/su-27", dgb("rank"))
 
@@ -248,7 +249,7 @@ def test_entities_get_no_default_confidence_or_rank(curated: CuratedData) -> Non
     pytest.param("system/su-27", {"SystemModel"}, id="system"),
     pytest.param("source/vonessen-2025", {"SourceDocument"}, id="source"),
 ])
-def test_records_are_typed_with_their_classes(curated: CuratedData, subject: str, classes: set[str]) -> None:
+def test_records_are_typed_with_their_classes(curated: Loaded[CuratedReport], subject: str, classes: set[str]) -> None:
     assert objects(curated, ID + subject, node(RDF + "type")) == {dgb(c) for c in classes}
 
 
@@ -291,17 +292,17 @@ def test_records_are_typed_with_their_classes(curated: CuratedData, subject: str
     pytest.param("figure/joint-exercise-count-2017-2024", "periodStartYear", typed("2017", "integer"),
                  id="period-start"),
 ])
-def test_record_keys_map_to_their_properties(curated: CuratedData, subject: str, predicate: str,
+def test_record_keys_map_to_their_properties(curated: Loaded[CuratedReport], subject: str, predicate: str,
                                              obj: ox.NamedNode | ox.Literal) -> None:
     assert obj in objects(curated, ID + subject, dgb(predicate))
 
 
-def test_multi_valued_keys_give_one_triple_per_value(curated: CuratedData) -> None:
+def test_multi_valued_keys_give_one_triple_per_value(curated: Loaded[CuratedReport]) -> None:
     assert objects(curated, ID + "exercise/vostok-2018", dgb("participant")) == {
         node(ID + "state/" + s) for s in ("russia", "china", "mongolia")}
 
 
-def test_attestation_note_is_english(curated: CuratedData) -> None:
+def test_attestation_note_is_english(curated: Loaded[CuratedReport]) -> None:
     att = ID + "fit/buyan-m-chd622v20#att-trade-press-2018"
     assert objects(curated, att, dgb("note")) == {
         ox.Literal("Engines ordered after the German embargo.", language="en")}
@@ -316,7 +317,7 @@ def test_attestation_note_is_english(curated: CuratedData) -> None:
     pytest.param(DGB + "sourceType", {dgb("ThinkTankAnalysis")}, id="type"),
     pytest.param(DGB + "sourceReliability", {dgb("ReliabilityB")}, id="reliability"),
 ])
-def test_sources_become_source_documents(curated: CuratedData, predicate: str, expected: set[object]) -> None:
+def test_sources_become_source_documents(curated: Loaded[CuratedReport], predicate: str, expected: set[object]) -> None:
     assert objects(curated, ID + "source/partnership-2025", node(predicate)) == expected
 
 
@@ -335,7 +336,7 @@ def test_load_handles_three_thousand_records(tmp_path: Path) -> None:
                        f'locator = "§3" }}, {{ source = "partnership-2025", locator = "§4" }}]\n')
     (tmp_path / "facts.toml").write_text("\n".join(records), encoding="utf-8")
     data = load_curated(tmp_path)
-    assert len(data.entities) == 1 + 1500 + 1500 + sources.count("[[source]]")
+    assert len(data.report.entities) == 1 + 1500 + 1500 + sources.count("[[source]]")
 
 
 # -- invalid fixtures --------------------------------------------------------------------------------
@@ -387,7 +388,7 @@ def test_load_rejects_a_missing_directory(tmp_path: Path) -> None:
 
 def test_load_of_an_empty_directory_gives_no_quads(tmp_path: Path) -> None:
     data = load_curated(tmp_path)
-    assert (data.quads, data.entities, data.sipri_refs, data.files) == ([], {}, {}, [])
+    assert (data.quads, data.report.entities, data.report.sipri_refs, data.report.files) == ([], {}, {}, [])
 
 
 # -- the real curated data ---------------------------------------------------------------------------
@@ -403,19 +404,19 @@ def canonical_ids() -> list[str]:
 def test_real_curated_data_loads_and_defines_every_canonical_id() -> None:
     data = load_curated(REAL)
     # sipri-at-2024 is the SIPRI register's source, emitted by the SIPRI loader.
-    missing = [i for i in canonical_ids() if i not in data.entities and i != "sipri-at-2024"]
+    missing = [i for i in canonical_ids() if i not in data.report.entities and i != "sipri-at-2024"]
     assert not missing, f"canonical ids not defined by the curated data: {missing}"
 
 
 # -- the real curated data: corrections found in review (issue 11) ----------------------------------------
 
 @pytest.fixture(scope="module")
-def real() -> CuratedData:
+def real() -> Loaded[CuratedReport]:
     """The shipped curated facts, loaded once for the corrections below (read only)."""
     return load_curated(REAL)
 
 
-def name_keys_of(data: CuratedData, system: str) -> set[str]:
+def name_keys_of(data: Loaded[CuratedReport], system: str) -> set[str]:
     """Every name of ``system`` (labels, other names, designations, spellings), lower-cased, letters and
     digits only."""
     names = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel", DGB + "designation")
@@ -423,7 +424,7 @@ def name_keys_of(data: CuratedData, system: str) -> set[str]:
             for o in objects(data, ID + f"system/{system}", node(p)) if isinstance(o, ox.Literal)}
 
 
-def test_dt_59_is_not_named_da_80_which_is_a_system_of_its_own(real: CuratedData) -> None:
+def test_dt_59_is_not_named_da_80_which_is_a_system_of_its_own(real: Loaded[CuratedReport]) -> None:
     # SIPRI gives the DT-59 20,700-21,700 hp and the DA-80 24,300 hp: two Zorya turbines.
     assert "da80" not in name_keys_of(real, "dt-59")
     assert {"da80", "dn80", "ugt25000"} <= name_keys_of(real, "da-80")
@@ -432,7 +433,7 @@ def test_dt_59_is_not_named_da_80_which_is_a_system_of_its_own(real: CuratedData
         assert objects(real, ID + f"system/{system}", dgb("manufacturer")) == {node(ID + "org/zorya-mashproekt")}
 
 
-def test_qc_280_is_licensed_production_of_the_da_80(real: CuratedData) -> None:
+def test_qc_280_is_licensed_production_of_the_da_80(real: Loaded[CuratedReport]) -> None:
     derivations = {q.subject for q in real.quads if q.predicate == dgb("derivedSystem")
                    and q.object == node(ID + "system/qc-280")}
     assert derivations == {node(ID + "derivation/qc-280-licensed-from-da-80")}
@@ -447,7 +448,7 @@ def test_qc_280_is_licensed_production_of_the_da_80(real: CuratedData) -> None:
     pytest.param("d-30kp2", {"uec-saturn"}, "aviadvigatel", id="d-30kp2"),
 ])
 def test_soviet_designed_engines_built_in_russia_have_makers_based_in_russia(
-        real: CuratedData, system: str, makers: set[str], designer: str) -> None:
+        real: Loaded[CuratedReport], system: str, makers: set[str], designer: str) -> None:
     subject = ID + f"system/{system}"
     assert objects(real, subject, dgb("manufacturer")) == {node(ID + f"org/{m}") for m in makers}
     assert objects(real, subject, dgb("developer")) == {node(ID + f"org/{designer}")}
@@ -456,7 +457,7 @@ def test_soviet_designed_engines_built_in_russia_have_makers_based_in_russia(
         assert objects(real, ID + f"org/{org}", dgb("basedIn")) == {node(ID + "state/russia")}
 
 
-def test_the_makers_cite_public_sources_a_reader_can_open(real: CuratedData) -> None:
+def test_the_makers_cite_public_sources_a_reader_can_open(real: Loaded[CuratedReport]) -> None:
     for org in ("uec-saturn", "lyulka-design-bureau", "umpo", "salyut", "aviadvigatel"):
         attestations = objects(real, ID + f"org/{org}", dgb("hasAttestation"))
         sources = {s for a in attestations for s in objects(real, a.value, dgb("source"))}

@@ -156,3 +156,19 @@ def test_an_installed_wheel_runs_from_inside_the_checkout(tmp_path: Path) -> Non
     version = subprocess.run([sys.executable, "-m", "dragonbear", "--version"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
     assert version.returncode == 0 and version.stdout.startswith("dragonbear "), version.stderr
+
+
+def test_only_the_embedded_store_touches_pyoxigraphs_store() -> None:
+    """`GraphStore` is the one way to the store: no module but graph/store.py opens a pyoxigraph `Store`
+    or reaches through an `EmbeddedStore` to the one it wraps."""
+    import re
+    reach = re.compile(r"\b(?:ox|pyoxigraph)\.Store\b(?!\.(?:dump|backup)\b`)|\.inner\b|\._store\b")
+    found = []
+    for path in _modules():
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "graph/store.py":
+            continue
+        code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                         if not line.lstrip().startswith(("#", ">>>", ":meth:")))
+        found += [f"{rel}: {m.group(0)}" for m in reach.finditer(code) if "pyoxigraph.Store.dump" not in m.group(0)]
+    assert not found, found

@@ -129,7 +129,7 @@ system:project-877 a dgb:SystemModel ; dgb:natoReportingName "Kilo" ; skos:prefL
 def kind_tie_store() -> EmbeddedStore:
     """Two systems of the shipped graph that share "Kilo", attached differently, without their variant link."""
     store = EmbeddedStore.open(None)
-    store.inner.load(KIND_TIE_TTL.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH_CURATED))
+    store.load(KIND_TIE_TTL.encode(), format=ox.RdfFormat.TURTLE, graph=GRAPH_CURATED)
     return store
 
 

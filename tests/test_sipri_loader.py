@@ -12,7 +12,7 @@ import pytest
 
 from dragonbear.errors import LoadError
 from dragonbear.loaders.sipri import (
-    EXTRACT_PARTIES, Deal, Layout, Register, SipriReport, deal_iri, deal_keys, load_designation_map, load_sipri,
+    EXTRACT_PARTIES, Deal, Layout, Register, SipriReport, deal_iri, deal_keys, load_designation_map, read_sipri,
     read_register, register_to_nquads, write_extract,
 )
 from dragonbear.loaders.sipri_layouts import CURRENT_HEADER
@@ -536,15 +536,19 @@ def test_current_layout_rejects_rows_of_one_deal_that_disagree(tmp_path: Path) -
 # Loading, sources and bad input
 # ---------------------------------------------------------------------------------------------
 
-def test_load_sipri_puts_the_same_quads_in_the_store_as_register_to_nquads() -> None:
+def test_read_sipri_written_in_pieces_gives_the_same_quads_as_register_to_nquads() -> None:
+    from dragonbear.graph.store import EmbeddedStore
+    from dragonbear.pipeline.write import write_loaded
     data, report = register_to_nquads(read_register(LEGACY_SAMPLE), load_designation_map())
     expected = ox.Store()
     expected.load(input=data, format=ox.RdfFormat.N_QUADS)  # strict parsing
-    loaded = ox.Store()
-    load_report = load_sipri(loaded, LEGACY_SAMPLE, deals_per_chunk=2, workers=2)
-    assert load_report.triples == report.triples == len(loaded) == len(expected)
-    assert set(loaded) == set(expected)
-    assert {q.graph_name for q in loaded} == {ox.NamedNode(GRAPH_SIPRI)}
+    store = EmbeddedStore.open(None)
+    loaded = read_sipri(LEGACY_SAMPLE, deals_per_chunk=2)
+    assert loaded.quads == () and loaded.graph == GRAPH_SIPRI
+    write_loaded(store, loaded, workers=2)
+    assert loaded.report.triples == report.triples == store.count() == len(expected)
+    assert set(store.quads()) == set(expected)
+    assert {q.graph_name for q in store.quads()} == {ox.NamedNode(GRAPH_SIPRI)}
 
 
 def test_extract_nquads_parse_strictly() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from dragonbear.graph.store import EmbeddedStore
 from dragonbear.graph.validation import (
     ValidationReport,
     default_shapes_path,
@@ -46,12 +47,12 @@ def ontology_ttl() -> str:
                      for name in ("dragonbear.ttl", "vocabularies.ttl"))
 
 
-def _store(ontology_ttl: str, graphs: dict[str, str]) -> ox.Store:
+def _store(ontology_ttl: str, graphs: dict[str, str]) -> EmbeddedStore:
     """A fresh in-memory store with the ontology graph and the given data graphs (IRI -> Turtle)."""
-    store = ox.Store()
-    store.load(ontology_ttl.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(GRAPH_ONTOLOGY))
+    store = EmbeddedStore.open(None)
+    store.load(ontology_ttl.encode(), format=ox.RdfFormat.TURTLE, graph=GRAPH_ONTOLOGY)
     for graph, turtle in graphs.items():
-        store.load(turtle.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        store.load(turtle.encode(), format=ox.RdfFormat.TURTLE, graph=graph)
     return store
 
 

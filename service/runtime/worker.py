@@ -148,13 +148,9 @@ def _run_query(store: EmbeddedStore, job: QueryJob) -> Reply:
 
 def _run_graph(store: EmbeddedStore, job: GraphJob) -> Reply:
     rep = choose(ResultKind.GRAPH, job.accept, job.fmt)
-    if job.graph is None:
-        node: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
-    else:
-        node = ox.NamedNode(job.graph)
-        if not store.inner.contains_named_graph(node):
-            raise NotFoundError(f"the store has no graph <{job.graph}>")
-    quads = store.inner.quads_for_pattern(None, None, None, node)
+    if job.graph is not None and not store.has_graph(job.graph):
+        raise NotFoundError(f"the store has no graph <{job.graph}>")
+    quads = store.quads(job.graph if job.graph is not None else ox.DefaultGraph())
     triples = [q.triple for q in _take(quads, job.max_results, "triples")]  # type: ignore[attr-defined]
     return _triples(triples, rep)
 
@@ -208,25 +204,26 @@ def _apply(store: EmbeddedStore, job: WriteJob) -> bool:
             raise QueryError("this is a query, not an update")
         store.update(job.text, base_iri=job.base_iri)
         return False
-    node: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(job.graph) if job.graph else ox.DefaultGraph()
-    existed = job.graph is None or store.inner.contains_named_graph(node)
+    existed = job.graph is None or store.has_graph(job.graph)
     if job.operation == "delete":
         if not existed:
             raise NotFoundError(f"the store has no graph <{job.graph}>")
-        if isinstance(node, ox.NamedNode):
-            store.inner.remove_graph(node)
+        if job.graph is not None:
+            store.drop_graph(job.graph)
         else:
-            store.inner.clear_graph(node)
+            store.clear_graph(None)
         return False
     if job.operation == "put" and existed:
-        store.inner.clear_graph(node)
+        store.clear_graph(job.graph)
     fmt = ox.RdfFormat.from_media_type(job.media_type)
+    if fmt is None:
+        raise LoadError(f"{job.media_type} is not an RDF format the store reads")
     try:
-        store.inner.load(job.data, format=fmt, to_graph=node, base_iri=job.base_iri)
+        store.load(job.data, format=fmt, graph=job.graph, base_iri=job.base_iri)
     except (SyntaxError, ValueError) as exc:
         raise LoadError(f"the request body is not valid {job.media_type}: {exc}") from exc
-    if not existed and isinstance(node, ox.NamedNode):
-        store.inner.add_graph(node)
+    if not existed and job.graph is not None:
+        store.add_graph(job.graph)
     return not existed
 
 
@@ -234,8 +231,8 @@ def apply_write(conn: Connection, current: str, target: str, job: WriteJob) -> N
     """Writer process: checkpoint ``current`` into ``target``, apply ``job`` there, flush, report."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        source = ox.Store.read_only(current)
-        source.backup(target)
+        source = EmbeddedStore.open(Path(current), read_only=True)
+        source.backup(Path(target))
         del source
         store = EmbeddedStore.open(Path(target))
         created = _apply(store, job)
