@@ -1,4 +1,8 @@
-"""Serialize query results for the command line: SPARQL result formats, RDF formats and text tables."""
+"""Serialize query results for the command line: SPARQL result formats, RDF formats and text tables.
+
+The formats are the registry's (:mod:`dragonbear.formats`): each ``--format`` value but ``table`` is a
+results format's short name or, failing that, an RDF format's.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +12,51 @@ import json
 import pyoxigraph as ox
 
 from dragonbear.errors import UsageError
+from dragonbear.formats import Format, Kind
 from dragonbear.namespaces import PREFIXES
 
 __all__ = ["OutputFormat", "render_result", "shorten"]
 
 
 class OutputFormat(str, enum.Enum):
-    """Output formats of ``dragonbear sparql`` and ``dragonbear query``."""
+    """Output formats of ``dragonbear sparql`` and ``dragonbear query``: registry formats by short name, and
+    ``table`` (text for people).
 
-    json = "json"
-    csv = "csv"
-    tsv = "tsv"
-    xml = "xml"
+    >>> OutputFormat.json.registry_format, OutputFormat.turtle.registry_format, OutputFormat.table.registry_format
+    (<Format.SPARQL_JSON>, <Format.TURTLE>, None)
+    """
+
+    json = Format.SPARQL_JSON.short_name
+    csv = Format.CSV.short_name
+    tsv = Format.TSV.short_name
+    xml = Format.SPARQL_XML.short_name
     table = "table"
-    turtle = "turtle"
-    ntriples = "ntriples"
-    jsonld = "jsonld"
+    turtle = Format.TURTLE.short_name
+    ntriples = Format.N_TRIPLES.short_name
+    jsonld = Format.JSON_LD.short_name
+
+    @property
+    def registry_format(self) -> Format | None:
+        """The registry's format: a results format of that name, else an RDF one; None for ``table``."""
+        return Format.named(self.value, Kind.RESULTS) or Format.named(self.value, Kind.RDF)
 
 
-_RESULT_FORMATS = {
-    OutputFormat.json: ox.QueryResultsFormat.JSON,
-    OutputFormat.csv: ox.QueryResultsFormat.CSV,
-    OutputFormat.tsv: ox.QueryResultsFormat.TSV,
-    OutputFormat.xml: ox.QueryResultsFormat.XML,
-}
-_RDF_FORMATS = {
-    OutputFormat.turtle: ox.RdfFormat.TURTLE,
-    OutputFormat.ntriples: ox.RdfFormat.N_TRIPLES,
-    OutputFormat.jsonld: ox.RdfFormat.JSON_LD,
-}
+def _names(kind: Kind) -> str:
+    """The ``--format`` values for a kind of result, for messages."""
+    names = [f.value for f in OutputFormat if f.registry_format is not None and f.registry_format.kind is kind]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _results_format(fmt: OutputFormat, what: str) -> ox.QueryResultsFormat:
+    """The pyoxigraph results format of ``fmt``; ``what`` names the result in the message.
+
+    Raises:
+        UsageError: ``fmt`` is not a results format.
+    """
+    found = fmt.registry_format.results_format if fmt.registry_format is not None else None
+    if found is None:
+        raise UsageError(f"{what} cannot be written as {fmt.value}; use {_names(Kind.RESULTS)} or table")
+    return found
 
 
 def shorten(term: object) -> str:
@@ -88,26 +108,23 @@ def render_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
         count = 1 if bool(result) else 0
         if fmt == OutputFormat.table:
             return (b"true\n" if result else b"false\n"), count
-        if fmt not in _RESULT_FORMATS:
-            raise UsageError(f"an ASK result cannot be written as {fmt.value}; use json, csv, tsv, xml or table")
-        return result.serialize(format=_RESULT_FORMATS[fmt]), count
+        return result.serialize(format=_results_format(fmt, "an ASK result")), count
     if isinstance(result, ox.QuerySolutions):
         fmt = fmt or OutputFormat.table
         if fmt == OutputFormat.table:
             text, count = _table(result)
             return text.encode("utf-8"), count
-        if fmt not in _RESULT_FORMATS:
-            raise UsageError(f"a SELECT result cannot be written as {fmt.value}; use json, csv, tsv, xml or table")
+        target = _results_format(fmt, "a SELECT result")
         # Results can be read once: write JSON, count its rows, and convert when another format is asked for.
         data = result.serialize(format=ox.QueryResultsFormat.JSON)
         count = len(json.loads(data)["results"]["bindings"])
-        if fmt != OutputFormat.json:
+        if target != ox.QueryResultsFormat.JSON:
             data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(  # type: ignore[union-attr]
-                format=_RESULT_FORMATS[fmt])
+                format=target)
         return data, count
     fmt = fmt or OutputFormat.turtle
-    if fmt not in _RDF_FORMATS:
-        raise UsageError(f"a CONSTRUCT or DESCRIBE result cannot be written as {fmt.value}; "
-                         "use turtle, ntriples or jsonld")
+    rdf = fmt.registry_format.rdf_format if fmt.registry_format is not None else None
+    if rdf is None:
+        raise UsageError(f"a CONSTRUCT or DESCRIBE result cannot be written as {fmt.value}; use {_names(Kind.RDF)}")
     triples = list(result)
-    return ox.serialize(triples, format=_RDF_FORMATS[fmt], prefixes=PREFIXES) or b"", len(triples)
+    return ox.serialize(triples, format=rdf, prefixes=PREFIXES) or b"", len(triples)

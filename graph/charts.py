@@ -29,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from dragonbear.errors import UsageError
+from dragonbear.formats import FileFormat
 
 __all__ = ["DOMAIN_COLOURS", "SUPPLIER_STYLES", "ChartFormat", "render_chart"]
 
@@ -41,8 +42,12 @@ class ChartFormat(str, enum.Enum):
 
     @property
     def media_type(self) -> str:
-        """The HTTP media type of the format."""
-        return "image/png" if self is ChartFormat.PNG else "image/svg+xml"
+        """The HTTP media type of the format (:class:`dragonbear.formats.FileFormat`).
+
+        >>> ChartFormat.SVG.media_type
+        'image/svg+xml'
+        """
+        return FileFormat[self.name].media_type
 
 
 DOMAIN_COLOURS = {"naval": "#1f5f9e", "air": "#6fa8dc", "ground": "#8c6d31", "multi-domain": "#7b4f9d",

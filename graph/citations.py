@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dragonbear.formats import FileFormat
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import DGB
 
@@ -53,8 +54,7 @@ class CitationFormat(StrEnum):
     @property
     def media_type(self) -> str:
         """The media type of the format."""
-        return {"bibtex": "application/x-bibtex", "ris": "application/x-research-info-systems",
-                "csl-json": "application/vnd.citationstyles.csl+json", "text": "text/plain"}[self.value]
+        return FileFormat[self.name].media_type
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+from dragonbear.formats import FileFormat
 from dragonbear.graph.export import ExportFormat
 from dragonbear.graph.store import GraphStore
 
@@ -209,7 +210,7 @@ def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[
         add(node, DCAT + "accessURL", node)
         add(node, DCAT + "mediaType", iri(IANA + dist.fmt.media_type))
         if dist.compressed:
-            add(node, DCAT + "compressFormat", iri(IANA + "application/gzip"))
+            add(node, DCAT + "compressFormat", iri(IANA + FileFormat.GZIP.media_type))
         add(node, DCTERMS + "license", iri(CC_BY_4))
         add(node, DCTERMS + "rights", _lit(DATASET_RIGHTS, "en"))
         if dist.byte_size is not None:

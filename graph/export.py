@@ -26,24 +26,38 @@ import pyoxigraph as ox
 from dragonbear.graph.store import EmbeddedStore, open_store
 
 from dragonbear.errors import StoreError, UsageError
+from dragonbear.formats import Format, Kind
 from dragonbear.namespaces import PREFIXES
 
 __all__ = ["ExportFormat", "ExportResult", "dump_store", "export_store", "write_atomically", "write_dump"]
 
 
 class ExportFormat(str, enum.Enum):
-    """The dump formats, by the name the command line takes."""
+    """The dump formats, by the name the command line takes: the registry's RDF formats that
+    :meth:`pyoxigraph.Store.dump` writes well (:mod:`dragonbear.formats`).
 
-    NQUADS = "nquads"
-    TRIG = "trig"
-    TURTLE = "turtle"
-    JSONLD = "jsonld"
+    >>> [(f.value, f.extension, f.keeps_graphs) for f in ExportFormat][:2]
+    [('nquads', 'nq', True), ('trig', 'trig', True)]
+    """
+
+    NQUADS = Format.N_QUADS.short_name
+    TRIG = Format.TRIG.short_name
+    TURTLE = Format.TURTLE.short_name
+    JSONLD = Format.JSON_LD.short_name
+
+    @property
+    def registry_format(self) -> Format:
+        """The registry's format of that short name."""
+        found = Format.named(self.value, Kind.RDF)
+        assert found is not None, self.value
+        return found
 
     @property
     def rdf_format(self) -> ox.RdfFormat:
         """The pyoxigraph format."""
-        return {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
-                "jsonld": ox.RdfFormat.JSON_LD}[self.value]
+        fmt = self.registry_format.rdf_format
+        assert fmt is not None, self.value
+        return fmt
 
     @property
     def extension(self) -> str:
@@ -52,22 +66,22 @@ class ExportFormat(str, enum.Enum):
         >>> [f.extension for f in ExportFormat]
         ['nq', 'trig', 'ttl', 'jsonld']
         """
-        return {"nquads": "nq", "trig": "trig", "turtle": "ttl", "jsonld": "jsonld"}[self.value]
+        return self.registry_format.extension
 
     @property
     def media_type(self) -> str:
         """The IANA media type of the (uncompressed) format."""
-        return self.rdf_format.media_type
+        return self.registry_format.media_type
 
     @property
     def label(self) -> str:
         """The format's name for people."""
-        return self.rdf_format.name
+        return self.registry_format.label
 
     @property
     def keeps_graphs(self) -> bool:
         """True for the formats that keep the named graphs (all but Turtle)."""
-        return self is not ExportFormat.TURTLE
+        return self.registry_format.supports_datasets
 
     @classmethod
     def from_extension(cls, extension: str) -> ExportFormat:

@@ -27,6 +27,7 @@ from dragonbear.graph.lazy import lazy_module
 nx = lazy_module("networkx")
 
 from dragonbear.errors import UsageError
+from dragonbear.formats import FileFormat
 
 __all__ = ["EDGE_FIELDS", "MEDIA_TYPES", "ExportFormat", "export_lineage", "lineage_dot", "lineage_gexf",
            "lineage_graphml", "lineage_json", "lineage_svg"]
@@ -42,9 +43,8 @@ class ExportFormat(StrEnum):
     SVG = "svg"
 
 
-MEDIA_TYPES = {ExportFormat.JSON: "application/json", ExportFormat.DOT: "text/vnd.graphviz",
-               ExportFormat.GRAPHML: "application/graphml+xml", ExportFormat.GEXF: "application/gexf+xml",
-               ExportFormat.SVG: "image/svg+xml"}
+MEDIA_TYPES = {fmt: FileFormat[fmt.name].media_type for fmt in ExportFormat}
+"""The media type of each format (:class:`dragonbear.formats.FileFormat`)."""
 EDGE_FIELDS = ("relation", "kind", "kind_iri", "year", "start", "end", "confidence", "statement", "role",
                "supplier", "supplier_label", "recipient", "units", "tiv", "maker", "maker_label", "maker_state",
                "maker_state_label")

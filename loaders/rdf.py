@@ -12,37 +12,35 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dragonbear.errors import LoadError
+from dragonbear.formats import RDF_FORMATS, Format, Kind
 from dragonbear.namespaces import GRAPH, slugify
 
 __all__ = ["FORMATS", "format_for", "parse_rdf_file", "default_graph_for"]
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ntriples": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nquads": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
+FORMATS: dict[str, ox.RdfFormat] = {f".{ext}": fmt.syntax for fmt in RDF_FORMATS for ext in fmt.extensions}
+"""Each file extension the loader reads (with its dot), and its format: the registry's RDF formats."""
 
 
 def format_for(path: Path) -> ox.RdfFormat:
     """The RDF format of ``path`` from its extension (``.gz`` is not supported).
 
+    Args:
+        path: a file name; the case of its extension does not matter.
+
+    Returns:
+        The pyoxigraph format.
+
     Raises:
         LoadError: the extension is not one of :data:`FORMATS`.
+
+    >>> format_for(Path("a.TTL")), format_for(Path("ontology.owl"))
+    (<RdfFormat Turtle>, <RdfFormat RDF/XML>)
     """
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
+    fmt = Format.for_extension(path.suffix, Kind.RDF)
+    if fmt is None or fmt.rdf_format is None:
         known = ", ".join(sorted(FORMATS))
         raise LoadError(f"unknown RDF file extension {path.suffix!r} (known: {known})", path=path)
-    return fmt
+    return fmt.rdf_format
 
 
 def default_graph_for(path: Path) -> str:

@@ -15,7 +15,7 @@ MODULES = sorted(module for module in _modules().values() if not module.endswith
 # Modules whose examples the project relies on: each must have some (a module losing them is a mistake).
 WITH_EXAMPLES = {"dragonbear.graph.sparql_text", "dragonbear.service.runtime.negotiation",
                  "dragonbear.service.protocol.request", "dragonbear.service.runtime.errors", "dragonbear.settings",
-                 "dragonbear.namespaces", "dragonbear.endpoints"}
+                 "dragonbear.namespaces", "dragonbear.endpoints", "dragonbear.formats"}
 
 
 def test_every_module_is_covered() -> None:

@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from dragonbear.graph.dataset import DESCRIPTION_PREFIXES, Distribution, dataset_description, generation_time, \
     source_documents
+from dragonbear.formats import FORMATS_NS, RDF_FORMATS, RESULT_FORMATS
 from dragonbear.namespaces import PREFIXES
 from dragonbear.service.runtime.negotiation import ResultKind, choose
 from dragonbear.service.runtime.served import ServedStore
@@ -39,10 +40,9 @@ _PREFIXES = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
-            "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG")
+_FORMATS = tuple(fmt.iri for fmt in (*RESULT_FORMATS, *RDF_FORMATS))  # what the endpoint writes
 _SD_PREFIXES = {"rdfs": PREFIXES["rdfs"], "dcterms": PREFIXES["dcterms"], "sd": "http://www.w3.org/ns/sparql-service-description#",
-                "void": "http://rdfs.org/ns/void#", "formats": "http://www.w3.org/ns/formats/",
+                "void": "http://rdfs.org/ns/void#", "formats": FORMATS_NS,
                 "foaf": "http://xmlns.com/foaf/0.1/"}
 
 
@@ -63,7 +63,7 @@ def service_description(base: str, counts: dict[str, int], *, updates: bool) -> 
   sd:supportedLanguage {languages} ;
   sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;
   sd:defaultEntailmentRegime ent:Simple ;
-  sd:resultFormat {", ".join(f"formats:{f}" for f in _FORMATS)} ;
+  sd:resultFormat {", ".join(f"<{iri}>" for iri in _FORMATS)} ;
   sd:defaultDataset <{void}#dataset> .
 
 <{void}#dataset> a sd:Dataset ;

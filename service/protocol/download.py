@@ -27,10 +27,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from dragonbear.errors import DragonbearError, NotFoundError, StoreError
+from dragonbear.formats import FileFormat
 from dragonbear.graph.dataset import SIPRI_ATTRIBUTION, Distribution
 from dragonbear.graph.export import ExportFormat, write_atomically, write_dump
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.service.web.layout import esc, page
+from dragonbear.service.runtime.negotiation import HTML, Representation, rank
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.settings import Settings
 
@@ -55,7 +57,7 @@ class DumpFile:
     @property
     def media_type(self) -> str:
         """The Content-Type of the file."""
-        return "application/gzip" if self.compressed else self.fmt.media_type
+        return FileFormat.GZIP.media_type if self.compressed else self.fmt.media_type
 
 
 def dump_files() -> list[DumpFile]:
@@ -136,23 +138,15 @@ class DumpCache:
                              self.size(generation, f)) for f in dump_files()]
 
 
+_LISTING_JSON = Representation(FileFormat.JSON.media_type, ("json",))
+
+
 def _wants_json(request: Request) -> bool:
+    """True when the listing goes out as JSON: ``format=json``, or an Accept header that ranks JSON above
+    HTML (HTML among equals, and when it accepts neither)."""
     if request.query_params.get("format") == "json":
         return True
-    best = {"text/html": 0.0, "application/json": 0.0}
-    for part in (request.headers.get("accept") or "").split(","):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media.strip().lower() in best:
-            best[media.strip().lower()] = max(best[media.strip().lower()], q)
-    return best["application/json"] > best["text/html"]
+    return rank((HTML, _LISTING_JSON), request.headers.get("accept")) is _LISTING_JSON
 
 
 def _listing_html(rows: list[dict[str, object]]) -> str:

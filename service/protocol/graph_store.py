@@ -3,18 +3,20 @@
 Mounted only when an update token is configured. GET is a read and stays public (negotiated like a
 CONSTRUCT result, under the same result cap); PUT (replace), POST (add) and DELETE need the bearer
 token, and each is one transaction. ``?default`` is the store's own default graph (triples stored
-without a graph name), which queries see as part of the union default graph.
+without a graph name), which queries see as part of the union default graph. A body's Content-Type
+is one of the registry's RDF formats (:mod:`dragonbear.formats`), or a name pyoxigraph knows for one
+(``text/plain`` for N-Triples); anything else is 415.
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from dragonbear.errors import ProtocolError, UnsupportedMediaTypeError
+from dragonbear.formats import RDF_FORMATS, Format, Kind
 from dragonbear.service.runtime.auth import require_token
 from dragonbear.service.protocol.request import first, graph_iris, media_type_of
 from dragonbear.service.runtime.served import ServedStore
@@ -45,8 +47,9 @@ def _body_type(request: Request) -> str:
         raise ProtocolError("the request needs a Content-Type of an RDF format")
     if params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
         raise UnsupportedMediaTypeError("the body must be UTF-8")
-    if ox.RdfFormat.from_media_type(media) is None:
-        raise UnsupportedMediaTypeError(f"{media} is not an RDF format the store reads")
+    if Format.for_media_type(media, Kind.RDF) is None:
+        raise UnsupportedMediaTypeError(f"{media} is not an RDF format the store reads; send one of "
+                                        + ", ".join(f.media_type for f in RDF_FORMATS))
     return media
 
 

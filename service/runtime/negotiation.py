@@ -2,19 +2,27 @@
 
 SELECT and ASK results: SPARQL JSON (the default), XML, CSV and TSV. CONSTRUCT and DESCRIBE
 results, the service description and graphs: Turtle (the default), N-Triples, JSON-LD, RDF/XML,
-N-Quads and TriG. This module is plain Python (no HTTP), so the query worker processes use it too.
+N-Quads and TriG. Both lists are the registry's (:mod:`dragonbear.formats`). This module is plain
+Python (no HTTP), so the query worker processes use it too.
+
+It holds the one Accept parser of the service: :func:`media_ranges` reads the header,
+:func:`quality` scores media types against it, :func:`rank` picks among representations, and
+:func:`choose_page` decides between a page (HTML) and RDF.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from dragonbear.errors import NotAcceptableError, ProtocolError
+from dragonbear.formats import RDF_FORMATS, RESULT_FORMATS, Format
 
-__all__ = ["GRAPHS", "RESULTS", "Representation", "ResultKind", "choose", "kind_of_form"]
+__all__ = ["GRAPHS", "HTML", "RESULTS", "MediaRange", "Representation", "ResultKind", "choose", "choose_among",
+           "choose_page", "kind_of_form", "media_ranges", "quality", "rank"]
 
 
 class ResultKind(str, enum.Enum):
@@ -31,38 +39,38 @@ class ResultKind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Representation:
-    """One serialization the server can write."""
+    """One serialization the server can write: a registry format (:meth:`of`), or another (citations, HTML).
+
+    >>> Representation.of(Format.TURTLE).names, Representation.of(Format.TURTLE).content_type
+    (('turtle', 'ttl'), 'text/turtle; charset=utf-8')
+    """
 
     media_type: str
     names: tuple[str, ...]           # ``format=`` values
     aliases: tuple[str, ...] = ()    # other media types an Accept header may use for it
     results_format: ox.QueryResultsFormat | None = None
     rdf_format: ox.RdfFormat | None = None
+    format: Format | None = None     # the registry's format, when it is one
+
+    @classmethod
+    def of(cls, fmt: Format) -> Representation:
+        """The representation of a registry format: its media type, short names and aliases."""
+        return cls(fmt.media_type, fmt.names, fmt.aliases, results_format=fmt.results_format,
+                   rdf_format=fmt.rdf_format, format=fmt)
 
     @property
     def content_type(self) -> str:
         """The Content-Type header value."""
+        if self.format is not None:
+            return self.format.content_type
         text = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml", "trig", "triples",
                                                                                 "quads"))
         return f"{self.media_type}; charset=utf-8" if text else self.media_type
 
 
-RESULTS: tuple[Representation, ...] = (
-    Representation("application/sparql-results+json", ("json", "srj"), ("application/json",),
-                   results_format=ox.QueryResultsFormat.JSON),
-    Representation("application/sparql-results+xml", ("xml", "srx"), results_format=ox.QueryResultsFormat.XML),
-    Representation("text/csv", ("csv",), results_format=ox.QueryResultsFormat.CSV),
-    Representation("text/tab-separated-values", ("tsv",), results_format=ox.QueryResultsFormat.TSV),
-)
-GRAPHS: tuple[Representation, ...] = (
-    Representation("text/turtle", ("turtle", "ttl"), ("application/x-turtle",), rdf_format=ox.RdfFormat.TURTLE),
-    Representation("application/n-triples", ("ntriples", "nt"), rdf_format=ox.RdfFormat.N_TRIPLES),
-    Representation("application/ld+json", ("jsonld", "json-ld", "json"), ("application/json",),
-                   rdf_format=ox.RdfFormat.JSON_LD),
-    Representation("application/rdf+xml", ("rdfxml", "rdf", "xml"), rdf_format=ox.RdfFormat.RDF_XML),
-    Representation("application/n-quads", ("nquads", "nq"), rdf_format=ox.RdfFormat.N_QUADS),
-    Representation("application/trig", ("trig",), rdf_format=ox.RdfFormat.TRIG),
-)
+RESULTS: tuple[Representation, ...] = tuple(Representation.of(f) for f in RESULT_FORMATS)
+GRAPHS: tuple[Representation, ...] = tuple(Representation.of(f) for f in RDF_FORMATS)
+HTML = Representation("text/html", ("html",), ("application/xhtml+xml",))
 
 
 def kind_of_form(form: str | None) -> ResultKind | None:
@@ -74,8 +82,29 @@ def kind_of_form(form: str | None) -> ResultKind | None:
     return None
 
 
-def _ranges(accept: str) -> list[tuple[str, str, float]]:
-    """(type, subtype, q) of each media range; a q that does not parse counts as 1."""
+class MediaRange(NamedTuple):
+    """One media range of an Accept header: ``type/subtype`` (either may be ``*``) and its q-value."""
+
+    type: str
+    subtype: str
+    q: float
+
+
+def media_ranges(accept: str) -> list[MediaRange]:
+    """The media ranges of an Accept header, in order.
+
+    A bare ``*`` counts as ``*/*``; an item without a slash is skipped; a q that does not parse counts
+    as 1 and q is kept within 0 and 1.
+
+    Args:
+        accept: the header's value.
+
+    Returns:
+        The ranges, lower case.
+
+    >>> media_ranges("text/HTML, */*;q=0.8, junk")
+    [MediaRange(type='text', subtype='html', q=1.0), MediaRange(type='*', subtype='*', q=0.8)]
+    """
     ranges = []
     for item in accept.split(","):
         parts = [p.strip() for p in item.split(";")]
@@ -94,14 +123,27 @@ def _ranges(accept: str) -> list[tuple[str, str, float]]:
                 except ValueError:
                     q = 1.0
         kind, _, sub = media.partition("/")
-        ranges.append((kind.strip(), sub.strip(), q))
+        ranges.append(MediaRange(kind.strip(), sub.strip(), q))
     return ranges
 
 
-def _quality(rep: Representation, ranges: list[tuple[str, str, float]]) -> tuple[float, int]:
-    """The q of the most specific range that matches ``rep`` (exact 2, type/* 1, */* 0)."""
+def quality(media_types: tuple[str, ...], ranges: list[MediaRange]) -> tuple[float, int]:
+    """(q, specificity) of the most specific range that matches one of ``media_types``.
+
+    Specificity is 2 for an exact match, 1 for ``type/*``, 0 for ``*/*`` and -1 (with q 0) for none.
+
+    Args:
+        media_types: a media type and its aliases.
+        ranges: the ranges of an Accept header (:func:`media_ranges`).
+
+    Returns:
+        The q-value of that range and its specificity.
+
+    >>> quality(("text/csv",), media_ranges("text/*;q=0.5, */*;q=0.1")), quality(("image/png",), [])
+    ((0.5, 1), (0.0, -1))
+    """
     best: tuple[int, float] | None = None
-    for media in (rep.media_type, *rep.aliases):
+    for media in media_types:
         kind, sub = media.split("/", 1)
         for rkind, rsub, q in ranges:
             if (rkind, rsub) == (kind, sub):
@@ -115,6 +157,27 @@ def _quality(rep: Representation, ranges: list[tuple[str, str, float]]) -> tuple
             if best is None or spec > best[0] or (spec == best[0] and q > best[1]):
                 best = (spec, q)
     return (0.0, -1) if best is None else (best[1], best[0])
+
+
+def rank(offered: tuple[Representation, ...], accept: str | None) -> Representation | None:
+    """The representation of ``offered`` the Accept header ranks highest, the first among equals.
+
+    Args:
+        offered: what the server can write, the default first.
+        accept: the Accept header; None or blank takes the default.
+
+    Returns:
+        The representation, or None when the header accepts none of them.
+
+    >>> rank(GRAPHS, "application/*;q=0.9, text/turtle;q=0.5").media_type, rank(GRAPHS, "image/png")
+    ('application/n-triples', None)
+    """
+    if accept is None or not accept.strip():
+        return offered[0]
+    ranges = media_ranges(accept)
+    scored = [(quality((rep.media_type, *rep.aliases), ranges), -i, rep) for i, rep in enumerate(offered)]
+    (q, _spec), _, best = max(scored, key=lambda t: (t[0][0], t[0][1], t[1]))
+    return best if q > 0 else None
 
 
 def choose(kind: ResultKind, accept: str | None, fmt: str | None = None) -> Representation:
@@ -161,12 +224,39 @@ def choose_among(offered: tuple[Representation, ...], accept: str | None, fmt: s
             raise NotAcceptableError(f"format {fmt!r} does not fit a {kind_label} result; use one of "
                                      + ", ".join(r.names[0] for r in offered))
         raise ProtocolError(f"unknown format {fmt!r}; use one of " + ", ".join(r.names[0] for r in offered))
-    if accept is None or not accept.strip():
-        return offered[0]
-    ranges = _ranges(accept)
-    scored = [(_quality(rep, ranges), -i, rep) for i, rep in enumerate(offered)]
-    (q, _spec), _, best = max(scored, key=lambda t: (t[0][0], t[0][1], t[1]))
-    if q <= 0:
+    best = rank(offered, accept)
+    if best is None:
         raise NotAcceptableError(f"cannot answer with any of the accepted media types ({accept}); a {kind_label} "
                                  "result is available as " + ", ".join(r.media_type for r in offered))
     return best
+
+
+def choose_page(accept: str | None, fmt: str | None) -> Representation | None:
+    """The RDF representation to answer a page's request with, or None for the HTML page.
+
+    No Accept header, or one that ranks HTML at least as high as any RDF syntax, gets HTML (a
+    browser); an RDF client gets what it asks for, Turtle first among equals. ``format=html`` (or
+    ``text/html``) asks for the page; another ``format=`` value is an RDF format, as in :func:`choose`.
+
+    Args:
+        accept: the Accept header, or None.
+        fmt: the ``format=`` parameter, or None.
+
+    Raises:
+        NotAcceptableError: nothing the client accepts is offered.
+        ProtocolError: an unknown ``format=`` value.
+
+    >>> choose_page("text/html,application/xhtml+xml,*/*;q=0.8", None) is None
+    True
+    >>> choose_page("text/turtle", None).media_type, choose_page("*/*;q=0.1", "jsonld").media_type
+    ('text/turtle', 'application/ld+json')
+    """
+    if fmt:
+        return None if fmt.strip().lower() in (*HTML.names, HTML.media_type) else choose(ResultKind.GRAPH, None, fmt)
+    if accept is None or not accept.strip():
+        return None
+    best = rank((HTML, *GRAPHS), accept)
+    if best is None:
+        raise NotAcceptableError(f"cannot answer with any of the accepted media types ({accept}); offered: "
+                                 + ", ".join(r.media_type for r in (HTML, *GRAPHS)))
+    return None if best is HTML else best
