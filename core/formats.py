@@ -151,6 +151,16 @@ class Format(enum.Enum):
         """True for the RDF formats that keep named graphs (N-Quads, TriG, JSON-LD)."""
         return self.rdf_format is not None and self.rdf_format.supports_datasets
 
+    @property
+    def takes_prefixes(self) -> bool:
+        """True for the syntaxes whose pyoxigraph writer declares prefixes (Turtle, TriG, RDF/XML); the
+        others ignore them.
+
+        >>> [f.short_name for f in Format if f.takes_prefixes]
+        ['turtle', 'rdfxml', 'trig']
+        """
+        return self.syntax in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+
     @classmethod
     def of_kind(cls, kind: Kind | None = None) -> tuple[Format, ...]:
         """The formats of ``kind`` (all when None), the default first.

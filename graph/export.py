@@ -162,7 +162,7 @@ def dump_store(store: EmbeddedStore, output: BinaryIO, fmt: ExportFormat, *, gra
             counted = _Counted(union)
             ox.serialize(counted, output, fmt.rdf_format, prefixes=PREFIXES)
             return counted.count
-        prefixes = PREFIXES if fmt is ExportFormat.TRIG else None
+        prefixes = PREFIXES if fmt.registry_format.takes_prefixes else None
         if node is not None:
             ox.serialize(store.quads(graph), output, fmt.rdf_format,
                          prefixes=prefixes)

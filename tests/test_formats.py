@@ -42,6 +42,14 @@ def test_media_types_extensions_and_dataset_support_are_pyoxigraphs(fmt: Format)
     assert Format.of(syntax) is fmt
 
 
+@pytest.mark.parametrize("fmt", [pytest.param(f, id=f.name) for f in RDF_FORMATS])
+def test_the_formats_that_take_prefixes_are_those_pyoxigraph_writes_them_in(fmt: Format) -> None:
+    node = ox.NamedNode("http://example.org/ns#a")
+    graph = ox.NamedNode("http://example.org/g") if fmt.supports_datasets else ox.DefaultGraph()
+    data = ox.serialize([ox.Quad(node, node, node, graph)], format=fmt.rdf_format, prefixes={"exns": node.value[:-1]})
+    assert (b"exns" in (data or b"")) is fmt.takes_prefixes
+
+
 def test_every_format_pyoxigraph_writes_is_in_the_registry_once() -> None:
     known = [getattr(cls, attr) for cls in (ox.RdfFormat, ox.QueryResultsFormat) for attr in dir(cls)
              if attr.isupper()]
