@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from dragonbear.graph.store import EmbeddedStore, current_generation
 from dragonbear.service.runtime.runner import QueryRunner
-from dragonbear.service.runtime.worker import QueryJob, run_job
+from dragonbear.service.runtime.jobs import QueryJob, run_job
 
 
 def _synthetic():  # type: ignore[no-untyped-def]
@@ -68,7 +68,7 @@ def main() -> None:
     runner = QueryRunner(threads=4, timeout=30)
     start = time.perf_counter()
     for q in qs:
-        runner.run(store, _job(q))
+        runner.run(lambda q=q: run_job(store, _job(q)))  # type: ignore[misc]
     times["runner"] = (time.perf_counter() - start) / len(qs)
     runner.close()
     parent, child = multiprocessing.get_context("spawn").Pipe()

@@ -13,15 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
 from dragonbear import __version__
+from dragonbear.service.api import cite, queries
 from dragonbear.service.protocol import description, download, graph_store, sparql, update
-from dragonbear.service.api.queries import api_router
-from dragonbear.service.web.charts_page import charts_router
-from dragonbear.service.api.cite import cite_router
-from dragonbear.service.runtime.errors import handle_error, install_error_handler
-from dragonbear.service.web.explorer import explorer_router
+from dragonbear.service.runtime.errors import install_error_handler
 from dragonbear.service.runtime.fastpath import QueryFastPath
-from dragonbear.service.web.pages import pages_router
 from dragonbear.service.runtime.served import ServedStore
+from dragonbear.service.web import charts_page, explorer, pages
 from dragonbear.settings import Settings
 
 __all__ = ["create_app"]
@@ -88,7 +85,8 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
                   openapi_url="/openapi.json",
                   description="A knowledge graph of Russia-China military-technical cooperation: SPARQL 1.1 "
                               "at /sparql, entity pages under /id/, and a JSON API for the canned queries.")
-    install_error_handler(app)
+    app.state.served, app.state.settings = store, settings
+    handler = install_error_handler(app, page=pages.error_page)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type", "If-None-Match"],
                        expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap", "ETag", "Dragonbear-Cache"])
@@ -96,15 +94,12 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
     route = sparql.make_route(settings, store)
     if fast_path:
         app.add_middleware(QueryFastPath, cache=store.raw_cache, generation=store.generation,
-                           endpoint=route.endpoint, on_error=handle_error)
+                           endpoint=route.endpoint, on_error=handler)
     app.router.routes.insert(0, route)  # first: the most asked path
     app.include_router(description.make_router(settings, store))
     app.include_router(download.make_router(settings, store))
-    app.include_router(api_router(store.local_store))
-    app.include_router(cite_router(store.local_store))
-    app.include_router(pages_router(store.local_store))
-    app.include_router(charts_router(store))
-    app.include_router(explorer_router(store.local_store))
+    for router in (queries.router, cite.router, pages.router, charts_page.router, explorer.router):
+        app.include_router(router)
     if settings.update_token:
         app.include_router(update.make_router(settings, store, settings.update_token))
         app.include_router(graph_store.make_router(settings, store, settings.update_token))

@@ -18,7 +18,6 @@ from dragonbear.graph.charts import render_chart
 from dragonbear.graph.store import EmbeddedStore
 
 from dragonbear.errors import LoadError, UsageError
-from dragonbear.service.web.charts_page import ChartCache
 
 from .conftest import REGISTER, ROOT, Server, run_cli
 
@@ -173,15 +172,6 @@ def test_region_table_with_an_unknown_region_is_a_load_error_with_its_line() -> 
     text = "# comment\nrecipient,region,note\nNigeria,Sub-Saharan Africa,\nChad,Sahel,\n"
     with pytest.raises(LoadError, match=r"regions.csv:4:6: unknown region 'Sahel'"):
         read_regions(text)
-
-
-def test_chart_cache_renders_once_per_generation(store: EmbeddedStore) -> None:
-    generation = ["gen-1"]
-    cache = ChartCache(lambda: store, lambda: generation[0])
-    first = cache.data("deliveries-to-china", None, None)
-    assert cache.data("deliveries-to-china", None, None) is first
-    generation[0] = "gen-2"
-    assert cache.data("deliveries-to-china", None, None) is not first
 
 
 # --- images ------------------------------------------------------------------------------------------

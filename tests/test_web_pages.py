@@ -60,7 +60,7 @@ def test_example_tabs_give_the_same_rows_as_the_canned_queries(store: object) ->
         query = catalogue[example.name]
         values = {p.name: p.example for p in query.parameters if p.example}
         expected = run_canned(store, example.name, values, catalogue=catalogue, names=names)  # type: ignore[arg-type]
-        got = store.select(example.sparql)  # type: ignore[attr-defined]
+        got = store.query(example.sparql)  # type: ignore[attr-defined]
         assert sorted(map(str, got)) == sorted(map(str, expected)), example.name  # type: ignore[arg-type]
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from dragonbear.errors import DragonbearError, ParameterError
+from dragonbear.errors import ParameterError
 from dragonbear.graph.citations import KINDS, CitationFormat, format_references, references_for
-from dragonbear.service.api.queries import StoreProvider, _error
+from dragonbear.graph.store import GraphStore
+from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.names import name_index
 from dragonbear.service.runtime.negotiation import Representation, choose_among
 
-__all__ = ["cite_router"]
+__all__ = ["router"]
 
 CITATIONS: tuple[Representation, ...] = (
     Representation(CitationFormat.CSL_JSON.media_type, ("csl-json", "csl", "json"), ("application/json",)),
@@ -27,27 +28,24 @@ CITATIONS: tuple[Representation, ...] = (
 _FORMATS = {rep.media_type: fmt for rep in CITATIONS for fmt in CitationFormat if fmt.media_type == rep.media_type}
 
 
-def cite_router(store_provider: StoreProvider) -> APIRouter:
-    """The router of ``/api/cite``."""
-    router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"])
 
-    @router.get("/cite", response_class=Response, summary="The references behind an entity",
-                responses={200: {"content": {rep.media_type: {"schema": {"type": "string"}} for rep in CITATIONS}}})
-    def cite(request: Request,
-             entity: str = Query(..., description="the entity: an IRI, a prefixed name or any name"),
-             kind: str | None = Query(None, description="only one kind of statement: " + ", ".join(KINDS)),
-             format: str | None = Query(None, description="csl-json, bibtex, ris or text (wins over Accept)"),
-             ) -> Response:
-        """Every source that attests what the graph says about ``entity``, with the locators it is cited for."""
-        store = store_provider()
-        try:
-            if kind is not None and kind not in KINDS:
-                raise ParameterError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
-            rep = choose_among(CITATIONS, request.headers.get("accept"), format, "citation")
-            iri = name_index(store).resolve(entity, what="entity")
-            text = format_references(references_for(store, iri, kind=kind), _FORMATS[rep.media_type])
-        except DragonbearError as exc:
-            return _error(exc)
-        return Response(text.encode("utf-8"), media_type=f"{rep.media_type}; charset=utf-8")
 
-    return router
+@router.get("/cite", response_class=Response, summary="The references behind an entity",
+            responses={200: {"content": {rep.media_type: {"schema": {"type": "string"}} for rep in CITATIONS}}})
+def cite(request: Request, served: ServedDep,
+         entity: str = Query(..., description="the entity: an IRI, a prefixed name or any name"),
+         kind: str | None = Query(None, description="only one kind of statement: " + ", ".join(KINDS)),
+         format: str | None = Query(None, description="csl-json, bibtex, ris or text (wins over Accept)"),
+         ) -> Response:
+    """Every source that attests what the graph says about ``entity``, with the locators it is cited for."""
+    if kind is not None and kind not in KINDS:
+        raise ParameterError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
+    rep = choose_among(CITATIONS, request.headers.get("accept"), format, "citation")
+
+    def work(store: GraphStore) -> str:
+        iri = name_index(store).resolve(entity, what="entity")
+        return format_references(references_for(store, iri, kind=kind), _FORMATS[rep.media_type])
+
+    text = served.read(work, key=("api/cite", entity, kind, rep.media_type))
+    return Response(text.encode("utf-8"), media_type=f"{rep.media_type}; charset=utf-8")

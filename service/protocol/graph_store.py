@@ -21,7 +21,8 @@ from dragonbear.service.runtime.auth import require_token
 from dragonbear.service.protocol.request import first, graph_iris, media_type_of
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.protocol.sparql import result_headers
-from dragonbear.service.runtime.worker import GraphJob, WriteJob
+from dragonbear.service.runtime.jobs import GraphJob
+from dragonbear.service.runtime.writer import WriteJob
 from dragonbear.settings import Settings
 
 __all__ = ["make_router"]
@@ -73,7 +74,7 @@ def make_router(settings: Settings, store: ServedStore, token: str) -> APIRouter
         data = await request.body() if operation != "delete" else b""
         reply = await run_in_threadpool(store.write, WriteJob(operation, graph=graph, data=data, media_type=media,
                                                               base_iri=graph or f"{request.base_url}store"))
-        return Response(status_code=201 if reply.data.get("created") else 204)
+        return Response(status_code=201 if reply.created else 204)
 
     @router.put("/store", include_in_schema=False)
     async def put_graph(request: Request) -> Response:

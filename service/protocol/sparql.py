@@ -24,7 +24,7 @@ from dragonbear.service.runtime.fastpath import CachedResponse, raw_key
 from dragonbear.service.runtime.negotiation import choose, kind_of_form
 from dragonbear.service.protocol.request import QUERY_TYPE, Operation, first, graph_iris, read_operation
 from dragonbear.service.runtime.served import CACHE_MAX_BODY, ServedStore
-from dragonbear.service.runtime.worker import QueryJob
+from dragonbear.service.runtime.jobs import QueryJob
 from dragonbear.settings import Settings
 
 __all__ = ["check_federation", "make_route", "query_job", "result_headers"]

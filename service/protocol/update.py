@@ -21,7 +21,7 @@ from dragonbear.graph.sparql_text import QUERY_FORMS, add_using_clauses, has_loa
 from dragonbear.service.runtime.auth import require_token
 from dragonbear.service.protocol.request import UPDATE_TYPE, graph_iris, read_operation
 from dragonbear.service.runtime.served import ServedStore
-from dragonbear.service.runtime.worker import WriteJob
+from dragonbear.service.runtime.writer import WriteJob
 from dragonbear.settings import Settings
 
 __all__ = ["make_router"]

@@ -1,19 +1,22 @@
 """One mapping from errors to HTTP statuses, and the one handler that answers with it.
 
-Every error answer is plain text with the message of the error. A project error that is the
-client's doing gets its 4xx (or 503 for a timeout or a busy server); anything else is a bug: it is
-logged with its stack trace and the client gets a 500 with no detail.
+A project error that is the client's doing gets its 4xx (or 503 for a timeout or a busy server);
+anything else is a bug: it is logged with its stack trace and the client gets a 500 with no detail.
+The handler answers in the form of the route: JSON under ``/api`` (``{"error", "message",
+"candidates"}``, the candidates of an ambiguous name included), an HTML page for a browser on the
+web pages, and plain text everywhere else (the SPARQL protocol routes).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from dragonbear.errors import (
     DragonbearError,
@@ -22,6 +25,7 @@ from dragonbear.errors import (
     MethodNotAllowedError,
     NotAcceptableError,
     NotFoundError,
+    ParameterError,
     ProtocolError,
     QueryError,
     QueryTimeoutError,
@@ -35,7 +39,10 @@ from dragonbear.errors import (
     ValidationError,
 )
 
-__all__ = ["HTTP_STATUSES", "handle_error", "install_error_handler", "status_for"]
+__all__ = ["HTTP_STATUSES", "PAGE_PATHS", "ErrorHandler", "install_error_handler", "status_for"]
+
+#: Path prefixes of the web pages: a browser (``Accept: text/html``) gets their errors as a page.
+PAGE_PATHS = ("/id/", "/ontology", "/explore", "/charts", "/static/")
 
 log = logging.getLogger("dragonbear.service")
 
@@ -72,14 +79,14 @@ def status_for(error: BaseException) -> int:
     return 500
 
 
-async def handle_error(request: Request, exc: Exception) -> Response:
-    """Answer any error raised while serving ``request``, as plain text."""
+def _status_and_message(request: Request, exc: Exception) -> tuple[int, str, dict[str, str]]:
     headers: dict[str, str] = {}
     if isinstance(exc, StarletteHTTPException):  # routing: unknown path (404), wrong method (405)
         status, message = exc.status_code, str(exc.detail)
         headers.update(exc.headers or {})
     elif isinstance(exc, RequestValidationError):
-        status, message = 400, "bad request parameters"
+        status, message = 400, "bad request parameters: " + "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}" for e in exc.errors())
     else:
         status = status_for(exc)
         message = str(exc) if status != 500 else "internal server error (it is logged)"
@@ -89,10 +96,49 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         headers["WWW-Authenticate"] = 'Bearer realm="dragonbear"'
     if status == 503:
         headers.setdefault("Retry-After", "5")
-    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
+    return status, message.rstrip("\n"), headers
 
 
-def install_error_handler(app: FastAPI) -> None:
-    """Route every error the app can raise to :func:`handle_error`."""
+def _wants_page(request: Request) -> bool:
+    path = request.url.path
+    if path != "/" and not path.startswith(PAGE_PATHS):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+class ErrorHandler:
+    """The app's one error handler.
+
+    Args:
+        page: renders an error page (status, title, message) as HTML; the app passes the web pages' own.
+    """
+
+    def __init__(self, page: Callable[[int, str], str] | None = None) -> None:
+        self.page = page
+
+    async def __call__(self, request: Request, exc: Exception) -> Response:
+        """Answer any error raised while serving ``request`` (JSON, HTML or text by route)."""
+        status, message, headers = _status_and_message(request, exc)
+        if request.url.path.startswith("/api/"):
+            candidates = [{"iri": iri, "label": label, "score": None, "matched": None}
+                          for iri, label in (exc.candidates if isinstance(exc, ParameterError) else [])]
+            kind = type(exc).__name__ if isinstance(exc, DragonbearError) else (
+                "NotFoundError" if status == 404 else "ProtocolError" if status < 500 else "InternalError")
+            return JSONResponse({"error": kind, "message": message, "candidates": candidates},
+                                status_code=status, headers=headers)
+        if self.page is not None and _wants_page(request):
+            headers["Vary"] = "Accept"
+            return HTMLResponse(self.page(status, message), status_code=status, headers=headers)
+        return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+handle_error = ErrorHandler()
+"""The handler without error pages (plain text and JSON), for code that answers outside the app."""
+
+
+def install_error_handler(app: FastAPI, *, page: Callable[[int, str], str] | None = None) -> ErrorHandler:
+    """Route every error the app can raise to one :class:`ErrorHandler`, and return it."""
+    handler = ErrorHandler(page)
     for cls in (DragonbearError, StarletteHTTPException, RequestValidationError, Exception):
-        app.add_exception_handler(cls, handle_error)
+        app.add_exception_handler(cls, handler)
+    return handler

@@ -17,8 +17,6 @@ A hit answers ``304 Not Modified`` when ``If-None-Match`` names its entity tag, 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +24,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CachedResponse", "RawAnswerCache", "QueryFastPath", "raw_key"]
+from dragonbear.service.runtime.cache import LruCache
+
+__all__ = ["RAW_ENTRIES", "CachedResponse", "QueryFastPath", "raw_key"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,7 +34,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-ENTRIES = 4096
+RAW_ENTRIES = 4096  # raw requests kept (an :class:`~dragonbear.service.runtime.cache.LruCache`)
 
 
 @dataclass(frozen=True)
@@ -64,34 +64,8 @@ def raw_key(generation: object, scope: Scope) -> tuple[object, ...] | None:
     return (generation, scope.get("scheme"), host, scope.get("root_path", ""), scope.get("query_string", b""), accept)
 
 
-class RawAnswerCache:
-    """A bounded, thread-safe map from :func:`raw_key` to :class:`CachedResponse` (least recently used
-    first out). Keys hold the store generation, so entries of an older generation are never hit and
-    age out."""
-
-    def __init__(self, entries: int = ENTRIES) -> None:
-        self._entries = entries
-        self._map: OrderedDict[tuple[object, ...], CachedResponse] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...]) -> CachedResponse | None:
-        """The response stored under ``key``, if any."""
-        with self._lock:
-            hit = self._map.get(key)
-            if hit is not None:
-                self._map.move_to_end(key)
-            return hit
-
-    def put(self, key: tuple[object, ...], response: CachedResponse) -> None:
-        """Store a response, dropping the least recently used ones past the bound."""
-        with self._lock:
-            self._map[key] = response
-            while len(self._map) > self._entries:
-                self._map.popitem(last=False)
-
-
 class QueryFastPath:
-    """ASGI middleware that answers ``GET /sparql`` from :class:`RawAnswerCache` when it can.
+    """ASGI middleware that answers ``GET /sparql`` from the raw-request cache when it can.
 
     Args:
         app: the application behind it.
@@ -99,7 +73,7 @@ class QueryFastPath:
         generation: returns the current store generation (part of every key).
     """
 
-    def __init__(self, app: ASGIApp, *, cache: RawAnswerCache, generation: Callable[[], object],
+    def __init__(self, app: ASGIApp, *, cache: LruCache[tuple[object, ...], CachedResponse], generation: Callable[[], object],
                  endpoint: Callable[[Request], Awaitable[Response]] | None = None,
                  on_error: Callable[[Request, Exception], Awaitable[Response]] | None = None) -> None:
         self.app = app

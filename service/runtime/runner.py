@@ -1,4 +1,8 @@
-"""Read jobs run in the server process itself, in threads, each against a deadline.
+"""Every read the server makes runs here: in the server process itself, in threads, each against a deadline.
+
+A read is any function of no arguments (a SPARQL query of ``/sparql``, a canned query of the API, the
+queries behind an entity page, the explorer or a chart); its result, or the project error it raises,
+comes back as it is.
 
 pyoxigraph releases the GIL while it evaluates a query, so a query in a thread does not hold up the
 event loop or the other threads; but it cannot be cancelled. A job that passes the time limit is
@@ -8,7 +12,7 @@ has, and exits, which stops the query and frees its CPU) while the other server 
 serving and the supervisor starts a replacement (see ``docs/decisions/0017-server-processes.md``).
 
 Before this, every query went to a worker process over a pipe, so that a late one could be killed
-alone; that hop cost about 0.6 ms of a small query's 0.8 ms (``bench/worker_overhead.py``).
+alone; that hop cost about 0.6 ms of a small query's 0.8 ms (``bench/runner_overhead.py``).
 """
 
 from __future__ import annotations
@@ -19,20 +23,20 @@ import logging
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable
+from typing import Any, TypeVar
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from dragonbear.errors import QueryTimeoutError, ServiceUnavailableError
-from dragonbear.graph.store import EmbeddedStore
-from dragonbear.service.runtime.worker import CountJob, GraphJob, QueryJob, Reply, run_job
 
 __all__ = ["QueryRunner"]
 
 log = logging.getLogger("dragonbear.service")
 
-Job = QueryJob | GraphJob | CountJob
-_Task = tuple[Future[Reply], EmbeddedStore, Job]
+T = TypeVar("T")
+_Task = tuple[Future[Any], Callable[[], Any]]
 
 
 TRIM_AFTER_SECONDS = 0.05
@@ -51,8 +55,23 @@ _trim = _libc_trim()
 query allocates hundreds of MiB that glibc would otherwise keep in the process."""
 
 
+def _release_frames(error: BaseException) -> None:
+    """Let go of the local variables of the frames an error passed through, on this thread.
+
+    The error travels to the thread that waits for it with its traceback (its lines stay for the
+    log), but the frames' locals would keep pyoxigraph's result objects alive there, and pyoxigraph
+    refuses to drop those on any thread but the one that made them.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
+
+
 class QueryRunner:
-    """A fixed number of daemon threads that run read jobs on a store handle of this process.
+    """A fixed number of daemon threads that run reads of this process against a deadline.
 
     Args:
         threads: how many jobs run at once; more wait, and the wait counts against their deadline.
@@ -81,12 +100,13 @@ class QueryRunner:
             task = self._tasks.get()
             if task is None:
                 return
-            future, store, job = task
+            future, work = task
             if future.set_running_or_notify_cancel():  # False: its deadline passed while it waited
                 started = time.monotonic()
                 try:
-                    future.set_result(run_job(store, job))
-                except BaseException as exc:  # noqa: BLE001 - run_job turns errors into replies already
+                    future.set_result(work())
+                except BaseException as exc:  # noqa: BLE001 - the error travels to the caller as it is
+                    _release_frames(exc)
                     future.set_exception(exc)
                 if time.monotonic() - started > TRIM_AFTER_SECONDS:
                     _trim()
@@ -95,31 +115,31 @@ class QueryRunner:
                     self._excess -= 1
                     return
 
-    def submit(self, store: EmbeddedStore, job: Job) -> Future[Reply]:
-        """Hand in a job; the future holds its :class:`Reply`."""
+    def submit(self, work: Callable[[], T]) -> Future[T]:
+        """Hand in a read; the future holds its result, or the error it raised."""
         if self._closed:
             raise ServiceUnavailableError("the server is shutting down")
-        future: Future[Reply] = Future()
-        self._tasks.put((future, store, job))
+        future: Future[T] = Future()
+        self._tasks.put((future, work))
         return future
 
-    def run(self, store: EmbeddedStore, job: Job) -> Reply:
-        """Run a job and wait for it (from a thread that may block); see :meth:`late` for errors."""
-        future = self.submit(store, job)
+    def run(self, work: Callable[[], T]) -> T:
+        """Run a read and wait for it (from a thread that may block); see :meth:`late` for errors."""
+        future = self.submit(work)
         try:
             return future.result(timeout=self.timeout)
         except FutureTimeout:
             return self.late(future)
 
-    async def run_async(self, store: EmbeddedStore, job: Job) -> Reply:
-        """Run a job and wait for it without blocking the event loop; see :meth:`late` for errors."""
-        future = self.submit(store, job)
+    async def run_async(self, work: Callable[[], T]) -> T:
+        """Run a read and wait for it without blocking the event loop; see :meth:`late` for errors."""
+        future = self.submit(work)
         try:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout)
         except asyncio.TimeoutError:
             return self.late(future)
 
-    def late(self, future: Future[Reply]) -> Reply:
+    def late(self, future: Future[T]) -> T:
         """A job at its deadline: its reply if it has just finished, else the error to answer with.
 
         A job that never started (all threads busy) is cancelled and costs nothing more. A running

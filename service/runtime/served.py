@@ -1,6 +1,11 @@
 """The store as a server process holds it: a read-only handle on the current generation, a
-:class:`~dragonbear.service.runtime.runner.QueryRunner` that runs queries on it against the time limit, the
-answer caches, and the writer."""
+:class:`~dragonbear.service.runtime.runner.QueryRunner` that runs every read on it against the time
+limit, the answer caches of the current generation, and the writer.
+
+Every read a route makes goes through here: ``/sparql`` with :meth:`ServedStore.query_cached`, the
+JSON API, the pages, the explorer and the charts with :meth:`ServedStore.read` (a function of the
+store, run on the runner's threads against the same time limit, its result kept per generation when
+the route gives a key)."""
 
 from __future__ import annotations
 
@@ -8,19 +13,22 @@ import asyncio
 import hashlib
 import os
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import TypeVar
 
 from dragonbear.errors import StoreError
-from dragonbear.graph.store import CURRENT, EmbeddedStore, current_generation
-from dragonbear.service.runtime.fastpath import RawAnswerCache
-from dragonbear.service.runtime.writer import StoreWriter, raise_for
+from dragonbear.graph.store import CURRENT, EmbeddedStore, GraphStore, current_generation
+from dragonbear.service.runtime.cache import LruCache
+from dragonbear.service.runtime.fastpath import RAW_ENTRIES, CachedResponse
+from dragonbear.service.runtime.jobs import CountJob, GraphJob, QueryJob, Reply, run_job
 from dragonbear.service.runtime.runner import QueryRunner
-from dragonbear.service.runtime.worker import CountJob, GraphJob, QueryJob, Reply, WriteJob
+from dragonbear.service.runtime.writer import StoreWriter, WriteJob, WriteOutcome
 from dragonbear.settings import Settings
 
 __all__ = ["ServedStore"]
+
+T = TypeVar("T")
 
 
 CACHE_ENTRIES = 2048
@@ -55,10 +63,11 @@ class ServedStore:
         self._link: str | None = None
         self._link_path = str(self.store_dir / CURRENT)
         self._local: tuple[Path, EmbeddedStore] | None = None
-        self._cache: OrderedDict[tuple[object, ...], tuple[Reply, str]] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._answers: LruCache[tuple[object, ...], tuple[Reply, str]] = LruCache(
+            entries=CACHE_ENTRIES, max_bytes=CACHE_MAX_BODY, size=lambda hit: len(hit[0].body))
+        self._reads: LruCache[tuple[object, ...], object] = LruCache(entries=CACHE_ENTRIES)
         self._running: dict[tuple[object, ...], asyncio.Future[tuple[Reply, str]]] = {}
-        self.raw_cache = RawAnswerCache()
+        self.raw_cache: LruCache[tuple[object, ...], CachedResponse] = LruCache(entries=RAW_ENTRIES)
 
     def start(self) -> None:
         """Open the current generation and start the query threads.
@@ -112,13 +121,40 @@ class ServedStore:
 
     def query(self, job: QueryJob | GraphJob) -> Reply:
         """Run a read job against the time limit (blocking); raise the project error it ends with."""
-        runner = self._runner()
-        return raise_for(runner.run(self._current()[1], job))
+        local = self._current()[1]
+        return self._runner().run(lambda: run_job(local, job))
 
     async def query_async(self, job: QueryJob | GraphJob) -> Reply:
         """:meth:`query` without blocking the event loop."""
-        runner = self._runner()
-        return raise_for(await runner.run_async(self._current()[1], job))
+        local = self._current()[1]
+        return await self._runner().run_async(lambda: run_job(local, job))
+
+    def read(self, work: Callable[[GraphStore], T], *, key: Hashable | None = None) -> T:
+        """Run ``work`` on the current generation, on the runner's threads against the time limit.
+
+        Args:
+            work: what to read (a page, an API answer, a chart's numbers); it gets the store.
+            key: when given, the result is kept for the current generation under this key, and the
+                next read with the same key in the same generation gets it without running ``work``.
+
+        Returns:
+            What ``work`` returned.
+
+        Raises:
+            QueryTimeoutError: ``work`` ran past the time limit.
+            ServiceUnavailableError: every query thread stayed busy until the time limit.
+            DragonbearError: whatever ``work`` raised, as it raised it.
+        """
+        gen, local = self._current()
+        full_key = (str(gen), key) if key is not None else None
+        if full_key is not None:
+            hit = self._reads.get(full_key)
+            if hit is not None:
+                return hit  # type: ignore[return-value]
+        value = self._runner().run(lambda: work(local))
+        if full_key is not None and value is not None:
+            self._reads.put(full_key, value)
+        return value
 
     def _key(self, gen: Path, job: QueryJob) -> tuple[object, ...]:
         return (str(gen), job.sparql, tuple(job.default_graphs or ()), tuple(job.named_graphs or ()),
@@ -127,19 +163,8 @@ class ServedStore:
 
     def _remember(self, key: tuple[object, ...], gen: Path, reply: Reply) -> str:
         etag = '"' + hashlib.blake2b(str(gen).encode() + b"\0" + reply.body, digest_size=12).hexdigest() + '"'
-        if len(reply.body) <= CACHE_MAX_BODY:
-            with self._cache_lock:
-                self._cache[key] = (reply, etag)
-                while len(self._cache) > CACHE_ENTRIES:
-                    self._cache.popitem(last=False)
+        self._answers.put(key, (reply, etag))
         return etag
-
-    def _cached(self, key: tuple[object, ...]) -> tuple[Reply, str] | None:
-        with self._cache_lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-            return hit
 
     async def query_cached(self, job: QueryJob) -> tuple[Reply, str, str]:
         """Run a query, or answer it from the cache of the current generation, or share the run of the
@@ -157,7 +182,7 @@ class ServedStore:
         """
         gen, local = self._current()
         key = self._key(gen, job)
-        hit = self._cached(key)
+        hit = self._answers.get(key)
         if hit is not None:
             return hit[0], hit[1], "hit"
         running = self._running.get(key)
@@ -167,7 +192,7 @@ class ServedStore:
         shared: asyncio.Future[tuple[Reply, str]] = asyncio.get_running_loop().create_future()
         self._running[key] = shared
         try:
-            reply = raise_for(await self._runner().run_async(local, job))
+            reply = await self._runner().run_async(lambda: run_job(local, job))
             etag = self._remember(key, gen, reply)
             shared.set_result((reply, etag))
             return reply, etag, "miss"
@@ -178,15 +203,15 @@ class ServedStore:
         finally:
             del self._running[key]
 
-    def write(self, job: WriteJob) -> Reply:
+    def write(self, job: WriteJob) -> WriteOutcome:
         """Apply a write as one transaction; the next request of any server process reads the result."""
         if self._writer is None:
             raise StoreError("the served store is not started")
-        return raise_for(self._writer.apply(job))
+        return self._writer.apply(job)
 
     def local_store(self) -> EmbeddedStore:
-        """The read-only handle on the current generation in this process, for the pages and the API
-        (reopened when a write has swapped the generation)."""
+        """The read-only handle on the current generation in this process, for warming its caches
+        at startup (reopened when a write has swapped the generation); routes read with :meth:`read`."""
         return self._current()[1]
 
     def graph_counts(self) -> dict[str, int]:
@@ -194,5 +219,5 @@ class ServedStore:
         gen, local = self._current()
         with self._counts_lock:
             if self._counts is None or self._counts[0] != gen:
-                self._counts = (gen, raise_for(self._runner().run(local, CountJob())).data)
+                self._counts = (gen, self._runner().run(lambda: run_job(local, CountJob())).data)
             return dict(self._counts[1])

@@ -13,31 +13,54 @@ import fcntl
 import logging
 import multiprocessing
 import shutil
+import signal
 import threading
+import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
-from dragonbear import errors
-from dragonbear.errors import QueryTimeoutError, ServiceUnavailableError, StoreError
-from dragonbear.graph.store import current_generation, new_generation, swap_generation
-from dragonbear.service.runtime.worker import Reply, WriteJob, apply_write
+import pyoxigraph as ox
 
-__all__ = ["StoreWriter", "raise_for"]
+from dragonbear.errors import (DragonbearError, LoadError, NotFoundError, QueryError, QueryTimeoutError,
+                               ServiceUnavailableError, StoreError)
+from dragonbear.graph.sparql_text import query_form
+from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
+
+__all__ = ["StoreWriter", "WriteBug", "WriteJob", "WriteOutcome", "apply_write"]
 
 log = logging.getLogger("dragonbear.service")
 _CONTEXT = multiprocessing.get_context("spawn")  # no fork of a process that runs threads and an event loop
 WRITE_LOCK = ".write-lock"
 
 
-def raise_for(reply: Reply) -> Reply:
-    """Return ``reply``, or raise the project error it carries (a bug becomes a RuntimeError, HTTP 500)."""
-    if reply.error is None:
-        return reply
-    cls = getattr(errors, reply.error, None)
-    if isinstance(cls, type) and issubclass(cls, errors.DragonbearError):
-        raise cls(reply.message)
-    log.error("a job failed:\n%s", reply.message)
-    raise RuntimeError("a job failed")
+@dataclass(frozen=True)
+class WriteJob:
+    """A write: a SPARQL update, or a Graph Store Protocol PUT, POST or DELETE."""
+
+    operation: str                      # "update", "put", "post" or "delete"
+    text: str = ""                      # the update
+    base_iri: str | None = None
+    graph: str | None = None            # GSP target; None: the store's own default graph
+    data: bytes = b""                   # GSP body
+    media_type: str = ""                # GSP body media type
+
+
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What a write that succeeded reports: whether it created the graph it wrote to."""
+
+    created: bool = False
+
+
+@dataclass(frozen=True)
+class WriteBug:
+    """A write that failed with an error that is not the project's: a bug, with its stack trace."""
+
+    trace: str
 
 
 @contextlib.contextmanager
@@ -67,7 +90,7 @@ class StoreWriter:
         self.timeout = timeout + 10.0
         self._lock = threading.Lock()
 
-    def apply(self, job: WriteJob) -> Reply:
+    def apply(self, job: WriteJob) -> WriteOutcome:
         """Apply ``job`` as one transaction: all of it becomes visible, or none of it.
 
         Raises:
@@ -89,8 +112,12 @@ class StoreWriter:
                 if not parent.poll(self.timeout):
                     raise QueryTimeoutError(f"the update ran past the time limit of {self.timeout:g} s and was "
                                             "stopped; nothing was changed")
-                reply: Reply = parent.recv()
-                raise_for(reply)
+                outcome = parent.recv()
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                if isinstance(outcome, WriteBug):
+                    log.error("a write failed:\n%s", outcome.trace)
+                    raise RuntimeError("a write failed")
             except (EOFError, OSError) as exc:
                 shutil.rmtree(target, ignore_errors=True)
                 raise ServiceUnavailableError("the writer process stopped; nothing was changed") from exc
@@ -105,4 +132,55 @@ class StoreWriter:
             swap_generation(self.store_dir, target)
             if self.on_swap is not None:
                 self.on_swap(target.resolve())
-            return reply
+            return outcome  # type: ignore[no-any-return]
+
+
+def _apply(store: EmbeddedStore, job: WriteJob) -> bool:
+    """Apply a write; return True when it created the graph it wrote to."""
+    if job.operation == "update":
+        if query_form(job.text) not in (None, "UPDATE"):
+            raise QueryError("this is a query, not an update")
+        store.update(job.text, base_iri=job.base_iri)
+        return False
+    existed = job.graph is None or store.has_graph(job.graph)
+    if job.operation == "delete":
+        if not existed:
+            raise NotFoundError(f"the store has no graph <{job.graph}>")
+        if job.graph is not None:
+            store.drop_graph(job.graph)
+        else:
+            store.clear_graph(None)
+        return False
+    if job.operation == "put" and existed:
+        store.clear_graph(job.graph)
+    fmt = ox.RdfFormat.from_media_type(job.media_type)
+    if fmt is None:
+        raise LoadError(f"{job.media_type} is not an RDF format the store reads")
+    try:
+        store.load(job.data, format=fmt, graph=job.graph, base_iri=job.base_iri)
+    except (SyntaxError, ValueError) as exc:
+        raise LoadError(f"the request body is not valid {job.media_type}: {exc}") from exc
+    if not existed and job.graph is not None:
+        store.add_graph(job.graph)
+    return not existed
+
+
+def apply_write(conn: Connection, current: str, target: str, job: WriteJob) -> None:
+    """Writer process: checkpoint ``current`` into ``target``, apply ``job`` there, flush, report.
+
+    What it sends back is a :class:`WriteOutcome`, or the project error the write ended with (pickled
+    whole, with its file, line and column), or a :class:`WriteBug` with the stack trace of a bug.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        source = EmbeddedStore.open(Path(current), read_only=True)
+        source.backup(Path(target))
+        del source
+        store = EmbeddedStore.open(Path(target))
+        created = _apply(store, job)
+        store.flush()
+        conn.send(WriteOutcome(created=created))
+    except DragonbearError as exc:
+        conn.send(exc)
+    except Exception:  # noqa: BLE001 - a bug: sent back, the server logs it and answers 500
+        conn.send(WriteBug(traceback.format_exc()))

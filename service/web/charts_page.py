@@ -1,84 +1,28 @@
 """The charts on the web: ``GET /charts`` (a page) and ``GET /charts/{name}.{svg,png,json,csv}``.
 
-Every chart is computed and drawn at most once per store generation and span of years: a generation
-never changes once written, so the cache key holds it, and a write (a new generation) renews every
-chart. ``?from=YEAR&to=YEAR`` narrow a chart to a span of years.
+Every chart is computed and drawn at most once per store generation and span of years (the served
+store keeps what it read per generation; a write, a new generation, renews every chart), on the
+runner's threads against the server's time limit. ``?from=YEAR&to=YEAR`` narrow a chart to a span of years.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from dragonbear.errors import NotFoundError, UsageError
+from dragonbear.formats import FileFormat
 from dragonbear.graph.chart_data import CHARTS, ChartData, chart_data
 from dragonbear.graph.store import GraphStore
 from dragonbear.service.web.layout import esc, iri_link, page, table
-from dragonbear.service.runtime.served import ServedStore
+from dragonbear.service.runtime.deps import ServedDep
 
-__all__ = ["ChartCache", "charts_page_html", "charts_router"]
+__all__ = ["MEDIA_TYPES", "charts_page_html", "router"]
 
-MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "json": "application/json",
-               "csv": "text/csv; charset=utf-8"}
-CACHE_ENTRIES = 96
-
-
-class ChartCache:
-    """Chart data and rendered bodies, keyed by store generation, chart, span of years and format.
-
-    Args:
-        store_provider: returns the store to query (called on a miss).
-        generation: returns the current generation (any value that changes when the store does).
-    """
-
-    def __init__(self, store_provider: Callable[[], GraphStore], generation: Callable[[], object]) -> None:
-        self.store_provider, self.generation = store_provider, generation
-        self._entries: OrderedDict[tuple[object, ...], object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _get(self, key: tuple[object, ...], make: Callable[[], object]) -> object:
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = make()  # outside the lock: two first requests may both compute, and agree
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > CACHE_ENTRIES:
-                self._entries.popitem(last=False)
-        return value
-
-    def data(self, name: str, first: int | None, last: int | None) -> ChartData:
-        """The chart's numbers for the current generation."""
-        key = (str(self.generation()), name, first, last, "data")
-        value = self._get(key, lambda: chart_data(self.store_provider(), name, first=first, last=last))
-        assert isinstance(value, ChartData)
-        return value
-
-    def body(self, name: str, fmt: str, first: int | None, last: int | None) -> tuple[bytes, str]:
-        """The chart as ``fmt`` (svg, png, json or csv) and its entity tag."""
-        generation = str(self.generation())
-
-        def make() -> tuple[bytes, str]:
-            data = self.data(name, first, last)
-            from dragonbear.graph.charts import render_chart  # matplotlib: loaded on the first drawing only
-
-            body = (render_chart(data, fmt) if fmt in ("svg", "png")
-                    else (data.to_json() if fmt == "json" else data.to_csv()).encode("utf-8"))
-            tag = hashlib.blake2b(generation.encode() + b"\0" + body, digest_size=12).hexdigest()
-            return body, f'"{tag}"'
-        value = self._get((generation, name, first, last, fmt), make)
-        assert isinstance(value, tuple)
-        return value
-
-
+MEDIA_TYPES = {f.extension: f.content_type for f in (FileFormat.SVG, FileFormat.PNG, FileFormat.JSON, FileFormat.CSV)}
 def _years(request: Request) -> tuple[int | None, int | None]:
     out: list[int | None] = []
     for key in ("from", "to"):
@@ -138,28 +82,38 @@ def charts_page_html(charts: list[ChartData], first: int | None, last: int | Non
     return page("Charts", body)
 
 
-def charts_router(store: ServedStore) -> APIRouter:
-    """The router of ``/charts``, reading the served store's current generation."""
-    cache = ChartCache(store.local_store, store.generation)
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/charts", response_class=HTMLResponse)
-    async def charts_page(request: Request) -> HTMLResponse:
-        first, last = _years(request)
-        charts = [await run_in_threadpool(cache.data, name, first, last) for name in CHARTS]
-        return HTMLResponse(charts_page_html(charts, first, last))
 
-    @router.get("/charts/{filename}")
-    async def chart_file(filename: str, request: Request) -> Response:
-        name, _, ext = filename.rpartition(".")
-        if name not in CHARTS or ext not in MEDIA_TYPES:
-            raise NotFoundError(f"no chart {filename!r}; charts: "
-                                + ", ".join(f"{n}.{{{','.join(MEDIA_TYPES)}}}" for n in CHARTS))
-        first, last = _years(request)
-        body, tag = await run_in_threadpool(cache.body, name, ext, first, last)
-        headers = {"ETag": tag, "Cache-Control": "no-cache"}
-        if request.headers.get("if-none-match") == tag:
-            return Response(status_code=304, headers=headers)
-        return Response(body, media_type=MEDIA_TYPES[ext], headers=headers)
+def _chart_body(store: GraphStore, name: str, fmt: str, first: int | None, last: int | None) -> tuple[bytes, str]:
+    data = chart_data(store, name, first=first, last=last)
+    from dragonbear.graph.charts import render_chart  # matplotlib: loaded on the first drawing only
 
-    return router
+    body = (render_chart(data, fmt) if fmt in ("svg", "png")
+            else (data.to_json() if fmt == "json" else data.to_csv()).encode("utf-8"))
+    return body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+@router.get("/charts", response_class=HTMLResponse)
+def charts_page(request: Request, served: ServedDep) -> HTMLResponse:
+    """Every chart with its caption, notes, data and query (kept per store generation and span)."""
+    first, last = _years(request)
+    charts = [served.read(lambda store, n=name: chart_data(store, n, first=first, last=last),  # type: ignore[misc]
+                          key=("chart", name, first, last)) for name in CHARTS]
+    return HTMLResponse(charts_page_html(charts, first, last))
+
+
+@router.get("/charts/{filename}")
+def chart_file(filename: str, request: Request, served: ServedDep) -> Response:
+    """One chart as SVG, PNG, JSON or CSV, with an entity tag (304 when it matches ``If-None-Match``)."""
+    name, _, ext = filename.rpartition(".")
+    if name not in CHARTS or ext not in MEDIA_TYPES:
+        raise NotFoundError(f"no chart {filename!r}; charts: "
+                            + ", ".join(f"{n}.{{{','.join(MEDIA_TYPES)}}}" for n in CHARTS))
+    first, last = _years(request)
+    body, tag = served.read(lambda store: _chart_body(store, name, ext, first, last),
+                            key=("chart-file", name, ext, first, last))
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=MEDIA_TYPES[ext], headers=headers)

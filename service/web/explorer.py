@@ -20,7 +20,6 @@ alternative of the drawing. The search form works without JavaScript.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -33,11 +32,10 @@ from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import DGB, ID
 from dragonbear.queries.catalogue import bind_values
 from dragonbear.service.web.layout import esc, iri_link, page
+from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.names import name_index
 
-__all__ = ["CONTENT_SECURITY_POLICY", "explore_path", "explorer_html", "explorer_router", "search_html"]
-
-StoreProvider = Callable[[], GraphStore]
+__all__ = ["CONTENT_SECURITY_POLICY", "explore_path", "explorer_html", "router", "search_html"]
 
 SYSTEM_PREFIX = ID + "system/"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -199,45 +197,45 @@ def explorer_html(iri: str, label: str) -> str:
     return page(f"Lineage of {label}", body, head=_head(), wide=True)
 
 
-def explorer_router(store_provider: StoreProvider) -> APIRouter:
-    """The router of the lineage explorer pages.
+router = APIRouter(include_in_schema=False)
 
-    Args:
-        store_provider: a zero-argument callable returning the store to read (called per request).
 
-    Returns:
-        The router with ``GET /explore`` and ``GET /explore/{id}`` (HTML, left out of the OpenAPI schema).
-    """
-    router = APIRouter(include_in_schema=False)
+def _search(store: GraphStore, query: str) -> tuple[str | None, list[Candidate]]:
+    names = name_index(store)
+    found = names.candidates(query, types=names.expand_type(DGB + "SystemModel"), limit=20)
+    clear = found and (len(found) == 1 or found[0].score > found[1].score) and found[0].score >= 90
+    return (explore_path(found[0].iri) if clear else None), found
 
-    @router.get("/explore")
-    def search(q: str | None = None) -> Response:
-        query = (q or "").strip()
-        if not query:
-            return HTMLResponse(search_html(), headers=_HEADERS)
-        names = name_index(store_provider())
-        found = names.candidates(query, types=names.expand_type(DGB + "SystemModel"), limit=20)
-        clear = found and (len(found) == 1 or found[0].score > found[1].score) and found[0].score >= 90
-        target = explore_path(found[0].iri) if clear else None
-        if target:
-            return RedirectResponse(target, status_code=303)
-        return HTMLResponse(search_html(query, found), headers=_HEADERS)
 
-    @router.get("/explore/{system:path}")
-    def explore(system: str) -> Response:
-        iri = system if system.startswith(SYSTEM_PREFIX) else SYSTEM_PREFIX + system
-        try:
-            ox.NamedNode(iri)
-            valid = explore_path(iri) is not None
-        except ValueError:
-            valid = False
-        store = store_provider()
-        label = _system_label(store, iri) if valid else None
-        if label is None:
-            names = name_index(store)
-            found = names.candidates(system.rsplit("/", 1)[-1], types=names.expand_type(DGB + "SystemModel"))
-            html = search_html(system, found, notice=f"The graph has no system {iri}.")
-            return HTMLResponse(html, status_code=404, headers=_HEADERS)
-        return HTMLResponse(explorer_html(iri, label), headers=_HEADERS)
+@router.get("/explore")
+def search(served: ServedDep, q: str | None = None) -> Response:
+    """The search box, or the systems a name may denote (straight to the explorer for a clear match)."""
+    query = (q or "").strip()
+    if not query:
+        return HTMLResponse(search_html(), headers=_HEADERS)
+    target, found = served.read(lambda store: _search(store, query), key=("explore-search", query))
+    if target:
+        return RedirectResponse(target, status_code=303)
+    return HTMLResponse(search_html(query, found), headers=_HEADERS)
 
-    return router
+
+def _explore(store: GraphStore, system: str, iri: str, valid: bool) -> tuple[int, str]:
+    label = _system_label(store, iri) if valid else None
+    if label is None:
+        names = name_index(store)
+        found = names.candidates(system.rsplit("/", 1)[-1], types=names.expand_type(DGB + "SystemModel"))
+        return 404, search_html(system, found, notice=f"The graph has no system {iri}.")
+    return 200, explorer_html(iri, label)
+
+
+@router.get("/explore/{system:path}")
+def explore(system: str, served: ServedDep) -> Response:
+    """The explorer of one system (its id or IRI); a 404 with suggestions for a system the graph lacks."""
+    iri = system if system.startswith(SYSTEM_PREFIX) else SYSTEM_PREFIX + system
+    try:
+        ox.NamedNode(iri)
+        valid = explore_path(iri) is not None
+    except ValueError:
+        valid = False
+    status, html = served.read(lambda store: _explore(store, system, iri, valid), key=("explore", system))
+    return HTMLResponse(html, status_code=status, headers=_HEADERS)

@@ -1,7 +1,7 @@
 """The web pages: the query page at ``/``, entity pages at ``/id/...``, the ontology at ``/ontology``.
 
-``pages_router(store_provider)`` returns the router; ``store_provider`` is called on every request
-so that the app can swap stores. The IRIs ``https://w3id.org/dragonbear/id/{kind}/{id}`` and
+``router`` holds the routes; each reads the store through the served store's runner (the time limit
+applies, and each page is kept per store generation). The IRIs ``https://w3id.org/dragonbear/id/{kind}/{id}`` and
 ``https://w3id.org/dragonbear/ontology#Term`` resolve to these paths: a browser gets HTML, an RDF
 client gets Turtle (the default for RDF), JSON-LD, N-Triples or RDF/XML by content negotiation, or
 with ``?format=turtle`` (``jsonld``, ``ntriples``, ``rdfxml``, ``html``).
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,7 +20,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from dragonbear.errors import DragonbearError, NotAcceptableError, ProtocolError
+from dragonbear.errors import DragonbearError, NotFoundError
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import ID, ONTOLOGY_IRI, PREFIXES
 from dragonbear.queries.catalogue import load_catalogue
@@ -31,79 +30,26 @@ from dragonbear.service.web.examples import example_queries
 from dragonbear.service.web.layout import esc, iri_link, page
 from dragonbear.service.web.lineage import lineage_of
 from dragonbear.service.web.lineage_section import lineage_section
+from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.names import name_index
-from dragonbear.service.runtime.negotiation import GRAPHS, Representation, ResultKind, choose
+from dragonbear.service.runtime.negotiation import Representation, choose_page
 from dragonbear.service.web.ontology_page import ontology_html, ontology_triples
 
-__all__ = ["SPARQL_PATH", "STATIC_DIR", "pages_router"]
+__all__ = ["SPARQL_PATH", "STATIC_DIR", "error_page", "pick_representation", "query_page_html", "router"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SPARQL_PATH = "/sparql"
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-StoreProvider = Callable[[], GraphStore]
-
-
-def _media_ranges(accept: str) -> list[tuple[str, float]]:
-    ranges = []
-    for item in accept.split(","):
-        parts = [p.strip() for p in item.split(";")]
-        media = parts[0].lower()
-        media = "*/*" if media == "*" else media
-        q = 1.0
-        for param in parts[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = min(1.0, max(0.0, float(value)))
-                except ValueError:
-                    q = 1.0
-        if "/" in media:
-            ranges.append((media, q))
-    return ranges
-
-
-def _score(media_types: tuple[str, ...], ranges: list[tuple[str, float]]) -> tuple[float, int]:
-    """(q, specificity) of the most specific range matching one of ``media_types``."""
-    best = (0.0, -1)
-    for media in media_types:
-        kind = media.split("/", 1)[0]
-        for rng, q in ranges:
-            spec = 2 if rng == media else 1 if rng == f"{kind}/*" else 0 if rng == "*/*" else -1
-            if spec > best[1] or (spec == best[1] and q > best[0]):
-                best = (q, spec) if spec >= 0 else best
-    return best
-
 
 def pick_representation(accept: str | None, fmt: str | None) -> Representation | None:
-    """The RDF representation to answer with, or None for HTML.
-
-    No Accept header, or one that ranks HTML at least as high as any RDF syntax, gets HTML (a
-    browser); an RDF client gets what it asks for, Turtle first among equals.
-
-    Raises:
-        NotAcceptableError: nothing the client accepts is offered.
-        ProtocolError: an unknown ``format=`` value.
+    """The RDF representation to answer with, or None for HTML (see
+    :func:`dragonbear.service.runtime.negotiation.choose_page`, the one Accept parser).
 
     >>> pick_representation("text/html,application/xhtml+xml,*/*;q=0.8", None) is None
     True
     >>> pick_representation("text/turtle", None).media_type, pick_representation("*/*;q=0.1", "jsonld").media_type
     ('text/turtle', 'application/ld+json')
     """
-    if fmt:
-        return None if fmt.strip().lower() in ("html", "text/html") else choose(ResultKind.GRAPH, None, fmt)
-    if accept is None or not accept.strip():
-        return None
-    ranges = _media_ranges(accept)
-    html = _score(_HTML_TYPES, ranges)
-    scored = [(_score((rep.media_type, *rep.aliases), ranges), -i, rep) for i, rep in enumerate(GRAPHS)]
-    (q, spec), _, best = max(scored, key=lambda t: (t[0][0], t[0][1], t[1]))
-    if html[0] > 0 and (html[0], html[1]) >= (q, spec):
-        return None
-    if q <= 0:
-        raise NotAcceptableError(f"cannot answer with any of the accepted media types ({accept}); offered: "
-                                 + ", ".join(("text/html", *(r.media_type for r in GRAPHS))))
-    return best
+    return choose_page(accept, fmt)
 
 
 def _rdf_response(triples: list[ox.Triple], rep: Representation) -> Response:
@@ -111,14 +57,9 @@ def _rdf_response(triples: list[ox.Triple], rep: Representation) -> Response:
     items: list[ox.Triple] | list[ox.Quad] = triples
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+    prefixes = PREFIXES if rep.format is not None and rep.format.takes_prefixes else None
     body = ox.serialize(items, format=fmt, prefixes=prefixes) or b""
     return Response(body, media_type=rep.content_type, headers={"Vary": "Accept"})
-
-
-def _error_page(status: int, title: str, message: str) -> HTMLResponse:
-    return HTMLResponse(page(title, f"<h1>{esc(title)}</h1><p>{esc(message)}</p>"), status_code=status,
-                        headers={"Vary": "Accept"})
 
 
 def _script_json(data: object) -> str:
@@ -189,66 +130,74 @@ _QUERY_PAGE_SCRIPT = """
 """
 
 
-def pages_router(store_provider: StoreProvider) -> APIRouter:
-    """The router of the web pages.
+router = APIRouter(include_in_schema=False)
 
-    Args:
-        store_provider: a zero-argument callable returning the store to read (called per request).
-    """
-    router = APIRouter(include_in_schema=False)
 
-    @router.get("/", response_class=HTMLResponse)
-    def query_page() -> HTMLResponse:
-        return HTMLResponse(query_page_html(store_provider()))
+@router.get("/", response_class=HTMLResponse)
+def query_page(served: ServedDep) -> HTMLResponse:
+    """The query page (kept per store generation)."""
+    return HTMLResponse(served.read(query_page_html, key=("page", "/")))
 
-    @router.get("/static/{path:path}")
-    def static_file(path: str) -> Response:
-        target = (STATIC_DIR / path).resolve()
-        if not target.is_relative_to(STATIC_DIR) or not target.is_file():
-            return _error_page(404, "Not found", f"no static file {path!r}")
-        media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return FileResponse(target, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
-    @router.get("/ontology")
-    def ontology(request: Request, format: str | None = None) -> Response:
+@router.get("/static/{path:path}")
+def static_file(path: str) -> Response:
+    """A file of the package's ``static/`` folder (YASGUI, cytoscape.js, the explorer's script)."""
+    target = (STATIC_DIR / path).resolve()
+    if not target.is_relative_to(STATIC_DIR) or not target.is_file():
+        raise NotFoundError(f"no static file {path!r}")
+    media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return FileResponse(target, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/ontology")
+def ontology(request: Request, served: ServedDep, format: str | None = None) -> Response:
+    """The ontology's documentation page, or its RDF by content negotiation."""
+    rep = pick_representation(request.headers.get("accept"), format)
+    if rep is None:
+        return HTMLResponse(served.read(ontology_html, key=("page", "/ontology")), headers={"Vary": "Accept"})
+    return _rdf_response(served.read(ontology_triples, key=("rdf", "/ontology")), rep)
+
+
+def _entity_html(store: GraphStore, iri: str, opened: list[str], closed: list[str]) -> str | None:
+    catalogue = load_catalogue()
+    view = read_entity(store, iri, catalogue)
+    if view is None:
+        return None
+    section = None
+    if view.is_system:
         try:
-            rep = pick_representation(request.headers.get("accept"), format)
-        except (NotAcceptableError, ProtocolError) as exc:
-            return _error_page(406 if isinstance(exc, NotAcceptableError) else 400, "Not acceptable", str(exc))
-        store = store_provider()
-        if rep is None:
-            return HTMLResponse(ontology_html(store), headers={"Vary": "Accept"})
-        return _rdf_response(ontology_triples(store), rep)
+            lineage = lineage_of(store, iri, catalogue)
+        except DragonbearError:
+            lineage = None
+        if lineage is not None:
+            section = lineage_section(lineage, opened=opened, closed=closed)
+    return entity_html(view, lineage_html=section)
 
-    @router.get("/id/{path:path}")
-    def entity(path: str, request: Request, format: str | None = None) -> Response:
-        iri = ID + path
-        try:
-            node_iri = ox.NamedNode(iri).value
-            rep = pick_representation(request.headers.get("accept"), format)
-        except ValueError:
-            return HTMLResponse(not_found_html(iri), status_code=404)
-        except (NotAcceptableError, ProtocolError) as exc:
-            return _error_page(406 if isinstance(exc, NotAcceptableError) else 400, "Not acceptable", str(exc))
-        store = store_provider()
-        catalogue = load_catalogue()
-        if rep is not None:
-            triples = entity_triples(store, node_iri)
-            if not triples:
-                return Response(f"nothing is known about <{node_iri}>\n", status_code=404, media_type="text/plain")
-            return _rdf_response(triples, rep)
-        view = read_entity(store, node_iri, catalogue)
-        if view is None:
-            return HTMLResponse(not_found_html(node_iri), status_code=404, headers={"Vary": "Accept"})
-        section = None
-        if view.is_system:
-            try:
-                lineage = lineage_of(store, node_iri, catalogue)
-            except DragonbearError:
-                lineage = None
-            if lineage is not None:
-                section = lineage_section(lineage, opened=request.query_params.getlist("expand"),
-                                          closed=request.query_params.getlist("collapse"))
-        return HTMLResponse(entity_html(view, lineage_html=section), headers={"Vary": "Accept"})
 
-    return router
+@router.get("/id/{path:path}")
+def entity(path: str, request: Request, served: ServedDep, format: str | None = None) -> Response:
+    """The page of an entity, or its RDF by content negotiation (kept per store generation)."""
+    iri = ID + path
+    try:
+        node_iri = ox.NamedNode(iri).value
+    except ValueError:
+        return HTMLResponse(not_found_html(iri), status_code=404)
+    rep = pick_representation(request.headers.get("accept"), format)
+    if rep is not None:
+        triples = served.read(lambda store: entity_triples(store, node_iri), key=("rdf", node_iri))
+        if not triples:
+            raise NotFoundError(f"nothing is known about <{node_iri}>")
+        return _rdf_response(triples, rep)
+    opened, closed = request.query_params.getlist("expand"), request.query_params.getlist("collapse")
+    html = served.read(lambda store: _entity_html(store, node_iri, opened, closed),
+                       key=("page", node_iri, tuple(opened), tuple(closed)))
+    if html is None:
+        return HTMLResponse(not_found_html(node_iri), status_code=404, headers={"Vary": "Accept"})
+    return HTMLResponse(html, headers={"Vary": "Accept"})
+
+
+def error_page(status: int, message: str) -> str:
+    """The HTML page of an error (for the app's one error handler)."""
+    title = {404: "Not found", 406: "Not acceptable", 503: "Busy"}.get(status, "Error" if status >= 500 else
+                                                                     "Bad request")
+    return page(title, f"<h1>{esc(title)}</h1><p>{esc(message)}</p>")
