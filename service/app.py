@@ -96,11 +96,10 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
         app.add_middleware(QueryFastPath, cache=store.raw_cache, generation=store.generation,
                            endpoint=route.endpoint, on_error=handler)
     app.router.routes.insert(0, route)  # first: the most asked path
-    app.include_router(description.make_router(settings, store))
-    app.include_router(download.make_router(settings, store))
-    for router in (queries.router, cite.router, pages.router, charts_page.router, explorer.router):
+    for router in (description.router, download.router, queries.router, cite.router, pages.router,
+                   charts_page.router, explorer.router):
         app.include_router(router)
-    if settings.update_token:
-        app.include_router(update.make_router(settings, store, settings.update_token))
-        app.include_router(graph_store.make_router(settings, store, settings.update_token))
+    if settings.update_token:  # writes exist only with a token
+        app.include_router(update.router)
+        app.include_router(graph_store.router)
     return app

@@ -25,10 +25,12 @@ from dragonbear.graph.dataset import DESCRIPTION_PREFIXES, Distribution, dataset
 from dragonbear.formats import FORMATS_NS, RDF_FORMATS, RESULT_FORMATS
 from dragonbear.namespaces import PREFIXES
 from dragonbear.service.runtime.negotiation import ResultKind, choose
+from dragonbear.graph.store import GraphStore
+from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.settings import Settings
 
-__all__ = ["VOID_PATH", "describe_service", "make_router", "service_description", "void_description"]
+__all__ = ["VOID_PATH", "describe_service", "router", "service_description", "void_description"]
 
 VOID_PATH = "/.well-known/void"
 _PREFIXES = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -99,26 +101,24 @@ async def describe_service(request: Request, store: ServedStore, settings: Setti
     return _negotiated(turtle, request.headers.get("accept"), fmt)
 
 
-def make_router(settings: Settings, store: ServedStore) -> APIRouter:
-    """The router of ``/.well-known/void``."""
-    from dragonbear.service.protocol.download import DumpCache
-    router = APIRouter()
-    dumps = DumpCache(settings.store_dir)
+router = APIRouter()
 
-    @router.get(VOID_PATH, include_in_schema=False)
-    async def void(request: Request) -> Response:
-        """The VoID description of the dataset, negotiated (Turtle by default)."""
-        fmt = request.query_params.get("format")
-        choose(ResultKind.GRAPH, request.headers.get("accept"), fmt)
-        counts = await run_in_threadpool(store.graph_counts)
-        local = await run_in_threadpool(store.local_store)
-        sources = await run_in_threadpool(source_documents, local)
-        generation = local.path or store.generation()
-        base = str(request.base_url)
-        release = await run_in_threadpool(store_release, local)
-        turtle = void_description(base, counts, sources=sources, modified=generation_time(generation),
-                                  distributions=dumps.distributions(base, generation), release=release)
-        return _negotiated(turtle, request.headers.get("accept"), fmt)
 
-    return router
+def _void_facts(store: GraphStore) -> tuple[list[tuple[str, str]], str | None]:
+    return source_documents(store), store_release(store)
 
+
+@router.get(VOID_PATH, include_in_schema=False)
+async def void(request: Request, served: ServedDep) -> Response:
+    """The VoID description of the dataset, negotiated (Turtle by default)."""
+    from dragonbear.service.protocol.download import dump_cache
+    fmt = request.query_params.get("format")
+    choose(ResultKind.GRAPH, request.headers.get("accept"), fmt)
+    counts = await run_in_threadpool(served.graph_counts)
+    sources, release = await run_in_threadpool(served.read, _void_facts, key="void")
+    generation = served.generation()
+    base = str(request.base_url)
+    turtle = void_description(base, counts, sources=sources, modified=generation_time(generation),
+                              distributions=dump_cache(served.store_dir).distributions(base, generation),
+                              release=release)
+    return _negotiated(turtle, request.headers.get("accept"), fmt)

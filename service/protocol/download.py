@@ -15,6 +15,7 @@ The Turtle dump is the merge of all named graphs (Turtle has no graph names).
 
 from __future__ import annotations
 
+import functools
 import gzip
 import shutil
 import threading
@@ -33,10 +34,9 @@ from dragonbear.graph.export import ExportFormat, write_atomically, write_dump
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.service.web.layout import esc, page
 from dragonbear.service.runtime.negotiation import HTML, Representation, rank
-from dragonbear.service.runtime.served import ServedStore
-from dragonbear.settings import Settings
+from dragonbear.service.runtime.deps import ServedDep
 
-__all__ = ["CACHE_DIR", "DOWNLOAD_PATH", "DumpCache", "DumpFile", "dump_files", "make_router"]
+__all__ = ["CACHE_DIR", "DOWNLOAD_PATH", "DumpCache", "DumpFile", "dump_cache", "dump_files", "router"]
 
 DOWNLOAD_PATH = "/download"
 CACHE_DIR = "downloads"
@@ -171,39 +171,44 @@ def _listing_html(rows: list[dict[str, object]]) -> str:
     return page("Download", body)
 
 
-def make_router(settings: Settings, store: ServedStore) -> APIRouter:
-    """The router of ``/download`` and its files."""
-    router = APIRouter()
-    cache = DumpCache(settings.store_dir)
+@functools.cache
+def dump_cache(store_dir: Path) -> DumpCache:
+    """The one :class:`DumpCache` of a store directory in this process."""
+    return DumpCache(store_dir)
+
+
+router = APIRouter()
+"""``/download`` and its files. A dump is written once per store generation, outside the query runner
+and its time limit: it is an export of the whole store, not a query, and the first one of a large
+store takes longer than any query may."""
+
+
+@router.get(DOWNLOAD_PATH, include_in_schema=False)
+async def listing(request: Request, served: ServedDep) -> Response:
+    """The downloadable dumps, as HTML or JSON."""
+    generation = served.generation()
+    rows: list[dict[str, object]] = [
+        {"name": f.name, "url": f"{DOWNLOAD_PATH}/{f.name}", "format": f.fmt.label, "media_type": f.media_type,
+         "compressed": f.compressed, "named_graphs": f.fmt.keeps_graphs, "bytes": dump_cache(served.store_dir).size(generation, f)}
+        for f in dump_files()]
+    if _wants_json(request):
+        return JSONResponse({"generation": generation.name, "description": "/.well-known/void",
+                             "attribution": SIPRI_ATTRIBUTION, "files": rows}, headers={"Vary": "Accept"})
+    return HTMLResponse(_listing_html(rows), headers={"Vary": "Accept"})
+
+@router.api_route(DOWNLOAD_PATH + "/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+async def download(name: str, request: Request, served: ServedDep) -> Response:
+    """One dump file, with its entity tag; 304 when the client has it."""
     files = {f.name: f for f in dump_files()}
-
-    @router.get(DOWNLOAD_PATH, include_in_schema=False)
-    async def listing(request: Request) -> Response:
-        """The downloadable dumps, as HTML or JSON."""
-        generation = store.generation()
-        rows: list[dict[str, object]] = [
-            {"name": f.name, "url": f"{DOWNLOAD_PATH}/{f.name}", "format": f.fmt.label, "media_type": f.media_type,
-             "compressed": f.compressed, "named_graphs": f.fmt.keeps_graphs, "bytes": cache.size(generation, f)}
-            for f in dump_files()]
-        if _wants_json(request):
-            return JSONResponse({"generation": generation.name, "description": "/.well-known/void",
-                                 "attribution": SIPRI_ATTRIBUTION, "files": rows}, headers={"Vary": "Accept"})
-        return HTMLResponse(_listing_html(rows), headers={"Vary": "Accept"})
-
-    @router.api_route(DOWNLOAD_PATH + "/{name}", methods=["GET", "HEAD"], include_in_schema=False)
-    async def download(name: str, request: Request) -> Response:
-        """One dump file, with its entity tag; 304 when the client has it."""
-        file = files.get(name)
-        if file is None:
-            raise NotFoundError(f"no download is named {name!r}; the files are: {', '.join(files)}")
-        local = await run_in_threadpool(store.local_store)
-        generation = local.path or store.generation()
-        etag = f'"{generation.name}-{file.name}"'
-        headers = {"ETag": etag, "Cache-Control": "no-cache"}
-        tags = {t.strip().removeprefix("W/") for t in (request.headers.get("if-none-match") or "").split(",")}
-        if etag in tags or "*" in tags:
-            return Response(status_code=304, headers=headers)
-        path = await run_in_threadpool(cache.ensure, local, file)
-        return FileResponse(path, media_type=file.media_type, filename=file.name, headers=headers)
-
-    return router
+    file = files.get(name)
+    if file is None:
+        raise NotFoundError(f"no download is named {name!r}; the files are: {', '.join(files)}")
+    local = await run_in_threadpool(served.local_store)
+    generation = local.path or served.generation()
+    etag = f'"{generation.name}-{file.name}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    tags = {t.strip().removeprefix("W/") for t in (request.headers.get("if-none-match") or "").split(",")}
+    if etag in tags or "*" in tags:
+        return Response(status_code=304, headers=headers)
+    path = await run_in_threadpool(dump_cache(served.store_dir).ensure, local, file)
+    return FileResponse(path, media_type=file.media_type, filename=file.name, headers=headers)

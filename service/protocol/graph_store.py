@@ -19,13 +19,13 @@ from dragonbear.errors import ProtocolError, UnsupportedMediaTypeError
 from dragonbear.formats import RDF_FORMATS, Format, Kind
 from dragonbear.service.runtime.auth import require_token
 from dragonbear.service.protocol.request import first, graph_iris, media_type_of
+from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.protocol.sparql import result_headers
 from dragonbear.service.runtime.jobs import GraphJob
 from dragonbear.service.runtime.writer import WriteJob
-from dragonbear.settings import Settings
 
-__all__ = ["make_router"]
+__all__ = ["router"]
 
 
 def _target(request: Request) -> str | None:
@@ -54,41 +54,43 @@ def _body_type(request: Request) -> str:
     return media
 
 
-def make_router(settings: Settings, store: ServedStore, token: str) -> APIRouter:
-    """The router of ``/store``."""
-    router = APIRouter()
+router = APIRouter()
+"""``/store``: the app includes it only when an update token is configured."""
 
-    @router.get("/store", include_in_schema=False)
-    async def get_graph(request: Request) -> Response:
-        """A graph, negotiated (Turtle by default); 404 when the store has no such graph."""
-        job = GraphJob(_target(request), accept=request.headers.get("accept"),
-                       fmt=request.query_params.get("format"), max_results=settings.max_results)
-        reply = await run_in_threadpool(store.query, job)
-        return Response(reply.body, media_type=reply.content_type,
-                        headers=result_headers(reply.count, settings.max_results))
 
-    async def write(request: Request, operation: str) -> Response:
-        require_token(request, token)
-        graph = _target(request)
-        media = _body_type(request) if operation != "delete" else ""
-        data = await request.body() if operation != "delete" else b""
-        reply = await run_in_threadpool(store.write, WriteJob(operation, graph=graph, data=data, media_type=media,
-                                                              base_iri=graph or f"{request.base_url}store"))
-        return Response(status_code=201 if reply.created else 204)
+@router.get("/store", include_in_schema=False)
+async def get_graph(request: Request, served: ServedDep) -> Response:
+    """A graph, negotiated (Turtle by default); 404 when the store has no such graph."""
+    cap = served.settings.max_results
+    job = GraphJob(_target(request), accept=request.headers.get("accept"),
+                   fmt=request.query_params.get("format"), max_results=cap)
+    reply = await served.query_async(job)
+    return Response(reply.body, media_type=reply.content_type, headers=result_headers(reply.count, cap))
 
-    @router.put("/store", include_in_schema=False)
-    async def put_graph(request: Request) -> Response:
-        """Replace a graph with the body (201 when it is new, else 204)."""
-        return await write(request, "put")
 
-    @router.post("/store", include_in_schema=False)
-    async def post_graph(request: Request) -> Response:
-        """Add the body to a graph (201 when it is new, else 204)."""
-        return await write(request, "post")
+async def _write(request: Request, served: ServedStore, operation: str) -> Response:
+    require_token(request, served.settings.update_token or "")
+    graph = _target(request)
+    media = _body_type(request) if operation != "delete" else ""
+    data = await request.body() if operation != "delete" else b""
+    outcome = await run_in_threadpool(served.write, WriteJob(operation, graph=graph, data=data, media_type=media,
+                                                             base_iri=graph or f"{request.base_url}store"))
+    return Response(status_code=201 if outcome.created else 204)
 
-    @router.delete("/store", include_in_schema=False)
-    async def delete_graph(request: Request) -> Response:
-        """Delete a graph (204; 404 when there is none)."""
-        return await write(request, "delete")
 
-    return router
+@router.put("/store", include_in_schema=False)
+async def put_graph(request: Request, served: ServedDep) -> Response:
+    """Replace a graph with the body (201 when it is new, else 204)."""
+    return await _write(request, served, "put")
+
+
+@router.post("/store", include_in_schema=False)
+async def post_graph(request: Request, served: ServedDep) -> Response:
+    """Add the body to a graph (201 when it is new, else 204)."""
+    return await _write(request, served, "post")
+
+
+@router.delete("/store", include_in_schema=False)
+async def delete_graph(request: Request, served: ServedDep) -> Response:
+    """Delete a graph (204; 404 when there is none)."""
+    return await _write(request, served, "delete")
