@@ -33,7 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from dragonbear.errors import ValidationError
+from dragonbear.errors import UsageError, ValidationError
 from dragonbear.graph.shacl_compiler import (
     _CLASS_KINDS,
     _Dataset,
@@ -164,8 +164,12 @@ def validate_with_pyshacl(data_ttl: str, shapes_path: Path | None = None,
 
     Raises:
         LoadError: the data, ontology or shapes do not parse.
+        UsageError: pySHACL is not installed (it is an optional dependency: ``dragonbear[shacl]``).
     """
-    import pyshacl  # slow to import, and needed only here
+    try:
+        import pyshacl  # optional, slow to import, and needed only here
+    except ImportError:
+        raise UsageError("pySHACL is not installed: pip install 'dragonbear[shacl]'") from None
 
     path = shapes_path or default_shapes_path()
     shapes = _parse_graph(path.read_text(encoding="utf-8"), path)

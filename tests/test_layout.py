@@ -172,3 +172,16 @@ def test_only_the_embedded_store_touches_pyoxigraphs_store() -> None:
                          if not line.lstrip().startswith(("#", ">>>", ":meth:")))
         found += [f"{rel}: {m.group(0)}" for m in reach.finditer(code) if "pyoxigraph.Store.dump" not in m.group(0)]
     assert not found, found
+
+
+def test_the_package_runs_without_pyshacl() -> None:
+    """pySHACL is optional (``dragonbear[shacl]``, for the tests' cross-checks): no module of the package
+    imports it when loaded, and the wheel does not require it."""
+    modules = sorted(m for m in _modules().values() if not m.endswith("__main__"))
+    probe = ("import importlib, sys\n"
+             f"for name in {modules!r}:\n    importlib.import_module(name)\n"
+             "print('pyshacl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+    assert not any(dep.startswith("pyshacl") for dep in PYPROJECT["project"]["dependencies"])
