@@ -18,7 +18,7 @@
     │   ├── UnsupportedMediaTypeError  a request body of an unsupported type     (HTTP 415)
     │   ├── UnauthorizedError       a write without credentials                  (HTTP 401)
     │   └── ForbiddenError          a write with the wrong credentials           (HTTP 403)
-    ├── ServiceUnavailableError     no query worker free, or a worker died        (HTTP 503)
+    ├── ServiceUnavailableError     every query thread busy, or the writer died   (HTTP 503)
     └── NotFoundError               a name or entity that resolves to nothing     (exit 1, HTTP 404)
 
 HTTP statuses are mapped in one table, :data:`dragonbear.service.runtime.errors.HTTP_STATUSES`.
@@ -173,7 +173,7 @@ class ForbiddenError(ProtocolError):
 
 
 class ServiceUnavailableError(DragonbearError):
-    """The server cannot answer now: every query worker is busy, or one died."""
+    """The server cannot answer now: every query thread stayed busy, or the writer process died."""
 
 
 class NotFoundError(DragonbearError):

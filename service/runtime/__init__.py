@@ -2,7 +2,7 @@
 
 What lives here: ``served`` (the store as a server process holds it: a read-only handle on the
 current generation, reopened when a new one is swapped in), ``runner`` (read jobs in threads against
-the time limit), ``worker`` (running one job: a query, a canned query, an export), ``fastpath`` (the
+the time limit), ``jobs`` (a SPARQL query, a Graph Store read or the graph counts, and their answers within the result cap), ``fastpath`` (the
 answer cache, consulted before any routing), ``negotiation`` (the Accept header and ``format=``),
 ``errors`` (the one mapping from the project's errors to HTTP statuses, and its handler), ``auth``
 (the bearer token that guards writes), ``names`` (one name index per store) and ``writer`` (writes

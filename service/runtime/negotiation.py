@@ -3,7 +3,7 @@
 SELECT and ASK results: SPARQL JSON (the default), XML, CSV and TSV. CONSTRUCT and DESCRIBE
 results, the service description and graphs: Turtle (the default), N-Triples, JSON-LD, RDF/XML,
 N-Quads and TriG. Both lists are the registry's (:mod:`dragonbear.formats`). This module is plain
-Python (no HTTP), so the query worker processes use it too.
+Python (no HTTP): the answers of the query threads are negotiated with it too.
 
 It holds the one Accept parser of the service: :func:`media_ranges` reads the header,
 :func:`quality` scores media types against it, :func:`rank` picks among representations, and
