@@ -108,7 +108,7 @@ def render_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
         count = 1 if bool(result) else 0
         if fmt == OutputFormat.table:
             return (b"true\n" if result else b"false\n"), count
-        return result.serialize(format=_results_format(fmt, "an ASK result")), count
+        return result.serialize(format=_results_format(fmt, "an ASK result")) or b"", count
     if isinstance(result, ox.QuerySolutions):
         fmt = fmt or OutputFormat.table
         if fmt == OutputFormat.table:
@@ -116,11 +116,11 @@ def render_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
             return text.encode("utf-8"), count
         target = _results_format(fmt, "a SELECT result")
         # Results can be read once: write JSON, count its rows, and convert when another format is asked for.
-        data = result.serialize(format=ox.QueryResultsFormat.JSON)
+        data = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
         count = len(json.loads(data)["results"]["bindings"])
         if target != ox.QueryResultsFormat.JSON:
-            data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(  # type: ignore[union-attr]
-                format=target)
+            data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(
+                format=target) or b""
         return data, count
     fmt = fmt or OutputFormat.turtle
     rdf = fmt.registry_format.rdf_format if fmt.registry_format is not None else None

@@ -55,7 +55,7 @@ DOMAIN_COLOURS = {"naval": "#1f5f9e", "air": "#6fa8dc", "ground": "#8c6d31", "mu
 SUPPLIER_STYLES = {"Soviet Union": {"color": "#b2182b", "linestyle": "--"},
                    "Russia": {"color": "#b2182b", "linestyle": "-"},
                    "China": {"color": "#e0a100", "linestyle": "-"}}
-_RC = {"svg.fonttype": "none", "svg.hashsalt": "dragonbear", "font.size": 9, "axes.titlesize": 10,
+_RC: dict[str, Any] = {"svg.fonttype": "none", "svg.hashsalt": "dragonbear", "font.size": 9, "axes.titlesize": 10,
        "axes.spines.top": False, "axes.spines.right": False}
 _LOCK = threading.Lock()
 _HIGHLIGHT = "Sub-Saharan Africa"
@@ -81,7 +81,7 @@ def render_chart(data: ChartData, fmt: ChartFormat | str) -> bytes:
         raise UsageError(f"unknown chart format {fmt!r}; formats: png, svg") from None
     draw = {"exercises-by-domain": _draw_exercises, "deliveries-to-china": _draw_deliveries,
             "exports-by-region": _draw_exports}[data.name]
-    with _LOCK, rc_context(_RC):
+    with _LOCK, rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=(11, 7.5) if data.name == "exports-by-region" else (11, 6), dpi=100)
         footer = draw(fig, data)
         fig.suptitle(data.spec.title, fontsize=13, fontweight="bold", x=0.01, ha="left")

@@ -114,7 +114,7 @@ def references_for(store: GraphStore, entity: str, *, kind: str | None = None) -
         def text(name: str) -> str | None:
             term = row[name]
             return term.value if term is not None and term.value else None
-        out.append(Reference(row["doc"].value, text("key") or row["doc"].value.rsplit("/", 1)[-1],  # type: ignore[union-attr]
+        out.append(Reference(row["doc"].value, text("key") or row["doc"].value.rsplit("/", 1)[-1],
                              text("title") or "(untitled)", tuple(sorted(filter(None, (text("authors") or "").split("\x1f")))),
                              text("publisher"), text("issued"), text("url"), text("type"),
                              tuple(sorted(filter(None, (text("locators") or "").split("\x1f"))))))

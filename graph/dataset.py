@@ -105,7 +105,7 @@ def generation_time(generation: Path) -> datetime:
 
 def source_documents(store: GraphStore) -> list[tuple[str, str]]:
     """The source documents the graph cites, as (IRI, title), in IRI order."""
-    rows = store.query("SELECT ?s (SAMPLE(?t) AS ?title) WHERE { ?s a dgb:SourceDocument "
+    rows = store.select("SELECT ?s (SAMPLE(?t) AS ?title) WHERE { ?s a dgb:SourceDocument "
                        "OPTIONAL { ?s dcterms:title ?t } } GROUP BY ?s ORDER BY ?s")
     return [(r["s"].value, r["title"].value if r["title"] is not None else "")
             for r in rows if isinstance(r["s"], ox.NamedNode)]
@@ -220,5 +220,5 @@ def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[
 
 def store_release(store: GraphStore) -> str | None:
     """The data release a store was built from (``dcat:version`` of the dataset), if it records one."""
-    rows = list(store.query(f"SELECT ?v WHERE {{ <{DATASET}> <{DCAT}version> ?v }}"))
-    return rows[0]["v"].value if rows else None  # type: ignore[index]
+    rows = list(store.select(f"SELECT ?v WHERE {{ <{DATASET}> <{DCAT}version> ?v }}"))
+    return rows[0]["v"].value if rows else None

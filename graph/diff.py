@@ -86,7 +86,7 @@ def read_side(path: Path) -> list[ox.Quad]:
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as handle:
-            return [q for q in ox.parse(handle, format=ox.RdfFormat.N_QUADS) if q.graph_name != derived]
+            return [q for q in ox.parse(handle, format=ox.RdfFormat.N_QUADS) if q.graph_name != derived]  # type: ignore[arg-type]
     except (OSError, SyntaxError) as exc:
         raise UsageError(f"cannot read {path} as N-Quads: {exc}") from exc
 

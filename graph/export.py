@@ -158,7 +158,7 @@ def dump_store(store: EmbeddedStore, output: BinaryIO, fmt: ExportFormat, *, gra
             if node is not None:
                 store.dump(output, format=fmt.rdf_format, graph=graph, prefixes=PREFIXES)
                 return int(store.count(graph))
-            union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+            union = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
             counted = _Counted(union)
             ox.serialize(counted, output, fmt.rdf_format, prefixes=PREFIXES)
             return counted.count

@@ -38,11 +38,14 @@ import threading
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dragonbear.graph.lazy import lazy_module
 
-nx = lazy_module("networkx")
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 import pyoxigraph as ox
 from dragonbear.graph.lineage_load import Relation, load_lineage_graph
 from dragonbear.graph.store import GraphStore
@@ -82,7 +85,7 @@ _PATHS = {Relation.DERIVATION: "dgb:derivedFrom", Relation.VARIANT: "dgb:variant
 # --- The view cache: one view per store generation ------------------------------------------------
 
 _LOCK = threading.Lock()
-_VIEWS: dict[Path, nx.MultiDiGraph] = {}
+_VIEWS: dict[Path, nx.MultiDiGraph[str]] = {}
 _KEEP = 2  # the current generation and the one before it (requests in flight during a swap)
 
 
@@ -92,7 +95,7 @@ def has_cached_view(store: GraphStore) -> bool:
     return path is not None and Path(path) in _VIEWS
 
 
-def lineage_view(store: GraphStore) -> nx.MultiDiGraph:
+def lineage_view(store: GraphStore) -> nx.MultiDiGraph[str]:
     """The lineage graph of ``store``, loaded once per store generation and kept.
 
     A generation never changes once it is current (a write makes a new one), so the view of a store
@@ -113,7 +116,7 @@ def lineage_view(store: GraphStore) -> nx.MultiDiGraph:
 
 # --- Walks ------------------------------------------------------------------------------------------
 
-def _walk(graph: nx.MultiDiGraph, start: str, *, up: bool, relations: frozenset[Relation]) -> set[str]:
+def _walk(graph: nx.MultiDiGraph[str], start: str, *, up: bool, relations: frozenset[Relation]) -> set[str]:
     if start not in graph:
         return set()
     adjacency = graph.succ if up else graph.pred
@@ -159,7 +162,7 @@ def _sparql_walk(store: GraphStore, start: str, *, up: bool, relations: frozense
     return found
 
 
-def _pick(source: GraphStore | nx.MultiDiGraph, backend: Backend) -> nx.MultiDiGraph | None:
+def _pick(source: GraphStore | nx.MultiDiGraph[str], backend: Backend) -> nx.MultiDiGraph[str] | None:
     if isinstance(source, nx.MultiDiGraph):
         if backend == Backend.SPARQL:
             raise UsageError("the SPARQL backend needs a store, not a graph")
@@ -169,7 +172,7 @@ def _pick(source: GraphStore | nx.MultiDiGraph, backend: Backend) -> nx.MultiDiG
     return None
 
 
-def ancestors_of(source: GraphStore | nx.MultiDiGraph, iri: str, *, relations: Iterable[Relation] = ALL_RELATIONS,
+def ancestors_of(source: GraphStore | nx.MultiDiGraph[str], iri: str, *, relations: Iterable[Relation] = ALL_RELATIONS,
                  backend: Backend = Backend.AUTO) -> set[str]:
     """Where ``iri`` came from and what it depends on, at any depth (its successors).
 
@@ -197,7 +200,7 @@ def ancestors_of(source: GraphStore | nx.MultiDiGraph, iri: str, *, relations: I
     return _walk(graph, iri, up=True, relations=rels)
 
 
-def descendants_of(source: GraphStore | nx.MultiDiGraph, iri: str, *,
+def descendants_of(source: GraphStore | nx.MultiDiGraph[str], iri: str, *,
                    relations: Iterable[Relation] = ALL_RELATIONS, backend: Backend = Backend.AUTO) -> set[str]:
     """What came of ``iri`` and what depends on it, at any depth (its predecessors).
 
@@ -223,7 +226,7 @@ def _active(attrs: dict[str, Any], year: int) -> bool:
     return not (relation == Relation.COMPONENT and end is not None and end < year)
 
 
-def as_of(graph: nx.MultiDiGraph, year: int) -> nx.MultiDiGraph:
+def as_of(graph: nx.MultiDiGraph[str], year: int) -> nx.MultiDiGraph[str]:
     """The graph as it stood in ``year``: a copy without what began later or had ended.
 
     Kept: derivations that began in or before ``year``, transfers ordered by then (delivery start
@@ -234,7 +237,7 @@ def as_of(graph: nx.MultiDiGraph, year: int) -> nx.MultiDiGraph:
     >>> as_of(g, 2013).number_of_nodes(), as_of(g, 2016).number_of_edges()
     (0, 1)
     """
-    sliced = nx.MultiDiGraph(graph)
+    sliced: nx.MultiDiGraph[str] = nx.MultiDiGraph(graph)
     gone = [(a, b, k) for a, b, k, d in graph.edges(keys=True, data=True) if not _active(d, year)]
     sliced.remove_edges_from(gone)
     touched = {n for a, b, _k in gone for n in (a, b)}
@@ -242,9 +245,9 @@ def as_of(graph: nx.MultiDiGraph, year: int) -> nx.MultiDiGraph:
     return sliced
 
 
-def lineage_subgraph(source: GraphStore | nx.MultiDiGraph, iri: str, *, direction: Direction = Direction.BOTH,
+def lineage_subgraph(source: GraphStore | nx.MultiDiGraph[str], iri: str, *, direction: Direction = Direction.BOTH,
                      relations: Iterable[Relation] = ALL_RELATIONS, year: int | None = None,
-                     backend: Backend = Backend.AUTO) -> nx.MultiDiGraph:
+                     backend: Backend = Backend.AUTO) -> nx.MultiDiGraph[str]:
     """The lineage of ``iri``: it, its ancestors and/or descendants, and the edges between them.
 
     Args:
@@ -272,9 +275,9 @@ def lineage_subgraph(source: GraphStore | nx.MultiDiGraph, iri: str, *, directio
         raise NotFoundError(f"no system, state or organization <{iri}> in the lineage graph")
     nodes = {iri} | (_walk(graph, iri, up=True, relations=rels) if up else set())
     nodes |= _walk(graph, iri, up=False, relations=rels) if down else set()
-    sub = nx.MultiDiGraph(focus=iri)
+    sub: nx.MultiDiGraph[str] = nx.MultiDiGraph(focus=iri)
     sub.add_nodes_from((n, graph.nodes[n]) for n in nodes)
-    sub.add_edges_from((a, b, k, d) for a, b, k, d in graph.edges(nodes, keys=True, data=True)
+    sub.add_edges_from((a, b, k, d) for a, b, k, d in graph.edges(nodes, keys=True, data=True)  # type: ignore[misc]
                        if b in nodes and d["relation"] in rels)
     if year is None:
         return sub
@@ -283,7 +286,7 @@ def lineage_subgraph(source: GraphStore | nx.MultiDiGraph, iri: str, *, directio
     return lineage_subgraph(sliced, iri, direction=direction, relations=rels)
 
 
-def paths_between(graph: nx.MultiDiGraph, a: str, b: str, *, relations: Iterable[Relation] = ALL_RELATIONS,
+def paths_between(graph: nx.MultiDiGraph[str], a: str, b: str, *, relations: Iterable[Relation] = ALL_RELATIONS,
                   limit: int = 50) -> list[list[str]]:
     """The lineage paths between ``a`` and ``b``, shortest first, whichever of the two comes from the other.
 
@@ -308,7 +311,7 @@ def paths_between(graph: nx.MultiDiGraph, a: str, b: str, *, relations: Iterable
         if node not in graph:
             raise NotFoundError(f"<{node}> is not in the lineage graph")
     rels = {str(r) for r in relations}
-    view = nx.DiGraph()
+    view: nx.DiGraph[str] = nx.DiGraph()
     view.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["relation"] in rels
                         and (graph.nodes[u].get("type") == "system" or u in (a, b))
                         and (graph.nodes[v].get("type") == "system" or v in (a, b)))

@@ -20,11 +20,14 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dragonbear.graph.lazy import lazy_module
 
-nx = lazy_module("networkx")
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 from dragonbear.errors import UsageError
 from dragonbear.formats import FileFormat
@@ -51,17 +54,17 @@ EDGE_FIELDS = ("relation", "kind", "kind_iri", "year", "start", "end", "confiden
 _FLOATS = ("confidence", "tiv")
 
 
-def _order(graph: nx.MultiDiGraph) -> list[str]:
+def _order(graph: nx.MultiDiGraph[str]) -> list[str]:
     focus = graph.graph.get("focus")
     return sorted(graph, key=lambda n: (n != focus, str(graph.nodes[n].get("label", n)).casefold(), n))
 
 
-def _edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
+def _edges(graph: nx.MultiDiGraph[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
     return sorted(graph.edges(keys=True, data=True),
                   key=lambda e: (e[3].get("relation", ""), e[3].get("year") or e[3].get("start") or 9999, e[0], e[1], e[2]))
 
 
-def lineage_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
+def lineage_json(graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
     """The graph as the API's JSON (see the module docstring); absent values are null.
 
     >>> g = nx.MultiDiGraph(focus="a")
@@ -90,7 +93,7 @@ def _dot_id(text: object) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def lineage_dot(graph: nx.MultiDiGraph) -> str:
+def lineage_dot(graph: nx.MultiDiGraph[str]) -> str:
     """The graph in Graphviz DOT: boxes for systems, ellipses for states and organizations.
 
     >>> g = nx.MultiDiGraph()
@@ -117,10 +120,10 @@ def lineage_dot(graph: nx.MultiDiGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _flat(graph: nx.MultiDiGraph, *, rename: dict[str, str] | None = None) -> nx.MultiDiGraph:
+def _flat(graph: nx.MultiDiGraph[str], *, rename: dict[str, str] | None = None) -> nx.MultiDiGraph[str]:
     """A copy whose attributes are all scalars, for the XML writers."""
     rename = rename or {}
-    flat = nx.MultiDiGraph(focus=graph.graph.get("focus") or "")
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph(focus=graph.graph.get("focus") or "")
     for n, attrs in graph.nodes(data=True):
         flat.add_node(n, **{k: v for k, v in attrs.items() if v is not None})
     for a, b, key, attrs in graph.edges(keys=True, data=True):
@@ -132,14 +135,14 @@ def _flat(graph: nx.MultiDiGraph, *, rename: dict[str, str] | None = None) -> nx
     return flat
 
 
-def lineage_graphml(graph: nx.MultiDiGraph) -> bytes:
+def lineage_graphml(graph: nx.MultiDiGraph[str]) -> bytes:
     """The graph in GraphML (networkx's writer), sources as one string per edge."""
     out = io.BytesIO()
     nx.write_graphml(_flat(graph), out, encoding="utf-8")
     return out.getvalue()
 
 
-def lineage_gexf(graph: nx.MultiDiGraph) -> bytes:
+def lineage_gexf(graph: nx.MultiDiGraph[str]) -> bytes:
     """The graph in GEXF 1.2 (networkx's writer), with ``start_year``/``end_year`` for start/end."""
     out = io.BytesIO()
     nx.write_gexf(_flat(graph, rename={"start": "start_year", "end": "end_year"}), out, encoding="utf-8")
@@ -184,7 +187,7 @@ def _bundle_text(edges: list[dict[str, Any]]) -> str:
     return "; ".join(parts[:3]) + (f"; +{len(parts) - 3} more" if len(parts) > 3 else "")
 
 
-def _levels(graph: nx.MultiDiGraph, focus: str) -> dict[str, int]:
+def _levels(graph: nx.MultiDiGraph[str], focus: str) -> dict[str, int]:
     """Generation of each node: 0 for the focus, negative for ancestors, positive for descendants."""
     levels = {focus: 0}
 
@@ -234,12 +237,12 @@ def _edge_geometry(source: tuple[float, float], target: tuple[float, float],
     return f"M{x1:.0f},{y1:.0f} L{x2:.0f},{y2:.0f}", (lx + (-6 if anchor == "end" else 6), ly), anchor
 
 
-def _centre(iri: str, graph: nx.MultiDiGraph, placed: dict[str, float]) -> float:
+def _centre(iri: str, graph: nx.MultiDiGraph[str], placed: dict[str, float]) -> float:
     near = [placed[n] for n in nx.all_neighbors(graph, iri) if n in placed]
     return sum(near) / len(near) if near else 0.5
 
 
-def _ordered_rows(graph: nx.MultiDiGraph, levels: dict[str, int]) -> dict[int, list[str]]:
+def _ordered_rows(graph: nx.MultiDiGraph[str], levels: dict[str, int]) -> dict[int, list[str]]:
     """Nodes by row, each row ordered by the mean position of its neighbours in the other rows
     (the barycentre heuristic, one sweep down and one up), so that fewer edges cross."""
     rows: dict[int, list[str]] = {}
@@ -282,7 +285,7 @@ def _place(rows: dict[int, list[str]], wrap: int | None) -> tuple[dict[str, tupl
     return pos, width, y - _GAP_Y + _PAD
 
 
-def lineage_svg(graph: nx.MultiDiGraph, *, href: Callable[[str], str | None] | None = None,
+def lineage_svg(graph: nx.MultiDiGraph[str], *, href: Callable[[str], str | None] | None = None,
                 wrap: int | None = None) -> str:
     """A layered SVG drawing: ancestors above the focus, descendants below, arrows labelled.
 
@@ -353,7 +356,7 @@ def lineage_svg(graph: nx.MultiDiGraph, *, href: Callable[[str], str | None] | N
     return "".join(parts)
 
 
-def export_lineage(graph: nx.MultiDiGraph, fmt: ExportFormat | str, *,
+def export_lineage(graph: nx.MultiDiGraph[str], fmt: ExportFormat | str, *,
                    href: Callable[[str], str | None] | None = None) -> bytes:
     """The graph written in ``fmt`` (json, dot, graphml, gexf or svg), as bytes (UTF-8).
 

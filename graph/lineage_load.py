@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dragonbear.graph.lazy import lazy_module
 
-nx = lazy_module("networkx")
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 import pyoxigraph as ox
 from dragonbear.graph.store import GraphStore
 
@@ -92,7 +95,7 @@ def _cell(text: str) -> Any:
 
 def _select(store: GraphStore, query: str) -> list[list[Any]]:
     """The rows of a SELECT, read through TSV."""
-    data = store.query(query).serialize(format=ox.QueryResultsFormat.TSV)  # type: ignore[union-attr]
+    data = store.select(query).serialize(format=ox.QueryResultsFormat.TSV) or b""
     lines = (data or b"").decode("utf-8").split("\n")[1:]
     return [[_cell(c) for c in line.split("\t")] for line in lines if line]
 
@@ -113,7 +116,7 @@ def _local(iri: str) -> str:
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _add_nodes(store: GraphStore, graph: nx.MultiDiGraph, wanted: set[str] | None) -> None:
+def _add_nodes(store: GraphStore, graph: nx.MultiDiGraph[str], wanted: set[str] | None) -> None:
     rank = {"system": 0, "state": 1, "organization": 2}
     for curie, kind in _NODE_TYPES.items():
         for (node,) in _select(store, f"SELECT ?s WHERE {{ {_values('s', wanted)} ?s a {curie} }}"):
@@ -173,7 +176,7 @@ def _sources(store: GraphStore, statements: Iterable[str] | None) -> dict[str, l
     return found
 
 
-def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None) -> nx.MultiDiGraph:
+def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None) -> nx.MultiDiGraph[str]:
     """Read the lineage graph of ``store`` with a few bulk queries per kind of node and edge.
 
     Args:
@@ -192,7 +195,7 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
     0
     """
     wanted = set(among) if among is not None else None
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     _add_nodes(store, graph, wanted)
     kinds = dict(_select(store, 'SELECT ?k ?l WHERE { ?k a skos:Concept ; skos:prefLabel ?l '
                                 'FILTER(LANG(?l) = "en" || LANG(?l) = "") }'))
@@ -239,7 +242,7 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
     for a, b in _pairs(store, "dgb:variantOf", objects=wanted):
         add_edge(a, b, f"variant {a}", a, {"relation": str(Relation.VARIANT), "kind": "variant of"})
     # the maker of a component, and the maker's state
-    components = {b for _a, b, r in graph.edges(data="relation") if r == Relation.COMPONENT}
+    components = {b for _a, b, r in graph.edges(data="relation") if r == Relation.COMPONENT}  # type: ignore[var-annotated]
     makers = dict(_pairs(store, "dgb:manufacturer", subjects=components)) if components else {}
     states = dict(_pairs(store, "dgb:basedIn", subjects=set(makers.values()))) if makers else {}
     for _a, b, attrs in graph.edges(data=True):

@@ -17,7 +17,8 @@ from dragonbear.namespaces import GRAPH, slugify
 
 __all__ = ["FORMATS", "format_for", "parse_rdf_file", "default_graph_for"]
 
-FORMATS: dict[str, ox.RdfFormat] = {f".{ext}": fmt.syntax for fmt in RDF_FORMATS for ext in fmt.extensions}
+FORMATS: dict[str, ox.RdfFormat] = {f".{ext}": fmt.rdf_format for fmt in RDF_FORMATS for ext in fmt.extensions
+                                    if fmt.rdf_format is not None}
 """Each file extension the loader reads (with its dot), and its format: the registry's RDF formats."""
 
 

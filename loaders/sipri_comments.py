@@ -286,9 +286,9 @@ def _derivations(clause: str, states: frozenset[str]) -> list[Derivation]:
             out += _derivation(kind, clause, match, states)
             break  # one relation per kind per clause: later matches restate it
     if not any(d.derivation == "LicensedProduction" for d in out):
-        match = _PRODUCED_IN.match(clause)
-        if match and state_at(clause[match.end():], states):
-            out += _derivation("LicensedProduction", clause, match, states)
+        produced = _PRODUCED_IN.match(clause)
+        if produced and state_at(clause[produced.end():], states):
+            out += _derivation("LicensedProduction", clause, produced, states)
     return out
 
 

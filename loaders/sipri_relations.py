@@ -107,7 +107,8 @@ def curated_context(quads: Iterable[ox.Quad]) -> CuratedContext:
             for base in props.get(DGB + "variantOf", []):
                 context.relatives[subject].add(base.value)
                 context.relatives[base.value].add(subject)
-        first = lambda p: props[p][0].value if props.get(p) else None  # noqa: E731
+        def first(p: str, props: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = props) -> str | None:
+            return props[p][0].value if props.get(p) else None
         atts = {o.value: [loc.value for loc in by_subject.get(o.value, {}).get(DGB + "locator", [])]
                 + [src.value for src in by_subject.get(o.value, {}).get(DGB + "source", [])]
                 for o in props.get(DGB + "hasAttestation", [])}
@@ -456,7 +457,7 @@ class RelationWriter:
         for node in self.derivation_nodes.values():
             self._verdict(str(node["iri"]), bool(node["hedged"]))
             if node["years"]:
-                self.out.append(f'{node["iri"]} <{DGB}startYear> "{min(node["years"])}"'  # type: ignore[type-var]
+                self.out.append(f'{node["iri"]} <{DGB}startYear> "{min(node["years"])}"'  # type: ignore[call-overload]
                                 f"^^<{XSD}integer>{g}")
         for iri, made in self.made.items():
             name = str(made["name"])

@@ -153,7 +153,7 @@ def _open_text(path: Path) -> io.TextIOWrapper:
     with path.open("rb") as raw:
         magic = raw.read(2)
     binary = gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")  # noqa: SIM115 (the caller closes it)
-    return io.TextIOWrapper(binary, encoding="utf-8")  # type: ignore[arg-type]
+    return io.TextIOWrapper(binary, encoding="utf-8")
 
 
 def _parse_json(text: str, path: Path, line_offset: int = 0, column_offset: int = 0) -> Any:
@@ -247,11 +247,11 @@ def _statement_value(pid: str, statement: Any) -> ItemValue | None:
     if datavalue.get("type") == "wikibase-entityid" and isinstance(value, dict):
         qid = value.get("id") or (f"Q{value['numeric-id']}" if isinstance(value.get("numeric-id"), int) else None)
         if isinstance(qid, str) and _QID.match(qid):
-            return ItemValue(pid, qid=qid, rank=rank, statement_id=guid)
+            return ItemValue(pid, qid=qid, rank=rank, statement_id=str(guid or ""))
     if datavalue.get("type") == "time" and isinstance(value, dict) and isinstance(value.get("time"), str):
         precision = value.get("precision")
         return ItemValue(pid, time=value["time"], precision=precision if isinstance(precision, int) else None,
-                         rank=rank, statement_id=guid)
+                         rank=rank, statement_id=str(guid or ""))
     return None
 
 

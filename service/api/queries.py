@@ -153,7 +153,7 @@ def lineage(system: str, served: ServedDep,
     except ValueError:
         raise NotFoundError(f"no system {system!r}") from None
 
-    def work(store: GraphStore) -> nx.MultiDiGraph:
+    def work(store: GraphStore) -> nx.MultiDiGraph[str]:
         view = lineage_view(store)
         if iri not in view:
             raise NotFoundError(f"no system {system!r}: see /api/resolve?q={system}")

@@ -85,7 +85,7 @@ def _rows(result: object) -> list[Row]:
     if not isinstance(result, ox.QuerySolutions):
         return []
     names = result.variables
-    return [{v.value: sol[v] for v in names} for sol in result]  # type: ignore[misc]
+    return [{v.value: sol[v] for v in names} for sol in result]
 
 
 def labels_of(store: GraphStore, iris: Iterable[str]) -> dict[str, str]:

@@ -12,11 +12,14 @@ collapsed into one box each (:mod:`dragonbear.service.web.lineage_groups`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dragonbear.graph.lazy import lazy_module
 
-nx = lazy_module("networkx")
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 from dragonbear.errors import NotFoundError, UsageError
 from dragonbear.graph import lineage_export
@@ -121,7 +124,7 @@ def lineage_svg(lineage: Lineage) -> str:
     >>> 'href="/id/system/j-11"' in svg and "variant of" in svg
     True
     """
-    graph = nx.MultiDiGraph(focus=lineage.focus)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(focus=lineage.focus)
     for node in lineage.nodes.values():
         graph.add_node(node.iri, label=node.label, type="system", country_label=node.country_label)
     for e in lineage.edges:

@@ -8,12 +8,17 @@ Under it every link is listed, one foldable table per relation and kind, with it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from dragonbear.graph.lazy import lazy_module
 
-nx = lazy_module("networkx")
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 from dragonbear.graph import lineage_export
 from dragonbear.service.web.layout import esc, iri_link, local_path, table
@@ -46,7 +51,7 @@ def _view_url(path: str, opened: Iterable[str], closed: Iterable[str]) -> str:
 
 def _drawing_svg(lineage: Lineage, drawing: Drawing, box_href: dict[str, str]) -> str:
     """The SVG of the planned drawing: the systems shown, and one box per collapsed group."""
-    graph = nx.MultiDiGraph(focus=lineage.focus)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(focus=lineage.focus)
     for iri in drawing.shown:
         node = lineage.nodes[iri]
         graph.add_node(iri, label=node.label, type="system", country_label=node.country_label)

@@ -38,8 +38,7 @@ _SHOWN = (
 def ontology_triples(store: GraphStore) -> list[ox.Triple]:
     """Every triple of the ontology graph (the ontology, its vocabularies and alignment)."""
     query = f"SELECT ?s ?p ?o WHERE {{ GRAPH {ox.NamedNode(GRAPH_ONTOLOGY)} {{ ?s ?p ?o }} }}"
-    result = store.query(query)
-    return [ox.Triple(r["s"], r["p"], r["o"]) for r in result]  # type: ignore[union-attr, arg-type]
+    return [ox.Triple(r["s"], r["p"], r["o"]) for r in store.select(query)]
 
 
 def _describe(triples: list[ox.Triple]) -> dict[str, Description]:
