@@ -34,7 +34,7 @@ from dragonbear.graph.name_keys import NAMES_QUERY, name_keys
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, GRAPH_ONTOLOGY
 
-__all__ = ["materialize", "materialize_grades", "credibility", "DerivationReport"]
+__all__ = ["materialize", "materialize_grades", "credibility", "grade_quads", "DerivationReport"]
 
 _D = f"<{GRAPH_DERIVED}>"
 _O = f"<{GRAPH_ONTOLOGY}>"
@@ -91,6 +91,15 @@ def _derived_count(store: EmbeddedStore) -> int:
 
 MAX_CLOSURE = 2_000_000
 
+# The schema the rules read from the ontology graph (shared with dragonbear.graph.derive_delta).
+SUPER_PROPERTIES = "SELECT DISTINCT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q FILTER(?p != ?q) }"
+TRANSITIVE_PROPERTIES = "SELECT ?p WHERE { ?p a owl:TransitiveProperty }"
+INVERSES = "SELECT DISTINCT ?p ?q WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } }"
+SUPER_CLASSES = "SELECT DISTINCT ?c ?super WHERE { ?c rdfs:subClassOf+ ?super FILTER(isIRI(?super)) }"
+SHORTCUT_PROPERTIES = "SELECT DISTINCT ?k ?prop WHERE { ?k dgb:shortcutProperty ?prop }"
+# The edges of one transitive property that its closure starts from (format with p=IRI).
+EDGES = f"SELECT DISTINCT ?s ?o WHERE {{{{ GRAPH ?g {{{{ ?s <{{p}}> ?o }}}} FILTER(?g != {_O} && isIRI(?o)) }}}}"
+
 
 def _closure(edges: list[tuple[ox.NamedNode, ox.NamedNode]], cap: int) -> list[tuple[ox.NamedNode, ox.NamedNode]] | None:
     """All pairs (a, c) with a path a -> ... -> c, or None when there are more than ``cap``."""
@@ -127,7 +136,7 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
 
     # Super-properties: one update per (p, q) of the closure of rdfs:subPropertyOf, reading every
     # graph but the ontology (asserted triples and the shortcuts just derived).
-    supers = _pairs(store, "SELECT DISTINCT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q FILTER(?p != ?q) }")
+    supers = _pairs(store, SUPER_PROPERTIES)
     if supers:
         store.update(";\n".join(
             f"INSERT {{ GRAPH {_D} {{ ?s <{q}> ?o }} }} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} FILTER(?g != {_O}) }}"
@@ -138,8 +147,8 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
     # super-properties, so their closure is computed within the derived graph.
     skipped: list[str] = []
     graph = ox.NamedNode(GRAPH_DERIVED)
-    for p in _iris(store, "SELECT ?p WHERE { ?p a owl:TransitiveProperty }"):
-        rows = store.query(f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} FILTER(?g != {_O} && isIRI(?o)) }}")
+    for p in _iris(store, TRANSITIVE_PROPERTIES):
+        rows = store.query(EDGES.format(p=p))
         pairs = _closure([(r[0], r[1]) for r in rows], max_closure)  # type: ignore[union-attr, index]
         if pairs is None:
             skipped.append(p)
@@ -148,7 +157,7 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
         store.extend(ox.Quad(a, prop, b, graph) for a, b in pairs)
     n_trans = _derived_count(store) - n_shortcuts - n_super
 
-    inverses = _pairs(store, "SELECT DISTINCT ?p ?q WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } }")
+    inverses = _pairs(store, INVERSES)
     if inverses:
         store.update(";\n".join(
             f"INSERT {{ GRAPH {_D} {{ ?o <{q}> ?s }} }} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} "
@@ -243,15 +252,29 @@ def materialize_grades(store: EmbeddedStore) -> int:
         stance = stances.get(att, DGB + "Asserts").rsplit("#", 1)[-1]
         letter = reliabilities[att][-1] if att in reliabilities else None
         statements.setdefault(quad.subject, []).append((att, sources[att], stance, letter))  # type: ignore[arg-type]
-    graph = ox.NamedNode(GRAPH_DERIVED)
-    has, grade = ox.NamedNode(DGB + "credibility"), ox.NamedNode(DGB + "grade")
-    quads = []
-    for attestations in statements.values():
-        supporters = len({source for _, source, stance, _ in attestations if stance != "Denies"})
-        deniers = len({source for _, source, stance, _ in attestations if stance == "Denies"})
-        for att, _source, stance, letter in attestations:
-            number = credibility(stance, letter, supporters, deniers)
-            quads.append(ox.Quad(att, has, ox.NamedNode(f"{DGB}Credibility{number}"), graph))
-            quads.append(ox.Quad(att, grade, ox.Literal(f"{letter or 'F'}{number}"), graph))
+    quads = [quad for attestations in statements.values() for quad in grade_quads(attestations)]
     store.extend(quads)
     return len(quads)
+
+
+Graded = tuple[ox.NamedNode | ox.BlankNode, str, str, str | None]
+"""One attestation of a statement: the node, its source, its stance (local name) and reliability letter."""
+
+
+def grade_quads(attestations: list[Graded]) -> list[ox.Quad]:
+    """The credibility and grade quads (in the derived graph) of the attestations of one statement.
+
+    >>> a, b = ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b")
+    >>> [q.object.value for q in grade_quads([(a, "s1", "Asserts", "B"), (b, "s2", "Asserts", "C")])][1::2]
+    ['B1', 'C1']
+    """
+    graph = ox.NamedNode(GRAPH_DERIVED)
+    has, grade = ox.NamedNode(DGB + "credibility"), ox.NamedNode(DGB + "grade")
+    supporters = len({source for _, source, stance, _ in attestations if stance != "Denies"})
+    deniers = len({source for _, source, stance, _ in attestations if stance == "Denies"})
+    quads = []
+    for att, _source, stance, letter in attestations:
+        number = credibility(stance, letter, supporters, deniers)
+        quads.append(ox.Quad(att, has, ox.NamedNode(f"{DGB}Credibility{number}"), graph))
+        quads.append(ox.Quad(att, grade, ox.Literal(f"{letter or 'F'}{number}"), graph))
+    return quads
