@@ -110,7 +110,7 @@ def references_for(store: GraphStore, entity: str, *, kind: str | None = None) -
         values = f"VALUES (?entity ?kindClass) {{ (<{entity}> <{DGB}{KINDS[kind]}>) }}"
     query = _QUERY.replace("WHERE {\n", "WHERE {\n  " + values + "\n", 1)
     out = []
-    for row in store.query(query):  # type: ignore[union-attr]
+    for row in store.select(query):
         def text(name: str) -> str | None:
             term = row[name]
             return term.value if term is not None and term.value else None

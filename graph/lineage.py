@@ -149,15 +149,15 @@ def _sparql_walk(store: GraphStore, start: str, *, up: bool, relations: frozense
                                        else "^(dgb:licensor|dgb:partner)/dgb:derivedSystem")
     step = f"({core})*" if up else f"^({core})*"
     head = f"({'|'.join(first)})?/{step}" if first else step
-    rows = store.query(f"SELECT DISTINCT ?start ?n WHERE {{ ?start {head} ?n }}",
-                       substitutions={"start": ox.NamedNode(start)})
-    found = {row["n"].value for row in rows}  # type: ignore[union-attr]
+    rows = store.select(f"SELECT DISTINCT ?start ?n WHERE {{ ?start {head} ?n }}",
+                        substitutions={"start": ox.NamedNode(start)})
+    found = {row["n"].value for row in rows}
     if last:  # the hop to the agents, bounded by VALUES (a join with every transfer is slow)
         systems = sorted(found)
         for i in range(0, len(systems), 5000):
             values = " ".join(str(ox.NamedNode(n)) for n in systems[i:i + 5000])
-            rows = store.query(f"SELECT DISTINCT ?n WHERE {{ VALUES ?s {{ {values} }} ?s {'|'.join(last)} ?n }}")
-            found.update(row["n"].value for row in rows)  # type: ignore[union-attr]
+            rows = store.select(f"SELECT DISTINCT ?n WHERE {{ VALUES ?s {{ {values} }} ?s {'|'.join(last)} ?n }}")
+            found.update(row["n"].value for row in rows)
     found.discard(start)
     return found
 

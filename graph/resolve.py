@@ -194,7 +194,7 @@ class NameIndex:
     def from_store(cls, store: GraphStore) -> NameIndex:
         """Read every name, type, statement count and variant link of every entity from ``store``."""
         entries: dict[str, _Entry] = {}
-        for row in store.query(NAMES_QUERY):  # type: ignore[union-attr]
+        for row in store.select(NAMES_QUERY):
             entry = entries.setdefault(row["entity"].value, _Entry())
             name, kind = row["name"], NAME_KINDS[row["prop"].value]
             key = normalize_name(name.value)
@@ -203,16 +203,16 @@ class NameIndex:
             rank = 0 if (kind.primary and lang == "en") else 1 if kind.primary else 2
             if rank < entry.label_rank:
                 entry.label, entry.label_rank = name.value, rank
-        for row in store.query(_TYPES_QUERY):  # type: ignore[union-attr]
+        for row in store.select(_TYPES_QUERY):
             if row["entity"].value in entries:
                 entries[row["entity"].value].types.add(row["type"].value)
         subclasses: dict[str, set[str]] = {}
-        for row in store.query("SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf+ ?sup }"):  # type: ignore[union-attr]
+        for row in store.select("SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf+ ?sup }"):
             subclasses.setdefault(row["sup"].value, set()).add(row["sub"].value)
         statements = {row["entity"].value: int(row["n"].value)
-                      for row in store.query(_STATEMENTS_QUERY)}  # type: ignore[union-attr]
+                      for row in store.select(_STATEMENTS_QUERY)}
         families: dict[str, set[str]] = {}
-        for row in store.query(_VARIANTS_QUERY):  # type: ignore[union-attr]
+        for row in store.select(_VARIANTS_QUERY):
             families.setdefault(row["variant"].value, set()).add(row["family"].value)
         return cls(entries, subclasses, statements=statements, families=families)
 

@@ -97,7 +97,7 @@ def labels_of(store: GraphStore, iris: Iterable[str]) -> dict[str, str]:
         query = ("SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " + terms + " } "
                  "VALUES ?p { rdfs:label skos:prefLabel dcterms:title } ?s ?p ?l "
                  "FILTER(LANG(?l) = \"en\" || LANG(?l) = \"\") } GROUP BY ?s")
-        for row in _rows(store.query(query)):
+        for row in _rows(store.select(query)):
             if row["s"] is not None and row["label"] is not None:
                 labels[row["s"].value] = row["label"].value
     return labels
@@ -105,8 +105,7 @@ def labels_of(store: GraphStore, iris: Iterable[str]) -> dict[str, str]:
 
 def entity_exists(store: GraphStore, iri: str) -> bool:
     """True when the store holds a triple with ``iri`` as subject."""
-    result = store.query(bind_values("SELECT ?e WHERE { ?e ?p ?o } LIMIT 1", {"e": ox.NamedNode(iri)}))
-    return bool(_rows(result))
+    return store.ask(bind_values("ASK WHERE { ?e ?p ?o }", {"e": ox.NamedNode(iri)}))
 
 
 def entity_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
@@ -114,9 +113,9 @@ def entity_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
     of the attestation nodes of its statements (the sources, locators and stances of its description)."""
     node = ox.NamedNode(iri)
     bound = {"e": node}
-    triples = [ox.Triple(node, r["p"], r["o"]) for r in _rows(store.query(  # type: ignore[arg-type]
+    triples = [ox.Triple(node, r["p"], r["o"]) for r in _rows(store.select(  # type: ignore[arg-type]
         bind_values("SELECT DISTINCT ?e ?p ?o WHERE { ?e ?p ?o }", bound)))]
-    triples += [ox.Triple(r["s"], r["p"], r["o"]) for r in _rows(store.query(  # type: ignore[arg-type]
+    triples += [ox.Triple(r["s"], r["p"], r["o"]) for r in _rows(store.select(  # type: ignore[arg-type]
         bind_values(_ATTESTATIONS_QUERY, bound)))]
     return triples
 
@@ -124,7 +123,7 @@ def entity_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
 def read_entity(store: GraphStore, iri: str, catalogue: dict[str, CannedQuery]) -> EntityView | None:
     """Read the page of ``iri`` from the store; None when the store says nothing about it."""
     node = ox.NamedNode(iri)
-    rows = _rows(store.query(bind_values(_SUBJECT_QUERY, {"e": node})))
+    rows = _rows(store.select(bind_values(_SUBJECT_QUERY, {"e": node})))
     if not rows:
         return None
     view = EntityView(iri, iri)
@@ -143,14 +142,14 @@ def read_entity(store: GraphStore, iri: str, catalogue: dict[str, CannedQuery]) 
     view.names.sort(key=lambda n: (order.index(n[0]), n[1].language or "", n[1].value))
     view.types.sort()
     view.properties.sort(key=lambda t: (not t[2], t[0], str(t[1])))
-    claims = _rows(store.query(bind_values(catalogue["claims"].sparql, {"entity": node})))
+    claims = _rows(store.select(bind_values(catalogue["claims"].sparql, {"entity": node})))
     view.claim_count = len(claims)
-    view.transfers = _rows(store.query(bind_values(_TRANSFERS_QUERY, {"e": node})))
-    counted = _rows(store.query(bind_values(_TRANSFER_COUNT_QUERY, {"e": node})))
+    view.transfers = _rows(store.select(bind_values(_TRANSFERS_QUERY, {"e": node})))
+    counted = _rows(store.select(bind_values(_TRANSFER_COUNT_QUERY, {"e": node})))
     view.transfer_count = int(counted[0]["n"].value) if counted and counted[0]["n"] is not None else 0
     statements = {r["statement"].value for r in claims if r["statement"] is not None} | {iri}
     view.claims = claims[:ROW_LIMIT]
-    for row in _rows(store.query(catalogue["conflicts"].sparql)):
+    for row in _rows(store.select(catalogue["conflicts"].sparql)):
         side = row["side"].value.split("#", 1)[0] if row["side"] is not None else ""
         concerns = row["concerns"].value if row["concerns"] is not None else ""
         if concerns == iri or side in statements:

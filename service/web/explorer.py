@@ -66,8 +66,7 @@ def explore_path(iri: str) -> str | None:
 
 def _system_label(store: GraphStore, iri: str) -> str | None:
     """The English label of the system ``iri``, or None when the store has no such system."""
-    result = store.query(bind_values(_SYSTEM_QUERY, {"system": ox.NamedNode(iri)}))
-    for row in result if isinstance(result, ox.QuerySolutions) else ():
+    for row in store.select(bind_values(_SYSTEM_QUERY, {"system": ox.NamedNode(iri)})):
         label = row["label"]
         return label.value if isinstance(label, ox.Literal) else iri
     return None
