@@ -7,20 +7,42 @@
       gen-20261122T101500-4f2a/               (a pyoxigraph RocksDB store)
 
 A build writes a new generation and swaps ``current`` with one ``rename``, so a build that fails or is
-killed leaves the previous store as it was (decision 0002).
+killed leaves the previous store as it was (decision 0002). Loads, Wikidata imports and HTTP writes
+make theirs from a checkpoint of the current one (decision 0020), one at a time: they hold
+:func:`write_lock`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CURRENT", "current_generation", "new_generation", "swap_generation"]
+__all__ = ["CURRENT", "WRITE_LOCK", "current_generation", "new_generation", "swap_generation", "write_lock"]
 
 CURRENT = "current"
+WRITE_LOCK = ".write-lock"  # the file the server's writer locks too (service/runtime/writer.py)
+
+
+@contextlib.contextmanager
+def write_lock(store_dir: Path) -> Iterator[None]:
+    """Hold the store's write lock (an ``flock`` of ``STORE_DIR/.write-lock``, waited for), so that a
+    change starts from the generation the previous one made and none is lost.
+
+    Not reentrant: a process that holds it must not take it again.
+    """
+    store_dir.mkdir(parents=True, exist_ok=True)
+    with open(store_dir / WRITE_LOCK, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def current_generation(store_dir: Path) -> Path | None:
@@ -44,12 +66,14 @@ def new_generation(store_dir: Path) -> Path:
 def swap_generation(store_dir: Path, gen: Path, *, keep: int = 1) -> None:
     """Point ``current`` at ``gen`` in one atomic rename; keep ``keep`` older generations.
 
-    Unfinished generations of killed builds (never pointed at) are removed too.
+    The generation that was current is kept first, so that an unfinished generation of a killed build
+    or load (never pointed at, and newer) is removed rather than kept in its place.
     """
+    previous = current_generation(store_dir)
     tmp_link = store_dir / f".{CURRENT}-{uuid.uuid4().hex[:6]}"
     os.symlink(gen.name, tmp_link)
     os.replace(tmp_link, store_dir / CURRENT)
     others = sorted((p for p in store_dir.glob("gen-*") if p.is_dir() and p.resolve() != gen.resolve()),
-                    key=lambda p: p.name, reverse=True)
+                    key=lambda p: (p.resolve() == previous, p.name), reverse=True)
     for old in others[keep:]:
         shutil.rmtree(old, ignore_errors=True)

@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from dragonbear.errors import StoreError
+from dragonbear.graph.derive_delta import IncrementalUnsupported
+from dragonbear.graph.generations import write_lock
 from dragonbear.graph.store import EmbeddedStore, current_generation
 from dragonbear.loaders.wikidata import WikidataReport, convert_wikidata
 from dragonbear.loaders.wikidata_context import LINK_QUERIES, LinkContext
 from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_WIKIDATA, WD
-from dragonbear.pipeline.build import BuildReport, Progress, build_generation
+from dragonbear.pipeline.build import BuildReport, Progress, build_generation, list_conflicts
+from dragonbear.pipeline.incremental import change_generation
 from dragonbear.pipeline.write import write_loaded
 
 __all__ = ["read_link_context", "replace_wikidata"]
@@ -26,9 +29,11 @@ def replace_wikidata(store_dir: Path, files: list[Path], *, progress: Progress |
                      ) -> tuple[BuildReport, WikidataReport]:
     """Replace the store's Wikidata graph with what ``files`` say about our linked entities, atomically.
 
-    The current generation is read without its Wikidata graph, the files converted, the derived
-    graph recomputed and the whole validated with SHACL before the new generation is written and
-    swapped in. Any error leaves the store as it was.
+    The files are read against the current generation first (a bad file fails before anything is
+    written). The new generation is a checkpoint of the current one without its Wikidata graph and
+    with the new one, its derived triples updated from what changed and the nodes it touched validated
+    with SHACL (:mod:`dragonbear.pipeline.incremental`); only then is it swapped in. Any error leaves
+    the store as it was.
 
     Args:
         store_dir: the store directory (built before).
@@ -36,10 +41,11 @@ def replace_wikidata(store_dir: Path, files: list[Path], *, progress: Progress |
         progress: called with a line of text at the start and end of each step.
 
     Returns:
-        The build report (graph counts, all conflicts, validation) and the import report.
+        The build report (the Wikidata graph's triple count, all conflicts, validation) and the
+        import report.
 
     Raises:
-        StoreError: there is no store yet.
+        StoreError: there is no store yet, or it cannot be read or written.
         LoadError: a file cannot be read or parsed (file, line and column).
         ValidationError: the result violates the SHACL shapes.
     """
@@ -47,18 +53,30 @@ def replace_wikidata(store_dir: Path, files: list[Path], *, progress: Progress |
     current = current_generation(store_dir)
     if current is None:
         raise StoreError(f"no store at {store_dir}: run `dragonbear build` first")
-    # Read the files against the current store first: a bad file fails before anything is copied.
     progress("Reading links and curated facts, then the Wikidata files ...")
-    context = read_link_context(EmbeddedStore.open(current, read_only=True))
-    loaded = convert_wikidata(files, context)
-    imported = loaded.report
+    loaded = convert_wikidata(files, read_link_context(EmbeddedStore.open(current, read_only=True)))
     report = BuildReport(store_dir)
+    with write_lock(store_dir):
+        if current_generation(store_dir) != current:  # another write came first: read against its result
+            current = current_generation(store_dir)
+            loaded = convert_wikidata(files, read_link_context(EmbeddedStore.open(current, read_only=True)))  # type: ignore[arg-type]
+        try:
+            change_generation(store_dir, current, list(loaded.quads), report=report, progress=progress,  # type: ignore[arg-type]
+                              drop_graphs=[GRAPH_WIKIDATA], finish=lambda store: _summarize(store, report))
+        except IncrementalUnsupported as exc:
+            progress(f"{exc}: recomputing the whole derived graph")
 
-    def work(store: EmbeddedStore, steps: object) -> None:
-        steps.run("Adding the Wikidata graph", lambda: write_loaded(store, loaded))  # type: ignore[attr-defined]
+            def work(store: EmbeddedStore, steps: object) -> None:
+                steps.run("Adding the Wikidata graph", lambda: write_loaded(store, loaded))  # type: ignore[attr-defined]
+            build_generation(store_dir, work, report, progress, copy_of=current,
+                             keep_graphs=lambda g: g != GRAPH_WIKIDATA)
+    return report, loaded.report
 
-    build_generation(store_dir, work, report, progress, copy_of=current, keep_graphs=lambda g: g != GRAPH_WIKIDATA)
-    return report, imported
+
+def _summarize(store: EmbeddedStore, report: BuildReport) -> None:
+    """Record the Wikidata graph's size and the store's conflicts in ``report``."""
+    report.graph_counts[GRAPH_WIKIDATA] = store.count(GRAPH_WIKIDATA)
+    report.conflicts = list_conflicts(store)
 
 
 def read_link_context(store: EmbeddedStore) -> LinkContext:
