@@ -1,27 +1,42 @@
-"""Benchmark: the SPARQL endpoint against Oxigraph's server and rdflib-endpoint, same data, one run.
+"""Benchmark: the SPARQL endpoint against the Python floor, Oxigraph's server and rdflib-endpoint, one run.
 
-Data: the shipped graph plus a synthetic lineage graph (``bench/synthetic.py``, 60,000 systems in 60
-layers, about 1.4 million triples) loaded with ``dragonbear load``. The same quads are given to
-``oxigraph serve-read-only --union-default-graph`` (PyPI ``oxigraph``) and, as one N-Triples file, to
-``rdflib-endpoint serve`` (PyPI ``rdflib-endpoint``).
+Data, two datasets, each served by every server in turn:
 
-Load: ``wrk`` (Debian package) with a Lua script that sends, for each request, a random query of one
-class, as GET ``?query=``:
+- ``shipped``: the graph ``dragonbear build`` makes from the shipped data (what a deployment serves);
+- ``synthetic``: the shipped graph plus a synthetic lineage graph (``bench/synthetic.py``, 60,000
+  systems in 60 layers, about 1.4 million triples) loaded with ``dragonbear load``.
 
-- ``small``: the labels of one random system (200 distinct asks, so repeated ones come from the cache);
-- ``small-uncached``: the same over 20,000 systems, so that nearly every ask runs a query;
-- ``path``: the ancestors of one random system through ``(dgb:derivedFrom|dgb:variantOf)+``;
+Each dataset's quads are given to ``oxigraph serve-read-only --union-default-graph`` (PyPI
+``oxigraph``) and, as one N-Triples file, to ``rdflib-endpoint serve`` (PyPI ``rdflib-endpoint``).
+
+Servers: ``dragonbear serve`` (on uvicorn, and on granian with ``--granian``); the Python floor
+``bench/floor/bare_asgi.py`` (an ASGI app that only runs the query in-process: no protocol checks,
+no negotiation, no time limit, no cache) on uvicorn and on granian, with as many processes as
+``dragonbear serve``; ``oxigraph serve-read-only``; ``rdflib-endpoint``.
+
+Load: ``wrk`` (Debian package) with a Lua script that sends, for each request, a query of one class,
+as GET ``?query=`` with ``Accept: application/sparql-results+json``:
+
+- ``new``: the labels of one random entity (a system, state, organization ... of the shipped graph;
+  a synthetic system), with a variable name made of the wrk thread and a request counter, so that
+  **no text is ever sent twice**: every request parses, plans and runs a query (no cache can answer);
+- ``small``: the labels of one random synthetic system among 200, so that nearly every ask is
+  repeated (the answer caches serve them);
+- ``path``: the ancestors of one random synthetic system through ``(dgb:derivedFrom|dgb:variantOf)+``;
 - ``aggregate``: derivations per kind and decade over the whole synthetic graph.
 
-Printed: requests per second and latency percentiles per server and class, ratios of this project
-against each peer, and each server's resident memory after the run (RSS and PSS summed over its
-processes).
+Printed: requests per second and latency percentiles per server and class; the ratios of this
+project against the floor on the same HTTP server, Oxigraph's server and rdflib-endpoint; and each
+server's resident memory after its dataset's classes (RSS and PSS summed over its processes).
 
-Run: ``python bench/http.py [--duration 10] [--connections 8] [--workers 2] [--also-workers 1] [--bare]``.
-``--also-workers N`` adds this project with N server processes; ``--bare`` adds ``bench/floor/bare_asgi.py``,
-the floor of any Python endpoint on uvicorn. Nothing is asserted.
-Targets (issue 3): >= 0.5x Oxigraph server's throughput on small queries and >= 1.0x on aggregates;
->= 10x rdflib-endpoint's; resident memory <= 2x Oxigraph server's.
+Run: ``python bench/http.py [--duration 10] [--connections 8] [--workers N] [--granian] [--work DIR]``.
+``--work DIR`` keeps the generated data for the next run; ``--skip-rdflib`` leaves out rdflib-endpoint
+(minutes to load the synthetic dataset); ``--steps`` adds this project without each design step;
+``--also-workers N`` adds it with N server processes. Nothing is asserted.
+Targets (issue 13): never-seen small queries at least 0.8x of the floor on the same HTTP server and
+0.35x of Oxigraph's server; repeated queries, aggregates and memory no worse than before. (Issue 3:
+>= 0.5x Oxigraph's server on repeated small queries, >= 1.0x on aggregates; >= 10x rdflib-endpoint's;
+memory <= 2x Oxigraph's server.)
 """
 
 from __future__ import annotations
@@ -48,6 +63,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+
 def _load_synthetic():  # type: ignore[no-untyped-def]
     import importlib.util
     spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).with_name("synthetic.py"))
@@ -60,22 +76,31 @@ synthetic = _load_synthetic()
 
 PREFIX = ("PREFIX dgb: <https://w3id.org/dragonbear/ontology#> "
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")
+SYNTHETIC_GRAPH = "https://w3id.org/dragonbear/graph/synthetic"
+DATASETS = ("shipped", "synthetic")
+CLASSES = ("shipped:new", "synthetic:new", "synthetic:small", "synthetic:path", "synthetic:aggregate")
+SLOT = "VARNAME"  # replaced in each request by a name no other request uses (see LUA)
 
 
-def queries(kind: str, systems: int, n: int = 200, seed: int = 3) -> list[str]:
-    """``n`` queries of one class over the synthetic graph."""
+def label_query(iri: str, var: str = "l") -> str:
+    return PREFIX + f"SELECT ?{var} WHERE {{ <{iri}> rdfs:label ?{var} }}"
+
+
+def queries(kind: str, systems: int, entities: list[str], *, n: int = 200, seed: int = 3) -> list[str]:
+    """The queries of one class: ``new`` ones carry :data:`SLOT` where each request puts its own name."""
     rng = random.Random(seed)
+    if kind == "new":
+        return [label_query(iri, SLOT) for iri in entities]
     picks = [rng.randrange(systems // 2, systems) for _ in range(n)]
-    if kind == "small-uncached":  # 20,000 distinct asks: few repeat within a run, so the cache rarely helps
-        return [PREFIX + f"SELECT ?l WHERE {{ <{synthetic.system_iri(i)}> rdfs:label ?l }}"
-                for i in range(systems // 2, systems)][:20_000]
     if kind == "small":
-        return [PREFIX + f"SELECT ?l WHERE {{ <{synthetic.system_iri(i)}> rdfs:label ?l }}" for i in picks]
+        return [label_query(synthetic.system_iri(i)) for i in picks]
     if kind == "path":
         return [PREFIX + f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ <{synthetic.system_iri(i)}> "
                 "(dgb:derivedFrom|dgb:variantOf)+ ?a }" for i in picks[:50]]
-    return [PREFIX + "SELECT ?kind ?decade (COUNT(*) AS ?n) WHERE { ?d a dgb:Derivation ; dgb:derivationKind ?kind ; "
-            "dgb:startYear ?y BIND(FLOOR(?y / 10) * 10 AS ?decade) } GROUP BY ?kind ?decade"]
+    if kind == "aggregate":
+        return [PREFIX + "SELECT ?kind ?decade (COUNT(*) AS ?n) WHERE { ?d a dgb:Derivation ; dgb:derivationKind ?kind ; "
+                "dgb:startYear ?y BIND(FLOOR(?y / 10) * 10 AS ?decade) } GROUP BY ?kind ?decade"]
+    raise SystemExit(f"unknown class {kind!r}")
 
 
 @dataclass
@@ -84,14 +109,40 @@ class Server:
     url: str  # the query URL, to which ?query= is appended
     proc: subprocess.Popen[bytes]
 
+    def pids(self) -> list[int]:
+        out = [self.proc.pid]
+        for pid in out:  # the whole tree (the supervisor's server processes, granian's workers)
+            out += [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                   text=True).stdout.split()]
+        return out
+
+    def cpu_ticks(self) -> int:
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total
+
+    def settle(self, *, idle_ticks: int = 5, window: float = 1.0, limit: float = 120) -> None:
+        """Wait until the server is idle (a server warming caches at start would steal the CPU)."""
+        deadline = time.time() + limit
+        before = self.cpu_ticks()
+        while time.time() < deadline:
+            time.sleep(window)
+            now = self.cpu_ticks()
+            if now - before <= idle_ticks:
+                return
+            before = now
+
     def memory_mib(self) -> tuple[float, float]:
         """Resident memory of the server and its child processes, in MiB: the sum of their RSS, and
         the sum of their PSS (each shared page split among the processes sharing it, which is what
         several processes really take; for one process the two differ by its shared libraries)."""
         rss = pss = 0
-        pids = [self.proc.pid] + [int(p) for p in subprocess.run(
-            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()]
-        for pid in pids:
+        for pid in self.pids():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
                 rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
@@ -123,8 +174,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(name: str, args: list[str], url: str, *, wait_s: float = 900) -> Server:
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+def start(name: str, args: list[str], url: str, *, env: dict[str, str] | None = None, wait_s: float = 900) -> Server:
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, **(env or {})})
     probe = url + "?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
     deadline = time.time() + wait_s
     while time.time() < deadline:
@@ -134,32 +186,58 @@ def start(name: str, args: list[str], url: str, *, wait_s: float = 900) -> Serve
             with urllib.request.urlopen(urllib.request.Request(
                     probe, headers={"Accept": "application/sparql-results+json"}), timeout=30) as r:
                 if r.status == 200:
-                    return Server(name, url, proc)
+                    server = Server(name, url, proc)
+                    server.settle()
+                    return server
         except OSError:
             time.sleep(1)
     raise SystemExit(f"{name} did not answer within {wait_s} s")
 
 
+# Each wrk thread numbers its requests; a request of a class with SLOT in its paths puts the thread's
+# number and its own in the slot, so no two requests of a run send the same text.
 LUA = """
 local paths = {}
 for line in io.lines("%s") do paths[#paths + 1] = line end
-math.randomseed(42)
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
+function init(args)
+  math.randomseed(42 + (tid or 0))
+end
 request = function()
-  return wrk.format("GET", paths[math.random(#paths)], {["Accept"] = "application/sparql-results+json"})
+  n = n + 1
+  local path = paths[math.random(#paths)]
+  if string.find(path, "%s", 1, true) then
+    path = string.gsub(path, "%s", "v" .. tostring(tid) .. "x" .. tostring(n))
+  end
+  return wrk.format("GET", path, {["Accept"] = "application/sparql-results+json"})
 end
 """
 
 
-def run_wrk(server: Server, qs: list[str], *, duration: int, connections: int, work: Path) -> dict[str, float]:
+def run_wrk(server: Server, label: str, qs: list[str], *, duration: int, connections: int,
+            work: Path) -> dict[str, float]:
     base = urllib.parse.urlsplit(server.url)
-    listing = work / f"paths-{server.name}.txt"
+    slug = re.sub(r"\W+", "-", f"{server.name}-{label}")
+    listing = work / f"paths-{slug}.txt"
     listing.write_text("\n".join(base.path + "?query=" + urllib.parse.quote(q) for q in qs) + "\n")
-    script = work / f"script-{server.name}.lua"
-    script.write_text(LUA % listing)
+    script = work / f"script-{slug}.lua"
+    script.write_text(LUA % (listing, SLOT, SLOT))
+    ticks = server.cpu_ticks()
     out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "60s",
                           "--latency", "-s", str(script), f"{base.scheme}://{base.netloc}"],
                          capture_output=True, text=True).stdout
-    result: dict[str, float] = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if found is None:
+        raise SystemExit(f"wrk printed no rate for {server.name} {label}:\n{out}")
+    result: dict[str, float] = {"rps": float(found.group(1))}
+    done = re.search(r"(\d+) requests in", out)
+    if done and int(done.group(1)):  # CPU time of the server's processes per answer: steadier than the rate
+        result["cpu_ms"] = (server.cpu_ticks() - ticks) * 1000 / os.sysconf("SC_CLK_TCK") / int(done.group(1))
     for pct, value, unit in re.findall(r"\s(50|90|99)%\s+([\d.]+)(us|ms|s)\b", out):
         result[f"p{pct}_ms"] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -167,27 +245,134 @@ def run_wrk(server: Server, qs: list[str], *, duration: int, connections: int, w
     return result
 
 
-def prepare(work: Path, systems: int, depth: int) -> tuple[Path, Path, Path]:
-    """Build the dragonbear store, an Oxigraph store and an N-Triples file with the same data."""
-    cli = [sys.executable, "-m", "dragonbear.cli"]
-    store = work / "dragonbear-store"
-    syn = work / "synthetic.nt"
-    print(f"synthetic lineage graph: {synthetic.write_synthetic(syn, systems, depth):,} triples", flush=True)
-    subprocess.run(cli + ["build", "--store", str(store)], check=True, capture_output=True)
-    subprocess.run(cli + ["load", str(syn), "--graph", "https://w3id.org/dragonbear/graph/synthetic",
-                          "--store", str(store)], check=True, capture_output=True)
+def _labelled(store: Path, limit: int = 2000) -> list[str]:
+    """IRIs of the store's labelled entities outside the synthetic graph (the shipped graph's)."""
+    import pyoxigraph as ox
+    rows = ox.Store.read_only(str(store / "current")).query(
+        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } "
+        f"FILTER(isIRI(?s) && ?g != <{SYNTHETIC_GRAPH}>) }} ORDER BY ?s LIMIT {limit}")
+    return [r["s"].value for r in rows]
+
+
+def _peers(work: Path, store: Path) -> None:
+    """An Oxigraph store and an N-Triples file with the same quads as ``store``."""
     import pyoxigraph as ox
     dump = work / "all.nq"
     ox.Store.read_only(str(store / "current")).dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    ox_store = work / "oxigraph-store"
-    subprocess.run([_tool("oxigraph"), "load", "--location", str(ox_store), "--file", str(dump)],
+    subprocess.run([_tool("oxigraph"), "load", "--location", str(work / "oxigraph-store"), "--file", str(dump)],
                    check=True, capture_output=True)
-    flat = work / "all.nt"
-    with dump.open() as src, flat.open("w") as dst:
+    with dump.open() as src, (work / "all.nt").open("w") as dst:
         for line in src:  # drop the graph name: rdflib-endpoint serves one default graph
             dst.write(re.sub(r" <[^>]*> \.\n$", " .\n", line))
-    print(f"quads: {sum(1 for _ in dump.open()):,}", flush=True)
-    return store, ox_store, flat
+    print(f"  {work.name}: {sum(1 for _ in dump.open()):,} quads", flush=True)
+    dump.unlink()
+
+
+def prepare(work: Path, systems: int, depth: int, datasets: set[str]) -> None:
+    """Both datasets under ``work``: ``shipped/`` and ``synthetic/``, each with a dragonbear store, an
+    Oxigraph store and an N-Triples file of the same quads (and ``entities.txt``, the shipped
+    graph's labelled IRIs). A folder that has its ``all.nt`` already is kept."""
+    cli = [sys.executable, "-m", "dragonbear.cli"]
+    shipped, syn = work / "shipped", work / "synthetic"
+    if not (shipped / "all.nt").exists():
+        shipped.mkdir(parents=True, exist_ok=True)
+        subprocess.run(cli + ["build", "--store", str(shipped / "dragonbear-store")], check=True, capture_output=True)
+        _peers(shipped, shipped / "dragonbear-store")
+    if not (shipped / "entities.txt").exists():
+        (shipped / "entities.txt").write_text("\n".join(_labelled(shipped / "dragonbear-store")) + "\n")
+    if "synthetic" in datasets and not (syn / "all.nt").exists():
+        syn.mkdir(parents=True, exist_ok=True)
+        nt = syn / "synthetic.nt"
+        print(f"synthetic lineage graph: {synthetic.write_synthetic(nt, systems, depth):,} triples", flush=True)
+        if not (syn / "dragonbear-store").exists():
+            shutil.copytree(shipped / "dragonbear-store", syn / "dragonbear-store", symlinks=True)
+        subprocess.run(cli + ["load", str(nt), "--graph", SYNTHETIC_GRAPH, "--store", str(syn / "dragonbear-store")],
+                       check=True, capture_output=True)
+        _peers(syn, syn / "dragonbear-store")
+        nt.unlink()
+
+
+def _dragonbear(store: Path, port: int, workers: int | None, options: dict[str, object]) -> list[str]:
+    launch = ("from pathlib import Path; from dragonbear.service.server import run_server; "
+              "from dragonbear.settings import Settings; "
+              f"run_server(Settings.from_env(store=Path({str(store)!r}), port={port}, workers={workers}), "
+              f"**{options!r})")
+    return [sys.executable, "-c", launch]
+
+
+def servers_for(args: argparse.Namespace, data: Path) -> list[tuple[str, list[str], str, dict[str, str]]]:
+    """(name, command, query URL, environment) of every server to run on one dataset."""
+    store = data / "dragonbear-store"
+    out: list[tuple[str, list[str], str, dict[str, str]]] = []
+    variants: list[tuple[str, dict[str, object]]] = [("dragonbear", {})]
+    if args.granian:
+        variants.append(("dragonbear[granian]", {"server": "granian"}))
+    if args.steps:  # each design step alone, to report what it bought
+        variants = [("dragonbear[h11,asyncio]", {"http": "h11", "loop": "asyncio", "fast_path": False}),
+                    ("dragonbear[httptools,uvloop]", {"fast_path": False}), *variants]
+    for name, options in variants:
+        p = free_port()
+        out.append((name, _dragonbear(store, p, args.workers, options), f"http://127.0.0.1:{p}/sparql", {}))
+    for n in args.also_workers:
+        p = free_port()
+        out.append((f"dragonbear[{n} process{'es' if n > 1 else ''}]", _dragonbear(store, p, n, {}),
+                    f"http://127.0.0.1:{p}/sparql", {}))
+    if not args.skip_floor:
+        floor = str(Path(__file__).parent / "floor")
+        env = {"BARE_ASGI_STORE": str((store / "current").resolve())}
+        procs = str(args.workers or 1)
+        p = free_port()
+        out.append(("floor[uvicorn]", [sys.executable, "-m", "uvicorn", "bare_asgi:app", "--app-dir", floor,
+                                       "--port", str(p), "--workers", procs, "--no-access-log",
+                                       "--log-level", "warning"], f"http://127.0.0.1:{p}/sparql", env))
+        p = free_port()
+        out.append(("floor[granian]", [sys.executable, "-m", "granian", "--interface", "asgi", "--working-dir", floor,
+                                       "--host", "127.0.0.1", "--port", str(p), "--workers", procs, "--no-ws",
+                                       "--log-level", "warning", "bare_asgi:app"], f"http://127.0.0.1:{p}/sparql", env))
+    p = free_port()
+    out.append(("oxigraph", [_tool("oxigraph"), "serve-read-only", "--location", str(data / "oxigraph-store"),
+                             "--bind", f"127.0.0.1:{p}", "--union-default-graph"], f"http://127.0.0.1:{p}/query", {}))
+    if not args.skip_rdflib:
+        p = free_port()
+        out.append(("rdflib-endpoint", [_tool("rdflib-endpoint"), "serve", str(data / "all.nt"), "--host",
+                                        "127.0.0.1", "--port", str(p)], f"http://127.0.0.1:{p}/", {}))
+    return out
+
+
+def _ratio(mine: float, theirs: float) -> str:
+    return f"{mine / theirs:.2f}x" if theirs > 0 else "n/a"
+
+
+def report(results: dict[str, dict[str, dict[str, float]]], memory: dict[str, dict[str, tuple[float, float]]]) -> None:
+    """The table of rates and the ratios of each dragonbear variant."""
+    names = list(results)
+    classes = [c for c in CLASSES if any(c in r for r in results.values())]
+    classes += sorted({c for r in results.values() for c in r} - set(classes))
+    width = max(12, *(len(n) for n in names))
+    print(f"\nrequests per second (load average {os.getloadavg()[0]:.2f} at the end)")
+    print(f"{'class':<22}" + "".join(f"{n:>{width + 2}}" for n in names))
+    for c in classes:
+        print(f"{c:<22}" + "".join(f"{results[n][c]['rps']:>{width + 2}.1f}" if c in results[n] else
+                                   f"{'-':>{width + 2}}" for n in names))
+    print("server CPU ms per request")
+    for c in classes:
+        print(f"{c:<22}" + "".join(f"{results[n][c].get('cpu_ms', 0):>{width + 2}.3f}" if c in results[n] else
+                                   f"{'-':>{width + 2}}" for n in names))
+    for dataset in DATASETS:
+        if any(dataset in m for m in memory.values()):
+            print(f"{'RSS MiB ' + dataset:<22}" + "".join(
+                f"{memory[n][dataset][0]:>{width + 2}.0f}" if dataset in memory.get(n, {}) else f"{'-':>{width + 2}}"
+                for n in names))
+    for mine in [n for n in names if n.startswith("dragonbear")]:
+        floor = "floor[granian]" if "granian" in mine else "floor[uvicorn]"
+        for peer in [floor, "oxigraph", "rdflib-endpoint"]:
+            if peer not in results:
+                continue
+            parts = [f"{c} {_ratio(results[mine][c]['rps'], results[peer][c]['rps'])}"
+                     for c in classes if c in results[mine] and c in results[peer]]
+            mem = [f"{d} {_ratio(memory[mine][d][0], memory[peer][d][0])} RSS" for d in DATASETS
+                   if d in memory.get(mine, {}) and d in memory.get(peer, {})]
+            print(f"{mine} / {peer}: " + "; ".join(parts + mem))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,96 +383,60 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=None, help="server processes (default: the server's own default)")
     parser.add_argument("--skip-rdflib", action="store_true", help="rdflib-endpoint needs minutes to load")
-    parser.add_argument("--classes", default="small,small-uncached,path,aggregate", help="query classes to run, comma-separated")
+    parser.add_argument("--skip-floor", action="store_true", help="leave out the floor on uvicorn and granian")
+    parser.add_argument("--granian", action="store_true", help="also run dragonbear serve on granian")
+    parser.add_argument("--classes", default=",".join(CLASSES),
+                        help="dataset:class pairs to run, comma-separated (default: %(default)s)")
+    parser.add_argument("--only", default="", help="run only the servers whose names start with one of these "
+                                                   "(comma-separated)")
     parser.add_argument("--steps", action="store_true",
                         help="also run dragonbear without each design step (h11 + asyncio, no fast path)")
     parser.add_argument("--work", type=Path, help="keep the generated data in this folder and reuse it next time")
     parser.add_argument("--also-workers", type=int, action="append", default=[], metavar="N",
                         help="also run dragonbear with N server processes (repeatable)")
-    parser.add_argument("--bare", action="store_true",
-                        help="also run bench/floor/bare_asgi.py (an ASGI app that only runs the query: the floor of a "
-                             "Python endpoint) on the small classes")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    classes = {k: queries(k, args.systems) for k in args.classes.split(",")}
+    wanted = [c.strip() for c in args.classes.split(",") if c.strip()]
     results: dict[str, dict[str, dict[str, float]]] = {}
-    memory: dict[str, float] = {}
-    pss: dict[str, float] = {}
+    memory: dict[str, dict[str, tuple[float, float]]] = {}
+    print(f"load average at start: {os.getloadavg()[0]:.2f}", flush=True)
     with tempfile.TemporaryDirectory(prefix="dragonbear-http-") as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        if (work / "all.nt").exists():
-            store, ox_store, flat = work / "dragonbear-store", work / "oxigraph-store", work / "all.nt"
-            print(f"reusing the data in {work}", flush=True)
-        else:
-            store, ox_store, flat = prepare(work, args.systems, args.depth)
-        servers = []
-        variants = [("dragonbear", {})]
-        if args.steps:  # each design step alone, to report what it bought
-            variants = [("dragonbear[h11,asyncio]", {"http": "h11", "loop": "asyncio", "fast_path": False}),
-                        ("dragonbear[httptools,uvloop]", {"fast_path": False}), *variants]
-        for name, options in variants:
-            p = free_port()
-            launch = ("import sys; from pathlib import Path; from dragonbear.service.server import run_server; "
-                      "from dragonbear.settings import Settings; "
-                      f"run_server(Settings.from_env(store=Path({str(store)!r}), port={p}, workers={args.workers}), "
-                      f"**{options!r})")
-            servers.append((name, [sys.executable, "-c", launch], f"http://127.0.0.1:{p}/sparql"))
-        for n in args.also_workers:
-            p = free_port()
-            launch = ("from pathlib import Path; from dragonbear.service.server import run_server; "
-                      "from dragonbear.settings import Settings; "
-                      f"run_server(Settings.from_env(store=Path({str(store)!r}), port={p}, workers={n}))")
-            servers.append((f"dragonbear[{n} process{'es' if n > 1 else ''}]", [sys.executable, "-c", launch],
-                            f"http://127.0.0.1:{p}/sparql"))
-        if args.bare:
-            p = free_port()
-            os.environ["BARE_ASGI_STORE"] = str((store / "current").resolve())
-            servers.append(("bare-asgi", [sys.executable, "-m", "uvicorn", "bare_asgi:app", "--app-dir",
-                                          str(Path(__file__).parent / "floor"), "--port", str(p), "--workers", str(args.workers or 1),
-                                          "--no-access-log", "--log-level", "warning"], f"http://127.0.0.1:{p}/sparql"))
-        p = free_port()
-        servers.append(("oxigraph", [_tool("oxigraph"), "serve-read-only", "--location",
-                                     str(ox_store), "--bind", f"127.0.0.1:{p}", "--union-default-graph"],
-                        f"http://127.0.0.1:{p}/query"))
-        if not args.skip_rdflib:
-            p = free_port()
-            servers.append(("rdflib-endpoint", [_tool("rdflib-endpoint"), "serve",
-                                                str(flat), "--host", "127.0.0.1", "--port", str(p)],
-                            f"http://127.0.0.1:{p}/"))
-        for name, cmd, url in servers:  # one server at a time: they share two cores with wrk
-            print(f"starting {name} ...", flush=True)
-            server = start(name, cmd, url)
-            try:
-                results[name] = {}
-                for kind, qs in classes.items():
-                    if name == "bare-asgi" and not kind.startswith("small"):
-                        continue  # it runs queries on its event loop: long ones would only block it
-                    # slow classes get three times the window, so that a query of ~10 s can finish
-                    duration = args.duration if kind.startswith("small") else 3 * args.duration
-                    results[name][kind] = run_wrk(server, qs, duration=duration,
-                                                  connections=args.connections, work=work)
-                    r = results[name][kind]
-                    print(f"  {kind:<9} {r['rps']:>9.1f} req/s  p50 {r.get('p50_ms', 0):8.1f} ms  "
-                          f"p90 {r.get('p90_ms', 0):8.1f} ms  p99 {r.get('p99_ms', 0):8.1f} ms  "
-                          f"non-2xx {int(r['errors'])}", flush=True)
-                memory[name], pss[name] = server.memory_mib()
-                print(f"  resident memory {memory[name]:.0f} MiB (RSS), {pss[name]:.0f} MiB (PSS)", flush=True)
-            finally:
-                server.stop()
-    for mine in [n for n in results if n.startswith("dragonbear")]:
-        ours = results[mine]
-        for peer in [n for n in results if n != mine]:  # other variants print as peers too
-            parts = []
-            for k in ours:
-                if k not in results[peer]:
+        prepare(work, args.systems, args.depth, {c.split(":")[0] for c in wanted})
+        entities = {"shipped": (work / "shipped" / "entities.txt").read_text().split(),
+                    "synthetic": [synthetic.system_iri(i) for i in range(args.systems // 2, args.systems)]}
+        for dataset in DATASETS:
+            classes = {c: queries(c.split(":")[1], args.systems, entities[dataset])
+                       for c in wanted if c.split(":")[0] == dataset}
+            if not classes:
+                continue
+            only = [o for o in args.only.split(",") if o]
+            for name, cmd, url, env in servers_for(args, work / dataset):
+                if only and not name.startswith(tuple(only)):
                     continue
-                theirs = results[peer][k]["rps"]
-                parts.append(f"{k} {ours[k]['rps'] / theirs:.2f}x" if theirs > 0 else
-                             f"{k}: {peer} completed no request in the window ({ours[k]['rps']:.1f} req/s here)")
-            print(f"throughput {mine} / {peer}: {'; '.join(parts)}; memory {memory[mine] / memory[peer]:.2f}x RSS, "
-                  f"{pss[mine] / pss[peer]:.2f}x PSS")
+                print(f"{dataset}: starting {name} ...", flush=True)
+                server = start(name, cmd, url, env=env)
+                try:
+                    for label, qs in classes.items():
+                        kind = label.split(":")[1]
+                        if name.startswith("floor") and kind not in ("new", "small"):
+                            continue  # it runs queries on its event loop: long ones would only block it
+                        # slow classes get three times the window, so that a query of ~10 s can finish
+                        duration = args.duration if kind in ("new", "small") else 3 * args.duration
+                        r = run_wrk(server, label, qs, duration=duration, connections=args.connections, work=work)
+                        results.setdefault(name, {})[label] = r
+                        print(f"  {label:<20} {r['rps']:>9.1f} req/s  p50 {r.get('p50_ms', 0):8.2f} ms  "
+                              f"p90 {r.get('p90_ms', 0):8.2f} ms  p99 {r.get('p99_ms', 0):8.2f} ms  "
+                              f"cpu {r.get('cpu_ms', 0):6.3f} ms/req  non-2xx {int(r['errors'])}  load {os.getloadavg()[0]:.2f}",
+                              flush=True)
+                    memory.setdefault(name, {})[dataset] = server.memory_mib()
+                    rss, pss = memory[name][dataset]
+                    print(f"  resident memory {rss:.0f} MiB (RSS), {pss:.0f} MiB (PSS)", flush=True)
+                finally:
+                    server.stop()
+    report(results, memory)
     return 0
 
 
