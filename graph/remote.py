@@ -1,0 +1,278 @@
+"""A SPARQL 1.1 server behind :class:`~dragonbear.graph.store.GraphStore`: queries, updates and the
+Graph Store Protocol over HTTP.
+
+Results parse into pyoxigraph's own types with pyoxigraph's parsers (SPARQL JSON results for SELECT
+and ASK, N-Triples for CONSTRUCT and DESCRIBE), so code above the store cannot tell the two apart.
+
+The default graph of a query is the union of the *project's* named graphs, whatever the server's own
+default graph is (a server's default graph may be empty, or the union plus its system graphs): a query
+with no dataset of its own is sent with one ``default-graph-uri`` and one ``named-graph-uri`` per graph
+the project wrote, so it sees exactly those graphs on every engine.
+
+Errors are translated once, here: a server that does not answer is a :class:`StoreError`, a query it
+refuses a :class:`QueryError` with the server's message.
+
+>>> RemoteStore("http://127.0.0.1:7878/query").query_url
+'http://127.0.0.1:7878/query'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO
+
+import httpx
+import pyoxigraph as ox
+
+from dragonbear.errors import QueryError, StoreError
+from dragonbear.graph.sparql_text import has_dataset_clause, query_form
+from dragonbear.namespaces import GRAPH, PREFIXES
+
+__all__ = ["RemoteStore"]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+_NQUADS = "application/n-quads"
+
+
+def _prologue(sparql: str) -> str:
+    """PREFIX declarations for the project prefixes a text uses (the embedded store predeclares them)."""
+    used = PREFIXES if ("\\u" in sparql or "\\U" in sparql) else {
+        name: iri for name, iri in PREFIXES.items() if name + ":" in sparql}
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in used.items())
+
+
+def _values(substitutions: Mapping[str, Term] | None) -> str:
+    """A VALUES block binding ``substitutions`` (prepended to a query's text as an initial binding)."""
+    if not substitutions:
+        return ""
+    names = " ".join(f"?{name}" for name in substitutions)
+    row = " ".join(str(term) for term in substitutions.values())
+    return f"VALUES ({names}) {{ ({row}) }}"
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server: its query URL, and its update and Graph Store URLs when it takes writes.
+
+    Args:
+        query_url: the SPARQL 1.1 Protocol query endpoint.
+        update_url: the update endpoint (None: the store is read-only).
+        data_url: the Graph Store HTTP Protocol endpoint (None: loads go through updates).
+        auth: HTTP credentials for updates and loads (``httpx.DigestAuth`` for Virtuoso).
+        timeout: seconds to wait for an answer.
+    """
+
+    def __init__(self, query_url: str, *, update_url: str | None = None, data_url: str | None = None,
+                 auth: httpx.Auth | None = None, timeout: float = 60.0) -> None:
+        self.query_url, self.update_url, self.data_url = query_url, update_url, data_url
+        self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=True)
+        self._graphs: list[str] | None = None
+
+    # --- HTTP ------------------------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, *, data: object = None, content: bytes | None = None,
+              params: list[tuple[str, str]] | None = None, headers: dict[str, str] | None = None,
+              what: str = "query") -> httpx.Response:
+        try:
+            response = self._client.request(method, url, data=data, content=content, params=params,  # type: ignore[arg-type]
+                                            headers=headers)
+        except httpx.TransportError as exc:
+            raise StoreError(f"the SPARQL server at {url} does not answer: {exc}") from exc
+        if response.status_code >= 500:
+            raise StoreError(f"the SPARQL server at {url} failed ({response.status_code}): "
+                             f"{response.text.strip()[:500]}")
+        if response.status_code >= 400:
+            raise QueryError(f"the SPARQL server refused the {what} ({response.status_code}): "
+                             f"{response.text.strip()[:500]}")
+        return response
+
+    def _writable(self) -> str:
+        if self.update_url is None:
+            raise StoreError(f"the SPARQL server at {self.query_url} is read-only here: no update URL was given")
+        return self.update_url
+
+    # --- SPARQL ----------------------------------------------------------------------------------
+
+    def _project_graphs(self) -> list[str]:
+        if self._graphs is None:
+            self._graphs = self.graphs()
+        return self._graphs
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+              base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query of any form on the server (see the module's text for the dataset).
+
+        Raises:
+            QueryError: the server refuses the query.
+            StoreError: the server does not answer, or fails.
+        """
+        form = query_form(sparql)
+        if substitutions:
+            sparql = sparql.replace("{", "{ " + _values(substitutions) + " ", 1)
+        text = _prologue(sparql) + (f"BASE <{base_iri}>\n" if base_iri else "") + sparql
+        params: list[tuple[str, str]] = []
+        if default_graph is not None or named_graphs is not None:
+            params += [("default-graph-uri", g) for g in default_graph or []]
+            params += [("named-graph-uri", g) for g in (named_graphs if named_graphs is not None else
+                                                        self._project_graphs())]
+        elif not has_dataset_clause(sparql):
+            graphs = self._project_graphs()
+            params += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        response = self._send("POST", self.query_url, data={"query": text}, params=params,
+                              headers={"Accept": _NTRIPLES if graph_form else _RESULTS_JSON})
+        if graph_form:
+            return iter([q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)])  # type: ignore[return-value]
+        try:
+            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        except SyntaxError as exc:
+            raise StoreError(f"the SPARQL server answered with results that do not parse: {exc}") from exc
+
+    def select(self, sparql: str, **kwargs: object) -> ox.QuerySolutions:
+        """Run a SELECT query (:class:`QueryError` for another form)."""
+        result = self.query(sparql, **kwargs)  # type: ignore[arg-type]
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("a SELECT query was expected")
+        return result
+
+    def ask(self, sparql: str, **kwargs: object) -> bool:
+        """Run an ASK query (:class:`QueryError` for another form)."""
+        result = self.query(sparql, **kwargs)  # type: ignore[arg-type]
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("an ASK query was expected")
+        return bool(result)
+
+    def construct(self, sparql: str, **kwargs: object) -> ox.QueryTriples:
+        """Run a CONSTRUCT or DESCRIBE query (:class:`QueryError` for another form)."""
+        if query_form(sparql) not in ("CONSTRUCT", "DESCRIBE"):
+            raise QueryError("a CONSTRUCT or DESCRIBE query was expected")
+        return self.query(sparql, **kwargs)  # type: ignore[arg-type, return-value]
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update on the server.
+
+        Raises:
+            QueryError: the server refuses the update.
+            StoreError: no update URL, or the server does not answer.
+        """
+        text = _prologue(sparql) + (f"BASE <{base_iri}>\n" if base_iri else "") + sparql
+        self._send("POST", self._writable(), data={"update": text}, what="update")
+        self._graphs = None
+
+    # --- quads -----------------------------------------------------------------------------------
+
+    def quads(self, graph: str | ox.DefaultGraph | None = None, *, subject: ox.NamedNode | ox.BlankNode | None = None,
+              predicate: ox.NamedNode | None = None, object: Term | None = None) -> Iterator[ox.Quad]:
+        """The quads that match a pattern, read with one SELECT."""
+        s, p, o = (str(t) if t is not None else f"?{v}" for t, v in ((subject, "s"), (predicate, "p"), (object, "o")))
+        if isinstance(graph, ox.DefaultGraph):
+            rows = self.select(f"SELECT * WHERE {{ {s} {p} {o} }}", default_graph=[], named_graphs=[])
+            return iter([ox.Quad(r["s"] or subject, r["p"] or predicate, r["o"] or object)  # type: ignore[arg-type]
+                         for r in rows])
+        g = f"<{graph}>" if graph else "?g"
+        rows = self.select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
+        return iter([ox.Quad(r["s"] or subject, r["p"] or predicate, r["o"] or object,  # type: ignore[arg-type]
+                             ox.NamedNode(graph) if graph else r["g"]) for r in rows])
+
+    def contains(self, quad: ox.Quad) -> bool:
+        """Whether the server holds ``quad``."""
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            return self.ask(f"ASK {{ {quad.subject} {quad.predicate} {quad.object} }}", default_graph=[])
+        return self.ask(f"ASK {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}")
+
+    def load(self, data: bytes, *, format: ox.RdfFormat, graph: str | None = None, base_iri: str | None = None,
+             bulk: bool = False, lenient: bool = False) -> None:
+        """Add an RDF document: through the Graph Store Protocol when the server has one, else as
+        ``INSERT DATA`` (the document parsed here first, so a bad one changes nothing).
+
+        Raises:
+            SyntaxError: the document does not parse (only when it is sent as an update).
+            StoreError: the server refuses or does not answer.
+        """
+        if self.data_url is not None:
+            params = [("graph", graph)] if graph else ([] if format.supports_datasets else [("default", "")])
+            self._send("POST", self.data_url, content=data, params=params,
+                       headers={"Content-Type": format.media_type}, what="load")
+            self._graphs = None
+            return
+        target = ox.NamedNode(graph) if graph else None
+        quads = [ox.Quad(q.subject, q.predicate, q.object, target) if target is not None else q
+                 for q in ox.parse(data, format=format, base_iri=base_iri)]
+        self.extend(quads)
+
+    def extend(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
+        """Add quads (as N-Quads through the Graph Store Protocol, or as ``INSERT DATA``)."""
+        items = list(quads)
+        if not items:
+            return
+        if self.data_url is not None:
+            self.load(ox.serialize(items, format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
+            return
+        for i in range(0, len(items), 5000):
+            body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+                             if not isinstance(q.graph_name, ox.DefaultGraph) else
+                             f"{q.subject} {q.predicate} {q.object} ." for q in items[i:i + 5000])
+            self.update(f"INSERT DATA {{ {body} }}")
+
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads (``DELETE DATA``; those the server does not hold are ignored)."""
+        items = list(quads)
+        for i in range(0, len(items), 5000):
+            body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+                             if not isinstance(q.graph_name, ox.DefaultGraph) else
+                             f"{q.subject} {q.predicate} {q.object} ." for q in items[i:i + 5000])
+            self.update(f"DELETE DATA {{ {body} }}")
+
+    # --- graphs ----------------------------------------------------------------------------------
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether the named graph holds anything (a server may not keep empty graphs)."""
+        return self.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", default_graph=[], named_graphs=[graph])
+
+    def add_graph(self, graph: str) -> None:
+        """Create an empty named graph (nothing if it exists)."""
+        self.update(f"CREATE SILENT GRAPH <{graph}>")
+
+    def clear_graph(self, graph: str | None) -> None:
+        """Remove the quads of one named graph (``None``: the default graph)."""
+        self.update(f"CLEAR SILENT GRAPH <{graph}>" if graph else "CLEAR SILENT DEFAULT")
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph."""
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def dump(self, output: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
+             prefixes: Mapping[str, str] | None = None) -> None:
+        """Write one graph (any format) or every project graph (a quad format) to ``output``."""
+        graphs = [graph] if graph is not None else self._project_graphs()
+        quads: list[ox.Quad] = []
+        for name in graphs:
+            quads += self.quads(name)
+        items: list[ox.Quad] | list[ox.Triple] = quads if format.supports_datasets else [q.triple for q in quads]
+        ox.serialize(items, output, format=format, prefixes=dict(prefixes) if prefixes else None)
+
+    def graphs(self) -> list[str]:
+        """The project's named graphs on the server (its own system graphs left out), sorted."""
+        response = self._send("POST", self.query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                              headers={"Accept": _RESULTS_JSON})  # the server's own dataset: every graph it has
+        rows = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        found = [r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)]  # type: ignore[union-attr, index]
+        return sorted(g for g in found if g.startswith(GRAPH) or not g.startswith(("http://www.openlinksw.com/",
+                                                                                     "http://www.w3.org/",
+                                                                                     "urn:activitystreams-owl:",
+                                                                                     "virtrdf:")))
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads (in one graph, or in all the project's graphs)."""
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        rows = list(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"))
+        return int(rows[0]["n"].value) if rows else 0  # type: ignore[union-attr]
+
+    def flush(self) -> None:
+        """Nothing to do: the server makes its writes durable."""
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._client.close()
