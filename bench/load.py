@@ -7,8 +7,8 @@ In one run, on the same machine and data:
 (b) the full SIPRI register: ``dragonbear build --store DIR`` (the shipped graph), then
     ``dragonbear load-sipri REGISTER --store DIR``, as ``bench/build.py`` does (about 1.4 million quads).
 
-Onto each, ``dragonbear load`` (the real command, in a fresh process, as a user runs it) of the same
-small Turtle files: two systems, a licensed production between them with its attestation and source,
+Onto each in turn, ``dragonbear load`` (the real command, in a fresh process, as a user runs it) of
+the same small Turtle files: two systems, a licensed production between them with its attestation and source,
 and a Russian name (25 triples; each repetition its own IRIs and named graph, so every load adds new
 data). Printed: every time, the median of each store, and the ratio (b)/(a). Target: at most 3.
 
@@ -77,12 +77,14 @@ def quads(store: Path) -> int:
     return int(out.split()[-1])
 
 
-def time_loads(store: Path, files: list[Path], label: str) -> list[float]:
-    """Load each file into its own named graph of ``store``; return the wall times."""
-    times = []
+def time_loads(stores: dict[str, Path], files: list[Path]) -> dict[str, list[float]]:
+    """Load each file into its own named graph of each store, alternating between the stores (so that
+    a change in the machine's load falls on both); return the wall times per store."""
+    times: dict[str, list[float]] = {label: [] for label in stores}
     for n, path in enumerate(files):
-        times.append(run(cli("load", str(path), "--graph", f"http://example.org/bench/{label}/{n}",
-                             "--store", str(store))))
+        for label, store in stores.items():
+            times[label].append(run(cli("load", str(path), "--graph", f"http://example.org/bench/{n}",
+                                        "--store", str(store))))
     return times
 
 
@@ -108,12 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(b) shipped graph and the full SIPRI register: {quads(full):,} quads (made in {wall:.0f} s)")
         triples = len(list(ox.parse(files[0].read_bytes(), format=ox.RdfFormat.TURTLE)))
         print(f"small file: {files[0].stat().st_size:,} bytes, {triples} triples")
-        results = {}
-        for label, store in (("empty", empty), ("full", full)):
-            times = time_loads(store, files, label)
-            results[label] = statistics.median(times)
-            print(f"dragonbear load onto ({'a' if label == 'empty' else 'b'}) {label}: median {results[label]:.2f} s "
-                  f"over {len(times)} ({', '.join(f'{t:.2f}' for t in times)})")
+        times = time_loads({"empty": empty, "full": full}, files)
+        results = {label: statistics.median(t) for label, t in times.items()}
+        for label, letter in (("empty", "a"), ("full", "b")):
+            print(f"dragonbear load onto ({letter}) {label}: median {results[label]:.2f} s over {len(times[label])} "
+                  f"({', '.join(f'{t:.2f}' for t in times[label])})")
     ratio = results["full"] / results["empty"]
     print(f"ratio full/empty: {ratio:.2f} (target <= 3)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
