@@ -1,4 +1,12 @@
-"""Shared fixtures: one store built from the shipped data for the whole session."""
+"""Shared fixtures: one store built from the shipped data for the whole session; the app and the
+command line in this process (``client``, ``cli``); real servers and subprocesses where the process
+is what is tested (``server``, ``run_cli``).
+
+Markers (registered in pyproject.toml): ``server`` for a test of a real `dragonbear serve`,
+``browser`` for Chromium, ``slow`` for anything that builds a store of its own or runs for seconds.
+Every ``server`` and ``browser`` test is ``slow`` too, so ``pytest -m "not slow"`` is the inner loop.
+A test that asks for a real server or the browser without its marker is refused at collection.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +16,20 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from dragonbear.pipeline.build import BuildReport, build_store
+from starlette.testclient import TestClient
+
 from dragonbear.graph.store import EmbeddedStore, open_store
+from dragonbear.pipeline.build import BuildReport, build_store
 from dragonbear.queries.catalogue import load_catalogue, run_canned
+from dragonbear.service.app import create_app
+from dragonbear.service.runtime.names import name_index
+from dragonbear.service.runtime.served import ServedStore
+from dragonbear.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -23,6 +37,26 @@ REGISTER = SHARED / "data" / "sipri" / "trade-register.csv"
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium, installed by .ci/run
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+# Fixtures that need a marker: a real server process, the browser.
+NEEDS_MARKER = {"server": {"server", "slow_server", "writable_server", "web_server", "served_copy", "remote"},
+                "browser": {"browser"}}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the markers true: a test that uses a real server or the browser must say so, and be slow."""
+    wrong = []
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in NEEDS_MARKER.items():
+            if used & fixtures and not item.get_closest_marker(marker):
+                wrong.append(f"{item.nodeid} uses {sorted(used & fixtures)} without the {marker} marker")
+        in_process = not (item.get_closest_marker("server") or item.get_closest_marker("browser"))
+        if not in_process and not item.get_closest_marker("slow"):
+            wrong.append(f"{item.nodeid} is marked server or browser but not slow")
+    if wrong:
+        raise pytest.UsageError("markers do not match the fixtures:\n" + "\n".join(wrong))
 
 
 @pytest.fixture(scope="session")
@@ -52,9 +86,41 @@ def store(built: tuple[Path, BuildReport]) -> Iterator[EmbeddedStore]:
     yield open_store(built[0], read_only=True)
 
 
+class _EntryPoint:
+    """The `dragonbear` entry point (:func:`dragonbear.cli.app.main`, which runs the Typer app and turns
+    the project's errors into messages and exit codes) as click's CliRunner invokes a command."""
+
+    name = "dragonbear"
+
+    def main(self, args: Sequence[str], prog_name: str, **_: object) -> None:
+        from dragonbear.cli.app import main
+        saved = sys.argv
+        sys.argv = [prog_name, *args]
+        try:
+            main()
+        finally:
+            sys.argv = saved
+
+
+def cli(*args: str, store_dir: Path | None = None, env: dict[str, str] | None = None,
+        input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `dragonbear ARGS` in this process (click's CliRunner around the entry point's ``main``):
+    the same exit code, standard output and standard error as :func:`run_cli`, without starting
+    Python. ``store_dir`` is given as ``DRAGONBEAR_STORE``; other ``DRAGONBEAR_*`` variables are unset."""
+    from click.testing import CliRunner
+    full_env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("DRAGONBEAR_")}
+    if store_dir is not None:
+        full_env["DRAGONBEAR_STORE"] = str(store_dir)
+    full_env.update(env or {})
+    result = CliRunner(catch_exceptions=False).invoke(_EntryPoint(), list(args), env=full_env,  # type: ignore[arg-type]
+                                                      input=input)
+    return subprocess.CompletedProcess(["dragonbear", *args], result.exit_code, result.stdout, result.stderr)
+
+
 def run_cli(*args: str, store_dir: Path | None = None, env: dict[str, str] | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the real `dragonbear` command (the installed entry point's module) in a subprocess."""
+    """Run the real `dragonbear` command (the installed entry point's module) in a subprocess: for the
+    entry point itself, and for what needs a process of its own (a build to kill, a lock to hold)."""
     full_env = dict(os.environ)
     if store_dir is not None:
         full_env["DRAGONBEAR_STORE"] = str(store_dir)
@@ -127,6 +193,56 @@ def copy_store(source: Path, target: Path) -> Path:
     return target
 
 
+# --- The app in this process: what `dragonbear serve` runs in each server process, without the process.
+
+@contextmanager
+def app_client(store_dir: Path, **settings: object) -> Iterator[TestClient]:
+    """The app of `dragonbear serve` (``create_app`` on a :class:`ServedStore`) on ``store_dir``, with its
+    lifespan run (the store opens and closes with it), answering at ``http://testserver``.
+
+    ``settings`` are :class:`Settings` fields (``update_token``, ``max_results``, ``query_timeout``,
+    ``federation_allowlist``); the caches are not warmed in the background."""
+    settings = Settings(store_dir=store_dir, **{"warm": False, **settings})  # type: ignore[arg-type]
+    with TestClient(create_app(settings, ServedStore(settings)), base_url="http://testserver",
+                    follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def app_store(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session store for the in-process app (``/download`` writes its dumps beside it)."""
+    return copy_store(built[0], tmp_path_factory.mktemp("app") / "store")
+
+
+@pytest.fixture(scope="session")
+def client(app_store: Path) -> Iterator[TestClient]:
+    """The app on the shipped graph, in this process, with updates enabled by :data:`TOKEN` like the
+    ``server`` fixture's (tests that write use ``writable_client``, a store of its own)."""
+    with app_client(app_store, update_token=TOKEN) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def capped_client(app_store: Path) -> Iterator[TestClient]:
+    """The app on the shipped graph with a result cap of 50, a 2-second query limit and no update
+    token, like the ``slow_server`` fixture's."""
+    with app_client(app_store, max_results=50, query_timeout=2) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def writable_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app on a small store of its own (the ontology and the W3C test graphs), updates on with
+    :data:`TOKEN`; one per test module, like ``writable_server``."""
+    from dragonbear.pipeline.update import load_files
+    root = tmp_path_factory.mktemp("writable-app")
+    nquads = root / "w3c-protocol.nq"
+    nquads.write_text(W3C_PROTOCOL_NQUADS, encoding="utf-8")
+    load_files(root / "store", [nquads])
+    with app_client(root / "store", update_token=TOKEN) as test_client:
+        yield test_client
+
+
 @pytest.fixture(scope="session")
 def served_copy(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the session-built store for the servers under test, with the W3C protocol test graphs.
@@ -195,8 +311,9 @@ _CATALOGUE = load_catalogue()
 
 
 def rows(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]:
-    """The rows of a canned SELECT query, each a dict of variable name to value."""
-    result = run_canned(store, name, params, catalogue=_CATALOGUE)
+    """The rows of a canned SELECT query, each a dict of variable name to value (names resolved with
+    the store's name index, built once per store object as the server does)."""
+    result = run_canned(store, name, params, catalogue=_CATALOGUE, names=name_index(store))
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
     return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[union-attr]
 

@@ -1,4 +1,4 @@
-"""The JSON API (/api/...) and its OpenAPI schema, against a real server (the ``web_server`` fixture)."""
+"""The JSON API (/api/...) and its OpenAPI schema, from the app in this process (the ``client`` fixture)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,6 @@ import httpx
 import pytest
 
 ID = "https://w3id.org/dragonbear/id/"
-
-
-@pytest.fixture(scope="module")
-def client(web_server: str) -> httpx.Client:
-    with httpx.Client(base_url=web_server, timeout=120) as c:
-        yield c
 
 
 def test_catalogue_lists_every_canned_query_with_parameters(client: httpx.Client) -> None:

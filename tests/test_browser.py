@@ -13,7 +13,8 @@ import pytest
 
 from .conftest import CHROMIUM
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+              pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 @pytest.fixture

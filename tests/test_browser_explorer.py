@@ -1,8 +1,9 @@
 """The lineage explorer (``/explore``): its pages over HTTP, and the interactive graph in a real browser.
 
-The browser tests drive Debian's Chromium with Playwright against the real ``dragonbear serve`` of
-``web_server`` and assert on what a user sees: the table "Links shown" (the text alternative of the
-graph) and Cytoscape's own state. They are skipped only when ``/usr/bin/chromium`` is absent.
+The pages are asked of the app in this process (``client``). The browser tests drive Debian's
+Chromium with Playwright against the real ``dragonbear serve`` of ``web_server`` and assert on what a
+user sees: the table "Links shown" (the text alternative of the graph) and Cytoscape's own state.
+They are skipped only when ``/usr/bin/chromium`` is absent.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import doctest
 import fnmatch
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
+from starlette.testclient import TestClient
 
 import dragonbear.service.web.explorer as explorer_module
 
@@ -25,22 +27,25 @@ from .conftest import CHROMIUM
 ROOT = Path(__file__).resolve().parents[1]
 SERVICE = ROOT / "service" / "web"
 SYSTEM = "https://w3id.org/dragonbear/id/system/"
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")
+T = TypeVar("T", bound=Callable[..., object])
+
+
+def in_browser(test: T) -> T:
+    """Chromium against a real server: marked ``browser``, ``server`` and ``slow``; skipped without Chromium."""
+    for mark in (pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+                 pytest.mark.browser, pytest.mark.server, pytest.mark.slow):
+        test = mark(test)
+    return test
 
 
 # --- Over HTTP ------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def client(web_server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=web_server, timeout=120) as c:
-        yield c
 
 
 def _assets(html: str) -> list[str]:
     return re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', html)
 
 
-def test_explorer_page_of_j11_loads_only_its_own_assets(client: httpx.Client) -> None:
+def test_explorer_page_of_j11_loads_only_its_own_assets(client: TestClient) -> None:
     response = client.get("/explore/j-11")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
@@ -70,7 +75,7 @@ def test_explorer_page_of_j11_loads_only_its_own_assets(client: httpx.Client) ->
     pytest.param("/static/explorer.search.js", "javascript", 1_000, id="explorer-search"),
     pytest.param("/static/explorer.css", "text/css", 500, id="explorer-style"),
 ])
-def test_explorer_static_files_are_served_from_the_package(client: httpx.Client, path: str, media: str,
+def test_explorer_static_files_are_served_from_the_package(client: TestClient, path: str, media: str,
                                                            size: int) -> None:
     response = client.get(path)
     assert response.status_code == 200
@@ -94,7 +99,7 @@ def test_every_static_file_is_package_data() -> None:
     assert [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)] == []
 
 
-def test_explore_without_a_system_shows_the_search_box(client: httpx.Client) -> None:
+def test_explore_without_a_system_shows_the_search_box(client: TestClient) -> None:
     response = client.get("/explore")
     assert response.status_code == 200
     assert '<input id="explorer-q" name="q" type="search"' in response.text
@@ -106,13 +111,13 @@ def test_explore_without_a_system_shows_the_search_box(client: httpx.Client) -> 
     pytest.param("Flanker", "/explore/su-27", id="reporting-name"),
     pytest.param("歼-11", "/explore/j-11", id="chinese-name"),
 ])
-def test_search_goes_to_the_explorer_of_the_clear_match(client: httpx.Client, name: str, target: str) -> None:
+def test_search_goes_to_the_explorer_of_the_clear_match(client: TestClient, name: str, target: str) -> None:
     response = client.get("/explore", params={"q": name})
     assert response.status_code == 303
     assert response.headers["location"].endswith(target)
 
 
-def test_search_lists_the_systems_an_ambiguous_name_may_denote(client: httpx.Client) -> None:
+def test_search_lists_the_systems_an_ambiguous_name_may_denote(client: TestClient) -> None:
     response = client.get("/explore", params={"q": "Shenyang"})
     assert response.status_code == 200
     html = response.text
@@ -126,7 +131,7 @@ def test_search_lists_the_systems_an_ambiguous_name_may_denote(client: httpx.Cli
     pytest.param("/explore/%3Cscript%3E", id="not-an-iri"),
     pytest.param("/explore/https://w3id.org/dragonbear/id/state/china", id="not-a-system"),
 ])
-def test_unknown_system_is_a_404_page_without_a_stack_trace(client: httpx.Client, path: str) -> None:
+def test_unknown_system_is_a_404_page_without_a_stack_trace(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
@@ -134,13 +139,13 @@ def test_unknown_system_is_a_404_page_without_a_stack_trace(client: httpx.Client
     assert "Traceback" not in response.text and "<script>" not in response.text
 
 
-def test_explorer_accepts_the_full_iri_of_a_system(client: httpx.Client) -> None:
+def test_explorer_accepts_the_full_iri_of_a_system(client: TestClient) -> None:
     response = client.get(f"/explore/{SYSTEM}su-27")
     assert response.status_code == 200
     assert "<h1>Lineage of Sukhoi Su-27</h1>" in response.text
 
 
-def test_site_nav_and_system_pages_link_to_the_explorer(client: httpx.Client) -> None:
+def test_site_nav_and_system_pages_link_to_the_explorer(client: TestClient) -> None:
     system = client.get("/id/system/j-11", headers={"Accept": "text/html"}).text
     assert '<a href="/explore/j-11">Explore lineage</a>' in system
     assert '<a href="/explore">Lineage</a>' in system
@@ -190,7 +195,7 @@ def _drawn(tab: object) -> dict[str, list[str]]:
 LICENSED = "Shenyang J-11 | derivation | licensed production | Sukhoi Su-27SK | 1998 | 0.85"
 
 
-@needs_chromium
+@in_browser
 def test_j11_explorer_draws_its_lineage_from_local_assets(tab: object, web_server: str) -> None:
     _open(tab, web_server + "/explore/j-11")
     drawn = _drawn(tab)
@@ -213,7 +218,7 @@ def test_j11_explorer_draws_its_lineage_from_local_assets(tab: object, web_serve
     assert tab.problems == []  # type: ignore[attr-defined]
 
 
-@needs_chromium
+@in_browser
 def test_year_slider_before_the_licence_hides_the_licensed_production(tab: object, web_server: str) -> None:
     _open(tab, web_server + "/explore/j-11")
     slider = tab.locator("#explorer-year")  # type: ignore[attr-defined]
@@ -231,7 +236,7 @@ def test_year_slider_before_the_licence_hides_the_licensed_production(tab: objec
     assert "licensed production 1998" in _drawn(tab)["edges"]
 
 
-@needs_chromium
+@in_browser
 def test_unticking_a_relation_hides_its_links(tab: object, web_server: str) -> None:
     _open(tab, web_server + "/explore/j-11")
     assert any(" | variant | " in r for r in _rows(tab))
@@ -245,7 +250,7 @@ def test_unticking_a_relation_hides_its_links(tab: object, web_server: str) -> N
     assert any(r.startswith(LICENSED) for r in _rows(tab))
 
 
-@needs_chromium
+@in_browser
 def test_minimum_confidence_hides_less_certain_links_and_their_systems(tab: object, web_server: str) -> None:
     _open(tab, web_server + "/explore/j-11")
     slider = tab.locator("#explorer-confidence")  # type: ignore[attr-defined]
@@ -264,7 +269,7 @@ def test_minimum_confidence_hides_less_certain_links_and_their_systems(tab: obje
     assert "Shenyang J-15" in _drawn(tab)["nodes"]
 
 
-@needs_chromium
+@in_browser
 def test_direction_ancestors_keeps_only_where_the_j11_came_from(tab: object, web_server: str) -> None:
     _open(tab, web_server + "/explore/j-11")
     tab.get_by_label("ancestors").check()  # type: ignore[attr-defined]
@@ -287,7 +292,7 @@ def _click_node(tab: object, iri: str, *, double: bool = False) -> None:
         tab.mouse.click(x, y)  # type: ignore[attr-defined]
 
 
-@needs_chromium
+@in_browser
 def test_clicking_a_system_shows_its_details_with_links(tab: object, web_server: str) -> None:
     _open(tab, web_server + "/explore/j-11")
     _click_node(tab, SYSTEM + "su-27sk")
@@ -300,7 +305,7 @@ def test_clicking_a_system_shows_its_details_with_links(tab: object, web_server:
     assert "Lineage of Sukhoi Su-27SK" in tab.locator("h1").inner_text()  # type: ignore[attr-defined]
 
 
-@needs_chromium
+@in_browser
 def test_double_clicking_a_system_opens_its_entity_page(tab: object, web_server: str) -> None:
     _open(tab, web_server + "/explore/j-11")
     _click_node(tab, SYSTEM + "su-27sk", double=True)
@@ -308,7 +313,7 @@ def test_double_clicking_a_system_opens_its_entity_page(tab: object, web_server:
     assert "Sukhoi Su-27SK" in tab.locator("h1").inner_text()  # type: ignore[attr-defined]
 
 
-@needs_chromium
+@in_browser
 def test_search_box_suggests_systems_from_the_resolver(tab: object, web_server: str) -> None:
     tab.goto(web_server + "/explore")  # type: ignore[attr-defined]
     tab.locator("#explorer-q").press_sequentially("Flanker")  # type: ignore[attr-defined]
@@ -321,7 +326,7 @@ def test_search_box_suggests_systems_from_the_resolver(tab: object, web_server: 
 
 
 
-@needs_chromium
+@in_browser
 def test_links_cite_their_sources_with_locators(tab: object, web_server: str) -> None:
     _open(tab, web_server + "/explore/j-11")
     licensed = next(r for r in _rows(tab) if r.startswith(LICENSED))
@@ -331,7 +336,7 @@ def test_links_cite_their_sources_with_locators(tab: object, web_server: str) ->
     assert hrefs and all(h.startswith("/id/source/") for h in hrefs)
 
 
-@needs_chromium
+@in_browser
 def test_component_fit_leaves_the_drawing_after_its_period(tab: object, web_server: str) -> None:
     # the Admiral Grigorovich-class frigates' DS-71 turbines: a component fit that ended in 2014
     _open(tab, web_server + "/explore/project-11356")

@@ -19,14 +19,15 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from dragonbear.graph.store import EmbeddedStore
 
+from dragonbear.graph.store import EmbeddedStore
 from dragonbear.service.web.lineage_groups import MAX_DRAWN as PAGE_MAX_DRAWN
 
 from .conftest import CHROMIUM, copy_store, serve_store
 from .lineage_hub import HUB, HUB_LINEAGE_LINKS, PLATFORMS
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+              pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 SYSTEM = "https://w3id.org/dragonbear/id/system/"
 HUB_ID = HUB[len(SYSTEM):]

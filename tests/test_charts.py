@@ -6,20 +6,19 @@ import csv
 import io
 import struct
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from dragonbear.pipeline.build import BuildReport
+from starlette.testclient import TestClient
+
+from dragonbear.errors import LoadError, UsageError
 from dragonbear.graph.chart_data import CHARTS, ChartData, chart_data
 from dragonbear.graph.chart_queries import read_regions
 from dragonbear.graph.charts import render_chart
 from dragonbear.graph.store import EmbeddedStore
+from dragonbear.pipeline.build import BuildReport
 
-from dragonbear.errors import LoadError, UsageError
-
-from .conftest import REGISTER, ROOT, Server, run_cli
+from .conftest import REGISTER, ROOT, cli
 
 EXTRACT = ROOT / "core" / "data" / "sipri" / "extract.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -205,13 +204,13 @@ def store_dir(built: tuple[Path, BuildReport]) -> Path:
 
 def test_cli_chart_writes_a_png_file(store_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "deliveries.png"
-    result = run_cli("chart", "deliveries-to-china", "--output", str(target), "--from", "1992", store_dir=store_dir)
+    result = cli("chart", "deliveries-to-china", "--output", str(target), "--from", "1992", store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     assert target.read_bytes().startswith(PNG_SIGNATURE) and str(target) in result.stdout
 
 
 def test_cli_chart_writes_the_numbers_as_csv_to_standard_output(store_dir: Path, charts: dict[str, ChartData]) -> None:
-    result = run_cli("chart", "exercises-by-domain", "--format", "csv", "--output", "-", store_dir=store_dir)
+    result = cli("chart", "exercises-by-domain", "--format", "csv", "--output", "-", store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["year", "domain", "count"]
@@ -219,25 +218,19 @@ def test_cli_chart_writes_the_numbers_as_csv_to_standard_output(store_dir: Path,
 
 
 def test_cli_unknown_chart_is_a_usage_error_with_the_list(store_dir: Path) -> None:
-    result = run_cli("chart", "no-such-chart", store_dir=store_dir)
+    result = cli("chart", "no-such-chart", store_dir=store_dir)
     assert result.returncode == 2
     assert "unknown chart 'no-such-chart'" in result.stderr and "exports-by-region" in result.stderr
 
 
 def test_cli_chart_list_names_every_chart(store_dir: Path) -> None:
-    result = run_cli("chart", "--list", store_dir=store_dir)
+    result = cli("chart", "--list", store_dir=store_dir)
     assert result.returncode == 0 and all(name in result.stdout for name in CHARTS)
 
 
-# --- HTTP on a real `dragonbear serve` -----------------------------------------------------------------
+# --- HTTP, from the app in this process ------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def client(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base.rstrip("/"), timeout=180) as c:
-        yield c
-
-
-def test_charts_page_shows_each_chart_with_caption_and_data_links(client: httpx.Client) -> None:
+def test_charts_page_shows_each_chart_with_caption_and_data_links(client: TestClient) -> None:
     response = client.get("/charts")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     html = response.text
@@ -253,13 +246,13 @@ def test_charts_page_shows_each_chart_with_caption_and_data_links(client: httpx.
     pytest.param("png", "image/png", lambda body: body.startswith(PNG_SIGNATURE), id="png"),
     pytest.param("csv", "text/csv", lambda body: body.startswith(b"year,supplier,tiv,deals\n"), id="csv"),
 ])
-def test_chart_routes_answer_in_each_format(client: httpx.Client, suffix: str, media: str, check) -> None:  # type: ignore[no-untyped-def]
+def test_chart_routes_answer_in_each_format(client: TestClient, suffix: str, media: str, check) -> None:  # type: ignore[no-untyped-def]
     response = client.get(f"/charts/deliveries-to-china.{suffix}")
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
     assert check(response.content)
 
 
-def test_chart_json_over_http_has_the_numbers_of_the_store(client: httpx.Client, charts: dict[str, ChartData]) -> None:
+def test_chart_json_over_http_has_the_numbers_of_the_store(client: TestClient, charts: dict[str, ChartData]) -> None:
     doc = client.get("/charts/exercises-by-domain.json", params={"from": 2018, "to": 2024}).json()
     expected = [{"year": y, "domain": d, "count": n} for y, d, n in charts["exercises-by-domain"].rows
                 if 2018 <= y <= 2024]
@@ -267,7 +260,7 @@ def test_chart_json_over_http_has_the_numbers_of_the_store(client: httpx.Client,
     assert {r["figure"].rsplit("/", 1)[-1] for r in doc["reported"]} >= {"joint-exercises-2024"}
 
 
-def test_chart_route_answers_304_to_its_entity_tag(client: httpx.Client) -> None:
+def test_chart_route_answers_304_to_its_entity_tag(client: TestClient) -> None:
     first = client.get("/charts/deliveries-to-china.csv")
     again = client.get("/charts/deliveries-to-china.csv", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
@@ -280,7 +273,7 @@ def test_chart_route_answers_304_to_its_entity_tag(client: httpx.Client) -> None
     pytest.param("/charts/deliveries-to-china.svg?from=last-year", 400, id="bad-year"),
     pytest.param("/charts/deliveries-to-china.svg?from=2020&to=2010", 400, id="from-after-to"),
 ])
-def test_bad_chart_urls_get_a_4xx_with_a_message(client: httpx.Client, path: str, status: int) -> None:
+def test_bad_chart_urls_get_a_4xx_with_a_message(client: TestClient, path: str, status: int) -> None:
     response = client.get(path)
     assert response.status_code == status
     assert response.text.strip() and "Traceback" not in response.text

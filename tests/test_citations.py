@@ -6,15 +6,15 @@ import json
 from pathlib import Path
 
 import bibtexparser
-import httpx
 import pytest
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
+from starlette.testclient import TestClient
 
 from dragonbear.graph.citations import CitationFormat, format_references, references_for
 from dragonbear.graph.store import EmbeddedStore
 
-from .conftest import run_cli
+from .conftest import cli
 
 ID = "https://w3id.org/dragonbear/id/"
 
@@ -62,10 +62,10 @@ def test_kind_keeps_one_kind_of_statement(store: EmbeddedStore) -> None:
 
 
 def test_cite_command_takes_any_name(built: tuple[Path, object]) -> None:
-    done = run_cli("cite", "歼-11", "--format", "bibtex", store_dir=built[0])
+    done = cli("cite", "歼-11", "--format", "bibtex", store_dir=built[0])
     assert done.returncode == 0, done.stderr
     assert not bibtexparser.parse_string(done.stdout).failed_blocks
-    bad = run_cli("cite", "J-11", "--kind", "rumours", store_dir=built[0])
+    bad = cli("cite", "J-11", "--kind", "rumours", store_dir=built[0])
     assert bad.returncode == 2 and "unknown kind" in bad.stderr
 
 
@@ -75,15 +75,13 @@ def test_cite_command_takes_any_name(built: tuple[Path, object]) -> None:
     pytest.param("application/vnd.citationstyles.csl+json", "application/vnd.citationstyles.csl+json", '"id"', id="csl"),
     pytest.param("text/plain", "text/plain", "Cited for", id="text"),
 ])
-def test_api_cite_is_content_negotiated(web_server: str, accept: str, media: str, check: str) -> None:
-    response = httpx.get(f"{web_server}/api/cite", params={"entity": "Vostok-2018"}, headers={"Accept": accept},
-                         timeout=60)
+def test_api_cite_is_content_negotiated(client: TestClient, accept: str, media: str, check: str) -> None:
+    response = client.get("/api/cite", params={"entity": "Vostok-2018"}, headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
     assert check in response.text
 
 
-def test_api_cite_answers_bad_requests_with_4xx(web_server: str) -> None:
-    assert httpx.get(f"{web_server}/api/cite", params={"entity": "Vostok-2018", "kind": "x"}, timeout=60).status_code == 400
-    assert httpx.get(f"{web_server}/api/cite", params={"entity": "Vostok-2018"},
-                     headers={"Accept": "image/png"}, timeout=60).status_code == 406
-    assert httpx.get(f"{web_server}/api/cite", params={"entity": "no such thing at all"}, timeout=60).status_code == 404
+def test_api_cite_answers_bad_requests_with_4xx(client: TestClient) -> None:
+    assert client.get("/api/cite", params={"entity": "Vostok-2018", "kind": "x"}).status_code == 400
+    assert client.get("/api/cite", params={"entity": "Vostok-2018"}, headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/api/cite", params={"entity": "no such thing at all"}).status_code == 404

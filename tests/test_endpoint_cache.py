@@ -1,17 +1,18 @@
 """Answers are cached per store generation, with entity tags; a write makes new answers.
 
-Each server process keeps its own caches. A client that keeps its connection open talks to one
-process, as each test here does (one ``httpx.Client``); a write is seen by every process.
+Each server process keeps its own caches. The app in this process (``client``) is one such process;
+the sharing of one run by identical queries is tried against a real server. A client that keeps its
+connection open to a real server talks to one process; a write is seen by every process.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from dragonbear.settings import default_workers
 
@@ -20,16 +21,9 @@ from .conftest import TOKEN, Server
 QUERY = "SELECT ?l WHERE { system:j-11 rdfs:label ?l } ORDER BY ?l"
 
 
-@pytest.fixture()
-def http() -> Iterator[httpx.Client]:
-    """One kept-alive connection, so one server process."""
-    with httpx.Client(timeout=60) as client:
-        yield client
-
-
-def test_repeated_query_is_answered_from_the_cache_with_the_same_tag(server: Server, http: httpx.Client) -> None:
-    first = http.get(server.url("/sparql"), params={"query": QUERY + " # cache-test-1"})
-    second = http.get(server.url("/sparql"), params={"query": QUERY + " # cache-test-1"})
+def test_repeated_query_is_answered_from_the_cache_with_the_same_tag(client: TestClient) -> None:
+    first = client.get("/sparql", params={"query": QUERY + " # cache-test-1"})
+    second = client.get("/sparql", params={"query": QUERY + " # cache-test-1"})
     assert first.status_code == second.status_code == 200
     assert (first.headers["Dragonbear-Cache"], second.headers["Dragonbear-Cache"]) == ("miss", "hit; raw")
     assert first.headers["ETag"] == second.headers["ETag"] and first.content == second.content
@@ -37,49 +31,51 @@ def test_repeated_query_is_answered_from_the_cache_with_the_same_tag(server: Ser
     assert second.headers["content-length"] == str(len(second.content))
 
 
-def test_a_repeated_get_skips_the_app_but_a_post_or_another_origin_does_not(server: Server, http: httpx.Client) -> None:
+def test_a_repeated_get_skips_the_app_but_a_post_or_another_origin_does_not(client: TestClient) -> None:
     query = QUERY + " # cache-test-raw"
-    http.get(server.url("/sparql"), params={"query": query})
-    posted = http.post(server.url("/sparql"), data={"query": query})
+    client.get("/sparql", params={"query": query})
+    posted = client.post("/sparql", data={"query": query})
     assert posted.headers["Dragonbear-Cache"] == "hit"  # the answer cache, through the route
-    cross = http.get(server.url("/sparql"), params={"query": query}, headers={"Origin": "https://example.org"})
+    cross = client.get("/sparql", params={"query": query}, headers={"Origin": "https://example.org"})
     assert cross.headers["Dragonbear-Cache"] == "hit" and cross.headers["access-control-allow-origin"] == "*"
-    raw = http.get(server.url("/sparql"), params={"query": query})
+    raw = client.get("/sparql", params={"query": query})
     assert raw.headers["Dragonbear-Cache"] == "hit; raw" and raw.content == posted.content
 
 
-def test_the_format_is_part_of_the_cache_key(server: Server, http: httpx.Client) -> None:
-    as_json = http.get(server.url("/sparql"), params={"query": QUERY + " # cache-test-2"})
-    as_csv = http.get(server.url("/sparql"), params={"query": QUERY + " # cache-test-2"}, headers={"Accept": "text/csv"})
+def test_the_format_is_part_of_the_cache_key(client: TestClient) -> None:
+    as_json = client.get("/sparql", params={"query": QUERY + " # cache-test-2"})
+    as_csv = client.get("/sparql", params={"query": QUERY + " # cache-test-2"}, headers={"Accept": "text/csv"})
     assert as_csv.headers["Dragonbear-Cache"] == "miss"
     assert as_csv.headers["content-type"].startswith("text/csv") and as_json.headers["ETag"] != as_csv.headers["ETag"]
 
 
-def test_if_none_match_gets_304_without_a_body(server: Server, http: httpx.Client) -> None:
-    first = http.get(server.url("/sparql"), params={"query": QUERY + " # cache-test-3"})
-    again = http.get(server.url("/sparql"), params={"query": QUERY + " # cache-test-3"},
-                      headers={"If-None-Match": first.headers["ETag"]})
+def test_if_none_match_gets_304_without_a_body(client: TestClient) -> None:
+    first = client.get("/sparql", params={"query": QUERY + " # cache-test-3"})
+    again = client.get("/sparql", params={"query": QUERY + " # cache-test-3"},
+                        headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.content == b""
     assert again.headers["Dragonbear-Cache"] == "hit; raw" and again.headers["ETag"] == first.headers["ETag"]
-    other = http.get(server.url("/sparql"), params={"query": QUERY + " # cache-test-3"},
-                      headers={"If-None-Match": '"something-else"'})
+    other = client.get("/sparql", params={"query": QUERY + " # cache-test-3"},
+                        headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200
 
 
-def test_a_write_makes_a_new_generation_and_new_answers(writable_server: Server, http: httpx.Client) -> None:
+def test_a_write_makes_a_new_generation_and_new_answers(writable_client: TestClient) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/cache-test> { ?s ?p ?o } }"
-    before = http.get(writable_server.url("/sparql"), params={"query": query})
-    cached = http.get(writable_server.url("/sparql"), params={"query": query})
+    before = writable_client.get("/sparql", params={"query": query})
+    cached = writable_client.get("/sparql", params={"query": query})
     assert cached.headers["Dragonbear-Cache"] == "hit; raw"
-    update = http.post(writable_server.url("/update"),
-                        content=b"INSERT DATA { GRAPH <http://example.org/cache-test> { <http://e/s> <http://e/p> 1 } }",
-                        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    update = writable_client.post(
+        "/update", content=b"INSERT DATA { GRAPH <http://example.org/cache-test> { <http://e/s> <http://e/p> 1 } }",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
     assert update.status_code in (200, 204), update.text
-    after = http.get(writable_server.url("/sparql"), params={"query": query})
+    after = writable_client.get("/sparql", params={"query": query})
     assert after.headers["Dragonbear-Cache"] == "miss" and after.headers["ETag"] != before.headers["ETag"]
     assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
 
 
+@pytest.mark.server
+@pytest.mark.slow
 def test_identical_queries_under_way_share_one_run(server: Server) -> None:
     # About a second of work; six clients ask at once over their own connections (any server
     # process). Each process runs it once and the others wait for that run: at most one "miss" per

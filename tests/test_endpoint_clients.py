@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from .conftest import Server
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 STATES = "SELECT ?s WHERE { ?s a <https://w3id.org/dragonbear/ontology#State> } ORDER BY ?s LIMIT 5"
 

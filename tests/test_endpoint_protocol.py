@@ -18,6 +18,8 @@ import pytest
 
 from .conftest import TOKEN, Server
 
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
 D = "http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2F"  # the test graphs' IRI prefix, URL-encoded
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"

@@ -1,10 +1,16 @@
-"""Updates and the Graph Store Protocol over HTTP: the token, transactions, and the store's new generations."""
+"""Updates and the Graph Store Protocol over HTTP: the token, transactions, and the store's new generations.
+
+Most run against the app in this process on a small writable store (``writable_client``); what
+needs several server processes (every process sees a write; concurrent writes through them) runs
+against a real `dragonbear serve` (``writable_server``).
+"""
 
 from __future__ import annotations
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from starlette.testclient import TestClient
 
 from .conftest import TOKEN, Server
 
@@ -12,16 +18,14 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 G = "http://example.org/updates-test/"
 
 
-def ask(server: Server, query: str) -> bool:
-    response = httpx.post(server.url("/sparql"), content=query.encode(),
-                          headers={"Content-Type": "application/sparql-query"}, timeout=60)
+def ask(client: httpx.Client, query: str) -> bool:
+    response = client.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 200, response.text
     return bool(response.json()["boolean"])
 
 
-def update(server: Server, text: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.post(server.url("/update"), data={"update": text}, headers=AUTH if headers is None else headers,
-                      timeout=60)
+def update(client: httpx.Client, text: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    return client.post("/update", data={"update": text}, headers=AUTH if headers is None else headers)
 
 
 @pytest.mark.parametrize(("headers", "status"), [
@@ -30,54 +34,54 @@ def update(server: Server, text: str, headers: dict[str, str] | None = None) -> 
     pytest.param({"Authorization": f"Basic {TOKEN}"}, 401, id="other-scheme"),
     pytest.param({"Authorization": "Bearer not-the-token"}, 403, id="wrong-token"),
 ])
-def test_update_needs_the_bearer_token(writable_server: Server, headers: dict[str, str], status: int) -> None:
-    response = update(writable_server, f"INSERT DATA {{ GRAPH <{G}auth> {{ <{G}s> <{G}p> 1 }} }}", headers)
+def test_update_needs_the_bearer_token(writable_client: TestClient, headers: dict[str, str], status: int) -> None:
+    response = update(writable_client, f"INSERT DATA {{ GRAPH <{G}auth> {{ <{G}s> <{G}p> 1 }} }}", headers)
     assert response.status_code == status
     if status == 401:
         assert response.headers["www-authenticate"].startswith("Bearer")
-    assert not ask(writable_server, f"ASK {{ GRAPH <{G}auth> {{ ?s ?p ?o }} }}")
+    assert not ask(writable_client, f"ASK {{ GRAPH <{G}auth> {{ ?s ?p ?o }} }}")
 
 
-def test_reads_stay_public_when_updates_are_on(writable_server: Server) -> None:
-    assert ask(writable_server, "ASK { ?s a dgb:State } ") is False  # a small store: the ontology only
-    assert httpx.get(writable_server.url("/sparql")).status_code == 200
+def test_reads_stay_public_when_updates_are_on(writable_client: TestClient) -> None:
+    assert ask(writable_client, "ASK { ?s a dgb:State } ") is False  # a small store: the ontology only
+    assert writable_client.get("/sparql").status_code == 200
 
 
-def test_update_is_one_transaction(writable_server: Server) -> None:
+def test_update_is_one_transaction(writable_client: TestClient) -> None:
     """A request whose second operation fails leaves nothing of the first."""
-    response = update(writable_server, f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }} ; "
+    response = update(writable_client, f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }} ; "
                                        "LOAD <http://no.such.host.invalid/data.ttl>")
     assert response.status_code == 400
-    assert not ask(writable_server, f"ASK {{ GRAPH <{G}tx> {{ ?s ?p ?o }} }}")
-    assert update(writable_server, f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
-    assert ask(writable_server, f"ASK {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }}")
+    assert not ask(writable_client, f"ASK {{ GRAPH <{G}tx> {{ ?s ?p ?o }} }}")
+    assert update(writable_client, f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
+    assert ask(writable_client, f"ASK {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }}")
 
 
-def test_update_predeclares_the_project_prefixes(writable_server: Server) -> None:
-    assert update(writable_server, f"INSERT DATA {{ GRAPH <{G}prefix> {{ system:x a dgb:SystemModel }} }}"
+def test_update_predeclares_the_project_prefixes(writable_client: TestClient) -> None:
+    assert update(writable_client, f"INSERT DATA {{ GRAPH <{G}prefix> {{ system:x a dgb:SystemModel }} }}"
                   ).status_code == 204
-    assert ask(writable_server, f"ASK {{ GRAPH <{G}prefix> {{ <https://w3id.org/dragonbear/id/system/x> ?p ?o }} }}")
+    assert ask(writable_client, f"ASK {{ GRAPH <{G}prefix> {{ <https://w3id.org/dragonbear/id/system/x> ?p ?o }} }}")
 
 
-def test_query_sent_to_update_is_refused(writable_server: Server) -> None:
-    response = update(writable_server, "ASK {}")
+def test_query_sent_to_update_is_refused(writable_client: TestClient) -> None:
+    response = update(writable_client, "ASK {}")
     assert response.status_code == 400 and "/sparql" in response.text
 
 
-def test_graph_store_put_get_post_delete(writable_server: Server) -> None:
-    url = writable_server.url("/store")
+def test_graph_store_put_get_post_delete(writable_client: TestClient) -> None:
+    client, url = writable_client, "/store"
     target = {"graph": f"{G}gsp"}
     turtle = {"Content-Type": "text/turtle", **AUTH}
-    assert httpx.put(url, params=target, content=b"<http://e/a> <http://e/b> 1 .", headers=turtle).status_code == 201
-    assert httpx.put(url, params=target, content=b"<http://e/a> <http://e/b> 2 .", headers=turtle).status_code == 204
-    assert httpx.post(url, params=target, content=b"<http://e/a> <http://e/b> 3 .", headers=turtle).status_code == 204
-    got = httpx.get(url, params=target, headers={"Accept": "application/n-triples"})
+    assert client.put(url, params=target, content=b"<http://e/a> <http://e/b> 1 .", headers=turtle).status_code == 201
+    assert client.put(url, params=target, content=b"<http://e/a> <http://e/b> 2 .", headers=turtle).status_code == 204
+    assert client.post(url, params=target, content=b"<http://e/a> <http://e/b> 3 .", headers=turtle).status_code == 204
+    got = client.get(url, params=target, headers={"Accept": "application/n-triples"})
     assert got.status_code == 200 and got.headers["content-type"].startswith("application/n-triples")
     values = sorted(t.object.value for t in ox.parse(got.content, format=ox.RdfFormat.N_TRIPLES))  # type: ignore[union-attr]
     assert values == ["2", "3"]  # PUT replaced 1, POST added 3
-    assert httpx.delete(url, params=target, headers=AUTH).status_code == 204
-    assert httpx.get(url, params=target).status_code == 404
-    assert httpx.delete(url, params=target, headers=AUTH).status_code == 404
+    assert client.delete(url, params=target, headers=AUTH).status_code == 204
+    assert client.get(url, params=target).status_code == 404
+    assert client.delete(url, params=target, headers=AUTH).status_code == 404
 
 
 @pytest.mark.parametrize(("method", "headers", "body", "status"), [
@@ -88,32 +92,35 @@ def test_graph_store_put_get_post_delete(writable_server: Server) -> None:
     pytest.param("PUT", {"Content-Type": "application/pdf", **AUTH}, b"%PDF", 415, id="not-rdf"),
     pytest.param("POST", AUTH, b"<http://e/a> <http://e/b> <http://e/c> .", 400, id="no-content-type"),
 ])
-def test_graph_store_refuses_bad_writes(writable_server: Server, method: str, headers: dict[str, str],
+def test_graph_store_refuses_bad_writes(writable_client: TestClient, method: str, headers: dict[str, str],
                                         body: bytes | None, status: int) -> None:
-    response = httpx.request(method, writable_server.url("/store"), params={"graph": f"{G}refused"},
-                             headers=headers, content=body)
+    response = writable_client.request(method, "/store", params={"graph": f"{G}refused"}, headers=headers, content=body)
     assert response.status_code == status
-    assert httpx.get(writable_server.url("/store"), params={"graph": f"{G}refused"}).status_code == 404
+    assert writable_client.get("/store", params={"graph": f"{G}refused"}).status_code == 404
 
 
+@pytest.mark.server
+@pytest.mark.slow
 def test_writes_make_new_generations_and_queries_see_them(writable_server: Server) -> None:
     store_dir = writable_server.log.parent / "store"
     before = (store_dir / "current").resolve()
     query = {"query": f"ASK {{ GRAPH <{G}gen> {{ ?s ?p ?o }} }}"}
     # Kept-alive connections spread over the server processes; each has asked (and cached) before.
-    clients = [httpx.Client(timeout=60) for _ in range(8)]
+    clients = [httpx.Client(base_url=writable_server.base, timeout=60) for _ in range(8)]
     try:
         for client in clients:
-            assert client.get(writable_server.url("/sparql"), params=query).json()["boolean"] is False
-        assert update(writable_server, f"INSERT DATA {{ GRAPH <{G}gen> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
+            assert client.get("/sparql", params=query).json()["boolean"] is False
+        assert update(clients[0], f"INSERT DATA {{ GRAPH <{G}gen> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
         assert (store_dir / "current").resolve() != before
         for client in clients:  # every server process answers from the new generation
-            assert client.get(writable_server.url("/sparql"), params=query).json()["boolean"] is True
+            assert client.get("/sparql", params=query).json()["boolean"] is True
     finally:
         for client in clients:
             client.close()
 
 
+@pytest.mark.server
+@pytest.mark.slow
 def test_concurrent_writes_through_several_server_processes_are_all_kept(writable_server: Server) -> None:
     # Each write checkpoints the current generation; without one lock for all server processes, two
     # writes could start from the same generation and the later swap would drop the other write.
@@ -133,16 +140,16 @@ def test_concurrent_writes_through_several_server_processes_are_all_kept(writabl
     assert count.json()["results"]["bindings"][0]["n"]["value"] == "6"
 
 
-def test_load_in_an_update_is_refused_without_a_connection(writable_server: Server) -> None:
+def test_load_in_an_update_is_refused_without_a_connection(writable_client: TestClient) -> None:
     import socket
     with socket.socket() as listener:  # an "internal host" the update names
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        listener.settimeout(1.0)
+        listener.settimeout(0.2)  # the answer is in: a connection it made would be waiting already
         port = listener.getsockname()[1]
-        response = httpx.post(writable_server.url("/update"),
-                              content=f"LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g>".encode(),
-                              headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+        response = writable_client.post(
+            "/update", content=f"LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g>".encode(),
+            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
         assert response.status_code == 400 and "LOAD is refused" in response.text
         with pytest.raises(socket.timeout):
             listener.accept()

@@ -1,7 +1,7 @@
 """Dumps (``dragonbear export``, ``/download``) and the DCAT/VoID description of the dataset.
 
 Every dump is parsed back and counted against the store it came from; the download endpoint is
-tried against a real `dragonbear serve`.
+tried against the app in this process (``client``).
 """
 
 from __future__ import annotations
@@ -10,18 +10,18 @@ import gzip
 import io
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from dragonbear.pipeline.build import BuildReport
+from starlette.testclient import TestClient
+
 from dragonbear.graph.dataset import CC_BY_4, SIPRI_ATTRIBUTION, dataset_description, source_documents
 from dragonbear.graph.export import ExportFormat, export_store
 from dragonbear.graph.store import EmbeddedStore
-
 from dragonbear.namespaces import GRAPH_ONTOLOGY, GRAPH_SIPRI
+from dragonbear.pipeline.build import BuildReport
 
-from .conftest import Server, run_cli
+from .conftest import cli
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -65,7 +65,7 @@ def test_export_parses_back_with_the_store_quad_count(built: tuple[Path, BuildRe
 def test_export_command_writes_gzipped_nquads_of_every_quad(built: tuple[Path, BuildReport], store: EmbeddedStore,
                                                             tmp_path: Path) -> None:
     target = tmp_path / "dragonbear.nq.gz"
-    result = run_cli("export", "--format", "nquads", "--gzip", "--output", str(target), store_dir=built[0])
+    result = cli("export", "--format", "nquads", "--gzip", "--output", str(target), store_dir=built[0])
     assert result.returncode == 0, result.stderr
     assert f"{store.count():,} quads written" in result.stderr
     assert _parsed_count(gzip.decompress(target.read_bytes()), ExportFormat.NQUADS) == store.count()
@@ -76,8 +76,8 @@ def test_export_command_writes_gzipped_nquads_of_every_quad(built: tuple[Path, B
 def test_export_of_one_graph_parses_with_rdflib(built: tuple[Path, BuildReport], store: EmbeddedStore,
                                                 tmp_path: Path, fmt: ExportFormat) -> None:
     target = tmp_path / f"ontology.{fmt.extension}"
-    result = run_cli("export", "--format", fmt.value, "--graph", GRAPH_ONTOLOGY, "-o", str(target),
-                     store_dir=built[0])
+    result = cli("export", "--format", fmt.value, "--graph", GRAPH_ONTOLOGY, "-o", str(target),
+                 store_dir=built[0])
     assert result.returncode == 0, result.stderr
     dataset = rdflib.Dataset()
     dataset.parse(target, format=RDFLIB_FORMATS[fmt])
@@ -87,7 +87,7 @@ def test_export_of_one_graph_parses_with_rdflib(built: tuple[Path, BuildReport],
 
 
 def test_export_to_standard_output(built: tuple[Path, BuildReport], store: EmbeddedStore) -> None:
-    result = run_cli("export", "-f", "turtle", "--graph", GRAPH_ONTOLOGY, store_dir=built[0])
+    result = cli("export", "-f", "turtle", "--graph", GRAPH_ONTOLOGY, store_dir=built[0])
     assert result.returncode == 0, result.stderr
     assert _parsed_count(result.stdout.encode("utf-8"), ExportFormat.TURTLE) == store.count(GRAPH_ONTOLOGY)
 
@@ -100,7 +100,7 @@ def test_export_to_standard_output(built: tuple[Path, BuildReport], store: Embed
     pytest.param(["--compress"], id="unknown-option"),
 ])
 def test_export_bad_options_are_usage_errors(built: tuple[Path, BuildReport], args: list[str]) -> None:
-    result = run_cli("export", *args, store_dir=built[0])
+    result = cli("export", *args, store_dir=built[0])
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and result.stderr.strip()
 
@@ -108,8 +108,8 @@ def test_export_bad_options_are_usage_errors(built: tuple[Path, BuildReport], ar
 def test_export_writes_its_description_beside_the_dump(built: tuple[Path, BuildReport], store: EmbeddedStore,
                                                        tmp_path: Path) -> None:
     dump, void = tmp_path / "ontology.trig", tmp_path / "ontology-void.ttl"
-    result = run_cli("export", "-f", "trig", "--graph", GRAPH_ONTOLOGY, "-o", str(dump), "--void", str(void),
-                     store_dir=built[0])
+    result = cli("export", "-f", "trig", "--graph", GRAPH_ONTOLOGY, "-o", str(dump), "--void", str(void),
+                 store_dir=built[0])
     assert result.returncode == 0, result.stderr
     described = ox.Store()
     described.load(void.read_bytes(), format=ox.RdfFormat.TURTLE)
@@ -144,56 +144,56 @@ def test_description_has_licence_sipri_attribution_sources_and_graph_counts(stor
     assert {iri for iri, _ in sources} <= cited and len(sources) > 10
 
 
-# --- against a real server -------------------------------------------------------------------------
+# --- over HTTP -------------------------------------------------------------------------------------
 
-def _server_counts(server: Server) -> dict[str, int]:
-    response = httpx.get(server.url("/sparql"), params={
-        "query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"}, timeout=120)
+def _graph_counts(client: TestClient) -> dict[str, int]:
+    response = client.get("/sparql", params={
+        "query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"})
     return {b["g"]["value"]: int(b["n"]["value"]) for b in response.json()["results"]["bindings"]}
 
 
-def _void(server: Server) -> ox.Store:
-    response = httpx.get(server.url("/.well-known/void"), timeout=120)
+def _void(client: TestClient) -> ox.Store:
+    response = client.get("/.well-known/void")
     assert response.status_code == 200, response.text
     described = ox.Store()
     described.load(response.content, format=ox.RdfFormat.TURTLE)
     return described
 
 
-def test_well_known_void_describes_licence_attribution_counts_and_dumps(server: Server) -> None:
-    described = _void(server)
+def test_well_known_void_describes_licence_attribution_counts_and_dumps(client: TestClient) -> None:
+    described = _void(client)
     assert bool(described.query(f"ASK {{ ?d a <{DCAT}Dataset>, <{VOID}Dataset> ; <{DCT}license> <{CC_BY_4}> ; "
                                 f"<{DCT}modified> ?m ; <{VOID}uriSpace> ?u ; <{VOID}sparqlEndpoint> ?e }}"))
     assert bool(described.query(f'ASK {{ ?s <{SD}name> <{GRAPH_SIPRI}> ; <{CC}attributionText> "{SIPRI_ATTRIBUTION}" }}'))
     listed = {r["g"].value: int(r["n"].value) for r in described.query(  # type: ignore[union-attr]
         f"SELECT ?g ?n {{ ?d <{VOID}subset> [ <{SD}name> ?g ; <{VOID}triples> ?n ] }}")}
-    assert listed == _server_counts(server)
+    assert listed == _graph_counts(client)
     urls = {r["u"].value for r in described.query(  # type: ignore[union-attr]
         f"SELECT ?u {{ ?d <{DCAT}distribution> [ <{DCAT}downloadURL> ?u ; <{DCAT}mediaType> ?m ] }}")}
-    assert server.url("/download/dragonbear.nq.gz") in urls and len(urls) == 8
+    assert "http://testserver/download/dragonbear.nq.gz" in urls and len(urls) == 8
 
 
-def test_download_serves_a_dump_with_headers_etag_and_304(server: Server) -> None:
-    url = server.url("/download/dragonbear.trig.gz")
-    response = httpx.get(url, timeout=600)
+def test_download_serves_a_dump_with_headers_etag_and_304(client: TestClient) -> None:
+    url = "http://testserver/download/dragonbear.trig.gz"
+    response = client.get(url)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/gzip"
     assert response.headers["content-disposition"] == 'attachment; filename="dragonbear.trig.gz"'
     assert int(response.headers["content-length"]) == len(response.content)
     etag = response.headers["etag"]
-    assert _parsed_count(gzip.decompress(response.content), ExportFormat.TRIG) == sum(_server_counts(server).values())
-    again = httpx.get(url, headers={"If-None-Match": etag}, timeout=60)
+    assert _parsed_count(gzip.decompress(response.content), ExportFormat.TRIG) == sum(_graph_counts(client).values())
+    again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.headers["etag"] == etag and not again.content
-    size = {r["s"].value for r in _void(server).query(  # type: ignore[union-attr]
+    size = {r["s"].value for r in _void(client).query(  # type: ignore[union-attr]
         f"SELECT ?s {{ <{url}> <{DCAT}byteSize> ?s }}")}
     assert size == {str(len(response.content))}  # the description knows the size once the file is made
 
 
-def test_download_listing_answers_html_and_json(server: Server) -> None:
-    html = httpx.get(server.url("/download"), headers={"Accept": "text/html"})
+def test_download_listing_answers_html_and_json(client: TestClient) -> None:
+    html = client.get("/download", headers={"Accept": "text/html"})
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert 'href="/download/dragonbear.jsonld.gz"' in html.text and SIPRI_ATTRIBUTION in html.text
-    listing = httpx.get(server.url("/download"), headers={"Accept": "application/json"})
+    listing = client.get("/download", headers={"Accept": "application/json"})
     assert listing.headers["content-type"].startswith("application/json")
     files = {f["name"]: f for f in listing.json()["files"]}
     assert set(files) == {f"dragonbear.{e}{z}" for e in ("nq", "trig", "ttl", "jsonld") for z in ("", ".gz")}
@@ -206,19 +206,19 @@ def test_download_listing_answers_html_and_json(server: Server) -> None:
     pytest.param("/download/..%2Fcurrent", "", id="traversal"),
     pytest.param("/download/%2E%2E", "", id="dot-dot"),
 ])
-def test_download_of_an_unknown_file_is_404(server: Server, path: str, message: str) -> None:
-    response = httpx.get(server.url(path))
+def test_download_of_an_unknown_file_is_404(client: TestClient, path: str, message: str) -> None:
+    response = client.get(path)
     assert response.status_code == 404 and message in response.text
 
 
-def test_web_pages_link_to_the_downloads(server: Server) -> None:
-    page = httpx.get(server.url("/"), timeout=60).text
+def test_web_pages_link_to_the_downloads(client: TestClient) -> None:
+    page = client.get("/").text
     assert page.count('href="/download"') >= 2  # the site header and the query page's text
 
 
 def test_output_ending_in_gz_is_gzipped_without_a_time_stamp(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     target = tmp_path / "ontology.ttl.gz"
-    result = run_cli("export", "-f", "turtle", "--graph", GRAPH_ONTOLOGY, "-o", str(target), store_dir=built[0])
+    result = cli("export", "-f", "turtle", "--graph", GRAPH_ONTOLOGY, "-o", str(target), store_dir=built[0])
     assert result.returncode == 0, result.stderr
     with gzip.GzipFile(fileobj=io.BytesIO(target.read_bytes())) as zipped:
         zipped.read()

@@ -1,9 +1,9 @@
-"""Federation: SERVICE reaches allowlisted endpoints only, tested against a second endpoint on loopback.
+"""Federation: SERVICE reaches allowlisted endpoints only.
 
-The second endpoint is a real Oxigraph server (``oxigraph serve-read-only``, from the test extras)
-holding a few triples about our systems; a `dragonbear serve` with that endpoint on its allowlist
-joins its graph with them. Addresses off the allowlist are sockets of the test's own, which must
-never see a connection.
+The joins are tried against a second endpoint on loopback: a real Oxigraph server (``oxigraph
+serve-read-only``, from the test extras) holding a few triples about our systems; the app with that
+endpoint on its allowlist joins its graph with them. The refusals need no second endpoint: addresses
+off the allowlist are sockets of the test's own, which must never see a connection.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from dragonbear.graph.federation import DEFAULT_ALLOWLIST, check_service_calls, parse_allowlist
+from starlette.testclient import TestClient
 
 from dragonbear.errors import ProtocolError, UsageError
+from dragonbear.graph.federation import DEFAULT_ALLOWLIST, check_service_calls, parse_allowlist
 from dragonbear.settings import Settings
 
-from .conftest import Server, _free_port, run_cli, serve_store
+from .conftest import _free_port, app_client, cli
 
 EX = "http://example.org/remote#"
 ID = "https://w3id.org/dragonbear/id/system/"
@@ -71,10 +72,20 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def federating(served_copy: Path, remote: str) -> Iterator[Server]:
-    """`dragonbear serve` with DRAGONBEAR_FEDERATION_ALLOWLIST set to the remote endpoint only."""
-    with serve_store(served_copy, "--workers", "2", env_vars={"DRAGONBEAR_FEDERATION_ALLOWLIST": remote}) as running:
-        yield running
+def federating(app_store: Path, remote: str) -> Iterator[TestClient]:
+    """The app with the remote endpoint alone on its allowlist."""
+    with app_client(app_store, federation_allowlist=(remote,)) as client:
+        yield client
+
+
+ALLOWED = "http://127.0.0.1:1/query"  # on the allowlist of ``allowlisted``; nothing answers there
+
+
+@pytest.fixture(scope="module")
+def allowlisted(app_store: Path) -> Iterator[TestClient]:
+    """The app with :data:`ALLOWED` alone on its allowlist (in place of the default)."""
+    with app_client(app_store, federation_allowlist=(ALLOWED,)) as client:
+        yield client
 
 
 class Listener:
@@ -84,7 +95,7 @@ class Listener:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(4)
-        self.sock.settimeout(1.0)
+        self.sock.settimeout(0.2)  # asked after the answer: a connection made would be waiting already
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
 
     def was_contacted(self) -> bool:
@@ -110,15 +121,18 @@ def _rows(response: httpx.Response) -> list[tuple[str, str]]:
     return [(b["label"]["value"], b["note"]["value"]) for b in response.json()["results"]["bindings"]]
 
 
-def test_allowlisted_service_joins_our_graph_with_the_remote_one(federating: Server, remote: str) -> None:
-    response = httpx.get(federating.url("/sparql"), params={"query": JOIN % remote}, timeout=60)
+@pytest.mark.server
+@pytest.mark.slow
+def test_allowlisted_service_joins_our_graph_with_the_remote_one(federating: TestClient, remote: str) -> None:
+    response = federating.get("/sparql", params={"query": JOIN % remote})
     assert _rows(response) == EXPECTED_ROWS
 
 
-def test_allowlisted_service_works_by_post_and_with_silent(federating: Server, remote: str) -> None:
+@pytest.mark.server
+@pytest.mark.slow
+def test_allowlisted_service_works_by_post_and_with_silent(federating: TestClient, remote: str) -> None:
     query = (JOIN % remote).replace("SERVICE <", "SERVICE SILENT <")
-    response = httpx.post(federating.url("/sparql"), content=query.encode(),
-                          headers={"Content-Type": "application/sparql-query"}, timeout=60)
+    response = federating.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"})
     assert _rows(response) == EXPECTED_ROWS
 
 
@@ -129,50 +143,51 @@ def test_allowlisted_service_works_by_post_and_with_silent(federating: Server, r
     pytest.param("SELECT * WHERE { ?a ?b ?c FILTER EXISTS { SERVICE <%s> { ?s ?p ?o } } } LIMIT 1", id="in-filter"),
     pytest.param("SELECT * WHERE { { SELECT * { SERVICE <%s> { ?s ?p ?o } } } }", id="in-subquery"),
 ])
-def test_service_off_the_allowlist_is_refused_and_never_connects(federating: Server, internal_host: Listener,
+def test_service_off_the_allowlist_is_refused_and_never_connects(allowlisted: TestClient, internal_host: Listener,
                                                                   template: str) -> None:
-    response = httpx.get(federating.url("/sparql"), params={"query": template % internal_host.url}, timeout=60)
+    response = allowlisted.get("/sparql", params={"query": template % internal_host.url})
     assert response.status_code == 400
     assert "is refused" in response.text and "DRAGONBEAR_FEDERATION_ALLOWLIST" in response.text
     assert not internal_host.was_contacted()
 
 
-def test_variable_service_endpoint_is_refused_even_when_bound_to_an_allowlisted_one(federating: Server,
-                                                                                    remote: str) -> None:
-    query = f"SELECT * WHERE {{ BIND(<{remote}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}"
-    response = httpx.get(federating.url("/sparql"), params={"query": query}, timeout=60)
+def test_variable_service_endpoint_is_refused_even_when_bound_to_an_allowlisted_one(allowlisted: TestClient) -> None:
+    query = f"SELECT * WHERE {{ BIND(<{ALLOWED}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}"
+    response = allowlisted.get("/sparql", params={"query": query})
     assert response.status_code == 400 and "variable endpoint" in response.text
 
 
-def test_refusal_names_the_allowlisted_endpoint_a_trailing_slash_away(federating: Server, remote: str) -> None:
-    response = httpx.get(federating.url("/sparql"), params={"query": f"ASK {{ SERVICE <{remote}/> {{}} }}"})
-    assert response.status_code == 400 and f"Did you mean <{remote}>?" in response.text
+def test_refusal_names_the_allowlisted_endpoint_a_trailing_slash_away(allowlisted: TestClient) -> None:
+    response = allowlisted.get("/sparql", params={"query": f"ASK {{ SERVICE <{ALLOWED}/> {{}} }}"})
+    assert response.status_code == 400 and f"Did you mean <{ALLOWED}>?" in response.text
 
 
-def test_allowlist_set_in_the_environment_replaces_the_default(federating: Server) -> None:
+def test_a_configured_allowlist_replaces_the_default(allowlisted: TestClient) -> None:
     query = f"ASK {{ SERVICE <{DEFAULT_ALLOWLIST[0]}> {{ ?s ?p ?o }} }}"
-    response = httpx.get(federating.url("/sparql"), params={"query": query})
+    response = allowlisted.get("/sparql", params={"query": query})
     assert response.status_code == 400 and "is refused" in response.text
 
 
-def test_default_server_refuses_wikidata_over_http_and_points_to_https(server: Server) -> None:
+def test_default_server_refuses_wikidata_over_http_and_points_to_https(client: TestClient) -> None:
     query = "ASK { SERVICE <http://query.wikidata.org/sparql> { ?s ?p ?o } }"
-    response = httpx.get(server.url("/sparql"), params={"query": query})
+    response = client.get("/sparql", params={"query": query})
     assert response.status_code == 400
     assert "Did you mean <https://query.wikidata.org/sparql>?" in response.text
 
 
+@pytest.mark.server
+@pytest.mark.slow
 def test_command_line_sparql_calls_an_allowlisted_endpoint(built: tuple[Path, object], remote: str) -> None:
-    result = run_cli("sparql", JOIN % remote, "-f", "csv", store_dir=built[0],
-                     env={"DRAGONBEAR_FEDERATION_ALLOWLIST": remote})
+    result = cli("sparql", JOIN % remote, "-f", "csv", store_dir=built[0],
+                 env={"DRAGONBEAR_FEDERATION_ALLOWLIST": remote})
     assert result.returncode == 0, result.stderr
     assert "remote note on the J-11" in result.stdout and "remote note on the Su-27SK" in result.stdout
 
 
 def test_command_line_sparql_refuses_endpoints_off_the_allowlist(built: tuple[Path, object],
                                                                  internal_host: Listener) -> None:
-    result = run_cli("sparql", f"SELECT * {{ SERVICE <{internal_host.url}> {{ ?s ?p ?o }} }}", store_dir=built[0],
-                     env={"DRAGONBEAR_FEDERATION_ALLOWLIST": ""})
+    result = cli("sparql", f"SELECT * {{ SERVICE <{internal_host.url}> {{ ?s ?p ?o }} }}", store_dir=built[0],
+                 env={"DRAGONBEAR_FEDERATION_ALLOWLIST": ""})
     assert result.returncode == 2
     assert "is refused" in result.stderr and "none are configured" in result.stderr
     assert not internal_host.was_contacted()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.testclient import TestClient
+
 from dragonbear.graph.store import EmbeddedStore
 
 from .conftest import local, rows
@@ -66,16 +68,14 @@ def test_claims_of_one_kind_and_the_counts_of_every_kind(store: EmbeddedStore) -
     assert counts["transfers"] > 1000 and sum(counts.values()) == len(rows(store, "claims", entity="China"))
 
 
-def test_statement_pages_say_what_they_state_with_every_attestation(web_server: str) -> None:
-    import httpx
+def test_statement_pages_say_what_they_state_with_every_attestation(client: TestClient) -> None:
     html = {"Accept": "text/html"}
-    figure = httpx.get(f"{web_server}/id/figure/vostok-2018-troops", headers=html, timeout=60).text
+    figure = client.get("/id/figure/vostok-2018-troops", headers=html).text
     assert "A source reports nearly 300,000 troops, 2018." in figure and "paragraph 9" in figure
-    derivation = httpx.get(f"{web_server}/id/derivation/j-11-licensed-production", headers=html, timeout=60).text
+    derivation = client.get("/id/derivation/j-11-licensed-production", headers=html).text
     assert "derives from" in derivation and "by licensed production" in derivation
     assert "partnership" in derivation.lower() and "row: China,Russia,1996,Su-27S" in derivation
-    claim = httpx.get(f"{web_server}/id/claim/vostok-2018-first-with-non-soviet-bloc-states", headers=html,
-                      timeout=60).text
+    claim = client.get("/id/claim/vostok-2018-first-with-non-soviet-bloc-states", headers=html).text
     assert "first Vostok exercise" in claim
 
 
@@ -84,8 +84,7 @@ def test_an_author_is_affiliated_with_an_organization_and_a_date_conflict_is_one
     assert store.query('ASK { <https://w3id.org/dragonbear/id/conflict/vostok-2022-dates> dgb:aspect "date" }')
 
 
-def test_single_source_answers_without_parameters_within_the_default_time_limit(web_server: str) -> None:
-    import httpx
-    response = httpx.get(f"{web_server}/api/queries/single-source", headers={"Accept": "text/csv"}, timeout=120)
+def test_single_source_answers_without_parameters_within_the_default_time_limit(client: TestClient) -> None:
+    response = client.get("/api/queries/single-source", headers={"Accept": "text/csv"})
     assert response.status_code == 200, response.text[:300]  # the server's default limit is 30 s
     assert response.text.count("\n") > 1000

@@ -8,10 +8,11 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import httpx
 import networkx as nx
 import pytest
-from dragonbear.pipeline.build import BuildReport
+from starlette.testclient import TestClient
+
+from dragonbear.errors import NotFoundError
 from dragonbear.graph.lineage import (
     TECHNOLOGY,
     Backend,
@@ -26,10 +27,9 @@ from dragonbear.graph.lineage import (
 )
 from dragonbear.graph.lineage_export import ExportFormat, export_lineage
 from dragonbear.graph.store import EmbeddedStore
+from dragonbear.pipeline.build import BuildReport
 
-from dragonbear.errors import NotFoundError
-
-from .conftest import run_cli
+from .conftest import cli
 
 ID = "https://w3id.org/dragonbear/id/"
 J11, SU27SK, SU27, HQ9, S300 = (ID + f"system/{s}" for s in ("j-11", "su-27sk", "su-27", "hq-9", "s-300"))
@@ -194,7 +194,7 @@ def test_entity_page_lineage_still_draws_the_licence(store: EmbeddedStore) -> No
 # --- The command ------------------------------------------------------------------------------------
 
 def test_cli_lineage_resolves_a_chinese_name_and_prints_json(built: tuple[Path, BuildReport]) -> None:
-    result = run_cli("lineage", "歼-11", "--direction", "up", store_dir=built[0])
+    result = cli("lineage", "歼-11", "--direction", "up", store_dir=built[0])
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
     assert body["system"] == J11 and SU27SK in {n["iri"] for n in body["nodes"]}
@@ -203,8 +203,8 @@ def test_cli_lineage_resolves_a_chinese_name_and_prints_json(built: tuple[Path, 
 
 def test_cli_lineage_writes_graphml_for_an_as_of_year(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     out = tmp_path / "j11.graphml"
-    result = run_cli("lineage", "J11", "--as-of", "1995", "--format", "graphml", "--output", str(out),
-                     store_dir=built[0])
+    result = cli("lineage", "J11", "--as-of", "1995", "--format", "graphml", "--output", str(out),
+                 store_dir=built[0])
     assert result.returncode == 0, result.stderr
     assert SU27 in nx.read_graphml(out) and SU27SK not in nx.read_graphml(out)
 
@@ -217,25 +217,20 @@ def test_cli_lineage_writes_graphml_for_an_as_of_year(built: tuple[Path, BuildRe
 ])
 def test_cli_lineage_rejects_bad_input_with_exit_code(built: tuple[Path, BuildReport], args: tuple[str, ...],
                                                        code: int, message: str) -> None:
-    result = run_cli("lineage", *args, store_dir=built[0])
+    result = cli("lineage", *args, store_dir=built[0])
     assert result.returncode == code
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_cli_lineage_lists_the_candidates_of_an_ambiguous_name(built: tuple[Path, BuildReport]) -> None:
-    result = run_cli("lineage", "Kilo", store_dir=built[0])
+    result = cli("lineage", "Kilo", store_dir=built[0])
     assert ID + "system/kilo-class" in result.stderr
 
 
 # --- The API ----------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def client(web_server: str) -> httpx.Client:
-    with httpx.Client(base_url=web_server, timeout=120) as c:
-        yield c
 
-
-def test_api_lineage_keeps_its_shape_and_adds_types_relations_and_sources(client: httpx.Client) -> None:
+def test_api_lineage_keeps_its_shape_and_adds_types_relations_and_sources(client: TestClient) -> None:
     from dragonbear.service.api.queries import LineageGraph
 
     response = client.get("/api/lineage/j-11")
@@ -256,7 +251,7 @@ def test_api_lineage_keeps_its_shape_and_adds_types_relations_and_sources(client
     pytest.param({"as_of": "1995", "direction": "up"}, {SU27}, {SU27SK}, id="as-of"),
     pytest.param({"relation": "variant"}, {ID + "system/j-11b"}, {SU27SK}, id="relation"),
 ])
-def test_api_lineage_takes_direction_as_of_and_relation(client: httpx.Client, params: dict[str, str],
+def test_api_lineage_takes_direction_as_of_and_relation(client: TestClient, params: dict[str, str],
                                                         inside: set[str], outside: set[str]) -> None:
     response = client.get("/api/lineage/j-11", params=params)
     assert response.status_code == 200
@@ -270,7 +265,7 @@ def test_api_lineage_takes_direction_as_of_and_relation(client: httpx.Client, pa
     pytest.param("gexf", "application/gexf+xml", id="gexf"),
     pytest.param("svg", "image/svg+xml", id="svg"),
 ])
-def test_api_lineage_downloads_each_format(client: httpx.Client, fmt: str, media: str) -> None:
+def test_api_lineage_downloads_each_format(client: TestClient, fmt: str, media: str) -> None:
     response = client.get("/api/lineage/hq-9", params={"format": fmt})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
     assert f'filename="lineage-hq-9.{fmt}"' in response.headers["content-disposition"]
@@ -287,20 +282,20 @@ def test_api_lineage_downloads_each_format(client: httpx.Client, fmt: str, media
     pytest.param("/api/lineage/j-11?format=png", 400, "format must be", id="bad-format"),
     pytest.param("/api/lineage/j-11?relation=friendship", 400, "relation must be", id="bad-relation"),
 ])
-def test_api_lineage_rejects_bad_requests_with_json_errors(client: httpx.Client, path: str, status: int,
+def test_api_lineage_rejects_bad_requests_with_json_errors(client: TestClient, path: str, status: int,
                                                            message: str) -> None:
     response = client.get(path)
     assert response.status_code == status
     assert message in response.json()["message"]
 
 
-def test_api_lineage_answers_for_a_state_iri(client: httpx.Client) -> None:
+def test_api_lineage_answers_for_a_state_iri(client: TestClient) -> None:
     response = client.get(f"/api/lineage/{CHINA}", params={"direction": "up", "relation": "transfer"})
     assert response.status_code == 200
     assert ID + "system/su-35" in {n["iri"] for n in response.json()["nodes"]}
 
 
-def test_openapi_documents_the_lineage_parameters_and_downloads(client: httpx.Client) -> None:
+def test_openapi_documents_the_lineage_parameters_and_downloads(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"]["/api/lineage/{system}"]["get"]
     params = {p["name"]: p for p in operation["parameters"]}
     assert {"direction", "as_of", "relation", "format"} <= set(params)

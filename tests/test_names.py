@@ -10,20 +10,21 @@ import json
 import re
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
+from starlette.testclient import TestClient
 
 from dragonbear.errors import ParameterError
-from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.derive import materialize
 from dragonbear.graph.name_keys import name_keys
 from dragonbear.graph.resolve import NameIndex
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.namespaces import DGB, GRAPH_CURATED, GRAPH_DERIVED, ID
+from dragonbear.pipeline.build import BuildReport
 from dragonbear.queries.catalogue import bind_values, load_catalogue, run_canned
+from dragonbear.service.runtime.names import name_index
 
-from .conftest import run_cli
+from .conftest import cli
 
 
 def local(iri: str) -> str:
@@ -32,7 +33,7 @@ def local(iri: str) -> str:
 
 @pytest.fixture(scope="module")
 def names(store: EmbeddedStore) -> NameIndex:
-    return NameIndex.from_store(store)
+    return name_index(store)  # the session store's index, built once (as the server keeps it)
 
 
 def first(names: NameIndex, text: str) -> str:
@@ -211,13 +212,8 @@ def test_canned_name_search_lists_flanker_systems_exact_match_first(store: Embed
 
 # --- The API and the command line ----------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def client(web_server: str) -> httpx.Client:
-    with httpx.Client(base_url=web_server, timeout=120) as c:
-        yield c
 
-
-def test_api_resolve_explains_each_candidate(client: httpx.Client) -> None:
+def test_api_resolve_explains_each_candidate(client: TestClient) -> None:
     from dragonbear.service.api.queries import ResolveResult
 
     response = client.get("/api/resolve", params={"q": "Kilo"})
@@ -229,7 +225,7 @@ def test_api_resolve_explains_each_candidate(client: httpx.Client) -> None:
     assert top.why and top.matched == "Kilo" and top.statements >= 1 and f"{top.statements} statements" in top.why
 
 
-def test_openapi_documents_the_ranking_fields(client: httpx.Client) -> None:
+def test_openapi_documents_the_ranking_fields(client: TestClient) -> None:
     from openapi_spec_validator import validate
 
     schema = client.get("/openapi.json").json()
@@ -238,15 +234,15 @@ def test_openapi_documents_the_ranking_fields(client: httpx.Client) -> None:
     assert {"score", "matched", "match", "name_kind", "family_of", "statements", "rank", "ahead_by", "why"} <= set(fields)
 
 
-def test_api_canned_query_with_kilo_is_400_listing_the_family_first(client: httpx.Client) -> None:
+def test_api_canned_query_with_kilo_is_400_listing_the_family_first(client: TestClient) -> None:
     response = client.get("/api/queries/descendants", params={"system": "Kilo"})
     assert response.status_code == 400
     assert response.json()["candidates"][0]["iri"] == ID + "system/kilo-class"
 
 
 def test_cli_resolve_prints_why(built: tuple[Path, BuildReport]) -> None:
-    table = run_cli("resolve", "Kilo", store_dir=built[0])
+    table = cli("resolve", "Kilo", store_dir=built[0])
     assert table.returncode == 0, table.stderr
     assert "system:kilo-class" in table.stdout.splitlines()[0] and "variants" in table.stdout
-    as_json = json.loads(run_cli("resolve", "Фланкер", "--format", "json", store_dir=built[0]).stdout)
+    as_json = json.loads(cli("resolve", "Фланкер", "--format", "json", store_dir=built[0]).stdout)
     assert as_json[0]["iri"].endswith("/system/su-27") and as_json[0]["match"] == "transliterated"

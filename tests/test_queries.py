@@ -12,6 +12,7 @@ from dragonbear.graph.resolve import NameIndex
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.namespaces import PREFIXES
 from dragonbear.queries.catalogue import load_catalogue, run_canned
+from dragonbear.service.runtime.names import name_index
 
 from .conftest import local, rows
 
@@ -20,7 +21,7 @@ CATALOGUE = load_catalogue()
 
 @pytest.fixture(scope="module")
 def names(store: EmbeddedStore) -> NameIndex:
-    return NameIndex.from_store(store)
+    return name_index(store)  # the session store's index, built once (as the server keeps it)
 
 
 def test_catalogue_has_the_issue_queries() -> None:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
-from dragonbear.pipeline.build import BuildReport
+from starlette.testclient import TestClient
+
 from dragonbear.graph.store import EmbeddedStore
-from dragonbear.queries.catalogue import load_catalogue, run_canned
-
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, ID
+from dragonbear.pipeline.build import BuildReport
+from dragonbear.queries.catalogue import load_catalogue, run_canned
+from dragonbear.service.runtime.names import name_index
 
-from .conftest import local, rows, run_cli
+from .conftest import cli, local, rows
 
 CATALOGUE = load_catalogue()
 NEW_QUERIES = ("lineage", "dependencies", "exposure", "sanctions-impact", "transfer-volumes", "exercise-stats",
@@ -79,7 +80,8 @@ def test_depth_is_the_shortest_path_when_several_lead_to_a_step() -> None:
 
 def test_lineage_of_j11_is_a_graph_in_both_directions(store: EmbeddedStore) -> None:
     triples = {(local(t.subject.value), local(t.predicate.value), t.object.value if isinstance(t.object, ox.Literal)
-                else local(t.object.value)) for t in run_canned(store, "lineage", {"system": "J-11"}, catalogue=CATALOGUE)}
+                else local(t.object.value)) for t in run_canned(store, "lineage", {"system": "J-11"}, catalogue=CATALOGUE,
+                                                        names=name_index(store))}
     assert {("j-11", "licensedProductionOf", "su-27sk"),    # ancestors
             ("j-11", "reverseEngineeredFrom", "su-27"),
             ("su-27sk", "variantOf", "su-27"),
@@ -94,17 +96,11 @@ def test_lineage_of_j11_is_a_graph_in_both_directions(store: EmbeddedStore) -> N
 
 
 def test_cli_writes_the_lineage_as_turtle(built: tuple[Path, BuildReport]) -> None:
-    result = run_cli("query", "lineage", "-p", "system=J-11", "--format", "turtle", store_dir=built[0])
+    result = cli("query", "lineage", "-p", "system=J-11", "--format", "turtle", store_dir=built[0])
     assert result.returncode == 0, result.stderr
     graph = list(ox.parse(result.stdout.encode(), format=ox.RdfFormat.TURTLE))
     assert ox.Triple(ox.NamedNode(f"{ID}system/j-11"), ox.NamedNode(f"{DGB}licensedProductionOf"),
                      ox.NamedNode(f"{ID}system/su-27sk")) in [q.triple for q in graph]
-
-
-@pytest.fixture(scope="module")
-def client(web_server: str) -> httpx.Client:
-    with httpx.Client(base_url=web_server, timeout=120) as c:
-        yield c
 
 
 @pytest.mark.parametrize(("accept", "fmt", "media", "rdf_format"), [
@@ -112,7 +108,7 @@ def client(web_server: str) -> httpx.Client:
     pytest.param("application/n-triples", None, "application/n-triples", ox.RdfFormat.N_TRIPLES, id="accept-nt"),
     pytest.param("text/turtle", "jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, id="format-jsonld"),
 ])
-def test_api_negotiates_the_lineage_graph(client: httpx.Client, accept: str | None, fmt: str | None, media: str,
+def test_api_negotiates_the_lineage_graph(client: TestClient, accept: str | None, fmt: str | None, media: str,
                                           rdf_format: ox.RdfFormat) -> None:
     response = client.get("/api/queries/lineage", params={"system": "J-11", **({"format": fmt} if fmt else {})},
                           headers={"Accept": accept} if accept else {})
@@ -123,7 +119,7 @@ def test_api_negotiates_the_lineage_graph(client: httpx.Client, accept: str | No
                      ox.NamedNode(f"{ID}system/j-11")) in triples
 
 
-def test_api_refuses_a_results_format_for_the_lineage_graph(client: httpx.Client) -> None:
+def test_api_refuses_a_results_format_for_the_lineage_graph(client: TestClient) -> None:
     response = client.get("/api/queries/lineage", params={"system": "J-11", "format": "csv"})
     assert response.status_code == 406
     assert "turtle" in response.json()["message"]
@@ -383,15 +379,16 @@ def test_leaving_out_the_derived_graph_drops_the_inferred_triples(store: Embedde
 ])
 def test_canned_queries_that_need_inference_find_nothing_without_the_derived_graph(
         store: EmbeddedStore, name: str, params: dict[str, str]) -> None:
-    with_derived = list(run_canned(store, name, params, catalogue=CATALOGUE))  # type: ignore[call-overload]
-    without = list(run_canned(store, name, params, catalogue=CATALOGUE, derived=False))  # type: ignore[call-overload]
+    names = name_index(store)
+    with_derived = list(run_canned(store, name, params, catalogue=CATALOGUE, names=names))  # type: ignore[call-overload]
+    without = list(run_canned(store, name, params, catalogue=CATALOGUE, names=names, derived=False))  # type: ignore[call-overload]
     assert with_derived and len(without) < len(with_derived)
     if name == "exposure":
         assert without == []
 
 
 def test_cli_asserted_only_leaves_out_the_derived_graph(built: tuple[Path, BuildReport]) -> None:
-    full = run_cli("query", "exposure", "-p", "state=China", "--format", "csv", store_dir=built[0])
-    asserted = run_cli("query", "exposure", "-p", "state=China", "--format", "csv", "--asserted-only", store_dir=built[0])
+    full = cli("query", "exposure", "-p", "state=China", "--format", "csv", store_dir=built[0])
+    asserted = cli("query", "exposure", "-p", "state=China", "--format", "csv", "--asserted-only", store_dir=built[0])
     assert full.returncode == 0 and "fit-21631-chd622v20" in full.stdout
     assert asserted.returncode == 1 and "fit-21631-chd622v20" not in asserted.stdout

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
+from starlette.testclient import TestClient
 
 from dragonbear import data_release
 from dragonbear.graph.dataset import store_release
-from dragonbear.pipeline.build import BuildReport
 from dragonbear.graph.diff import diff_releases, read_side
 from dragonbear.graph.store import EmbeddedStore
+from dragonbear.pipeline.build import BuildReport
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, cli, run_cli
 
 
 def test_the_release_is_one_version_everywhere() -> None:
@@ -28,14 +28,14 @@ def test_the_release_is_one_version_everywhere() -> None:
 
 def test_the_store_records_its_release(store: EmbeddedStore, built: tuple[Path, BuildReport]) -> None:
     assert store_release(store) == data_release().version
-    done = run_cli("stats", store_dir=built[0])
+    done = cli("stats", store_dir=built[0])
     assert f"Data release: {data_release().version}" in done.stdout
 
 
-def test_void_and_pages_give_the_release(web_server: str) -> None:
-    void = httpx.get(f"{web_server}/.well-known/void", headers={"Accept": "application/n-triples"}, timeout=60)
+def test_void_and_pages_give_the_release(client: TestClient) -> None:
+    void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
     assert f'"{data_release().version}"' in void.text and "http://www.w3.org/ns/dcat#version" in void.text
-    page = httpx.get(f"{web_server}/id/system/j-11", headers={"Accept": "text/html"}, timeout=60)
+    page = client.get("/id/system/j-11", headers={"Accept": "text/html"})
     assert f"Data release {data_release().version}" in page.text
 
 
@@ -62,7 +62,7 @@ def test_diff_finds_added_removed_and_changed_statements_by_kind_and_source(tmp_
     old_file, new_file = tmp_path / "old.nq", tmp_path / "new.nq"
     old_file.write_text(OLD)
     new_file.write_text(new)
-    done = run_cli("diff", str(old_file), str(new_file), "--format", "json")
+    done = cli("diff", str(old_file), str(new_file), "--format", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["by_kind"]["dependencies"] == {"added": 1, "removed": 1}
 
@@ -70,7 +70,7 @@ def test_diff_finds_added_removed_and_changed_statements_by_kind_and_source(tmp_
 def test_diff_of_a_store_with_itself_is_empty(built: tuple[Path, BuildReport]) -> None:
     side = read_side(built[0])
     assert not diff_releases(side, side).changes
-    bad = run_cli("diff", "/nonexistent", str(built[0]))
+    bad = cli("diff", "/nonexistent", str(built[0]))
     assert bad.returncode == 2 and "neither a store directory nor an N-Quads file" in bad.stderr
 
 
@@ -80,7 +80,7 @@ def test_version_of_the_software_and_the_data_from_the_command_and_the_module() 
 
     from dragonbear import __version__
     expected = f"dragonbear {__version__} (data release {data_release().version}, {data_release().issued})"
-    assert run_cli("--version").stdout.strip() == expected
+    assert run_cli("--version").stdout.strip() == expected  # the entry point's module, in a process
     module = subprocess.run([sys.executable, "-m", "dragonbear", "--version"], capture_output=True, text=True,
                             timeout=120, cwd=ROOT.parent)
     assert module.returncode == 0 and module.stdout.strip() == expected

@@ -1,4 +1,4 @@
-"""The web pages (query page, entity pages, ontology page) against a real server (``web_server``)."""
+"""The web pages (query page, entity pages, ontology page), from the app in this process (``client``)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,14 @@ import re
 import httpx
 import pyoxigraph as ox
 import pytest
-from dragonbear.queries.catalogue import load_catalogue, run_canned
 
-from dragonbear.service.web.examples import example_queries
+from dragonbear.queries.catalogue import load_catalogue, run_canned
 from dragonbear.service.runtime.names import name_index
+from dragonbear.service.web.examples import example_queries
 
 ID = "https://w3id.org/dragonbear/id/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"
-
-
-@pytest.fixture(scope="module")
-def client(web_server: str) -> httpx.Client:
-    with httpx.Client(base_url=web_server, timeout=120) as c:
-        yield c
 
 
 def _config(html: str) -> dict[str, object]:
