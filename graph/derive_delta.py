@@ -27,12 +27,22 @@ everything.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from dragonbear.graph.derive import (EDGES, INVERSES, MAX_CLOSURE, SHORTCUT_PROPERTIES, SUPER_CLASSES,
-                                     SUPER_PROPERTIES, TRANSITIVE_PROPERTIES, Graded, _closure, grade_quads)
+from dragonbear.graph.derive import (
+    EDGES,
+    INVERSES,
+    MAX_CLOSURE,
+    SHORTCUT_PROPERTIES,
+    SUPER_CLASSES,
+    SUPER_PROPERTIES,
+    TRANSITIVE_PROPERTIES,
+    Graded,
+    _closure,
+    grade_quads,
+)
 from dragonbear.graph.name_keys import NAMES_QUERY, name_keys
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, GRAPH_ONTOLOGY, RDF

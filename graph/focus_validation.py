@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from dragonbear.errors import LoadError
 from dragonbear.graph.shacl_compiler import _term_text
-from dragonbear.graph.store import GraphStore, EmbeddedStore
+from dragonbear.graph.store import EmbeddedStore, GraphStore
 from dragonbear.graph.validation import ValidationReport, default_shapes_path, validate_store
 from dragonbear.namespaces import GRAPH_DERIVED, GRAPH_ONTOLOGY, RDF, RDFS, SH
 

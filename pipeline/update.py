@@ -15,12 +15,12 @@ import pyoxigraph as ox
 from dragonbear.errors import UsageError
 from dragonbear.graph.derive_delta import IncrementalUnsupported
 from dragonbear.graph.generations import write_lock
-from dragonbear.pipeline.build import BuildReport, build_generation, load_ontology
-from dragonbear.pipeline.incremental import change_generation
 from dragonbear.graph.store import EmbeddedStore, current_generation, open_store
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.rdf import parse_rdf_file
 from dragonbear.namespaces import GRAPH_DERIVED, GRAPH_ONTOLOGY
+from dragonbear.pipeline.build import BuildReport, build_generation, load_ontology
+from dragonbear.pipeline.incremental import change_generation
 
 __all__ = ["load_files", "validate_current", "validate_files"]
 

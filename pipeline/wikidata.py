@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from dragonbear.errors import StoreError
 from dragonbear.graph.derive_delta import IncrementalUnsupported
 from dragonbear.graph.generations import write_lock
