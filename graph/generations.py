@@ -8,7 +8,7 @@
 
 A build writes a new generation and swaps ``current`` with one ``rename``, so a build that fails or is
 killed leaves the previous store as it was (decision 0002). Loads, Wikidata imports and HTTP writes
-make theirs from a checkpoint of the current one (decision 0020), one at a time: they hold
+make theirs from a checkpoint of the current one (decision 21), one at a time: they hold
 :func:`write_lock`.
 """
 

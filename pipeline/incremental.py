@@ -17,7 +17,7 @@ register. :func:`change_generation` instead
 
 A violation, an error or a kill before step 5 leaves ``current`` as it was; the new generation's
 directory is removed (or, after a kill, by the next swap). The caller holds the store's write lock.
-See docs/decisions/0020-loads-from-checkpoints.md.
+See docs/decisions/0021-loads-from-checkpoints.md.
 """
 
 from __future__ import annotations
