@@ -77,12 +77,12 @@ class DerivationReport:
 
 
 def _pairs(store: EmbeddedStore, query: str) -> list[tuple[str, str]]:
-    rows = store.query(query, default_graph=[GRAPH_ONTOLOGY])
-    return [(r[0].value, r[1].value) for r in rows]  # type: ignore[union-attr, index]
+    rows = store.select(query, default_graph=[GRAPH_ONTOLOGY])
+    return [(r[0].value, r[1].value) for r in rows]
 
 
 def _iris(store: EmbeddedStore, query: str) -> list[str]:
-    return [r[0].value for r in store.query(query, default_graph=[GRAPH_ONTOLOGY])]  # type: ignore[union-attr, index]
+    return [r[0].value for r in store.select(query, default_graph=[GRAPH_ONTOLOGY])]
 
 
 def _derived_count(store: EmbeddedStore) -> int:
@@ -148,8 +148,8 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
     skipped: list[str] = []
     graph = ox.NamedNode(GRAPH_DERIVED)
     for p in _iris(store, TRANSITIVE_PROPERTIES):
-        rows = store.query(EDGES.format(p=p))
-        pairs = _closure([(r[0], r[1]) for r in rows], max_closure)  # type: ignore[union-attr, index]
+        rows = store.select(EDGES.format(p=p))
+        pairs = _closure([(r[0], r[1]) for r in rows], max_closure)
         if pairs is None:
             skipped.append(p)
             continue
@@ -242,17 +242,17 @@ def credibility(stance: str, reliability: str | None, supporters: int, deniers: 
 def materialize_grades(store: EmbeddedStore) -> int:
     """Give every attestation its credibility (``dgb:credibility``) and grade (``dgb:grade``, "B2")."""
     def objects(local: str) -> dict[ox.NamedNode | ox.BlankNode, str]:
-        return {q.subject: q.object.value for q in store.quads(predicate=ox.NamedNode(DGB + local))}
+        return {q.subject: q.object.value for q in store.quads(predicate=ox.NamedNode(DGB + local))}  # type: ignore[misc, union-attr]
     sources, stances, reliabilities = objects("source"), objects("stance"), objects("sourceReliability")
     statements: dict[object, list[tuple[ox.NamedNode, str, str, str | None]]] = {}
     for quad in store.quads(predicate=ox.NamedNode(DGB + "hasAttestation")):
         att = quad.object
         if att not in sources:
             continue
-        stance = stances.get(att, DGB + "Asserts").rsplit("#", 1)[-1]
-        letter = reliabilities[att][-1] if att in reliabilities else None
-        statements.setdefault(quad.subject, []).append((att, sources[att], stance, letter))  # type: ignore[arg-type]
-    quads = [quad for attestations in statements.values() for quad in grade_quads(attestations)]
+        stance = stances.get(att, DGB + "Asserts").rsplit("#", 1)[-1]  # type: ignore[arg-type]
+        letter = reliabilities[att][-1] if att in reliabilities else None  # type: ignore[index]
+        statements.setdefault(quad.subject, []).append((att, sources[att], stance, letter))  # type: ignore[arg-type, index]
+    quads = [quad for attestations in statements.values() for quad in grade_quads(attestations)]  # type: ignore[arg-type]
     store.extend(quads)
     return len(quads)
 

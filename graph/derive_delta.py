@@ -98,7 +98,7 @@ class _Schema:
     @classmethod
     def read(cls, store: EmbeddedStore, max_closure: int) -> _Schema:
         def pairs(query: str) -> list[tuple[Term, ox.NamedNode]]:
-            return [(r[0], r[1]) for r in store.select(query, default_graph=[GRAPH_ONTOLOGY])]  # type: ignore[misc]
+            return [(r[0], r[1]) for r in store.select(query, default_graph=[GRAPH_ONTOLOGY])]
 
         def grouped(query: str) -> dict[Term, list[ox.NamedNode]]:
             out: dict[Term, list[ox.NamedNode]] = {}
@@ -106,7 +106,7 @@ class _Schema:
                 out.setdefault(a, []).append(b)
             return out
         transitive = [r[0] for r in store.select(TRANSITIVE_PROPERTIES, default_graph=[GRAPH_ONTOLOGY])]
-        return cls(grouped(SHORTCUT_PROPERTIES), grouped(SUPER_PROPERTIES), transitive,  # type: ignore[arg-type]
+        return cls(grouped(SHORTCUT_PROPERTIES), grouped(SUPER_PROPERTIES), transitive,
                    pairs(INVERSES), grouped(SUPER_CLASSES), max_closure)  # type: ignore[arg-type]
 
 
@@ -137,10 +137,10 @@ def update_derived(store: EmbeddedStore, change: Callable[[], None], *, added: S
     doomed: set[Triple] = set()
     regrade: set[Node] = set()
     if gone or deprecated:  # before the change: what the triples leaving the store may have supported
-        doomed = _consequences(store, schema, gone, _statement_nodes(gone) | deprecated)
+        doomed = _consequences(store, schema, gone, _statement_nodes(gone) | deprecated)  # type: ignore[operator]
         regrade = _graded_attestations(store, gone | doomed)
     change()
-    report.removed = _remove(store, [ox.Quad(s, p, o, _DERIVED) for s, p, o in doomed if _valid(s, p)])
+    report.removed = _remove(store, [ox.Quad(s, p, o, _DERIVED) for s, p, o in doomed if _valid(s, p)])  # type: ignore[arg-type]
     nodes = {t for s, _p, o in (*doomed, *gone) for t in (s, o) if not isinstance(t, ox.Literal)}
     report.nodes_rederived = len(nodes)
     premises, statements, names = _about(store, nodes)
@@ -148,7 +148,7 @@ def update_derived(store: EmbeddedStore, change: Callable[[], None], *, added: S
     premises |= new
     derived = _consequences(store, schema, premises, statements | _statement_nodes(premises), names)
     report.added = _store_derived(store, derived)
-    report.removed += _remove(store, [ox.Quad(s, p, o, _DERIVED) for s, p, o in new])  # now asserted
+    report.removed += _remove(store, [ox.Quad(s, p, o, _DERIVED) for s, p, o in new])  # type: ignore[arg-type]  # now asserted
     report.regraded = _regrade(store, regrade | _graded_attestations(store, premises | derived))
     return report
 
@@ -173,7 +173,7 @@ def _asserted(store: EmbeddedStore, s: Term, p: ox.NamedNode, o: Term) -> bool:
 
 
 def _statement_nodes(triples: Iterable[Triple]) -> set[Node]:
-    return {s for s, p, _o in triples if p in _STATEMENT_PARTS and not isinstance(s, ox.Literal)}  # type: ignore[misc]
+    return {s for s, p, _o in triples if p in _STATEMENT_PARTS and not isinstance(s, ox.Literal)}
 
 
 def _about(store: EmbeddedStore, nodes: set[Node]) -> tuple[set[Triple], set[Node], set[Triple]]:
@@ -203,7 +203,7 @@ def _consequences(store: EmbeddedStore, schema: _Schema, premises: set[Triple], 
     for prop in schema.transitive:
         edges = {(s, o) for s, p, o in level if p == prop and isinstance(o, ox.NamedNode)}
         if edges:
-            level |= {(a, prop, b) for a, b in _pairs_through(store, schema, prop, edges)}
+            level |= {(a, prop, b) for a, b in _pairs_through(store, schema, prop, edges)}  # type: ignore[arg-type]
     for p, q in schema.inverses:
         level |= {(o, q, s) for s, pp, o in list(level) if pp == p and not isinstance(o, ox.Literal)}
     level |= {(x, _TYPE, c) for x, p, o in level if p == _TYPE for c in schema.superclasses.get(o, ())}
@@ -237,7 +237,7 @@ def _pairs_through(store: EmbeddedStore, schema: _Schema, prop: ox.NamedNode,
     Raises:
         IncrementalUnsupported: the closure has more than ``schema.max_closure`` pairs.
     """
-    known = {(r[0], r[1]) for r in store.select(EDGES.format(p=prop.value))}  # type: ignore[index]
+    known = {(r[0], r[1]) for r in store.select(EDGES.format(p=prop.value))}
     every = known | edges
     if _closure(list(every), schema.max_closure) is None:  # type: ignore[arg-type]
         raise IncrementalUnsupported(f"the closure of <{prop.value}> passes {schema.max_closure:,} pairs")
@@ -269,8 +269,8 @@ def _name_keys(triples: set[Triple]) -> set[Triple]:
     graph = ox.NamedNode("urn:dragonbear:names")
     scratch.extend(ox.Quad(s, p, o, graph) for s, p, o in triples if _valid(s, p))  # type: ignore[arg-type]
     key = _dgb("nameKey")
-    return {(row["entity"], key, ox.Literal(k)) for row in scratch.select(NAMES_QUERY)  # type: ignore[misc]
-            for k in name_keys(row["name"].value)}  # type: ignore[union-attr]
+    return {(row["entity"], key, ox.Literal(k)) for row in scratch.select(NAMES_QUERY)
+            for k in name_keys(row["name"].value)}
 
 
 def _store_derived(store: EmbeddedStore, triples: set[Triple]) -> int:
@@ -292,13 +292,13 @@ def _graded_attestations(store: EmbeddedStore, triples: set[Triple]) -> set[Node
     that one of them attests, or whose attestation they describe."""
     statements = {s for s, p, _o in triples if p == _HAS_ATTESTATION}
     for att in {s for s, p, _o in triples if p in _GRADE_INPUTS and not isinstance(s, ox.Literal)}:
-        statements.update(q.subject for q in store.quads(predicate=_HAS_ATTESTATION, object=att))
+        statements.update(q.subject for q in store.quads(predicate=_HAS_ATTESTATION, object=att))  # type: ignore[misc]
     atts = {o for s, p, o in triples if p == _HAS_ATTESTATION and not isinstance(o, ox.Literal)}
     for statement in statements:
         if not isinstance(statement, ox.Literal):
-            atts.update(q.object for q in store.quads(subject=statement, predicate=_HAS_ATTESTATION)
+            atts.update(q.object for q in store.quads(subject=statement, predicate=_HAS_ATTESTATION)  # type: ignore[misc]
                         if not isinstance(q.object, ox.Literal))
-    return atts  # type: ignore[return-value]
+    return atts
 
 
 def _regrade(store: EmbeddedStore, atts: set[Node]) -> int:
@@ -309,7 +309,7 @@ def _regrade(store: EmbeddedStore, atts: set[Node]) -> int:
     for att in atts:
         for statement in {q.subject for q in store.quads(predicate=_HAS_ATTESTATION, object=att)}:
             graded = [g for q in store.quads(subject=statement, predicate=_HAS_ATTESTATION)  # type: ignore[arg-type]
-                      if (g := _graded(store, q.object)) is not None]
+                      if (g := _graded(store, q.object)) is not None]  # type: ignore[arg-type]
             new.update(q for q in grade_quads(graded) if q.subject == att)
     kept = {q for q in new if not _asserted(store, q.subject, q.predicate, q.object)}  # type: ignore[arg-type]
     store.remove([q for q in old if q not in kept])
@@ -323,7 +323,7 @@ def _graded(store: EmbeddedStore, att: Term) -> Graded | None:
         return None
 
     def value(prop: ox.NamedNode) -> str | None:
-        values = [q.object.value for q in store.quads(subject=att, predicate=prop)]
+        values = [q.object.value for q in store.quads(subject=att, predicate=prop)]  # type: ignore[union-attr]
         return values[-1] if values else None
     source = value(_SOURCE)
     if source is None:

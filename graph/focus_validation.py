@@ -115,7 +115,7 @@ def changed_focus_nodes(store: GraphStore, reach: ShapeReach, *, added: Sequence
     nodes |= {q.object for q in changed if q.predicate in reach.backward and not isinstance(q.object, ox.Literal)}  # type: ignore[misc]
     for untyped in {q.subject for q in removed if q.predicate == _TYPE}:
         nodes |= {q.subject for q in store.quads(object=untyped) if _is_data_graph(q.graph_name)}  # type: ignore[misc]
-        nodes |= {q.object for q in store.quads(subject=untyped)  # type: ignore[misc]
+        nodes |= {q.object for q in store.quads(subject=untyped)  # type: ignore[arg-type, misc]
                   if q.predicate in reach.backward and _is_data_graph(q.graph_name)}
     return nodes
 

@@ -258,7 +258,7 @@ class RemoteStore:
         response = self._send("POST", self.query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
                               headers={"Accept": _RESULTS_JSON})  # the server's own dataset: every graph it has
         rows = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        found = [r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)]  # type: ignore[union-attr, index]
+        found = [r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)]  # type: ignore[union-attr]
         return sorted(g for g in found if g.startswith(GRAPH) or not g.startswith(("http://www.openlinksw.com/",
                                                                                      "http://www.w3.org/",
                                                                                      "urn:activitystreams-owl:",
@@ -268,7 +268,7 @@ class RemoteStore:
         """Number of quads (in one graph, or in all the project's graphs)."""
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         rows = list(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"))
-        return int(rows[0]["n"].value) if rows else 0  # type: ignore[union-attr]
+        return int(rows[0]["n"].value) if rows else 0
 
     def flush(self) -> None:
         """Nothing to do: the server makes its writes durable."""

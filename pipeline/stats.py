@@ -33,11 +33,11 @@ def network_stats(store: EmbeddedStore) -> list[str]:
     import networkx as nx
 
     edges: dict[str, set[tuple[str, str]]] = {}
-    for row in store.query(_EDGES):
-        edges.setdefault(row["kind"].value, set()).add((row["a"].value, row["b"].value))  # type: ignore[index]
+    for row in store.select(_EDGES):
+        edges.setdefault(row["kind"].value, set()).add((row["a"].value, row["b"].value))
     lines = ["Lineage and dependency network:"]
-    every = nx.Graph()
-    lineage = nx.DiGraph()
+    every: nx.Graph[str] = nx.Graph()
+    lineage: nx.DiGraph[str] = nx.DiGraph()
     for kind, pairs in sorted(edges.items()):
         lines.append(f"  {kind:<40} {len(pairs):>7,} edges")
         every.add_edges_from(pairs)
@@ -60,10 +60,10 @@ def missed_comments(store: EmbeddedStore) -> list[str]:
                           ORDER BY ?label""")
     out = []
     for row in rows:  # type: ignore[union-attr]
-        comment = row["c"].value  # type: ignore[index]
+        comment = row["c"].value
         if MENTIONS.search(comment) and not read_comment(
-                comment, recipient=row["r"].value, supplier=row["s"].value, designation=row["d"].value):  # type: ignore[index]
-            out.append(f"{row['label'].value}: {comment}")  # type: ignore[index]
+                comment, recipient=row["r"].value, supplier=row["s"].value, designation=row["d"].value):
+            out.append(f"{row['label'].value}: {comment}")
     return out
 
 
@@ -80,25 +80,25 @@ def store_stats(store_dir: Path, *, unmapped: bool = False, missed: bool = False
     lines = [f"Store: {store_dir}", f"Data release: {store_release(store) or 'not recorded (built before releases)'}",
              "Triples per named graph:"]
     total = 0
-    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
-        n = int(row["n"].value)  # type: ignore[index]
+    for row in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
+        n = int(row["n"].value)
         total += n
-        lines.append(f"  {row['g'].value:<55} {n:>9,}")  # type: ignore[index]
+        lines.append(f"  {row['g'].value:<55} {n:>9,}")
     lines.append(f"  {'total':<55} {total:>9,}")
     lines.append("Instances per class:")
-    rows = store.query("""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c FILTER(STRSTARTS(STR(?c), STR(dgb:))) }
+    classes = store.select("""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c FILTER(STRSTARTS(STR(?c), STR(dgb:))) }
                           GROUP BY ?c ORDER BY DESC(?n)""")
-    for row in rows:  # type: ignore[union-attr]
+    for row in classes:
         lines.append(f"  dgb:{row['c'].value[len(DGB):]:<30} {int(row['n'].value):>7,}")
     conflicts = list_conflicts(store)
     lines.append(f"Conflicts between sources: {len(conflicts)}")
     lines += [f"  {c['concerns']}: {c['aspect']} — {c['sides']}" for c in conflicts]
-    rows = list(store.query(f"""SELECT ?d (COUNT(?t) AS ?n) WHERE {{
+    rows = list(store.select(f"""SELECT ?d (COUNT(?t) AS ?n) WHERE {{
                                  ?s dgb:sipriDesignation ?d FILTER(STRSTARTS(STR(?s), "{ID}system/sipri/"))
                                  OPTIONAL {{ ?t dgb:transferredSystem ?s }} }} GROUP BY ?d ORDER BY DESC(?n) ?d"""))
     lines.append(f"Unmapped SIPRI designations (systems of their own): {len(rows)}")
     if unmapped:
-        lines += [f"  {r['d'].value} ({r['n'].value} deals)" for r in rows]  # type: ignore[index]
+        lines += [f"  {r['d'].value} ({r['n'].value} deals)" for r in rows]
     lines += network_stats(store)
     if missed:
         comments = missed_comments(store)

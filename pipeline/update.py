@@ -57,7 +57,8 @@ def load_files(store_dir: Path, files: list[Path], *, graph: str | None = None,
     quads: list[ox.Quad] = []
     for path in files:
         quads.extend(parse_rdf_file(path, graph))
-    reserved = {q.graph_name.value for q in quads if getattr(q.graph_name, "value", None) in _RESERVED}
+    reserved = {q.graph_name.value for q in quads  # type: ignore[union-attr]
+                if getattr(q.graph_name, "value", None) in _RESERVED}
     if reserved:
         raise UsageError(f"the files write into graphs maintained by the build: {', '.join(sorted(reserved))}")
     counts: dict[str, int] = {}
@@ -69,16 +70,16 @@ def load_files(store_dir: Path, files: list[Path], *, graph: str | None = None,
         current = current_generation(store_dir)
         if current is not None:
             try:
-                change_generation(store_dir, current, quads, report=BuildReport(store_dir), progress=quiet)  # type: ignore[arg-type]
+                change_generation(store_dir, current, quads, report=BuildReport(store_dir), progress=quiet)
                 return counts
             except IncrementalUnsupported as exc:
-                quiet(f"{exc}: recomputing the whole derived graph")  # type: ignore[operator]
+                quiet(f"{exc}: recomputing the whole derived graph")
 
         def work(store: EmbeddedStore, steps: object) -> None:
             if current is None:
                 load_ontology(store)
             store.extend(quads)
-        build_generation(store_dir, work, BuildReport(store_dir), quiet, copy_of=current)  # type: ignore[arg-type]
+        build_generation(store_dir, work, BuildReport(store_dir), quiet, copy_of=current)
     return counts
 
 

@@ -60,7 +60,7 @@ def replace_wikidata(store_dir: Path, files: list[Path], *, progress: Progress |
     with write_lock(store_dir):
         if current_generation(store_dir) != current:  # another write came first: read against its result
             current = current_generation(store_dir)
-            loaded = convert_wikidata(files, read_link_context(EmbeddedStore.open(current, read_only=True)))  # type: ignore[arg-type]
+            loaded = convert_wikidata(files, read_link_context(EmbeddedStore.open(current, read_only=True)))
         try:
             change_generation(store_dir, current, list(loaded.quads), report=report, progress=progress,  # type: ignore[arg-type]
                               drop_graphs=[GRAPH_WIKIDATA], finish=lambda store: _summarize(store, report))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -36,7 +37,7 @@ def load_text(store: GraphStore, pieces: Iterable[bytes], graph: str, *, workers
                 raise StoreError(f"cannot load into <{graph}>: {exc}") from exc
 
 
-def write_loaded(store: GraphStore, loaded: Loaded[object], *, workers: int | None = None) -> None:
+def write_loaded(store: GraphStore, loaded: Loaded[Any], *, workers: int | None = None) -> None:
     """Add what a loader returned to ``store``: its quads, then its text (in its graph).
 
     Raises:
