@@ -26,7 +26,7 @@ from dragonbear.formats import FORMATS_NS, RDF_FORMATS, RESULT_FORMATS
 from dragonbear.namespaces import PREFIXES
 from dragonbear.service.runtime.negotiation import ResultKind, choose
 from dragonbear.graph.store import GraphStore
-from dragonbear.service.runtime.deps import ServedDep
+from dragonbear.service.runtime.deps import ServedDep, current_generation_of
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.settings import Settings
 
@@ -116,7 +116,7 @@ async def void(request: Request, served: ServedDep) -> Response:
     choose(ResultKind.GRAPH, request.headers.get("accept"), fmt)
     counts = await run_in_threadpool(served.graph_counts)
     sources, release = await run_in_threadpool(served.read, _void_facts, key="void")
-    generation = served.generation()
+    generation = current_generation_of(served)
     base = str(request.base_url)
     turtle = void_description(base, counts, sources=sources, modified=generation_time(generation),
                               distributions=dump_cache(served.store_dir).distributions(base, generation),

@@ -34,7 +34,7 @@ from dragonbear.graph.export import ExportFormat, write_atomically, write_dump
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.service.web.layout import esc, page
 from dragonbear.service.runtime.negotiation import HTML, Representation, rank
-from dragonbear.service.runtime.deps import ServedDep
+from dragonbear.service.runtime.deps import ServedDep, current_generation_of
 
 __all__ = ["CACHE_DIR", "DOWNLOAD_PATH", "DumpCache", "DumpFile", "dump_cache", "dump_files", "router"]
 
@@ -186,7 +186,7 @@ store takes longer than any query may."""
 @router.get(DOWNLOAD_PATH, include_in_schema=False)
 async def listing(request: Request, served: ServedDep) -> Response:
     """The downloadable dumps, as HTML or JSON."""
-    generation = served.generation()
+    generation = current_generation_of(served)
     rows: list[dict[str, object]] = [
         {"name": f.name, "url": f"{DOWNLOAD_PATH}/{f.name}", "format": f.fmt.label, "media_type": f.media_type,
          "compressed": f.compressed, "named_graphs": f.fmt.keeps_graphs, "bytes": dump_cache(served.store_dir).size(generation, f)}
@@ -204,7 +204,7 @@ async def download(name: str, request: Request, served: ServedDep) -> Response:
     if file is None:
         raise NotFoundError(f"no download is named {name!r}; the files are: {', '.join(files)}")
     local = await run_in_threadpool(served.local_store)
-    generation = local.path or served.generation()
+    generation = local.path or current_generation_of(served)
     etag = f'"{generation.name}-{file.name}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     tags = {t.strip().removeprefix("W/") for t in (request.headers.get("if-none-match") or "").split(",")}

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from pathlib import Path
+
 from fastapi import Depends
 from starlette.requests import Request
 
+from dragonbear.errors import StoreError
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.settings import Settings
 
-__all__ = ["ServedDep", "SettingsDep", "get_served", "get_settings"]
+__all__ = ["ServedDep", "SettingsDep", "current_generation_of", "get_served", "get_settings"]
 
 
 def get_served(request: Request) -> ServedStore:
@@ -32,6 +35,18 @@ def get_settings(request: Request) -> Settings:
     """The settings the app was made with."""
     settings: Settings = request.app.state.settings
     return settings
+
+
+def current_generation_of(served: ServedStore) -> Path:
+    """The generation ``served`` answers from.
+
+    Raises:
+        StoreError: the store is not started (the app opens it when it starts).
+    """
+    generation = served.generation()
+    if generation is None:
+        raise StoreError("the served store is not started")
+    return generation
 
 
 ServedDep = Annotated[ServedStore, Depends(get_served)]
