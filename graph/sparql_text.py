@@ -23,7 +23,9 @@ __all__ = [
     "QUERY_FORMS",
     "UPDATE_KEYWORDS",
     "add_using_clauses",
+    "bounded_lookup",
     "has_dataset_clause",
+    "may_call_service",
     "query_form",
     "service_targets",
     "update_dataset_keywords",
@@ -104,6 +106,42 @@ def query_form(text: str) -> str | None:
             return "UPDATE"
         return None
     return None
+
+
+_IRI = r'<[^<>"{}|^`\\\s]*>'
+_PNAME = r"(?:[A-Za-z][\w.-]*)?:[\w.-]*"
+_LOOKUP = re.compile(
+    rf"\s*(?:(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:\s*|BASE\s*){_IRI}\s*)*"       # a prologue of PREFIX / BASE
+    r"(?:SELECT\s+(?:\*|(?:[?$]\w+\s*)+)|ASK)\s*(?:WHERE\s*)?"               # SELECT with variables, or ASK
+    rf"\{{\s*(?:{_IRI}|{_PNAME})\s+(?:{_IRI}|{_PNAME}|a|[?$]\w+)\s+[?$]\w+\s*\.?\s*\}}"  # { <s> p ?o }
+    r"\s*(?:LIMIT\s+\d+\s*)?", re.IGNORECASE)
+
+
+def bounded_lookup(text: str) -> bool:
+    """True when a query is one triple pattern with a fixed subject and a variable object (the
+    values of one entity: ``SELECT ?l WHERE { <s> rdfs:label ?l }``, ``ASK { <s> ?p ?o }``), with no
+    dataset clause, no modifier but LIMIT, no comment. Its engine's work is bounded by the rows it
+    writes: every triple it reads is a row of the answer (the server runs such a query on the event
+    loop while its answer stays small, see :mod:`dragonbear.service.runtime.served`).
+
+    >>> bounded_lookup("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    ...                "SELECT ?l WHERE { <http://e/s> rdfs:label ?l }")
+    True
+    >>> bounded_lookup("SELECT * { ?s ?p ?o }"), bounded_lookup("SELECT ?o { <http://e/s> ?p ?o } OFFSET 9")
+    (False, False)
+    >>> bounded_lookup("SELECT ?o { <http://e/s> <http://e/p> ?o FILTER(?o > 1) }"), bounded_lookup("ASK { <x> a ?c }")
+    (False, True)
+    """
+    return _LOOKUP.fullmatch(text) is not None
+
+
+def may_call_service(text: str) -> bool:
+    """False when ``text`` cannot hold a SERVICE call (a quick test before :func:`service_targets`).
+
+    >>> may_call_service("SELECT * { ?s ?p ?o }"), may_call_service("SELECT * { SERVICE <http://a> {} }")
+    (False, True)
+    """
+    return _may_contain(text, "service")
 
 
 def has_dataset_clause(text: str) -> bool:

@@ -160,12 +160,15 @@ class GraphStore(Protocol):
         ...
 
 
+_PREFIX_KEYS = tuple((name + ":", name, iri) for name, iri in PREFIXES.items())
+
+
 def _prefixes_for(sparql: str) -> dict[str, str]:
     """The project prefixes a query may use (each costs the parser a little on every query): those
     whose ``name:`` occurs in its text, or all of them when escape sequences could hide one."""
     if "\\u" in sparql or "\\U" in sparql:
         return PREFIXES
-    return {name: iri for name, iri in PREFIXES.items() if name + ":" in sparql}
+    return {name: iri for key, name, iri in _PREFIX_KEYS if key in sparql}
 
 
 def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
@@ -215,7 +218,7 @@ class EmbeddedStore:
         Raises:
             QueryError: the query does not parse (evaluation errors surface while iterating).
         """
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        subs = {ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None
         kwargs: dict[str, object] = {"prefixes": _prefixes_for(sparql)}
         if base_iri is not None:
             kwargs["base_iri"] = base_iri
@@ -226,7 +229,7 @@ class EmbeddedStore:
         elif not has_dataset_clause(sparql):
             kwargs["use_default_graph_as_union"] = True
         try:
-            return self._store.query(sparql, substitutions=subs or None, **kwargs)  # type: ignore[arg-type]
+            return self._store.query(sparql, substitutions=subs, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except (OSError, RuntimeError) as exc:  # evaluation errors of the query itself
@@ -292,7 +295,7 @@ class EmbeddedStore:
         """The quads that match a pattern (``None`` matches anything: ``graph`` None is every graph,
         ``ox.DefaultGraph()`` the default graph alone)."""
         node = ox.NamedNode(graph) if isinstance(graph, str) else graph
-        return iter(self._store.quads_for_pattern(subject, predicate, object, node))  # type: ignore[arg-type]
+        return iter(self._store.quads_for_pattern(subject, predicate, object, node))
 
     def contains(self, quad: ox.Quad) -> bool:
         """Whether the store holds ``quad``."""

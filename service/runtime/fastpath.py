@@ -9,8 +9,11 @@ finished response, and sends it straight from the event loop. Anything else (ano
 a request from another origin, whose CORS headers the app's middleware writes, a request not seen
 before) goes on to the app unchanged, and the route fills the map after answering with 200.
 
-A same-origin ``GET /sparql`` not in the map is handed to the ``/sparql`` endpoint directly, without
-routing and the middleware stack (which would not change its answer), with the app's error handler.
+A same-origin ``GET /sparql`` not in the map is answered directly, without routing and the
+middleware stack (which would not change its answer), with the app's error handler: by the endpoint's
+raw answerer when it has one (``endpoint.answer_get``, see :func:`dragonbear.service.protocol.sparql.make_route`:
+a request with the query as its only parameter, read from the ASGI scope without Starlette's request
+and response objects), else by the endpoint itself.
 
 A hit answers ``304 Not Modified`` when ``If-None-Match`` names its entity tag, like the route.
 """
@@ -26,7 +29,7 @@ from starlette.responses import Response
 
 from dragonbear.service.runtime.cache import LruCache
 
-__all__ = ["RAW_ENTRIES", "CachedResponse", "QueryFastPath", "raw_key"]
+__all__ = ["RAW_ENTRIES", "Answer", "CachedResponse", "QueryFastPath", "cached_answer", "raw_key", "read_headers"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -46,6 +49,29 @@ class CachedResponse:
     headers: tuple[tuple[bytes, bytes], ...]
 
 
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+"""A finished answer: status, headers (with Content-Length when there is a body) and body."""
+
+
+def read_headers(scope: Scope) -> tuple[bytes | None, bytes | None, bytes | None, bool]:
+    """The ``Accept``, ``Host`` and ``If-None-Match`` headers of a request (the first of each, as
+    Starlette reads them), and whether it has an ``Origin`` header, in one pass."""
+    accept = host = tags = None
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            if accept is None:
+                accept = value
+        elif name == b"host":
+            if host is None:
+                host = value
+        elif name == b"if-none-match":
+            if tags is None:
+                tags = value
+        elif name == b"origin":
+            return accept, host, tags, True
+    return accept, host, tags, False
+
+
 def raw_key(generation: object, scope: Scope) -> tuple[object, ...] | None:
     """The cache key of a request, or None when the request must go through the app.
 
@@ -53,15 +79,19 @@ def raw_key(generation: object, scope: Scope) -> tuple[object, ...] | None:
     """
     if scope.get("method") != "GET":
         return None
-    accept = host = b""
-    for name, value in scope.get("headers", ()):
-        if name == b"accept":
-            accept = value
-        elif name == b"host":
-            host = value
-        elif name == b"origin":
-            return None
-    return (generation, scope.get("scheme"), host, scope.get("root_path", ""), scope.get("query_string", b""), accept)
+    accept, host, _tags, origin = read_headers(scope)
+    if origin:
+        return None
+    return (generation, scope.get("scheme"), host or b"", scope.get("root_path", ""), scope.get("query_string", b""),
+            accept or b"")
+
+
+def cached_answer(hit: CachedResponse, tags: bytes | None) -> Answer:
+    """The answer to a request found in the cache: 304 when ``tags`` (If-None-Match) names its entity
+    tag, else 200 with the body."""
+    if tags and hit.etag in {t.strip().removeprefix(b"W/") for t in tags.split(b",")}:
+        return 304, [h for h in hit.headers if h[0] != b"content-type"], b""
+    return 200, [*hit.headers, (b"content-length", str(len(hit.body)).encode())], hit.body
 
 
 class QueryFastPath:
@@ -81,9 +111,23 @@ class QueryFastPath:
         self.generation = generation
         self.endpoint = endpoint
         self.on_error = on_error
+        self.answer_get: Callable[[Scope], Awaitable[Answer | None]] | None = getattr(
+            endpoint, "answer_get", None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/sparql" and scope.get("query_string"):
+            if self.answer_get is not None and self.on_error is not None and scope["method"] == "GET":
+                try:
+                    answer = await self.answer_get(scope)
+                except Exception as exc:  # answered as the app's handler answers it
+                    response = await self.on_error(Request(scope, receive), exc)
+                    await response(scope, receive, send)
+                    return
+                if answer is not None:
+                    status, headers, body = answer
+                    await send({"type": "http.response.start", "status": status, "headers": headers})
+                    await send({"type": "http.response.body", "body": body})
+                    return
             key = raw_key(self.generation(), scope)
             if key is not None:
                 hit = self.cache.get(key)
@@ -108,15 +152,6 @@ class QueryFastPath:
 
     @staticmethod
     async def _answer(scope: Scope, hit: CachedResponse, send: Send) -> None:
-        tags = b""
-        for name, value in scope.get("headers", ()):
-            if name == b"if-none-match":
-                tags = value
-        if tags and hit.etag in {t.strip().removeprefix(b"W/") for t in tags.split(b",")}:
-            await send({"type": "http.response.start", "status": 304,
-                        "headers": [h for h in hit.headers if h[0] != b"content-type"]})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [*hit.headers, (b"content-length", str(len(hit.body)).encode())]})
-        await send({"type": "http.response.body", "body": hit.body})
+        status, headers, body = cached_answer(hit, read_headers(scope)[2])
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

@@ -19,7 +19,7 @@ from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import PREFIXES, XSD
 from dragonbear.service.runtime.negotiation import Representation, ResultKind, choose
 
-__all__ = ["CountJob", "GraphJob", "QueryJob", "Reply", "answer", "run_job"]
+__all__ = ["CountJob", "GraphJob", "QueryJob", "Reply", "answer", "run_bounded", "run_job"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,61 @@ def _take(items: object, cap: int, what: str) -> list[object]:
     return taken
 
 
+FAST_BYTES = 1 << 20
+"""Answers in SPARQL JSON up to this size are written by pyoxigraph's serializer (see :func:`_fast_json`)."""
+
+
+class _Spill(Exception):
+    """The answer written by pyoxigraph passed :data:`FAST_BYTES`."""
+
+
+class _Bounded:
+    """A binary writer that keeps what pyoxigraph writes, up to a bound."""
+
+    __slots__ = ("bound", "chunks", "size")
+
+    def __init__(self, bound: int) -> None:
+        self.chunks: list[bytes] = []
+        self.size, self.bound = 0, bound
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.bound:
+            raise _Spill
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _fast_json(result: ox.QuerySolutions, rep: Representation, cap: int) -> Reply | None:
+    """SPARQL JSON written by pyoxigraph (in Rust, without a Python object per row and term), its
+    rows counted once written; None when the answer passes :data:`FAST_BYTES`, whose query the
+    caller then runs again on the row-by-row path (which holds no more than the cap in memory).
+
+    Raises:
+        ResultLimitError: more rows than ``cap``.
+        QueryError: the query failed while its results were written.
+    """
+    out = _Bounded(FAST_BYTES)
+    try:
+        result.serialize(out, format=ox.QueryResultsFormat.JSON)
+    except _Spill:
+        return None
+    except OSError as exc:  # pyoxigraph reports the writer's exception as an OSError caused by it
+        if isinstance(exc.__cause__, _Spill) or isinstance(exc.__context__, _Spill) or out.size > out.bound:
+            return None
+        raise QueryError(f"query failed: {exc}") from exc
+    except (RuntimeError, ValueError) as exc:
+        raise QueryError(f"query failed: {exc}") from exc
+    body = b"".join(out.chunks)
+    count = len(json.loads(body)["results"]["bindings"])
+    if cap and count > cap:
+        raise _cap_error(cap, "rows")
+    return Reply(body=body, content_type=rep.content_type, count=count)
+
+
 def _solutions(result: ox.QuerySolutions, rep: Representation, cap: int) -> Reply:
     names = [v.value for v in result.variables]
     rows = _take(result, cap, "rows")
@@ -135,7 +190,36 @@ def _run_query(store: GraphStore, job: QueryJob) -> Reply:
     result = store.query(job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs,
                          base_iri=job.base_iri)
     kind = ResultKind.GRAPH if isinstance(result, ox.QueryTriples) else ResultKind.RESULTS
-    return answer(result, choose(kind, job.accept, job.fmt), job.max_results)
+    rep = choose(kind, job.accept, job.fmt)
+    if isinstance(result, ox.QuerySolutions) and rep.results_format == ox.QueryResultsFormat.JSON:
+        reply = _fast_json(result, rep, job.max_results)
+        if reply is not None:
+            return reply
+        result = store.query(job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs,
+                             base_iri=job.base_iri)  # a large answer: again, row by row against the cap
+    return answer(result, rep, job.max_results)
+
+
+def run_bounded(store: GraphStore, job: QueryJob) -> Reply | None:
+    """Run a query whose work is bounded by its answer (see :func:`~dragonbear.graph.sparql_text.bounded_lookup`)
+    where it is called, when its answer is SPARQL JSON (or a boolean): the answer written by pyoxigraph,
+    at most :data:`FAST_BYTES`. None when the answer would be larger, or in another format: the caller
+    then runs the job on a query thread (:func:`run_job`).
+
+    Raises:
+        QueryError: the query does not parse or fails (``ResultLimitError`` past the cap).
+        NotAcceptableError: no format the client accepts fits the result.
+    """
+    rep = choose(ResultKind.RESULTS, job.accept, job.fmt)
+    if rep.results_format != ox.QueryResultsFormat.JSON:
+        return None
+    result = store.query(job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs,
+                         base_iri=job.base_iri)
+    if isinstance(result, ox.QueryBoolean):
+        return answer(result, rep, job.max_results)
+    if not isinstance(result, ox.QuerySolutions):  # not a lookup after all: the threads run it
+        return None
+    return _fast_json(result, rep, job.max_results)
 
 
 def _run_graph(store: GraphStore, job: GraphJob) -> Reply:

@@ -13,6 +13,7 @@ It holds the one Accept parser of the service: :func:`media_ranges` reads the he
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -197,6 +198,13 @@ def choose(kind: ResultKind, accept: str | None, fmt: str | None = None) -> Repr
     >>> choose(ResultKind.GRAPH, "*/*").media_type, choose(ResultKind.GRAPH, None, "nt").media_type
     ('text/turtle', 'application/n-triples')
     """
+    return _choose(kind, accept, fmt)
+
+
+@functools.lru_cache(maxsize=512)
+def _choose(kind: ResultKind, accept: str | None, fmt: str | None) -> Representation:
+    """:func:`choose`, remembered: a server sees few distinct Accept headers, and every query asks
+    twice (before it runs, for a 406, and for its answer). Errors are not remembered."""
     offered = RESULTS if kind is ResultKind.RESULTS else GRAPHS
     return choose_among(offered, accept, fmt, kind.label, others=RESULTS + GRAPHS)
 

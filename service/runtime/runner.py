@@ -39,6 +39,26 @@ T = TypeVar("T")
 _Task = tuple[Future[Any], Callable[[], Any]]
 
 
+class _Late(Exception):
+    """The deadline of an async job passed (set on its waiter by the event loop's timer)."""
+
+
+def _expire(waiter: asyncio.Future[Any]) -> None:
+    if not waiter.done():
+        waiter.set_exception(_Late())
+
+
+def _settle(waiter: asyncio.Future[Any], future: Future[Any]) -> None:
+    """On the event loop: give the waiter the job's outcome, unless it was given up (deadline, cancel)."""
+    if waiter.done():
+        return
+    error = future.exception()
+    if error is not None:
+        waiter.set_exception(error)
+    else:
+        waiter.set_result(future.result())
+
+
 TRIM_AFTER_SECONDS = 0.05
 
 
@@ -132,12 +152,31 @@ class QueryRunner:
             return self.late(future)
 
     async def run_async(self, work: Callable[[], T]) -> T:
-        """Run a read and wait for it without blocking the event loop; see :meth:`late` for errors."""
+        """Run a read and wait for it without blocking the event loop; see :meth:`late` for errors.
+
+        The query thread hands the outcome to the loop with one ``call_soon_threadsafe``, and one
+        timer of the loop marks the deadline (``asyncio.wait_for`` over a wrapped, shielded future
+        made three futures, a task and their callbacks per read). A caller cancelled while it waits
+        leaves the read running to its end (the waiter is then simply not settled).
+        """
         future = self.submit(work)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[T] = loop.create_future()
+
+        def notify(done: Future[T]) -> None:
+            try:
+                loop.call_soon_threadsafe(_settle, waiter, done)
+            except RuntimeError:  # the loop has closed: nobody waits any more
+                pass
+
+        future.add_done_callback(notify)
+        timer = loop.call_later(self.timeout, _expire, waiter)
         try:
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout)
-        except asyncio.TimeoutError:
+            return await waiter
+        except _Late:
             return self.late(future)
+        finally:
+            timer.cancel()
 
     def late(self, future: Future[T]) -> T:
         """A job at its deadline: its reply if it has just finished, else the error to answer with.

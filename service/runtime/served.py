@@ -5,7 +5,15 @@ limit, the answer caches of the current generation, and the writer.
 Every read a route makes goes through here: ``/sparql`` with :meth:`ServedStore.query_cached`, the
 JSON API, the pages, the explorer and the charts with :meth:`ServedStore.read` (a function of the
 store, run on the runner's threads against the same time limit, its result kept per generation when
-the route gives a key)."""
+the route gives a key).
+
+A query of ``/sparql`` that looks up one subject's values (``SELECT ?l WHERE { <s> rdfs:label ?l }``,
+:func:`~dragonbear.graph.sparql_text.bounded_lookup`) runs on the event loop itself, where its answer
+is written by pyoxigraph up to 1 MiB (:func:`~dragonbear.service.runtime.jobs.run_bounded`): every
+triple the engine reads for it is a row of the answer, so its work is bounded by that size (a
+fraction of a millisecond for a label, some milliseconds at worst), and the hop to a query thread and
+back cost such a query more CPU than its own run. A larger answer, and every other query, runs on the
+query threads against the time limit."""
 
 from __future__ import annotations
 
@@ -18,10 +26,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from dragonbear.errors import StoreError
+from dragonbear.graph.sparql_text import bounded_lookup
 from dragonbear.graph.store import CURRENT, EmbeddedStore, GraphStore, current_generation
 from dragonbear.service.runtime.cache import LruCache
 from dragonbear.service.runtime.fastpath import RAW_ENTRIES, CachedResponse
-from dragonbear.service.runtime.jobs import CountJob, GraphJob, QueryJob, Reply, run_job
+from dragonbear.service.runtime.jobs import CountJob, GraphJob, QueryJob, Reply, run_bounded, run_job
 from dragonbear.service.runtime.runner import QueryRunner
 from dragonbear.service.runtime.writer import StoreWriter, WriteJob, WriteOutcome
 from dragonbear.settings import Settings
@@ -49,10 +58,14 @@ class ServedStore:
         settings: the store directory, the time limit and the result cap.
         on_overrun: what to do when a query runs past the time limit (the server retires the process,
             see :mod:`dragonbear.service.runtime.runner`); None in tests that run the app in-process.
+        inline: run look-ups of one subject's values on the event loop, not on a query thread
+            (:meth:`query_cached`); ``bench/http.py --steps`` turns it off to measure what it buys.
     """
 
-    def __init__(self, settings: Settings, *, on_overrun: Callable[[], None] | None = None) -> None:
+    def __init__(self, settings: Settings, *, on_overrun: Callable[[], None] | None = None,
+                 inline: bool = True) -> None:
         self.settings = settings
+        self.inline = inline
         self.store_dir = settings.store_dir
         self.runner: QueryRunner | None = None
         self.on_overrun = on_overrun
@@ -93,6 +106,17 @@ class ServedStore:
         if self.runner is None:
             return None
         return self._current()[0]
+
+    def current(self) -> tuple[Path, EmbeddedStore]:
+        """The current generation and its read-only handle (one ``readlink``), to pass to
+        :meth:`query_cached` so that a request looks the generation up once.
+
+        Raises:
+            StoreError: the store is not started, or there is none.
+        """
+        if self.runner is None:
+            raise StoreError("the served store is not started")
+        return self._current()
 
     def _current(self) -> tuple[Path, EmbeddedStore]:
         try:
@@ -156,6 +180,14 @@ class ServedStore:
             self._reads.put(full_key, value)
         return value
 
+    def _inline(self, job: QueryJob) -> bool:
+        """Whether a query runs here, on the event loop, rather than on a query thread: a look-up of one
+        subject's values (:func:`~dragonbear.graph.sparql_text.bounded_lookup`) over the default
+        dataset. Its work is bounded by its answer, which :func:`run_bounded` bounds (1 MiB, else the
+        threads run it); the hop to a thread and back would cost it more than its own run."""
+        return (self.inline and job.default_graphs is None and job.named_graphs is None
+                and bounded_lookup(job.sparql))
+
     def _key(self, gen: Path, job: QueryJob) -> tuple[object, ...]:
         return (str(gen), job.sparql, tuple(job.default_graphs or ()), tuple(job.named_graphs or ()),
                 job.default_graphs is None, job.named_graphs is None, job.base_iri, job.accept, job.fmt,
@@ -166,7 +198,8 @@ class ServedStore:
         self._answers.put(key, (reply, etag))
         return etag
 
-    async def query_cached(self, job: QueryJob) -> tuple[Reply, str, str]:
+    async def query_cached(self, job: QueryJob, current: tuple[Path, EmbeddedStore] | None = None
+                           ) -> tuple[Reply, str, str]:
         """Run a query, or answer it from the cache of the current generation, or share the run of the
         same query already under way in this process.
 
@@ -176,15 +209,23 @@ class ServedStore:
         one runs wait for that run instead of starting their own (eight clients asking for the same
         20-second aggregate would otherwise run it eight times at once, and all past the limit).
 
+        Args:
+            job: the query.
+            current: the generation and handle the request already looked up (:meth:`current`).
+
         Returns:
             The reply, its entity tag, and where it came from: ``miss`` (run now), ``hit`` (the
             cache) or ``shared`` (the run of an identical query under way).
         """
-        gen, local = self._current()
+        gen, local = current if current is not None else self._current()
         key = self._key(gen, job)
         hit = self._answers.get(key)
         if hit is not None:
             return hit[0], hit[1], "hit"
+        if self._inline(job):  # answered here and now: no other request can ask meanwhile
+            reply = run_bounded(local, job)
+            if reply is not None:
+                return reply, self._remember(key, gen, reply), "miss"
         running = self._running.get(key)
         if running is not None:
             reply, etag = await asyncio.shield(running)
