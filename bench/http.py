@@ -9,7 +9,7 @@ Data, two datasets, each served by every server in turn:
 Each dataset's quads are given to ``oxigraph serve-read-only --union-default-graph`` (PyPI
 ``oxigraph``) and, as one N-Triples file, to ``rdflib-endpoint serve`` (PyPI ``rdflib-endpoint``).
 
-Servers: ``dragonbear serve`` (on uvicorn, and on granian with ``--granian``); the Python floor
+Servers: ``dragonbear serve`` (on granian, and on uvicorn too with ``--uvicorn``); the Python floor
 ``bench/floor/bare_asgi.py`` (an ASGI app that only runs the query in-process: no protocol checks,
 no negotiation, no time limit, no cache) on uvicorn and on granian, with as many processes as
 ``dragonbear serve``; ``oxigraph serve-read-only``; ``rdflib-endpoint``.
@@ -29,9 +29,10 @@ Printed: requests per second and latency percentiles per server and class; the r
 project against the floor on the same HTTP server, Oxigraph's server and rdflib-endpoint; and each
 server's resident memory after its dataset's classes (RSS and PSS summed over its processes).
 
-Run: ``python bench/http.py [--duration 10] [--connections 8] [--workers N] [--granian] [--work DIR]``.
+Run: ``python bench/http.py [--duration 10] [--connections 8] [--workers N] [--uvicorn] [--work DIR]``.
 ``--work DIR`` keeps the generated data for the next run; ``--skip-rdflib`` leaves out rdflib-endpoint
-(minutes to load the synthetic dataset); ``--steps`` adds this project without each design step;
+(minutes to load the synthetic dataset); ``--steps`` adds this project on uvicorn without each design
+step (in-loop look-ups, the fast path, httptools and uvloop);
 ``--also-workers N`` adds it with N server processes. Nothing is asserted.
 Targets (issue 13): never-seen small queries at least 0.8x of the floor on the same HTTP server and
 0.35x of Oxigraph's server; repeated queries, aggregates and memory no worse than before. (Issue 3:
@@ -305,11 +306,14 @@ def servers_for(args: argparse.Namespace, data: Path) -> list[tuple[str, list[st
     store = data / "dragonbear-store"
     out: list[tuple[str, list[str], str, dict[str, str]]] = []
     variants: list[tuple[str, dict[str, object]]] = [("dragonbear", {})]
-    if args.granian:
-        variants.append(("dragonbear[granian]", {"server": "granian"}))
+    if args.uvicorn and not args.steps:
+        variants.append(("dragonbear[uvicorn]", {"server": "uvicorn"}))
     if args.steps:  # each design step alone, to report what it bought
-        variants = [("dragonbear[h11,asyncio]", {"http": "h11", "loop": "asyncio", "fast_path": False}),
-                    ("dragonbear[httptools,uvloop]", {"fast_path": False}), *variants]
+        variants = [("dragonbear[uvicorn,h11,asyncio]", {"server": "uvicorn", "http": "h11", "loop": "asyncio",
+                                                         "fast_path": False, "inline": False}),
+                    ("dragonbear[uvicorn,no fast path]", {"server": "uvicorn", "fast_path": False, "inline": False}),
+                    ("dragonbear[uvicorn,no inline]", {"server": "uvicorn", "inline": False}),
+                    ("dragonbear[uvicorn]", {"server": "uvicorn"}), *variants]
     for name, options in variants:
         p = free_port()
         out.append((name, _dragonbear(store, p, args.workers, options), f"http://127.0.0.1:{p}/sparql", {}))
@@ -364,7 +368,7 @@ def report(results: dict[str, dict[str, dict[str, float]]], memory: dict[str, di
                 f"{memory[n][dataset][0]:>{width + 2}.0f}" if dataset in memory.get(n, {}) else f"{'-':>{width + 2}}"
                 for n in names))
     for mine in [n for n in names if n.startswith("dragonbear")]:
-        floor = "floor[granian]" if "granian" in mine else "floor[uvicorn]"
+        floor = "floor[uvicorn]" if "uvicorn" in mine else "floor[granian]"
         for peer in [floor, "oxigraph", "rdflib-endpoint"]:
             if peer not in results:
                 continue
@@ -384,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="server processes (default: the server's own default)")
     parser.add_argument("--skip-rdflib", action="store_true", help="rdflib-endpoint needs minutes to load")
     parser.add_argument("--skip-floor", action="store_true", help="leave out the floor on uvicorn and granian")
-    parser.add_argument("--granian", action="store_true", help="also run dragonbear serve on granian")
+    parser.add_argument("--uvicorn", action="store_true", help="also run dragonbear serve on uvicorn (granian is its default)")
     parser.add_argument("--classes", default=",".join(CLASSES),
                         help="dataset:class pairs to run, comma-separated (default: %(default)s)")
     parser.add_argument("--only", default="", help="run only the servers whose names start with one of these "

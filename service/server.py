@@ -1,11 +1,14 @@
 """Run the endpoint: build the store from the shipped data when there is none, then serve it.
 
-``dragonbear serve`` is a supervisor (uvicorn's, see :class:`Supervisor`) with ``--workers`` server
-processes on one listening socket. Each server process answers HTTP and runs queries itself, in
-threads (see :mod:`dragonbear.service.runtime.runner`). A process whose query runs past the time limit
-answers that client with 503, then retires: the supervisor starts a replacement, and once it
-serves, the old process stops accepting connections, answers the requests it has, and exits, which
-stops the query and frees its CPU. A process that dies (out of memory, say) is replaced too.
+``dragonbear serve`` is a supervisor with ``--workers`` server processes on one listening socket:
+granian's (the default, see :func:`_granian_supervisor`) or uvicorn's (:class:`Supervisor`;
+``DRAGONBEAR_HTTP_SERVER=uvicorn``). Granian parses HTTP in Rust threads beside the Python event loop;
+``docs/decisions/0022-the-hot-path.md`` has the measurements that chose it. Each server process
+answers HTTP and runs queries itself, in threads (see :mod:`dragonbear.service.runtime.runner`). A
+process whose query runs past the time limit answers that client with 503, then retires: the
+supervisor starts a replacement, and once it serves, the old process stops accepting connections,
+answers the requests it has, and exits, which stops the query and frees its CPU. A process that dies
+(out of memory, say) is replaced too.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import uvicorn
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
+from dragonbear.errors import UsageError
 from dragonbear.settings import Settings
 
 __all__ = ["run_server"]
@@ -68,12 +73,26 @@ def _stopped() -> None:
         os._exit(0)
 
 
-def front_app(settings: Settings, fast_path: bool, run_dir: str):  # type: ignore[no-untyped-def]
-    """The app of one server process (called by uvicorn in the process)."""
+def front_app(settings: Settings, fast_path: bool, run_dir: str, inline: bool = True):  # type: ignore[no-untyped-def]
+    """The app of one server process (called by uvicorn in the process).
+
+    The fast path of ``GET /sparql`` (:class:`~dragonbear.service.runtime.fastpath.QueryFastPath`)
+    stands in front of the whole app here, not inside its middleware stack: the error middleware,
+    FastAPI's telemetry and body-limit layers and Starlette's dispatch would not change its answers
+    (its errors go to the app's own handler), and each costs every request a call or two.
+    """
+    from starlette.routing import Route
+
     from dragonbear.service.app import create_app
+    from dragonbear.service.runtime.fastpath import QueryFastPath
     from dragonbear.service.runtime.served import ServedStore
-    store = ServedStore(settings, on_overrun=functools.partial(_retire, Path(run_dir)))
-    return create_app(settings, store, fast_path=fast_path, on_stopped=_stopped)
+    store = ServedStore(settings, on_overrun=functools.partial(_retire, Path(run_dir)), inline=inline)
+    app = create_app(settings, store, fast_path=False, on_stopped=_stopped)
+    if not fast_path:
+        return app
+    route = next(r for r in app.router.routes if isinstance(r, Route) and r.path == "/sparql")
+    return QueryFastPath(app, cache=store.raw_cache, generation=store.generation, endpoint=route.endpoint,
+                         on_error=app.exception_handlers[Exception])
 
 
 class Supervisor(Multiprocess):
@@ -119,10 +138,102 @@ class Supervisor(Multiprocess):
             old.join()
 
 
+class _MarkReady:
+    """The app of a granian server process, which tells the supervisor when it serves: once its
+    startup is complete it leaves ``ready-<pid>`` in the run directory (uvicorn's supervisor asks its
+    processes over a pipe; granian's has no such question)."""
+
+    def __init__(self, app, run_dir: Path) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.run_dir = app, run_dir
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] != "lifespan":
+            return await self.app(scope, receive, send)
+
+        async def marking(message):  # type: ignore[no-untyped-def]
+            await send(message)
+            if message["type"] == "lifespan.startup.complete":
+                (self.run_dir / f"ready-{os.getpid()}").touch()
+                _say(f"INFO:     Application startup complete (server process {os.getpid()}).")
+
+        return await self.app(scope, receive, marking)
+
+
+def _granian_app(settings: Settings, fast_path: bool, run_dir: str, inline: bool):  # type: ignore[no-untyped-def]
+    return _MarkReady(front_app(settings, fast_path, run_dir, inline), Path(run_dir))
+
+
+def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir: Path):  # type: ignore[no-untyped-def]
+    """The supervisor on granian: granian's process server (the socket bound once, ``--workers``
+    processes, one replaced when it dies), plus replacement on request as :class:`Supervisor` does
+    it: on SIGUSR1, each process that left a ``retire-<pid>`` file gets a replacement, and once the
+    replacement serves (its ``ready-<pid>`` file) the old one is sent SIGTERM (granian's graceful
+    stop: no new connections, the requests in hand answered, then the app's shutdown, after which a
+    retiring process exits without waiting for its late query)."""
+    from granian.constants import HTTPModes, Interfaces, Loops
+    from granian.log import LogLevels
+    from granian.server.mp import MPServer
+
+    class GranianSupervisor(MPServer):  # type: ignore[misc]
+        retire_wanted = False
+
+        def startup(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
+            super().startup(spawn_target, target_loader)
+            signal.signal(signal.SIGUSR1, self._on_usr1)
+
+        def _on_usr1(self, *_args):  # type: ignore[no-untyped-def]
+            self.retire_wanted = True
+            self.main_loop_interrupt.set()
+
+        def _replace_retiring(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
+            for idx, old in enumerate(list(self.wrks)):
+                marker = run_dir / f"retire-{old._id()}"
+                if not marker.exists() or self.interrupt_signal:
+                    continue
+                new = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
+                new.start()
+                ready = run_dir / f"ready-{new._id()}"
+                deadline = time.monotonic() + READY_SECONDS
+                while (not ready.exists() and new.is_alive() and time.monotonic() < deadline
+                       and not self.interrupt_signal):
+                    time.sleep(0.02)
+                if ready.exists():
+                    self.wrks[idx] = new
+                else:  # keep the count: the old one still serves until it leaves on its own
+                    new.kill()
+                    new.join()
+                old.terminate()
+                _say(f"INFO:     Terminated child process [{old._id()}]")
+                marker.unlink(missing_ok=True)
+                ready.unlink(missing_ok=True)
+
+        def _serve_loop(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
+            while True:
+                self.main_loop_interrupt.wait()
+                self.main_loop_interrupt.clear()
+                if self.interrupt_signal:
+                    break
+                if self.retire_wanted:
+                    self.retire_wanted = False
+                    self._replace_retiring(spawn_target, target_loader)
+                if self.interrupt_children:  # a process died (out of memory, say): replace it
+                    workers = sorted(set(self.interrupt_children))
+                    self.interrupt_children.clear()
+                    self._respawn_workers(workers, spawn_target, target_loader)
+
+    return GranianSupervisor(
+        "dragonbear", address=settings.host, port=settings.port, interface=Interfaces.ASGI, workers=settings.workers,
+        loop=Loops.uvloop if loop in ("auto", "uvloop") else Loops.asyncio, http=HTTPModes.http1, websockets=False,
+        log_level=LogLevels.info, log_access=False, respawn_failed_workers=True,
+        workers_kill_timeout=int(settings.query_timeout) + 5)
+
+
 PAYLOAD = "DRAGONBEAR_SERVE_PAYLOAD"
+HTTP_SERVERS = ("granian", "uvicorn")
 
 
-def run_server(settings: Settings, *, http: str = "auto", loop: str = "auto", fast_path: bool = True) -> None:
+def run_server(settings: Settings, *, http: str = "auto", loop: str = "auto", fast_path: bool = True,
+               inline: bool = True, server: str | None = None) -> None:
     """Serve the store of ``settings`` at ``http://host:port/sparql`` until interrupted.
 
     The store is built first when there is none. Then this process becomes the supervisor: it
@@ -135,6 +246,11 @@ def run_server(settings: Settings, *, http: str = "auto", loop: str = "auto", fa
         loop: uvicorn's event loop (``auto`` takes uvloop, ``asyncio`` the standard one).
         fast_path: answer repeated ``GET /sparql`` asks before routing (see
             :mod:`dragonbear.service.runtime.fastpath`); ``bench/http.py`` turns it off to measure what it buys.
+        inline: run look-ups of one subject's values on the event loop (see
+            :class:`~dragonbear.service.runtime.served.ServedStore`); off for ``bench/http.py --steps``.
+        server: the HTTP server, ``granian`` or ``uvicorn`` (default: ``DRAGONBEAR_HTTP_SERVER``, else
+            :data:`HTTP_SERVERS`' first; ``docs/decisions/0022-the-hot-path.md`` says why); ``http``
+            applies to uvicorn only.
 
     Raises:
         LoadError, ValidationError, StoreError: the first build failed, or the store cannot be opened.
@@ -145,8 +261,12 @@ def run_server(settings: Settings, *, http: str = "auto", loop: str = "auto", fa
         _say(f"No store at {settings.store_dir}: building it from the shipped data (once) ...")
         report = build_store(settings.store_dir, progress=_say)
         _say(report.text())
+    server = server or os.environ.get("DRAGONBEAR_HTTP_SERVER") or HTTP_SERVERS[0]
+    if server not in HTTP_SERVERS:
+        raise UsageError(f"unknown HTTP server {server!r}: use one of {', '.join(HTTP_SERVERS)}")
     payload = {"settings": {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)},
-               "http": http, "loop": loop, "fast_path": fast_path}
+               "http": http, "loop": loop, "fast_path": fast_path, "inline": inline,
+               "server": server}
     payload["settings"]["store_dir"] = str(settings.store_dir)
     os.environ[PAYLOAD] = json.dumps(payload)
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")  # query threads would each get a malloc arena
@@ -166,7 +286,20 @@ def supervise() -> None:
     values["federation_allowlist"] = tuple(values["federation_allowlist"])
     settings = Settings(**values)
     run_dir = Path(tempfile.mkdtemp(prefix="dragonbear-serve-"))
-    config = uvicorn.Config(functools.partial(front_app, settings, payload["fast_path"], str(run_dir)), factory=True,
+    if payload.get("server") == "granian":
+        _say(f"Dragonbear SPARQL endpoint: http://{settings.host}:{settings.port}/sparql "
+             f"({settings.workers} server processes on granian, time limit {settings.query_timeout:g} s, result cap "
+             f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'})")
+        try:
+            _granian_supervisor(settings, payload["fast_path"], payload["loop"], run_dir).serve(
+                target_loader=functools.partial(_granian_app, settings, payload["fast_path"], str(run_dir),
+                                                payload.get("inline", True)),
+                wrap_loader=False)
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        return
+    config = uvicorn.Config(functools.partial(front_app, settings, payload["fast_path"], str(run_dir),
+                                              payload.get("inline", True)), factory=True,
                             host=settings.host, port=settings.port, log_level="info", access_log=False,
                             http=payload["http"], loop=payload["loop"], workers=settings.workers,
                             timeout_graceful_shutdown=int(settings.query_timeout) + 5)
