@@ -1,11 +1,13 @@
-"""Shared fixtures: one store built from the shipped data for the whole session; the app and the
-command line in this process (``client``, ``cli``); real servers and subprocesses where the process
-is what is tested (``server``, ``run_cli``).
+"""Shared fixtures: the stores (``built``/``store``: a small store built once per session from a cut of
+the shipped data, for most tests; ``full_built``/``full_store``: all the shipped data); the app and
+the command line in this process (``client``, ``cli``); real servers and subprocesses where the
+process is what is tested (``server``, ``run_cli``).
 
-Markers (registered in pyproject.toml): ``server`` for a test of a real `dragonbear serve`,
-``browser`` for Chromium, ``slow`` for anything that builds a store of its own or runs for seconds.
-Every ``server`` and ``browser`` test is ``slow`` too, so ``pytest -m "not slow"`` is the inner loop.
-A test that asks for a real server or the browser without its marker is refused at collection.
+Markers (registered in pyproject.toml): ``server`` for a test of a real `dragonbear serve` (or another
+server), ``browser`` for Chromium, ``slow`` for anything that builds a store of its own, needs the
+build of all the shipped data, or runs for seconds. Every ``server`` and ``browser`` test is ``slow``
+too, so ``pytest -m "not slow"`` is the inner loop. A test whose fixtures need a marker it lacks is
+refused at collection.
 """
 
 from __future__ import annotations
@@ -39,13 +41,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-# Fixtures that need a marker: a real server process, the browser.
+# Fixtures that need a marker: a real server process, the browser, the build of all the shipped data.
 NEEDS_MARKER = {"server": {"server", "slow_server", "writable_server", "web_server", "served_copy", "remote"},
-                "browser": {"browser"}}
+                "browser": {"browser"}, "slow": {"full_built"}}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep the markers true: a test that uses a real server or the browser must say so, and be slow."""
+    """Keep the markers true: a test that uses a real server, the browser or the full build must say so,
+    and a ``server`` or ``browser`` test is ``slow``."""
     wrong = []
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
@@ -72,18 +75,74 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+# --- The stores: one built from a cut of the shipped data for most tests, one of all of it ------------
+
+SMALL_CUT_PARTIES = {"Russia", "Soviet Union", "Ukraine"}
+
+
+def write_small_extract(dest: Path) -> int:
+    """Write the deals of the shipped SIPRI extract between China and Russia, the Soviet Union or
+    Ukraine, and the deals the curated facts attest, to ``dest`` (the extract's own lines, layout and
+    preamble); return how many. Every deal keeps the key (so the IRI) it has in the whole extract."""
+    from dragonbear import shipped_data
+    from dragonbear.loaders.curated import load_curated
+    from dragonbear.loaders.sipri import deal_keys
+    from dragonbear.loaders.sipri_layouts import read_register
+    source = shipped_data("sipri/extract.csv")
+    register = read_register(source)
+    keys = deal_keys(register.deals)
+    attested = set(load_curated(shipped_data("curated")).report.sipri_refs)
+    chosen = [i for i, (deal, key) in enumerate(zip(register.deals, keys, strict=True))
+              if key in attested or ("China" in (deal.supplier, deal.recipient)
+                                     and {deal.supplier, deal.recipient} & SMALL_CUT_PARTIES)]
+    deals = [register.deals[i] for i in chosen]
+    assert deal_keys(deals) == [keys[i] for i in chosen], "a deal of the cut would change its key"
+    assert not set(register.rejoined_lines) & {deal.line for deal in deals}, "a rejoined row is in the cut"
+    lines = [line.removesuffix("\r") for line in source.read_bytes().decode(register.encoding).split("\n")]
+    rows = sorted(number for deal in deals for number in deal.lines)
+    body = [*lines[:register.header_line], *(lines[number - 1] for number in rows)]
+    dest.write_bytes(("\n".join(body) + "\n").encode(register.encoding))
+    return len(deals)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
-    """A store built from the shipped data, once per session."""
+    """The store of most tests, built once per session by the real build from the shipped ontology, the
+    shipped curated facts and a cut of the shipped SIPRI extract (:func:`write_small_extract`: the
+    China-Russia deals and those the curated facts attest, about 200 of 6,457): about 29 thousand
+    quads, built in 2 s. A test about the whole shipped data (every deal, counts, regions) takes
+    ``full_built`` instead, and is ``slow``."""
+    root = tmp_path_factory.mktemp("small")
+    write_small_extract(root / "extract.csv")
+    report = build_store(root / "store", sipri_path=root / "extract.csv", progress=lambda _m: None)
+    return root / "store", report
+
+
+@pytest.fixture(scope="session")
+def store(built: tuple[Path, BuildReport]) -> Iterator[EmbeddedStore]:
+    """The store of ``built``, opened read-only."""
+    yield open_store(built[0], read_only=True)
+
+
+@pytest.fixture(scope="session")
+def small_extract(built: tuple[Path, BuildReport]) -> Path:
+    """The cut of the shipped SIPRI extract that ``built`` was built from (for builds of a test's own)."""
+    return built[0].parent / "extract.csv"
+
+
+@pytest.fixture(scope="session")
+def full_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    """A store built from all the shipped data (about 343 thousand quads, 10 s), once per session: for
+    the tests of the shipped data as a whole (they are ``slow``) and the real servers."""
     store_dir = tmp_path_factory.mktemp("store")
     report = build_store(store_dir, progress=lambda _m: None)
     return store_dir, report
 
 
 @pytest.fixture(scope="session")
-def store(built: tuple[Path, BuildReport]) -> Iterator[EmbeddedStore]:
+def full_store(full_built: tuple[Path, BuildReport]) -> Iterator[EmbeddedStore]:
     """The shipped graph, opened read-only."""
-    yield open_store(built[0], read_only=True)
+    yield open_store(full_built[0], read_only=True)
 
 
 class _EntryPoint:
@@ -210,7 +269,7 @@ def app_client(store_dir: Path, **settings: object) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def app_store(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the session store for the in-process app (``/download`` writes its dumps beside it)."""
+    """A copy of the session store (``built``) for the in-process app (``/download`` writes its dumps beside it)."""
     return copy_store(built[0], tmp_path_factory.mktemp("app") / "store")
 
 
@@ -219,6 +278,14 @@ def client(app_store: Path) -> Iterator[TestClient]:
     """The app on the shipped graph, in this process, with updates enabled by :data:`TOKEN` like the
     ``server`` fixture's (tests that write use ``writable_client``, a store of its own)."""
     with app_client(app_store, update_token=TOKEN) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def full_client(full_built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app in this process on a copy of all the shipped data (``full_built``), for the few pages and
+    answers that are about the whole of it (they are ``slow``)."""
+    with app_client(copy_store(full_built[0], tmp_path_factory.mktemp("full-app") / "store")) as test_client:
         yield test_client
 
 
@@ -244,13 +311,13 @@ def writable_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCl
 
 
 @pytest.fixture(scope="session")
-def served_copy(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the session-built store for the servers under test, with the W3C protocol test graphs.
+def served_copy(full_built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the shipped graph (``full_built``) for the real servers, with the W3C protocol test graphs.
 
     The graphs of the W3C protocol suite (data1.nt .. data3.nt: one ``foaf:Document`` triple each)
     are added with `dragonbear load` as named graphs ``http://kasei.us/2009/09/sparql/data/dataN.rdf``.
     """
-    target = copy_store(built[0], tmp_path_factory.mktemp("served") / "store")
+    target = copy_store(full_built[0], tmp_path_factory.mktemp("served") / "store")
     nquads = target.parent / "w3c-protocol.nq"
     nquads.write_text(W3C_PROTOCOL_NQUADS, encoding="utf-8")
     result = run_cli("load", str(nquads), store_dir=target)

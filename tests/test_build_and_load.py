@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from dragonbear.errors import LoadError, ValidationError
-from dragonbear.pipeline.build import BuildReport, build_store
 from dragonbear.graph.store import current_generation, open_store
-from dragonbear.pipeline.update import load_files
 from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI
+from dragonbear.pipeline.build import BuildReport, build_store
+from dragonbear.pipeline.update import load_files
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, cli
 
 
 def _count(store_dir: Path) -> int:
@@ -43,8 +43,9 @@ def test_no_triple_is_stored_in_two_graphs_so_the_union_counts_each_once(built: 
     assert len(list(store.query(russia))) == 1  # type: ignore[arg-type]
 
 
-def test_build_report_lists_counts_unmapped_designations_conflicts_and_shacl(built: tuple[Path, BuildReport]) -> None:
-    _, report = built
+@pytest.mark.slow
+def test_build_report_lists_counts_unmapped_designations_conflicts_and_shacl(full_built: tuple[Path, BuildReport]) -> None:
+    _, report = full_built
     text = report.text()
     assert "Triples per named graph" in text
     assert "Unmapped SIPRI designations" in text
@@ -54,10 +55,11 @@ def test_build_report_lists_counts_unmapped_designations_conflicts_and_shacl(bui
     assert report.sipri_deals == 6457
 
 
-def test_rebuild_swaps_generation_and_keeps_one_previous(tmp_path: Path) -> None:
-    build_store(tmp_path, progress=lambda _m: None)
+@pytest.mark.slow
+def test_rebuild_swaps_generation_and_keeps_one_previous(small_extract: Path, tmp_path: Path) -> None:
+    build_store(tmp_path, sipri_path=small_extract, progress=lambda _m: None)
     first = current_generation(tmp_path)
-    build_store(tmp_path, progress=lambda _m: None)
+    build_store(tmp_path, sipri_path=small_extract, progress=lambda _m: None)
     second = current_generation(tmp_path)
     assert first != second and second is not None
     assert sorted(p.name for p in tmp_path.glob("gen-*")) == sorted([first.name, second.name])  # type: ignore[union-attr]
@@ -77,13 +79,14 @@ def test_failed_build_leaves_previous_store_intact(built: tuple[Path, BuildRepor
     assert len(list(store_dir.glob("gen-*"))) == len(list(built[0].glob("gen-*")))
 
 
-def test_build_refuses_data_that_violates_shapes(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_build_refuses_data_that_violates_shapes(small_extract: Path, tmp_path: Path) -> None:
     curated = tmp_path / "curated"
     shutil.copytree(ROOT / "core" / "data" / "curated", curated)
     # A second English preferred label violates sh:uniqueLang on the system shape; the TOML loader
     # cannot express that, so inject it as an extra RDF file through `load` after a good build.
     store_dir = tmp_path / "store"
-    build_store(store_dir, curated_dir=curated, progress=lambda _m: None)
+    build_store(store_dir, curated_dir=curated, sipri_path=small_extract, progress=lambda _m: None)
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
                    '<https://w3id.org/dragonbear/id/system/j-11> skos:prefLabel "Another name"@en .\n')
@@ -93,7 +96,9 @@ def test_build_refuses_data_that_violates_shapes(tmp_path: Path) -> None:
     assert (current_generation(store_dir), _count(store_dir)) == before
 
 
-def test_killed_build_leaves_previous_store_answering(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_killed_build_leaves_previous_store_answering(built: tuple[Path, BuildReport], small_extract: Path,
+                                                     tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     shutil.copytree(built[0], store_dir, symlinks=True)
     before = (current_generation(store_dir), _count(store_dir))
@@ -109,21 +114,22 @@ def test_killed_build_leaves_previous_store_answering(built: tuple[Path, BuildRe
     proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
     assert (current_generation(store_dir), _count(store_dir)) == before
-    result = run_cli("sparql", "ASK { ?t a dgb:ArmsTransfer }", "--store", str(store_dir))
+    result = cli("sparql", "ASK { ?t a dgb:ArmsTransfer }", "--store", str(store_dir))
     assert result.returncode == 0 and result.stdout.strip() == "true"
     # the next build sweeps the half-built generation away
-    build_store(store_dir, progress=lambda _m: None)
+    build_store(store_dir, sipri_path=small_extract, progress=lambda _m: None)
     assert len(list(store_dir.glob("gen-*"))) == 2
 
 
+@pytest.mark.slow
 def test_load_adds_file_to_named_graph_and_creates_new_store(tmp_path: Path) -> None:
     data = tmp_path / "extra.ttl"
     data.write_text('<http://example.org/a> <http://example.org/p> "x" , "y" .\n')
-    result = run_cli("load", str(data), "--graph", "http://example.org/g", "--store", str(tmp_path / "new"))
+    result = cli("load", str(data), "--graph", "http://example.org/g", "--store", str(tmp_path / "new"))
     assert result.returncode == 0, result.stderr
     assert "2 triples loaded into <http://example.org/g>" in result.stdout
-    result = run_cli("sparql", "SELECT ?o WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } } ORDER BY ?o",
-                     "--format", "csv", "--store", str(tmp_path / "new"))
+    result = cli("sparql", "SELECT ?o WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } } ORDER BY ?o",
+                 "--format", "csv", "--store", str(tmp_path / "new"))
     assert result.stdout.split() == ["o", "x", "y"]
 
 
@@ -136,7 +142,7 @@ def test_load_malformed_file_exits_2_naming_line_and_column_and_changes_nothing(
     good.write_text('<http://example.org/a> <http://example.org/p> "x" .\n')
     bad = tmp_path / "bad.nt"
     bad.write_text('<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> <http://example.org/p> oops .\n')
-    result = run_cli("load", str(good), str(bad), "--store", str(store_dir))
+    result = cli("load", str(good), str(bad), "--store", str(store_dir))
     assert result.returncode == 2
     assert f"{bad}:2:" in result.stderr
     assert "Traceback" not in result.stderr
@@ -146,16 +152,17 @@ def test_load_malformed_file_exits_2_naming_line_and_column_and_changes_nothing(
 def test_load_refuses_the_graphs_the_build_maintains(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     data = tmp_path / "x.ttl"
     data.write_text('<http://example.org/a> <http://example.org/p> "x" .\n')
-    result = run_cli("load", str(data), "--graph", GRAPH_DERIVED, "--store", str(tmp_path / "s"))
+    result = cli("load", str(data), "--graph", GRAPH_DERIVED, "--store", str(tmp_path / "s"))
     assert result.returncode == 2 and "maintained by the build" in result.stderr
 
 
+@pytest.mark.slow
 def test_load_sipri_replaces_extract_with_full_register_keeping_curated_attestations(
         built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     from .conftest import REGISTER
     store_dir = tmp_path / "store"
     shutil.copytree(built[0], store_dir, symlinks=True)
-    result = run_cli("load-sipri", str(REGISTER), "--store", str(store_dir))
+    result = cli("load-sipri", str(REGISTER), "--store", str(store_dir))
     assert result.returncode == 0, result.stderr
     assert "SIPRI deals: 27,951" in result.stdout  # 27,953 data lines, two of them continuations of broken rows
     store = open_store(store_dir, read_only=True)
@@ -168,6 +175,7 @@ def test_load_sipri_replaces_extract_with_full_register_keeping_curated_attestat
     assert int(rows[0]["n"].value) == 2  # SIPRI and partnership-2025
 
 
+@pytest.mark.slow
 def test_load_sipri_rejects_malformed_register_and_changes_nothing(
         built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     from .conftest import REGISTER
@@ -178,7 +186,7 @@ def test_load_sipri_rejects_malformed_register_and_changes_nothing(
     lines[20] = lines[20].replace(b",19", b",x9", 1)  # a non-numeric order year in the 9th deal
     bad = tmp_path / "register.csv"
     bad.write_bytes(b"\n".join(lines))
-    result = run_cli("load-sipri", str(bad), "--store", str(store_dir))
+    result = cli("load-sipri", str(bad), "--store", str(store_dir))
     assert result.returncode == 2, result.stderr
     assert f"{bad}:21:" in result.stderr and "Traceback" not in result.stderr
     assert (current_generation(store_dir), _count(store_dir)) == before

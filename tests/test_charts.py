@@ -46,6 +46,12 @@ def charts(store: EmbeddedStore) -> dict[str, ChartData]:
     return {name: chart_data(store, name) for name in CHARTS}
 
 
+@pytest.fixture(scope="module")
+def full_charts(full_store: EmbeddedStore) -> dict[str, ChartData]:
+    """The charts of all the shipped data, for the checks of every recipient and region."""
+    return {name: chart_data(full_store, name) for name in CHARTS}
+
+
 class _Images(dict[tuple[str, str], bytes]):
     """Charts rendered on first use: ``images[(name, "png")]``."""
 
@@ -129,16 +135,18 @@ def test_deliveries_chart_marks_2014_and_2022_with_the_graphs_events(charts: dic
     assert all(m.label in svg.replace("&#x27;", "'") for m in markers)
 
 
-def test_exports_to_sub_saharan_africa_equal_the_sipri_rows_of_that_region(charts: dict[str, ChartData]) -> None:
+@pytest.mark.slow
+def test_exports_to_sub_saharan_africa_equal_the_sipri_rows_of_that_region(full_charts: dict[str, ChartData]) -> None:
     africa = {r.recipient for r in read_regions() if r.region == "Sub-Saharan Africa"}
     expected = _even_split(_register_rows(EXTRACT), 2015, suppliers={"China"}, recipients=africa)
-    rows = {(y, s, r): tiv for y, s, r, tiv, _deals in charts["exports-by-region"].rows}
+    rows = {(y, s, r): tiv for y, s, r, tiv, _deals in full_charts["exports-by-region"].rows}
     assert expected > 50
     assert rows[(2015, "China", "Sub-Saharan Africa")] == pytest.approx(expected, abs=0.01)
 
 
-def test_every_recipient_of_the_three_suppliers_has_a_region(charts: dict[str, ChartData]) -> None:
-    assert not [row for row in charts["exports-by-region"].rows if row[2] == "Unassigned"]
+@pytest.mark.slow
+def test_every_recipient_of_the_three_suppliers_has_a_region(full_charts: dict[str, ChartData]) -> None:
+    assert not [row for row in full_charts["exports-by-region"].rows if row[2] == "Unassigned"]
 
 
 @pytest.mark.skipif(not REGISTER.exists(), reason="the full SIPRI register is not on this machine")
@@ -175,7 +183,9 @@ def test_region_table_with_an_unknown_region_is_a_load_error_with_its_line() -> 
 
 # --- images ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", [pytest.param(name, id=name) for name in CHARTS])
+# One PNG is drawn in the inner loop; the others, about half a second each, are slow.
+@pytest.mark.parametrize("name", [pytest.param(name, id=name, marks=() if i == 0 else pytest.mark.slow)
+                                  for i, name in enumerate(CHARTS)])
 def test_png_has_the_signature_and_a_plausible_size(images: dict[tuple[str, str], bytes], name: str) -> None:
     png = images[(name, "png")]
     assert png.startswith(PNG_SIGNATURE)
@@ -243,7 +253,7 @@ def test_charts_page_shows_each_chart_with_caption_and_data_links(client: TestCl
 
 @pytest.mark.parametrize("suffix,media,check", [
     pytest.param("svg", "image/svg+xml", lambda body: ET.fromstring(body).tag == f"{SVG_NS}svg", id="svg"),
-    pytest.param("png", "image/png", lambda body: body.startswith(PNG_SIGNATURE), id="png"),
+    pytest.param("png", "image/png", lambda body: body.startswith(PNG_SIGNATURE), id="png", marks=pytest.mark.slow),
     pytest.param("csv", "text/csv", lambda body: body.startswith(b"year,supplier,tiv,deals\n"), id="csv"),
 ])
 def test_chart_routes_answer_in_each_format(client: TestClient, suffix: str, media: str, check) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import pytest
 
 from dragonbear.pipeline.build import BuildReport
 
-from .conftest import run_cli
+from .conftest import cli
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ COUNT_SYSTEMS = "SELECT (COUNT(*) AS ?n) WHERE { ?s a dgb:SystemModel }"
     pytest.param("table", lambda out: out.splitlines()[0].strip() == "n" and "(1 row)" in out, id="table"),
 ])
 def test_sparql_writes_select_results_in_each_format(store_dir: Path, fmt: str, check) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("sparql", COUNT_SYSTEMS, "--format", fmt, store_dir=store_dir)
+    result = cli("sparql", COUNT_SYSTEMS, "--format", fmt, store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     assert check(result.stdout)
 
@@ -42,7 +42,7 @@ def test_sparql_writes_select_results_in_each_format(store_dir: Path, fmt: str, 
 ])
 def test_sparql_writes_construct_results_as_rdf(store_dir: Path, fmt: str, marker: str) -> None:
     q = "CONSTRUCT { system:j-11 skos:prefLabel ?l } WHERE { system:j-11 skos:prefLabel ?l }"
-    result = run_cli("sparql", q, "--format", fmt, store_dir=store_dir)
+    result = cli("sparql", q, "--format", fmt, store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     assert marker in result.stdout and "J-11" in result.stdout
 
@@ -50,7 +50,7 @@ def test_sparql_writes_construct_results_as_rdf(store_dir: Path, fmt: str, marke
 def test_sparql_reads_query_from_file(store_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "q.rq"
     path.write_text("ASK { state:china a dgb:State }")
-    result = run_cli("sparql", f"@{path}", store_dir=store_dir)
+    result = cli("sparql", f"@{path}", store_dir=store_dir)
     assert (result.returncode, result.stdout.strip()) == (0, "true")
 
 
@@ -70,21 +70,21 @@ def test_sparql_reads_query_from_file(store_dir: Path, tmp_path: Path) -> None:
     pytest.param(["frobnicate"], 2, "", id="unknown-command"),
 ])
 def test_cli_exit_codes(store_dir: Path, args: list[str], code: int, message: str) -> None:
-    result = run_cli(*args, store_dir=store_dir)
+    result = cli(*args, store_dir=store_dir)
     assert result.returncode == code, (result.stdout, result.stderr)
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_query_list_shows_every_canned_query(store_dir: Path) -> None:
-    result = run_cli("query", "--list", store_dir=store_dir)
+    result = cli("query", "--list", store_dir=store_dir)
     for name in ("ancestors", "descendants", "transfers", "exercises", "claims", "conflicts"):
         assert name in result.stdout
 
 
 def test_query_transfers_russia_to_china_as_json(store_dir: Path) -> None:
-    result = run_cli("query", "transfers", "-p", "supplier=Russia", "-p", "recipient=China",
-                     "-p", "from=2015", "-p", "to=2015", "--format", "csv", store_dir=store_dir)
+    result = cli("query", "transfers", "-p", "supplier=Russia", "-p", "recipient=China",
+                 "-p", "from=2015", "-p", "to=2015", "--format", "csv", store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     su35 = [r for r in rows if r["transfer"].endswith("/russia-china-2015-su-35s")]
@@ -93,24 +93,25 @@ def test_query_transfers_russia_to_china_as_json(store_dir: Path) -> None:
     assert int(su35[0]["sources"]) == 2  # one transfer attested by SIPRI and partnership-2025
 
 
+@pytest.mark.slow  # two commands, each reading the names of the store
 def test_query_takes_names_in_other_languages(store_dir: Path) -> None:
-    by_name = run_cli("query", "ancestors", "-p", "system=歼-11", "--format", "csv", store_dir=store_dir)
-    by_iri = run_cli("query", "ancestors", "-p", "system=https://w3id.org/dragonbear/id/system/j-11",
-                     "--format", "csv", store_dir=store_dir)
+    by_name = cli("query", "ancestors", "-p", "system=歼-11", "--format", "csv", store_dir=store_dir)
+    by_iri = cli("query", "ancestors", "-p", "system=https://w3id.org/dragonbear/id/system/j-11",
+                 "--format", "csv", store_dir=store_dir)
     assert by_name.returncode == 0, by_name.stderr
     assert by_name.stdout == by_iri.stdout
     assert "su-27sk" in by_name.stdout
 
 
 def test_ambiguous_name_lists_candidates(store_dir: Path) -> None:
-    result = run_cli("query", "claims", "-p", "entity=Su", store_dir=store_dir)
+    result = cli("query", "claims", "-p", "entity=Su", store_dir=store_dir)
     assert result.returncode in (1, 2)
     if result.returncode == 2:
         assert "ambiguous" in result.stderr and "id/system/" in result.stderr
 
 
 def test_resolve_ranks_exact_names_first(store_dir: Path) -> None:
-    result = run_cli("resolve", "Flanker", "--format", "json", store_dir=store_dir)
+    result = cli("resolve", "Flanker", "--format", "json", store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert found[0]["iri"].endswith("/system/su-27")
@@ -118,14 +119,14 @@ def test_resolve_ranks_exact_names_first(store_dir: Path) -> None:
 
 
 def test_stats_counts_graphs_and_classes(store_dir: Path) -> None:
-    result = run_cli("stats", store_dir=store_dir)
+    result = cli("stats", store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     assert "https://w3id.org/dragonbear/graph/sipri" in result.stdout
     assert "dgb:ArmsTransfer" in result.stdout
 
 
 def test_validate_reports_conforming_store(store_dir: Path) -> None:
-    result = run_cli("validate", store_dir=store_dir)
+    result = cli("validate", store_dir=store_dir)
     assert (result.returncode, result.stdout.strip()) == (0, "SHACL: conforms")
 
 
@@ -133,6 +134,6 @@ def test_validate_files_exits_1_on_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix dgb: <https://w3id.org/dragonbear/ontology#> .\n"
                    "<https://w3id.org/dragonbear/id/system/x> a dgb:SystemModel .\n")
-    result = run_cli("validate", str(bad))
+    result = cli("validate", str(bad))
     assert result.returncode == 1
     assert "id/system/x" in result.stderr

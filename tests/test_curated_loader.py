@@ -321,6 +321,7 @@ def test_sources_become_source_documents(curated: Loaded[CuratedReport], predica
     assert objects(curated, ID + "source/partnership-2025", node(predicate)) == expected
 
 
+@pytest.mark.slow
 def test_load_handles_three_thousand_records(tmp_path: Path) -> None:
     sources = (VALID / "sources.toml").read_text(encoding="utf-8")
     (tmp_path / "sources.toml").write_text(sources, encoding="utf-8")

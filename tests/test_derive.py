@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from dragonbear import shipped_data
-from dragonbear.pipeline.build import load_ontology
 from dragonbear.graph.derive import materialize
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.loaders.curated import load_curated
 from dragonbear.namespaces import GRAPH_DERIVED
+from dragonbear.pipeline.build import load_ontology
 
 
 @pytest.fixture()
@@ -17,6 +17,16 @@ def curated_store() -> EmbeddedStore:
     store = EmbeddedStore.open(None)
     load_ontology(store)
     store.extend(load_curated(shipped_data("curated")).quads)
+    return store
+
+
+@pytest.fixture(scope="module")
+def materialized() -> EmbeddedStore:
+    """The curated facts with their derived graph, materialized once for the checks that only read it."""
+    store = EmbeddedStore.open(None)
+    load_ontology(store)
+    store.extend(load_curated(shipped_data("curated")).quads)
+    materialize(store)
     return store
 
 
@@ -34,9 +44,8 @@ def ask(store: EmbeddedStore, body: str) -> bool:
     pytest.param("event:eu-arms-embargo-2014 a dgb:GeopoliticalEvent", id="super-class"),
     pytest.param("org:russian-helicopters dgb:withinGroupOf org:rostec", id="group"),
 ])
-def test_materialize_derives(curated_store: EmbeddedStore, triple: str) -> None:
-    materialize(curated_store)
-    assert ask(curated_store, triple)
+def test_materialize_derives(materialized: EmbeddedStore, triple: str) -> None:
+    assert ask(materialized, triple)
 
 
 def test_deprecated_statements_never_become_shortcuts(curated_store: EmbeddedStore) -> None:

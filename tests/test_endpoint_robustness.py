@@ -191,7 +191,7 @@ def test_service_calls_off_the_allowlist_are_refused_without_a_connection(client
     with socket.socket() as listener:  # an "internal host" the query tries to reach
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        listener.settimeout(0.2)  # the answer is in: a connection it made would be waiting already
+        listener.settimeout(0.1)  # the answer is in: a connection it made would be waiting already
         port = listener.getsockname()[1]
         response = client.get("/sparql", params={"query": query % port})
         assert response.status_code == 400

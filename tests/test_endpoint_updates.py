@@ -145,7 +145,7 @@ def test_load_in_an_update_is_refused_without_a_connection(writable_client: Test
     with socket.socket() as listener:  # an "internal host" the update names
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        listener.settimeout(0.2)  # the answer is in: a connection it made would be waiting already
+        listener.settimeout(0.1)  # the answer is in: a connection it made would be waiting already
         port = listener.getsockname()[1]
         response = writable_client.post(
             "/update", content=f"LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g>".encode(),

@@ -46,8 +46,8 @@ def _union_triples(store: EmbeddedStore) -> int:
 
 @pytest.mark.parametrize("fmt", [
     pytest.param(ExportFormat.TRIG, id="trig"),
-    pytest.param(ExportFormat.JSONLD, id="jsonld"),
-    pytest.param(ExportFormat.TURTLE, id="turtle-merges-the-graphs"),
+    pytest.param(ExportFormat.JSONLD, id="jsonld", marks=pytest.mark.slow),
+    pytest.param(ExportFormat.TURTLE, id="turtle-merges-the-graphs", marks=pytest.mark.slow),
 ])
 def test_export_parses_back_with_the_store_quad_count(built: tuple[Path, BuildReport], store: EmbeddedStore,
                                                       tmp_path: Path, fmt: ExportFormat) -> None:
@@ -62,6 +62,7 @@ def test_export_parses_back_with_the_store_quad_count(built: tuple[Path, BuildRe
         assert sorted(g.value for g in parsed.named_graphs()) == store.graphs()  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_export_command_writes_gzipped_nquads_of_every_quad(built: tuple[Path, BuildReport], store: EmbeddedStore,
                                                             tmp_path: Path) -> None:
     target = tmp_path / "dragonbear.nq.gz"

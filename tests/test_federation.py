@@ -95,7 +95,7 @@ class Listener:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(4)
-        self.sock.settimeout(0.2)  # asked after the answer: a connection made would be waiting already
+        self.sock.settimeout(0.1)  # asked after the answer: a connection made would be waiting already
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
 
     def was_contacted(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 from dragonbear.graph.store import EmbeddedStore
@@ -60,12 +61,13 @@ def test_claims_put_the_entitys_own_claims_before_its_deals(store: EmbeddedStore
                                        "descriptions", "transfers"].index)
 
 
-def test_claims_of_one_kind_and_the_counts_of_every_kind(store: EmbeddedStore) -> None:
-    claims = rows(store, "claims", entity="China", kind="claims")
+@pytest.mark.slow
+def test_claims_of_one_kind_and_the_counts_of_every_kind(full_store: EmbeddedStore) -> None:
+    claims = rows(full_store, "claims", entity="China", kind="claims")
     assert claims and {r["kind"] for r in claims} == {"claims"}
-    counts = {r["kind"]: int(r["attestations"]) for r in rows(store, "claim-kinds", entity="China")}
+    counts = {r["kind"]: int(r["attestations"]) for r in rows(full_store, "claim-kinds", entity="China")}
     assert counts["claims"] == len(claims)
-    assert counts["transfers"] > 1000 and sum(counts.values()) == len(rows(store, "claims", entity="China"))
+    assert counts["transfers"] > 1000 and sum(counts.values()) == len(rows(full_store, "claims", entity="China"))
 
 
 def test_statement_pages_say_what_they_state_with_every_attestation(client: TestClient) -> None:
@@ -84,7 +86,8 @@ def test_an_author_is_affiliated_with_an_organization_and_a_date_conflict_is_one
     assert store.query('ASK { <https://w3id.org/dragonbear/id/conflict/vostok-2022-dates> dgb:aspect "date" }')
 
 
-def test_single_source_answers_without_parameters_within_the_default_time_limit(client: TestClient) -> None:
-    response = client.get("/api/queries/single-source", headers={"Accept": "text/csv"})
+@pytest.mark.slow
+def test_single_source_answers_without_parameters_within_the_default_time_limit(full_client: TestClient) -> None:
+    response = full_client.get("/api/queries/single-source", headers={"Accept": "text/csv"})
     assert response.status_code == 200, response.text[:300]  # the server's default limit is 30 s
     assert response.text.count("\n") > 1000

@@ -24,6 +24,9 @@ from dragonbear.pipeline.wikidata import read_link_context
 
 from .conftest import REGISTER, copy_store, run_cli
 
+# Each test makes new generations of a store of its own (loads from checkpoints, rebuilds to compare).
+pytestmark = pytest.mark.slow
+
 WIKIDATA = Path(__file__).resolve().parent / "data" / "wikidata"
 PREFIXES = """@prefix dgb: <https://w3id.org/dragonbear/ontology#> .
 @prefix id: <https://w3id.org/dragonbear/id/> .

@@ -174,6 +174,7 @@ def test_only_the_embedded_store_touches_pyoxigraphs_store() -> None:
     assert not found, found
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_the_package_runs_without_pyshacl() -> None:
     """pySHACL is optional (``dragonbear[shacl]``, for the tests' cross-checks): no module of the package
     imports it when loaded, and the wheel does not require it."""

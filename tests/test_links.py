@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from dragonbear.pipeline.build import BuildReport
-from dragonbear.pipeline.links import link_coverage, read_external_names, suggest_links
+
 from dragonbear.graph.store import EmbeddedStore, current_generation
 from dragonbear.loaders.curated_terms import dbpedia_iri
-
 from dragonbear.namespaces import DBR, GRAPH_CURATED, GRAPH_ONTOLOGY, ID, WD
+from dragonbear.pipeline.build import BuildReport
+from dragonbear.pipeline.links import link_coverage, read_external_names, suggest_links
 
-from .conftest import SHARED, run_cli
+from .conftest import SHARED, cli
 
 IDS_FILE = SHARED / "design" / "linked-data-ids.md"
 DATA = Path(__file__).resolve().parent / "data" / "wikidata"
@@ -119,7 +119,7 @@ def test_coverage_counts_links_per_class_and_lists_entities_without(store: Embed
                                          for e in json.loads(out)["entities"]), id="json"),
 ])
 def test_coverage_command_in_each_format(built: tuple[Path, BuildReport], fmt: str, check) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("link", "--coverage", "--format", fmt, store_dir=built[0])
+    result = cli("link", "--coverage", "--format", fmt, store_dir=built[0])
     assert result.returncode == 0, result.stderr
     assert check(result.stdout)
 
@@ -145,14 +145,15 @@ def test_suggest_matches_external_names_against_ours(store: EmbeddedStore, name:
     assert not any("Eiffel" in s.external or "Sandbox" in s.external_label for s in found)
 
 
+@pytest.mark.slow
 def test_suggest_writes_a_review_file_and_never_the_store(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     store_dir = built[0]
     generation = current_generation(store_dir)
     assert generation is not None
     before = (generation, sorted(os.listdir(store_dir)), sorted(os.listdir(generation)))
     review = tmp_path / "review.ttl"
-    result = run_cli("link", "--suggest", str(DATA / "dbpedia-labels.ttl"), "--output", str(review),
-                     "--format", "json", store_dir=store_dir)
+    result = cli("link", "--suggest", str(DATA / "dbpedia-labels.ttl"), "--output", str(review),
+                 "--format", "json", store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert {"entity": ID + "system/tu-16", "external": DBR + "Tupolev_Tu-16", "status": "new"}.items() <= \
@@ -172,6 +173,6 @@ def test_suggest_writes_a_review_file_and_never_the_store(built: tuple[Path, Bui
     pytest.param(["--suggest", str(DATA / "malformed-dump.json")], "malformed-dump.json:3:", id="malformed-file"),
 ])
 def test_link_rejects_bad_usage_with_a_message(built: tuple[Path, BuildReport], args: list[str], message: str) -> None:
-    result = run_cli("link", *args, store_dir=built[0])
+    result = cli("link", *args, store_dir=built[0])
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr

@@ -127,4 +127,4 @@ def test_unknown_name_and_query_raise_project_errors(store: EmbeddedStore, names
     with pytest.raises(UnknownQueryError):
         run_canned(store, "nonexistent", {}, catalogue=CATALOGUE)
     with pytest.raises(ParameterError, match="must be a whole number"):
-        run_canned(store, "exercises", {"from": "last year"}, catalogue=CATALOGUE)
+        run_canned(store, "exercises", {"from": "last year"}, catalogue=CATALOGUE, names=names)

@@ -79,9 +79,9 @@ def test_depth_is_the_shortest_path_when_several_lead_to_a_step() -> None:
 # --- lineage as a graph ------------------------------------------------------------------------------
 
 def test_lineage_of_j11_is_a_graph_in_both_directions(store: EmbeddedStore) -> None:
+    answer = run_canned(store, "lineage", {"system": "J-11"}, catalogue=CATALOGUE, names=name_index(store))
     triples = {(local(t.subject.value), local(t.predicate.value), t.object.value if isinstance(t.object, ox.Literal)
-                else local(t.object.value)) for t in run_canned(store, "lineage", {"system": "J-11"}, catalogue=CATALOGUE,
-                                                        names=name_index(store))}
+                else local(t.object.value)) for t in answer}
     assert {("j-11", "licensedProductionOf", "su-27sk"),    # ancestors
             ("j-11", "reverseEngineeredFrom", "su-27"),
             ("su-27sk", "variantOf", "su-27"),
@@ -95,6 +95,7 @@ def test_lineage_of_j11_is_a_graph_in_both_directions(store: EmbeddedStore) -> N
     assert ("s-300", "variantOf", "s-300") not in triples and not any(s == "hq-9" for s, _, _ in triples)
 
 
+@pytest.mark.slow
 def test_cli_writes_the_lineage_as_turtle(built: tuple[Path, BuildReport]) -> None:
     result = cli("query", "lineage", "-p", "system=J-11", "--format", "turtle", store_dir=built[0])
     assert result.returncode == 0, result.stderr
@@ -167,8 +168,10 @@ def test_dependencies_of_buyan_m_give_periods_and_the_replacement(store: Embedde
                             # the AK-176 guns of the Type-054A, supplied by Russia (row China,Russia,2004,AK-176 76mm)
                             ("type-054a", "fit-type-054a-ak-176", "china", "2008")}, id="russia"),
 ])
-def test_exposure_golden(store: EmbeddedStore, state: str, expected: set[tuple[str, str, str, str | None]]) -> None:
-    found = rows(store, "exposure", state=state)
+@pytest.mark.slow
+def test_exposure_golden(full_store: EmbeddedStore, state: str,
+                         expected: set[tuple[str, str, str, str | None]]) -> None:
+    found = rows(full_store, "exposure", state=state)
     # the curated fits, golden; the fits read from SIPRI's comments are tested in test_sipri_relations.py
     got = {(local(r["platform"]), local(r["fit"]), local(r["platformState"]), r.get("startYear"))
            for r in found if "/fit/sipri/" not in r["fit"]}
@@ -286,9 +289,10 @@ def test_participants_of_vostok_2018_golden(store: EmbeddedStore) -> None:
     assert got == {("russia", "state", "true"), ("china", "state", "false"), ("mongolia", "state", "false")}
 
 
-def test_names_of_su27_in_every_language(store: EmbeddedStore) -> None:
+@pytest.mark.slow
+def test_names_of_su27_in_every_language(full_store: EmbeddedStore) -> None:
     got = {(r["name"], r["language"], frozenset(r["kinds"].split("; ")), r["datasets"])
-           for r in rows(store, "names", entity="Su-27")}
+           for r in rows(full_store, "names", entity="Su-27")}
     assert got == {  # systems.toml su-27; the SIPRI designation from the register
         ("Sukhoi Su-27", "en", frozenset({"preferred name", "label"}), "curated"),
         ("Су-27", "ru", frozenset({"preferred name"}), "curated"),
@@ -342,8 +346,9 @@ def test_as_of_2013_golden(store: EmbeddedStore) -> None:
     }
 
 
-def test_as_of_with_a_state_keeps_only_its_items(store: EmbeddedStore) -> None:
-    got = rows(store, "as-of", year="2013", state="Ukraine")
+@pytest.mark.slow
+def test_as_of_with_a_state_keeps_only_its_items(full_store: EmbeddedStore) -> None:
+    got = rows(full_store, "as-of", year="2013", state="Ukraine")
     assert {(r["kind"], local(r["item"])) for r in got if r["kind"] == "dependency" and "/fit/sipri/" not in r["item"]} == {
         ("dependency", "fit-11356-ds-71"), ("dependency", "fit-11356-dt-59"), ("dependency", "fit-22350-dt-59"),
         ("dependency", "fit-l-15-ai-222")}
@@ -387,6 +392,7 @@ def test_canned_queries_that_need_inference_find_nothing_without_the_derived_gra
         assert without == []
 
 
+@pytest.mark.slow
 def test_cli_asserted_only_leaves_out_the_derived_graph(built: tuple[Path, BuildReport]) -> None:
     full = cli("query", "exposure", "-p", "state=China", "--format", "csv", store_dir=built[0])
     asserted = cli("query", "exposure", "-p", "state=China", "--format", "csv", "--asserted-only", store_dir=built[0])

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from starlette.testclient import TestClient
 
 from dragonbear import data_release
@@ -14,7 +15,7 @@ from dragonbear.graph.diff import diff_releases, read_side
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.pipeline.build import BuildReport
 
-from .conftest import ROOT, cli, run_cli
+from .conftest import ROOT, cli
 
 
 def test_the_release_is_one_version_everywhere() -> None:
@@ -67,6 +68,7 @@ def test_diff_finds_added_removed_and_changed_statements_by_kind_and_source(tmp_
     assert json.loads(done.stdout)["by_kind"]["dependencies"] == {"added": 1, "removed": 1}
 
 
+@pytest.mark.slow
 def test_diff_of_a_store_with_itself_is_empty(built: tuple[Path, BuildReport]) -> None:
     side = read_side(built[0])
     assert not diff_releases(side, side).changes
@@ -74,16 +76,10 @@ def test_diff_of_a_store_with_itself_is_empty(built: tuple[Path, BuildReport]) -
     assert bad.returncode == 2 and "neither a store directory nor an N-Quads file" in bad.stderr
 
 
-def test_version_of_the_software_and_the_data_from_the_command_and_the_module() -> None:
-    import subprocess
-    import sys
-
+def test_version_of_the_software_and_the_data_from_the_command() -> None:
     from dragonbear import __version__
     expected = f"dragonbear {__version__} (data release {data_release().version}, {data_release().issued})"
-    assert run_cli("--version").stdout.strip() == expected  # the entry point's module, in a process
-    module = subprocess.run([sys.executable, "-m", "dragonbear", "--version"], capture_output=True, text=True,
-                            timeout=120, cwd=ROOT.parent)
-    assert module.returncode == 0 and module.stdout.strip() == expected
+    assert cli("--version").stdout.strip() == expected  # and from each entry point: test_entry_points.py
 
 
 def test_licences_of_the_code_and_the_data_are_shipped() -> None:

@@ -80,6 +80,7 @@ def test_a_write_makes_a_new_generation_and_the_kept_answers_are_read_anew(serve
     assert (before, after) == (0, 1)
 
 
+@pytest.mark.slow  # waits out the 2-second limit
 def test_a_read_past_the_time_limit_is_a_timeout_error(served: ServedStore) -> None:
     def slow(store: GraphStore) -> None:
         time.sleep(3)  # longer than the 2 s limit of this store

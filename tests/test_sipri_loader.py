@@ -12,8 +12,18 @@ import pytest
 
 from dragonbear.errors import LoadError
 from dragonbear.loaders.sipri import (
-    EXTRACT_PARTIES, Deal, Layout, Register, SipriReport, deal_iri, deal_keys, load_designation_map, read_sipri,
-    read_register, register_to_nquads, write_extract,
+    EXTRACT_PARTIES,
+    Deal,
+    Layout,
+    Register,
+    SipriReport,
+    deal_iri,
+    deal_keys,
+    load_designation_map,
+    read_register,
+    read_sipri,
+    register_to_nquads,
+    write_extract,
 )
 from dragonbear.loaders.sipri_layouts import CURRENT_HEADER
 from dragonbear.namespaces import DGB, GRAPH_SIPRI, ID, SKOS, sparql_prologue
@@ -138,6 +148,7 @@ def sample_line(prefix: str) -> int:
 # The full register and the shipped extract
 # ---------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_full_register_reads_27951_deals_from_27953_data_lines(register: Register) -> None:
     # The README's "27,953 deals" counts data lines; two deals are broken over two lines each.
     assert register.layout is Layout.TRADE_REGISTER
@@ -148,6 +159,7 @@ def test_full_register_reads_27951_deals_from_27953_data_lines(register: Registe
     assert register.issued is not None and register.issued.isoformat() == "2024-10-13"
 
 
+@pytest.mark.slow
 def test_full_register_rejoins_its_two_broken_rows(register: Register, converted: tuple[bytes, SipriReport]) -> None:
     assert register.rejoined_lines == (24336, 26458)
     assert converted[1].rejoined_lines == (24336, 26458)
@@ -160,6 +172,7 @@ def test_full_register_rejoins_its_two_broken_rows(register: Register, converted
     assert (hermes.tiv_per_unit, hermes.tiv_total_order, hermes.tiv_delivered) == ("3", "9", "9")
 
 
+@pytest.mark.slow
 def test_shipped_extract_holds_every_deal_of_russia_soviet_union_ukraine_or_china(register: Register,
                                                                                    tmp_path: Path) -> None:
     expected = [d for d in register.deals if d.supplier in EXTRACT_PARTIES or d.recipient in EXTRACT_PARTIES]
@@ -173,6 +186,7 @@ def test_shipped_extract_holds_every_deal_of_russia_soviet_union_ukraine_or_chin
         [common_fields(d) + (d.comments,) for d in expected]
 
 
+@pytest.mark.slow
 def test_extract_deals_keep_the_keys_they_have_in_the_full_register(register: Register) -> None:
     full = dict(zip((id(d) for d in register.deals), deal_keys(register.deals), strict=True))
     expected = [full[id(d)] for d in register.deals
@@ -180,6 +194,7 @@ def test_extract_deals_keep_the_keys_they_have_in_the_full_register(register: Re
     assert deal_keys(read_register(EXTRACT).deals) == expected
 
 
+@pytest.mark.slow
 def test_deal_iris_are_unique_and_stable_across_two_loads(register: Register,
                                                           converted: tuple[bytes, SipriReport]) -> None:
     keys = deal_keys(register.deals)
@@ -198,6 +213,7 @@ def test_deals_sharing_a_key_are_numbered_by_delivery_years() -> None:
     assert keys == {20: "russia-china-2019-mi-17", 18: "russia-china-2019-mi-17-2"}
 
 
+@pytest.mark.slow
 def test_su35s_deal_of_2015_is_mapped_to_su35_with_its_numbers(register: Register,
                                                                 converted: tuple[bytes, SipriReport]) -> None:
     deal = find_deal(register, "China", "Russia", 2015, "Su-35S")
@@ -228,6 +244,7 @@ def test_su35s_deal_of_2015_is_mapped_to_su35_with_its_numbers(register: Registe
     assert values(store, attestation, f"{DGB}locator") == {f"row: China,Russia,2015,Su-35S (row {deal.line} of the file)"}
 
 
+@pytest.mark.slow
 def test_varyag_row_kuznetsov_from_ukraine_is_a_transfer_of_the_varyag_hull(
         register: Register, converted: tuple[bytes, SipriReport]) -> None:
     # The one SIPRI 'Kuznetsov' deal is the unfinished second hull, not the class (designations.csv, 1998 row).
@@ -241,6 +258,7 @@ def test_varyag_row_kuznetsov_from_ukraine_is_a_transfer_of_the_varyag_hull(
     assert values(store, iri, f"{DGB}deliveryYear") == {"2012"}
 
 
+@pytest.mark.slow
 def test_uncertain_order_year_is_kept_and_lowers_confidence(register: Register,
                                                             converted: tuple[bytes, SipriReport]) -> None:
     deal = find_deal(register, "China", "Russia", 2002, "48N6")
@@ -255,6 +273,7 @@ def test_uncertain_order_year_is_kept_and_lowers_confidence(register: Register,
     assert values(store, iri, f"{DGB}transferredSystem") == {f"{ID}system/48n6"}
 
 
+@pytest.mark.slow
 def test_every_deal_is_an_arms_transfer_in_the_sipri_graph(converted: tuple[bytes, SipriReport]) -> None:
     data, report = converted
     typed = data.count(f"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{DGB}ArmsTransfer> "
@@ -264,6 +283,7 @@ def test_every_deal_is_an_arms_transfer_in_the_sipri_graph(converted: tuple[byte
     assert data.count(f"<{DGB}transferredSystem>".encode()) == 27951
 
 
+@pytest.mark.slow
 def test_unmapped_designations_are_listed_and_become_sipri_systems(register: Register,
                                                                     converted: tuple[bytes, SipriReport]) -> None:
     data, report = converted
@@ -282,6 +302,7 @@ def test_unmapped_designations_are_listed_and_become_sipri_systems(register: Reg
     assert values(store, system, f"{DGB}category") == {f"{DGB}ArmouredVehicle"}
 
 
+@pytest.mark.slow
 def test_designations_of_different_kinds_get_separate_sipri_systems(converted: tuple[bytes, SipriReport]) -> None:
     data, report = converted
     # SIPRI's "Cobra" armoured vehicle, "COBRA" anti-tank missile and "COBRA" artillery radar.
@@ -293,6 +314,7 @@ def test_designations_of_different_kinds_get_separate_sipri_systems(converted: t
     assert not values(store, f"{ID}system/sipri/cobra", f"{SKOS}prefLabel")
 
 
+@pytest.mark.slow
 def test_mapped_systems_get_no_label_from_the_loader(converted: tuple[bytes, SipriReport]) -> None:
     store = store_about(converted[0], f"{ID}system/su-27sk", f"{ID}system/kuznetsov-class")
     rows = select(store, f"SELECT ?p WHERE {{ GRAPH ?g {{ <{ID}system/su-27sk> ?p ?o }} }}")
@@ -300,6 +322,7 @@ def test_mapped_systems_get_no_label_from_the_loader(converted: tuple[bytes, Sip
     assert values(store, f"{ID}system/su-27sk", f"{DGB}sipriDesignation") == {"Su-27S"}
 
 
+@pytest.mark.slow
 def test_parties_are_states_or_organizations_named_after_sipri(converted: tuple[bytes, SipriReport]) -> None:
     store = store_about(converted[0], f"{ID}state/soviet-union", f"{ID}org/nato", f"{ID}org/hamas-palestine")
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -312,6 +335,7 @@ def test_parties_are_states_or_organizations_named_after_sipri(converted: tuple[
         "Hamas (Palestine)"}
 
 
+@pytest.mark.slow
 def test_register_is_described_as_a_source_with_sipri_attribution(converted: tuple[bytes, SipriReport]) -> None:
     source = f"{ID}source/sipri-at-2024"
     store = store_about(converted[0], source)
@@ -326,6 +350,7 @@ def test_register_is_described_as_a_source_with_sipri_attribution(converted: tup
         "Source: SIPRI Arms Transfers Database"}
 
 
+@pytest.mark.slow
 def test_every_register_description_has_a_system_category(register: Register) -> None:
     mapping = load_designation_map()
     missing = sorted({d.description for d in register.deals if mapping.category_for(d.description) is None})
@@ -482,6 +507,7 @@ def test_current_layout_groups_rows_by_deal_id_into_the_same_deals_and_iris() ->
     assert su35.deal_id == "10001" and len(su35.lines) == 3 and su35.quantity_ordered is None
 
 
+@pytest.mark.slow
 def test_real_china_russia_deals_load_to_the_same_iris_from_either_layout(register: Register,
                                                                            tmp_path: Path) -> None:
     # Every deal between China and Russia, the Soviet Union or Ukraine, converted to the current layout.
@@ -551,6 +577,7 @@ def test_read_sipri_written_in_pieces_gives_the_same_quads_as_register_to_nquads
     assert {q.graph_name for q in store.quads()} == {ox.NamedNode(GRAPH_SIPRI)}
 
 
+@pytest.mark.slow  # all 6,457 deals of the shipped extract
 def test_extract_nquads_parse_strictly() -> None:
     data, report = register_to_nquads(read_register(EXTRACT), load_designation_map())
     store = ox.Store()

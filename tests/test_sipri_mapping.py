@@ -89,7 +89,7 @@ def family_of(system: str) -> set[str]:
 # No SIPRI-only system duplicates a curated one
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source", ["extract", "register"])
+@pytest.mark.parametrize("source", ["extract", pytest.param("register", marks=pytest.mark.slow)])  # full: slow
 def test_no_sipri_only_system_has_the_name_of_a_curated_system(source: str) -> None:
     _, table = systems_of(source)
     names = curated_names()
@@ -169,7 +169,7 @@ def test_deals_of_one_designation_and_parties_map_by_year_in_one_table() -> None
     assert ("su-27ubk", "Su-27S") in table.canonical and ("su-27sk", "Su-27S") in table.canonical
 
 
-@pytest.mark.parametrize("source", ["extract", "register"])
+@pytest.mark.parametrize("source", ["extract", pytest.param("register", marks=pytest.mark.slow)])  # full: slow
 def test_a_deal_picked_out_by_year_leaves_sipris_designation_with_the_system_it_names(source: str) -> None:
     # dgb:sipriDesignation is a name: SIPRI's 'Kuznetsov' names the class, not the Varyag hull of the
     # 1998 deal; 'ship engine' names no engine.

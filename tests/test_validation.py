@@ -8,6 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from rdflib.collection import Collection
+
+from dragonbear.errors import LoadError, ValidationError
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.graph.validation import (
     ValidationReport,
@@ -16,9 +19,6 @@ from dragonbear.graph.validation import (
     validate_store,
     validate_with_pyshacl,
 )
-from rdflib.collection import Collection
-
-from dragonbear.errors import LoadError, ValidationError
 from dragonbear.namespaces import (
     DGB,
     GRAPH_CURATED,
@@ -81,6 +81,7 @@ def _expectation(path: Path) -> tuple[str, str]:
 
 # --- the fixtures -----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # pySHACL, the reference engine, takes about half a second a fixture
 @pytest.mark.parametrize("path", _params(VALID + INVALID))
 def test_sparql_validator_agrees_with_pyshacl(path: Path, ontology_ttl: str) -> None:
     turtle = path.read_text(encoding="utf-8")
@@ -165,6 +166,7 @@ SIPRI_DEAL = TURTLE_HEAD + """<transfer/sipri/russia-china-2015-su-35> a dgb:Arm
 """
 
 
+@pytest.mark.slow
 def test_validation_resolves_references_across_data_graphs(ontology_ttl: str) -> None:
     store = _store(ontology_ttl, {GRAPH_CURATED: CURATED_PARTIES, GRAPH_SIPRI: SIPRI_DEAL})
     assert validate_store(store).conforms
@@ -264,6 +266,7 @@ ex:old-deal a dgb:ArmsTransfer ; dgb:supplier ex:russia ; dgb:orderYear 1992 ; d
     pytest.param("ex:S sh:targetSubjectsOf dgb:basedIn ; sh:class dgb:Organization .",
                  "Class", id="node-shape-class"),
 ])
+@pytest.mark.slow  # pySHACL, the reference engine
 def test_validator_agrees_with_pyshacl_on_other_components(
         shape: str, component: str, tmp_path: Path, ontology_ttl: str) -> None:
     shapes = tmp_path / "shapes.ttl"

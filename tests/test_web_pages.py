@@ -135,8 +135,9 @@ def test_sipri_system_iris_resolve(client: httpx.Client, store: object) -> None:
     assert client.get(path, headers={"Accept": BROWSER}).status_code == 200
 
 
-def test_state_page_says_how_many_transfers_are_not_shown(client: httpx.Client) -> None:
-    html = client.get("/id/state/russia", headers={"Accept": BROWSER}).text
+@pytest.mark.slow
+def test_state_page_says_how_many_transfers_are_not_shown(full_client: httpx.Client) -> None:
+    html = full_client.get("/id/state/russia", headers={"Accept": BROWSER}).text
     match = re.search(r"Showing the first 200 of ([\d,]+) transfers", html)
     assert match is not None and int(match.group(1).replace(",", "")) > 200
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from dragonbear.pipeline.build import BuildReport
+
+from dragonbear.errors import LoadError
 from dragonbear.graph.store import EmbeddedStore, current_generation, open_store
 from dragonbear.loaders.wikidata_context import LinkContext
 from dragonbear.loaders.wikidata_formats import ItemRecord, ItemValue, read_wikidata_file
 from dragonbear.loaders.wikidata_statements import StatementWriter
-
-from dragonbear.errors import LoadError
 from dragonbear.namespaces import GRAPH_WIKIDATA, ID, WD
+from dragonbear.pipeline.build import BuildReport
 
-from .conftest import copy_store, run_cli
+from .conftest import cli, copy_store
 
 DATA = Path(__file__).resolve().parent / "data" / "wikidata"
 FILES = [DATA / "Q173680.json", DATA / "dump-lines.json", DATA / "sparql-results.json"]
@@ -28,7 +28,7 @@ SYSTEM = ID + "system/"
 def loaded(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A copy of the shipped store after `dragonbear load-wikidata` of the three fixture files."""
     store_dir = copy_store(built[0], tmp_path_factory.mktemp("wikidata") / "store")
-    result = run_cli("load-wikidata", *map(str, FILES), store_dir=store_dir)
+    result = cli("load-wikidata", *map(str, FILES), store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     return store_dir, result.stdout
 
@@ -152,7 +152,7 @@ def test_load_adds_russian_and_chinese_names_that_resolve(loaded: tuple[Path, st
     names = select(store, f"""SELECT ?name (LANG(?name) AS ?lang) WHERE {{
         GRAPH <{GRAPH_WIKIDATA}> {{ <{SYSTEM}su-27> skos:altLabel ?name }} }} ORDER BY ?name""")
     assert names == [{"name": "Т-10", "lang": "ru"}, {"name": "蘇愷-27", "lang": "zh-hant"}]
-    resolved = run_cli("resolve", "Су-27М", "--format", "json", store_dir=loaded[0])
+    resolved = cli("resolve", "Су-27М", "--format", "json", store_dir=loaded[0])
     assert resolved.returncode == 0, resolved.stderr
     assert f'"{SYSTEM}su-35"' in resolved.stdout
 
@@ -191,7 +191,7 @@ def test_unlinked_items_and_unlinked_based_on_targets_are_not_imported(loaded: t
 
 
 def test_disagreements_are_listed_by_the_conflicts_query(loaded: tuple[Path, str]) -> None:
-    result = run_cli("query", "conflicts", "--format", "csv", store_dir=loaded[0])
+    result = cli("query", "conflicts", "--format", "csv", store_dir=loaded[0])
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if "/conflict/wikidata-" in line]
     country = [r for r in rows if "wikidata-q173680-p495" in r]
@@ -203,7 +203,7 @@ def test_disagreements_are_listed_by_the_conflicts_query(loaded: tuple[Path, str
 
 
 def test_store_still_validates_after_the_load(loaded: tuple[Path, str]) -> None:
-    result = run_cli("validate", store_dir=loaded[0])
+    result = cli("validate", store_dir=loaded[0])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -211,17 +211,18 @@ def test_malformed_file_names_line_and_column_and_leaves_store_unchanged(
         built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     store_dir = copy_store(built[0], tmp_path / "store")
     before = (current_generation(store_dir), sorted(os.listdir(store_dir)))
-    result = run_cli("load-wikidata", str(DATA / "Q173680.json"), str(DATA / "malformed-dump.json"),
-                     store_dir=store_dir)
+    result = cli("load-wikidata", str(DATA / "Q173680.json"), str(DATA / "malformed-dump.json"),
+                 store_dir=store_dir)
     assert result.returncode == 2
     assert f"{DATA / 'malformed-dump.json'}:3:" in result.stderr and "Traceback" not in result.stderr
     assert (current_generation(store_dir), sorted(os.listdir(store_dir))) == before
     assert GRAPH_WIKIDATA not in open_store(store_dir, read_only=True).graphs()
 
 
+@pytest.mark.slow
 def test_reload_replaces_the_wikidata_graph(loaded: tuple[Path, str], tmp_path: Path) -> None:
     store_dir = copy_store(loaded[0], tmp_path / "store")
-    result = run_cli("load-wikidata", str(DATA / "Q173680.json"), store_dir=store_dir)
+    result = cli("load-wikidata", str(DATA / "Q173680.json"), store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     store = open_store(store_dir, read_only=True)
     subjects = {r["s"] for r in select(store, f"SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{ "
@@ -231,6 +232,6 @@ def test_reload_replaces_the_wikidata_graph(loaded: tuple[Path, str], tmp_path: 
 
 
 def test_load_without_a_store_says_to_build_first(tmp_path: Path) -> None:
-    result = run_cli("load-wikidata", str(DATA / "Q173680.json"), store_dir=tmp_path / "none")
+    result = cli("load-wikidata", str(DATA / "Q173680.json"), store_dir=tmp_path / "none")
     assert result.returncode == 2
     assert "run `dragonbear build` first" in result.stderr
