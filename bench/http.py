@@ -25,11 +25,15 @@ as GET ``?query=`` with ``Accept: application/sparql-results+json``:
 - ``path``: the ancestors of one random synthetic system through ``(dgb:derivedFrom|dgb:variantOf)+``;
 - ``aggregate``: derivations per kind and decade over the whole synthetic graph.
 
+Every server of a dataset runs at once, idle but for the one under load: the small classes are
+measured in ``--rounds`` windows per server, the servers taking turns, and the median is reported, so
+that a change in the machine's load (other work on it) falls on every server alike.
+
 Printed: requests per second and latency percentiles per server and class; the ratios of this
 project against the floor on the same HTTP server, Oxigraph's server and rdflib-endpoint; and each
 server's resident memory after its dataset's classes (RSS and PSS summed over its processes).
 
-Run: ``python bench/http.py [--duration 10] [--connections 8] [--workers N] [--uvicorn] [--work DIR]``.
+Run: ``python bench/http.py [--duration 5] [--rounds 3] [--connections 8] [--workers N] [--uvicorn] [--work DIR]``.
 ``--work DIR`` keeps the generated data for the next run; ``--skip-rdflib`` leaves out rdflib-endpoint
 (minutes to load the synthetic dataset); ``--steps`` adds this project on uvicorn without each design
 step (in-loop look-ups, the fast path, httptools and uvloop);
@@ -56,6 +60,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -317,6 +322,10 @@ def servers_for(args: argparse.Namespace, data: Path) -> list[tuple[str, list[st
     for name, options in variants:
         p = free_port()
         out.append((name, _dragonbear(store, p, args.workers, options), f"http://127.0.0.1:{p}/sparql", {}))
+    if args.baseline:  # another version of the package, for before/after in one run (it serves on uvicorn)
+        p = free_port()
+        out.append(("dragonbear[baseline,uvicorn]", _dragonbear(store, p, args.workers, {}),
+                    f"http://127.0.0.1:{p}/sparql", {"PYTHONPATH": str(args.baseline.resolve())}))
     for n in args.also_workers:
         p = free_port()
         out.append((f"dragonbear[{n} process{'es' if n > 1 else ''}]", _dragonbear(store, p, n, {}),
@@ -383,7 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--systems", type=int, default=60_000)
     parser.add_argument("--depth", type=int, default=60)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of one window (slow classes: three times)")
+    parser.add_argument("--rounds", type=int, default=3, help="windows per server and small class, taken in turns; "
+                                                              "the median is reported")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=None, help="server processes (default: the server's own default)")
     parser.add_argument("--skip-rdflib", action="store_true", help="rdflib-endpoint needs minutes to load")
@@ -396,9 +407,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", action="store_true",
                         help="also run dragonbear without each design step (h11 + asyncio, no fast path)")
     parser.add_argument("--work", type=Path, help="keep the generated data in this folder and reuse it next time")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="also run dragonbear from DIR, a folder holding another version of the package "
+                             "(e.g. git archive of an older commit, its layers linked as dragonbear/...)")
     parser.add_argument("--also-workers", type=int, action="append", default=[], metavar="N",
                         help="also run dragonbear with N server processes (repeatable)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: the servers are stopped too (finally)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     wanted = [c.strip() for c in args.classes.split(",") if c.strip()]
@@ -417,29 +432,43 @@ def main(argv: list[str] | None = None) -> int:
             if not classes:
                 continue
             only = [o for o in args.only.split(",") if o]
-            for name, cmd, url, env in servers_for(args, work / dataset):
-                if only and not name.startswith(tuple(only)):
-                    continue
-                print(f"{dataset}: starting {name} ...", flush=True)
-                server = start(name, cmd, url, env=env)
-                try:
-                    for label, qs in classes.items():
-                        kind = label.split(":")[1]
-                        if name.startswith("floor") and kind not in ("new", "small"):
-                            continue  # it runs queries on its event loop: long ones would only block it
-                        # slow classes get three times the window, so that a query of ~10 s can finish
-                        duration = args.duration if kind in ("new", "small") else 3 * args.duration
-                        r = run_wrk(server, label, qs, duration=duration, connections=args.connections, work=work)
-                        results.setdefault(name, {})[label] = r
-                        print(f"  {label:<20} {r['rps']:>9.1f} req/s  p50 {r.get('p50_ms', 0):8.2f} ms  "
-                              f"p90 {r.get('p90_ms', 0):8.2f} ms  p99 {r.get('p99_ms', 0):8.2f} ms  "
-                              f"cpu {r.get('cpu_ms', 0):6.3f} ms/req  non-2xx {int(r['errors'])}  load {os.getloadavg()[0]:.2f}",
-                              flush=True)
-                    memory.setdefault(name, {})[dataset] = server.memory_mib()
-                    rss, pss = memory[name][dataset]
-                    print(f"  resident memory {rss:.0f} MiB (RSS), {pss:.0f} MiB (PSS)", flush=True)
-                finally:
+            started: list[Server] = []
+            samples: dict[str, dict[str, list[dict[str, float]]]] = {}
+            try:
+                for name, cmd, url, env in servers_for(args, work / dataset):
+                    if not only or name.startswith(tuple(only)):
+                        print(f"{dataset}: starting {name} ...", flush=True)
+                        started.append(start(name, cmd, url, env=env))
+                for label, qs in classes.items():
+                    kind = label.split(":")[1]
+                    small = kind in ("new", "small")
+                    # Small classes: --rounds windows per server, the servers taking turns, so that a
+                    # change in the machine's load falls on all of them; slow classes: one window of
+                    # three times the length, so that a query of ~10 s can finish.
+                    for _ in range(args.rounds if small else 1):
+                        for server in started:
+                            if server.name.startswith("floor") and not small:
+                                continue  # it runs queries on its event loop: long ones would only block it
+                            duration = args.duration if small else 3 * args.duration
+                            r = run_wrk(server, label, qs, duration=duration, connections=args.connections, work=work)
+                            samples.setdefault(server.name, {}).setdefault(label, []).append(r)
+                            print(f"  {server.name:<32} {label:<20} {r['rps']:>9.1f} req/s  "
+                                  f"p50 {r.get('p50_ms', 0):8.2f} ms  p99 {r.get('p99_ms', 0):8.2f} ms  "
+                                  f"cpu {r.get('cpu_ms', 0):6.3f} ms/req  non-2xx {int(r['errors'])}  "
+                                  f"load {os.getloadavg()[0]:.2f}", flush=True)
+                            if not small:
+                                server.settle(limit=60)  # a query still running would weigh on the next server
+                for server in started:
+                    memory.setdefault(server.name, {})[dataset] = server.memory_mib()
+                    rss, pss = memory[server.name][dataset]
+                    print(f"  {server.name}: resident memory {rss:.0f} MiB (RSS), {pss:.0f} MiB (PSS)", flush=True)
+            finally:
+                for server in started:
                     server.stop()
+            for name, by_label in samples.items():
+                for label, runs in by_label.items():
+                    results.setdefault(name, {})[label] = {
+                        key: statistics.median(r.get(key, 0.0) for r in runs) for key in runs[0]}
     report(results, memory)
     return 0
 
