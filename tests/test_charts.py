@@ -194,7 +194,8 @@ def test_png_has_the_signature_and_a_plausible_size(images: dict[tuple[str, str]
     assert 20_000 < len(png) < 2_000_000
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, id=name) for name in CHARTS])
+@pytest.mark.parametrize("name", [pytest.param(name, id=name, marks=() if i == 0 else pytest.mark.slow)
+                                  for i, name in enumerate(CHARTS)])  # one SVG in the inner loop
 def test_svg_parses_and_carries_title_axis_units_and_source(images: dict[tuple[str, str], bytes],
                                                             charts: dict[str, ChartData], name: str) -> None:
     root = ET.fromstring(images[(name, "svg")])

@@ -60,13 +60,15 @@ def test_sparql_reads_query_from_file(store_dir: Path, tmp_path: Path) -> None:
     pytest.param(["sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "--format", "turtle"], 2, "cannot be written",
                  id="format-mismatch"),
     pytest.param(["query", "no-such-query"], 2, "no canned query named", id="unknown-query"),
-    pytest.param(["query", "ancestors"], 2, "needs parameter system", id="missing-param"),
+    # These read every name of the store first (a third of a second each): slow, but for unknown-name.
+    pytest.param(["query", "ancestors"], 2, "needs parameter system", id="missing-param", marks=pytest.mark.slow),
     pytest.param(["query", "transfers", "-p", "supplier=Russia", "-p", "recipient=China", "-p", "from=199x"], 2,
-                 "must be a whole number", id="bad-year"),
+                 "must be a whole number", id="bad-year", marks=pytest.mark.slow),
     pytest.param(["query", "ancestors", "-p", "system=Nonexistent Plane 9000"], 1, "no system is named",
                  id="unknown-name"),
-    pytest.param(["query", "ancestors", "-p", "colour=red"], 2, "has no parameter colour", id="unknown-param"),
-    pytest.param(["resolve", "zzzzqqqq"], 1, "nothing is named", id="resolve-nothing"),
+    pytest.param(["query", "ancestors", "-p", "colour=red"], 2, "has no parameter colour", id="unknown-param",
+                 marks=pytest.mark.slow),
+    pytest.param(["resolve", "zzzzqqqq"], 1, "nothing is named", id="resolve-nothing", marks=pytest.mark.slow),
     pytest.param(["frobnicate"], 2, "", id="unknown-command"),
 ])
 def test_cli_exit_codes(store_dir: Path, args: list[str], code: int, message: str) -> None:
@@ -125,6 +127,7 @@ def test_stats_counts_graphs_and_classes(store_dir: Path) -> None:
     assert "dgb:ArmsTransfer" in result.stdout
 
 
+@pytest.mark.slow  # a SHACL validation of the whole store
 def test_validate_reports_conforming_store(store_dir: Path) -> None:
     result = cli("validate", store_dir=store_dir)
     assert (result.returncode, result.stdout.strip()) == (0, "SHACL: conforms")

@@ -18,9 +18,10 @@ from dragonbear.pipeline.build import BuildReport
 from .conftest import ROOT
 
 SCRIPT = Path(sys.executable).with_name("dragonbear")  # the console script pip installed beside python
+SLOW = pytest.mark.slow  # the inner loop starts the installed script; the modules are started in the whole suite
 ENTRY_POINTS = [pytest.param([str(SCRIPT)], id="dragonbear"),
-                pytest.param([sys.executable, "-m", "dragonbear"], id="python-m-dragonbear"),
-                pytest.param([sys.executable, "-m", "dragonbear.cli"], id="python-m-dragonbear.cli")]
+                pytest.param([sys.executable, "-m", "dragonbear"], id="python-m-dragonbear", marks=SLOW),
+                pytest.param([sys.executable, "-m", "dragonbear.cli"], id="python-m-dragonbear.cli", marks=SLOW)]
 
 
 def _run(command: list[str], *args: str, store_dir: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -73,7 +73,11 @@ def test_export_command_writes_gzipped_nquads_of_every_quad(built: tuple[Path, B
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]  # no temporary file left
 
 
-@pytest.mark.parametrize("fmt", [pytest.param(f, id=f.value) for f in ExportFormat])
+TRIG_AND_JSONLD_SLOW = [pytest.param(f, id=f.value, marks=pytest.mark.slow if f.value in ("trig", "jsonld") else ())
+                        for f in ExportFormat]
+
+
+@pytest.mark.parametrize("fmt", TRIG_AND_JSONLD_SLOW)
 def test_export_of_one_graph_parses_with_rdflib(built: tuple[Path, BuildReport], store: EmbeddedStore,
                                                 tmp_path: Path, fmt: ExportFormat) -> None:
     target = tmp_path / f"ontology.{fmt.extension}"

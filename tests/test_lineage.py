@@ -208,6 +208,7 @@ def test_cli_lineage_resolves_a_chinese_name_and_prints_json(built: tuple[Path, 
     assert ID + "system/j-15" not in {n["iri"] for n in body["nodes"]}  # up only
 
 
+@pytest.mark.slow
 def test_cli_lineage_writes_graphml_for_an_as_of_year(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     out = tmp_path / "j11.graphml"
     result = cli("lineage", "J11", "--as-of", "1995", "--format", "graphml", "--output", str(out),
@@ -217,8 +218,9 @@ def test_cli_lineage_writes_graphml_for_an_as_of_year(built: tuple[Path, BuildRe
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
-    pytest.param(("Kilo",), 2, "ambiguous", id="ambiguous-name"),
-    pytest.param(("no-such-system-xyz",), 1, "no system, state or organization", id="unknown-name"),
+    pytest.param(("Kilo",), 2, "ambiguous", id="ambiguous-name", marks=pytest.mark.slow),  # reads the names
+    pytest.param(("no-such-system-xyz",), 1, "no system, state or organization", id="unknown-name",
+                 marks=pytest.mark.slow),
     pytest.param(("J-11", "--as-of", "20x3"), 2, "as-of", id="bad-year"),
     pytest.param(("J-11", "--direction", "sideways"), 2, "direction", id="bad-direction"),
 ])
@@ -229,6 +231,7 @@ def test_cli_lineage_rejects_bad_input_with_exit_code(built: tuple[Path, BuildRe
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_lineage_lists_the_candidates_of_an_ambiguous_name(built: tuple[Path, BuildReport]) -> None:
     result = cli("lineage", "Kilo", store_dir=built[0])
     assert ID + "system/kilo-class" in result.stderr

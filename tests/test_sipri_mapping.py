@@ -184,7 +184,7 @@ def test_a_deal_picked_out_by_year_leaves_sipris_designation_with_the_system_it_
     assert not picked & table.named
 
 
-@pytest.mark.parametrize("source", ["extract", "register"])
+@pytest.mark.parametrize("source", ["extract", pytest.param("register", marks=pytest.mark.slow)])  # full: slow
 def test_every_mapped_system_is_a_curated_system(source: str) -> None:
     _, table = systems_of(source)
     curated_ids = {str(r["id"]) for r in curated("systems.toml")["system"]}
