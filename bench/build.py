@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import sipri_load  # noqa: E402  (bench/sipri_load.py, next to this file)
+import sipri_load
 
 DEFAULT_REGISTER = sipri_load.DEFAULT_REGISTER
 
@@ -59,30 +59,38 @@ def main(argv: list[str] | None = None) -> int:
     cli = [sys.executable, "-m", "dragonbear.cli"]
     with tempfile.TemporaryDirectory(prefix="dragonbear-bench-") as tmp:
         store = Path(tmp) / "store"
-        wall, cpu, rss, out = run_measured(cli + ["build", "--store", str(store)])
+        wall, cpu, rss, out = run_measured([*cli, "build", "--store", str(store)])
         triples = re.search(r"total\s+([\d,]+)", out)
-        print(f"dragonbear build (shipped graph, {triples.group(1) if triples else '?'} quads): "
-              f"{wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss:.0f} MiB")
+        print(
+            f"dragonbear build (shipped graph, {triples.group(1) if triples else '?'} quads): "
+            f"{wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss:.0f} MiB"
+        )
         print(f"  steps: {step_times(out)}")
-        wall, cpu, rss, out = run_measured(cli + ["load-sipri", str(args.register), "--store", str(store)])
+        wall, cpu, rss, out = run_measured([*cli, "load-sipri", str(args.register), "--store", str(store)])
         deals = re.search(r"SIPRI deals: ([\d,]+)", out)
         steps = step_times(out)
         seconds = {k.strip(): float(v) for k, v in re.findall(r"([A-Za-z ]+?) ([\d.]+)s", steps)}
         loaded_validated = sum(v for k, v in seconds.items() if "Writing" not in k and "Reading" not in k)
-        print(f"dragonbear load-sipri (full register, {deals.group(1) if deals else '?'} deals): "
-              f"{wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss:.0f} MiB")
+        print(
+            f"dragonbear load-sipri (full register, {deals.group(1) if deals else '?'} deals): "
+            f"{wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss:.0f} MiB"
+        )
         print(f"  steps: {steps}")
         relations = re.search(r"^Relations read from .*$", out, re.M)
         print(f"  {relations.group(0) if relations else 'no relations reported'}")
-        print(f"  loaded, materialized and validated in {loaded_validated:.2f} s (target < 15 s); "
-              f"writing the new generation to disk adds {seconds.get('Writing the store to disk', 0):.2f} s")
+        print(
+            f"  loaded, materialized and validated in {loaded_validated:.2f} s (target < 15 s); "
+            f"writing the new generation to disk adds {seconds.get('Writing the store to disk', 0):.2f} s"
+        )
     print()
     print(f"SIPRI loader against `oxigraph load`, fresh on-disk stores, best of {args.repeat}:")
     result = sipri_load.compare(args.register, repeat=args.repeat, extras=False)
     for timing in (result.ours, result.oxigraph):
         print("  " + timing.line())
-    print(f"  ratio ours/oxigraph rate: best {result.ratio:.2f}, median {result.median_ratio:.2f} (target >= 0.8); "
-          f"per CPU-second {result.cpu_ratio:.2f}")
+    print(
+        f"  ratio ours/oxigraph rate: best {result.ratio:.2f}, median {result.median_ratio:.2f} (target >= 0.8); "
+        f"per CPU-second {result.cpu_ratio:.2f}"
+    )
     return 0
 
 

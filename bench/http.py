@@ -72,6 +72,7 @@ from pathlib import Path
 
 def _load_synthetic():  # type: ignore[no-untyped-def]
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).with_name("synthetic.py"))
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
@@ -80,8 +81,7 @@ def _load_synthetic():  # type: ignore[no-untyped-def]
 
 synthetic = _load_synthetic()
 
-PREFIX = ("PREFIX dgb: <https://w3id.org/dragonbear/ontology#> "
-          "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")
+PREFIX = "PREFIX dgb: <https://w3id.org/dragonbear/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 SYNTHETIC_GRAPH = "https://w3id.org/dragonbear/graph/synthetic"
 DATASETS = ("shipped", "synthetic")
 CLASSES = ("shipped:new", "synthetic:new", "synthetic:small", "synthetic:path", "synthetic:aggregate")
@@ -101,11 +101,16 @@ def queries(kind: str, systems: int, entities: list[str], *, n: int = 200, seed:
     if kind == "small":
         return [label_query(synthetic.system_iri(i)) for i in picks]
     if kind == "path":
-        return [PREFIX + f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ <{synthetic.system_iri(i)}> "
-                "(dgb:derivedFrom|dgb:variantOf)+ ?a }" for i in picks[:50]]
+        return [
+            PREFIX + f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ <{synthetic.system_iri(i)}> "
+            "(dgb:derivedFrom|dgb:variantOf)+ ?a }"
+            for i in picks[:50]
+        ]
     if kind == "aggregate":
-        return [PREFIX + "SELECT ?kind ?decade (COUNT(*) AS ?n) WHERE { ?d a dgb:Derivation ; dgb:derivationKind ?kind ; "
-                "dgb:startYear ?y BIND(FLOOR(?y / 10) * 10 AS ?decade) } GROUP BY ?kind ?decade"]
+        return [
+            PREFIX + "SELECT ?kind ?decade (COUNT(*) AS ?n) WHERE { ?d a dgb:Derivation ; dgb:derivationKind ?kind ; "
+            "dgb:startYear ?y BIND(FLOOR(?y / 10) * 10 AS ?decade) } GROUP BY ?kind ?decade"
+        ]
     raise SystemExit(f"unknown class {kind!r}")
 
 
@@ -118,8 +123,9 @@ class Server:
     def pids(self) -> list[int]:
         out = [self.proc.pid]
         for pid in out:  # the whole tree (the supervisor's server processes, granian's workers)
-            out += [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                                                   text=True).stdout.split()]
+            out += [
+                int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+            ]
         return out
 
     def cpu_ticks(self) -> int:
@@ -181,16 +187,22 @@ def free_port() -> int:
 
 
 def start(name: str, args: list[str], url: str, *, env: dict[str, str] | None = None, wait_s: float = 900) -> Server:
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        args,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
     probe = url + "?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
     deadline = time.time() + wait_s
     while time.time() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"{name} exited with {proc.returncode}")
         try:
-            with urllib.request.urlopen(urllib.request.Request(
-                    probe, headers={"Accept": "application/sparql-results+json"}), timeout=30) as r:
+            with urllib.request.urlopen(
+                urllib.request.Request(probe, headers={"Accept": "application/sparql-results+json"}), timeout=30
+            ) as r:
                 if r.status == 200:
                     server = Server(name, url, proc)
                     server.settle()
@@ -225,8 +237,9 @@ end
 """
 
 
-def run_wrk(server: Server, label: str, qs: list[str], *, duration: int, connections: int,
-            work: Path) -> dict[str, float]:
+def run_wrk(
+    server: Server, label: str, qs: list[str], *, duration: int, connections: int, work: Path
+) -> dict[str, float]:
     base = urllib.parse.urlsplit(server.url)
     slug = re.sub(r"\W+", "-", f"{server.name}-{label}")
     listing = work / f"paths-{slug}.txt"
@@ -234,9 +247,25 @@ def run_wrk(server: Server, label: str, qs: list[str], *, duration: int, connect
     script = work / f"script-{slug}.lua"
     script.write_text(LUA % (listing, SLOT, SLOT))
     ticks = server.cpu_ticks()
-    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "60s",
-                          "--latency", "-s", str(script), f"{base.scheme}://{base.netloc}"],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--timeout",
+            "60s",
+            "--latency",
+            "-s",
+            str(script),
+            f"{base.scheme}://{base.netloc}",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout
     found = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if found is None:
         raise SystemExit(f"wrk printed no rate for {server.name} {label}:\n{out}")
@@ -254,19 +283,25 @@ def run_wrk(server: Server, label: str, qs: list[str], *, duration: int, connect
 def _labelled(store: Path, limit: int = 2000) -> list[str]:
     """IRIs of the store's labelled entities outside the synthetic graph (the shipped graph's)."""
     import pyoxigraph as ox
+
     rows = ox.Store.read_only(str(store / "current")).query(
         "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } "
-        f"FILTER(isIRI(?s) && ?g != <{SYNTHETIC_GRAPH}>) }} ORDER BY ?s LIMIT {limit}")
+        f"FILTER(isIRI(?s) && ?g != <{SYNTHETIC_GRAPH}>) }} ORDER BY ?s LIMIT {limit}"
+    )
     return [r["s"].value for r in rows]
 
 
 def _peers(work: Path, store: Path) -> None:
     """An Oxigraph store and an N-Triples file with the same quads as ``store``."""
     import pyoxigraph as ox
+
     dump = work / "all.nq"
     ox.Store.read_only(str(store / "current")).dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    subprocess.run([_tool("oxigraph"), "load", "--location", str(work / "oxigraph-store"), "--file", str(dump)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [_tool("oxigraph"), "load", "--location", str(work / "oxigraph-store"), "--file", str(dump)],
+        check=True,
+        capture_output=True,
+    )
     with dump.open() as src, (work / "all.nt").open("w") as dst:
         for line in src:  # drop the graph name: rdflib-endpoint serves one default graph
             dst.write(re.sub(r" <[^>]*> \.\n$", " .\n", line))
@@ -282,7 +317,7 @@ def prepare(work: Path, systems: int, depth: int, datasets: set[str]) -> None:
     shipped, syn = work / "shipped", work / "synthetic"
     if not (shipped / "all.nt").exists():
         shipped.mkdir(parents=True, exist_ok=True)
-        subprocess.run(cli + ["build", "--store", str(shipped / "dragonbear-store")], check=True, capture_output=True)
+        subprocess.run([*cli, "build", "--store", str(shipped / "dragonbear-store")], check=True, capture_output=True)
         _peers(shipped, shipped / "dragonbear-store")
     if not (shipped / "entities.txt").exists():
         (shipped / "entities.txt").write_text("\n".join(_labelled(shipped / "dragonbear-store")) + "\n")
@@ -292,17 +327,22 @@ def prepare(work: Path, systems: int, depth: int, datasets: set[str]) -> None:
         print(f"synthetic lineage graph: {synthetic.write_synthetic(nt, systems, depth):,} triples", flush=True)
         if not (syn / "dragonbear-store").exists():
             shutil.copytree(shipped / "dragonbear-store", syn / "dragonbear-store", symlinks=True)
-        subprocess.run(cli + ["load", str(nt), "--graph", SYNTHETIC_GRAPH, "--store", str(syn / "dragonbear-store")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [*cli, "load", str(nt), "--graph", SYNTHETIC_GRAPH, "--store", str(syn / "dragonbear-store")],
+            check=True,
+            capture_output=True,
+        )
         _peers(syn, syn / "dragonbear-store")
         nt.unlink()
 
 
 def _dragonbear(store: Path, port: int, workers: int | None, options: dict[str, object]) -> list[str]:
-    launch = ("from pathlib import Path; from dragonbear.service.server import run_server; "
-              "from dragonbear.settings import Settings; "
-              f"run_server(Settings.from_env(store=Path({str(store)!r}), port={port}, workers={workers}), "
-              f"**{options!r})")
+    launch = (
+        "from pathlib import Path; from dragonbear.service.server import run_server; "
+        "from dragonbear.settings import Settings; "
+        f"run_server(Settings.from_env(store=Path({str(store)!r}), port={port}, workers={workers}), "
+        f"**{options!r})"
+    )
     return [sys.executable, "-c", launch]
 
 
@@ -314,41 +354,120 @@ def servers_for(args: argparse.Namespace, data: Path) -> list[tuple[str, list[st
     if args.uvicorn and not args.steps:
         variants.append(("dragonbear[uvicorn]", {"server": "uvicorn"}))
     if args.steps:  # each design step alone, to report what it bought
-        variants = [("dragonbear[uvicorn,h11,asyncio]", {"server": "uvicorn", "http": "h11", "loop": "asyncio",
-                                                         "fast_path": False, "inline": False}),
-                    ("dragonbear[uvicorn,no fast path]", {"server": "uvicorn", "fast_path": False, "inline": False}),
-                    ("dragonbear[uvicorn,no inline]", {"server": "uvicorn", "inline": False}),
-                    ("dragonbear[uvicorn]", {"server": "uvicorn"}), *variants]
+        variants = [
+            (
+                "dragonbear[uvicorn,h11,asyncio]",
+                {"server": "uvicorn", "http": "h11", "loop": "asyncio", "fast_path": False, "inline": False},
+            ),
+            ("dragonbear[uvicorn,no fast path]", {"server": "uvicorn", "fast_path": False, "inline": False}),
+            ("dragonbear[uvicorn,no inline]", {"server": "uvicorn", "inline": False}),
+            ("dragonbear[uvicorn]", {"server": "uvicorn"}),
+            *variants,
+        ]
     for name, options in variants:
         p = free_port()
         out.append((name, _dragonbear(store, p, args.workers, options), f"http://127.0.0.1:{p}/sparql", {}))
     if args.baseline:  # another version of the package, for before/after in one run (it serves on uvicorn)
         p = free_port()
-        out.append(("dragonbear[baseline,uvicorn]", _dragonbear(store, p, args.workers, {}),
-                    f"http://127.0.0.1:{p}/sparql", {"PYTHONPATH": str(args.baseline.resolve())}))
+        out.append(
+            (
+                "dragonbear[baseline,uvicorn]",
+                _dragonbear(store, p, args.workers, {}),
+                f"http://127.0.0.1:{p}/sparql",
+                {"PYTHONPATH": str(args.baseline.resolve())},
+            )
+        )
     for n in args.also_workers:
         p = free_port()
-        out.append((f"dragonbear[{n} process{'es' if n > 1 else ''}]", _dragonbear(store, p, n, {}),
-                    f"http://127.0.0.1:{p}/sparql", {}))
+        out.append(
+            (
+                f"dragonbear[{n} process{'es' if n > 1 else ''}]",
+                _dragonbear(store, p, n, {}),
+                f"http://127.0.0.1:{p}/sparql",
+                {},
+            )
+        )
     if not args.skip_floor:
         floor = str(Path(__file__).parent / "floor")
         env = {"BARE_ASGI_STORE": str((store / "current").resolve())}
         procs = str(args.workers or 1)
         p = free_port()
-        out.append(("floor[uvicorn]", [sys.executable, "-m", "uvicorn", "bare_asgi:app", "--app-dir", floor,
-                                       "--port", str(p), "--workers", procs, "--no-access-log",
-                                       "--log-level", "warning"], f"http://127.0.0.1:{p}/sparql", env))
+        out.append(
+            (
+                "floor[uvicorn]",
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "bare_asgi:app",
+                    "--app-dir",
+                    floor,
+                    "--port",
+                    str(p),
+                    "--workers",
+                    procs,
+                    "--no-access-log",
+                    "--log-level",
+                    "warning",
+                ],
+                f"http://127.0.0.1:{p}/sparql",
+                env,
+            )
+        )
         p = free_port()
-        out.append(("floor[granian]", [sys.executable, "-m", "granian", "--interface", "asgi", "--working-dir", floor,
-                                       "--host", "127.0.0.1", "--port", str(p), "--workers", procs, "--no-ws",
-                                       "--log-level", "warning", "bare_asgi:app"], f"http://127.0.0.1:{p}/sparql", env))
+        out.append(
+            (
+                "floor[granian]",
+                [
+                    sys.executable,
+                    "-m",
+                    "granian",
+                    "--interface",
+                    "asgi",
+                    "--working-dir",
+                    floor,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(p),
+                    "--workers",
+                    procs,
+                    "--no-ws",
+                    "--log-level",
+                    "warning",
+                    "bare_asgi:app",
+                ],
+                f"http://127.0.0.1:{p}/sparql",
+                env,
+            )
+        )
     p = free_port()
-    out.append(("oxigraph", [_tool("oxigraph"), "serve-read-only", "--location", str(data / "oxigraph-store"),
-                             "--bind", f"127.0.0.1:{p}", "--union-default-graph"], f"http://127.0.0.1:{p}/query", {}))
+    out.append(
+        (
+            "oxigraph",
+            [
+                _tool("oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(data / "oxigraph-store"),
+                "--bind",
+                f"127.0.0.1:{p}",
+                "--union-default-graph",
+            ],
+            f"http://127.0.0.1:{p}/query",
+            {},
+        )
+    )
     if not args.skip_rdflib:
         p = free_port()
-        out.append(("rdflib-endpoint", [_tool("rdflib-endpoint"), "serve", str(data / "all.nt"), "--host",
-                                        "127.0.0.1", "--port", str(p)], f"http://127.0.0.1:{p}/", {}))
+        out.append(
+            (
+                "rdflib-endpoint",
+                [_tool("rdflib-endpoint"), "serve", str(data / "all.nt"), "--host", "127.0.0.1", "--port", str(p)],
+                f"http://127.0.0.1:{p}/",
+                {},
+            )
+        )
     return out
 
 
@@ -365,26 +484,47 @@ def report(results: dict[str, dict[str, dict[str, float]]], memory: dict[str, di
     print(f"\nrequests per second (load average {os.getloadavg()[0]:.2f} at the end)")
     print(f"{'class':<22}" + "".join(f"{n:>{width + 2}}" for n in names))
     for c in classes:
-        print(f"{c:<22}" + "".join(f"{results[n][c]['rps']:>{width + 2}.1f}" if c in results[n] else
-                                   f"{'-':>{width + 2}}" for n in names))
+        print(
+            f"{c:<22}"
+            + "".join(
+                f"{results[n][c]['rps']:>{width + 2}.1f}" if c in results[n] else f"{'-':>{width + 2}}" for n in names
+            )
+        )
     print("server CPU ms per request")
     for c in classes:
-        print(f"{c:<22}" + "".join(f"{results[n][c].get('cpu_ms', 0):>{width + 2}.3f}" if c in results[n] else
-                                   f"{'-':>{width + 2}}" for n in names))
+        print(
+            f"{c:<22}"
+            + "".join(
+                f"{results[n][c].get('cpu_ms', 0):>{width + 2}.3f}" if c in results[n] else f"{'-':>{width + 2}}"
+                for n in names
+            )
+        )
     for dataset in DATASETS:
         if any(dataset in m for m in memory.values()):
-            print(f"{'RSS MiB ' + dataset:<22}" + "".join(
-                f"{memory[n][dataset][0]:>{width + 2}.0f}" if dataset in memory.get(n, {}) else f"{'-':>{width + 2}}"
-                for n in names))
+            print(
+                f"{'RSS MiB ' + dataset:<22}"
+                + "".join(
+                    f"{memory[n][dataset][0]:>{width + 2}.0f}"
+                    if dataset in memory.get(n, {})
+                    else f"{'-':>{width + 2}}"
+                    for n in names
+                )
+            )
     for mine in [n for n in names if n.startswith("dragonbear")]:
         floor = "floor[uvicorn]" if "uvicorn" in mine else "floor[granian]"
         for peer in [floor, "oxigraph", "rdflib-endpoint"]:
             if peer not in results:
                 continue
-            parts = [f"{c} {_ratio(results[mine][c]['rps'], results[peer][c]['rps'])}"
-                     for c in classes if c in results[mine] and c in results[peer]]
-            mem = [f"{d} {_ratio(memory[mine][d][0], memory[peer][d][0])} RSS" for d in DATASETS
-                   if d in memory.get(mine, {}) and d in memory.get(peer, {})]
+            parts = [
+                f"{c} {_ratio(results[mine][c]['rps'], results[peer][c]['rps'])}"
+                for c in classes
+                if c in results[mine] and c in results[peer]
+            ]
+            mem = [
+                f"{d} {_ratio(memory[mine][d][0], memory[peer][d][0])} RSS"
+                for d in DATASETS
+                if d in memory.get(mine, {}) and d in memory.get(peer, {})
+            ]
             print(f"{mine} / {peer}: " + "; ".join(parts + mem))
 
 
@@ -393,25 +533,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--systems", type=int, default=60_000)
     parser.add_argument("--depth", type=int, default=60)
     parser.add_argument("--duration", type=int, default=5, help="seconds of one window (slow classes: three times)")
-    parser.add_argument("--rounds", type=int, default=3, help="windows per server and small class, taken in turns; "
-                                                              "the median is reported")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="windows per server and small class, taken in turns; the median is reported",
+    )
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=None, help="server processes (default: the server's own default)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server processes (default: the server's own default)"
+    )
     parser.add_argument("--skip-rdflib", action="store_true", help="rdflib-endpoint needs minutes to load")
     parser.add_argument("--skip-floor", action="store_true", help="leave out the floor on uvicorn and granian")
-    parser.add_argument("--uvicorn", action="store_true", help="also run dragonbear serve on uvicorn (granian is its default)")
-    parser.add_argument("--classes", default=",".join(CLASSES),
-                        help="dataset:class pairs to run, comma-separated (default: %(default)s)")
-    parser.add_argument("--only", default="", help="run only the servers whose names start with one of these "
-                                                   "(comma-separated)")
-    parser.add_argument("--steps", action="store_true",
-                        help="also run dragonbear without each design step (h11 + asyncio, no fast path)")
+    parser.add_argument(
+        "--uvicorn", action="store_true", help="also run dragonbear serve on uvicorn (granian is its default)"
+    )
+    parser.add_argument(
+        "--classes",
+        default=",".join(CLASSES),
+        help="dataset:class pairs to run, comma-separated (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--only", default="", help="run only the servers whose names start with one of these (comma-separated)"
+    )
+    parser.add_argument(
+        "--steps",
+        action="store_true",
+        help="also run dragonbear without each design step (h11 + asyncio, no fast path)",
+    )
     parser.add_argument("--work", type=Path, help="keep the generated data in this folder and reuse it next time")
-    parser.add_argument("--baseline", type=Path, metavar="DIR",
-                        help="also run dragonbear from DIR, a folder holding another version of the package "
-                             "(e.g. git archive of an older commit, its layers linked as dragonbear/...)")
-    parser.add_argument("--also-workers", type=int, action="append", default=[], metavar="N",
-                        help="also run dragonbear with N server processes (repeatable)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="also run dragonbear from DIR, a folder holding another version of the package "
+        "(e.g. git archive of an older commit, its layers linked as dragonbear/...)",
+    )
+    parser.add_argument(
+        "--also-workers",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="also run dragonbear with N server processes (repeatable)",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: the servers are stopped too (finally)
     if not shutil.which("wrk"):
@@ -424,11 +589,16 @@ def main(argv: list[str] | None = None) -> int:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         prepare(work, args.systems, args.depth, {c.split(":")[0] for c in wanted})
-        entities = {"shipped": (work / "shipped" / "entities.txt").read_text().split(),
-                    "synthetic": [synthetic.system_iri(i) for i in range(args.systems // 2, args.systems)]}
+        entities = {
+            "shipped": (work / "shipped" / "entities.txt").read_text().split(),
+            "synthetic": [synthetic.system_iri(i) for i in range(args.systems // 2, args.systems)],
+        }
         for dataset in DATASETS:
-            classes = {c: queries(c.split(":")[1], args.systems, entities[dataset])
-                       for c in wanted if c.split(":")[0] == dataset}
+            classes = {
+                c: queries(c.split(":")[1], args.systems, entities[dataset])
+                for c in wanted
+                if c.split(":")[0] == dataset
+            }
             if not classes:
                 continue
             only = [o for o in args.only.split(",") if o]
@@ -452,10 +622,13 @@ def main(argv: list[str] | None = None) -> int:
                             duration = args.duration if small else 3 * args.duration
                             r = run_wrk(server, label, qs, duration=duration, connections=args.connections, work=work)
                             samples.setdefault(server.name, {}).setdefault(label, []).append(r)
-                            print(f"  {server.name:<32} {label:<20} {r['rps']:>9.1f} req/s  "
-                                  f"p50 {r.get('p50_ms', 0):8.2f} ms  p99 {r.get('p99_ms', 0):8.2f} ms  "
-                                  f"cpu {r.get('cpu_ms', 0):6.3f} ms/req  non-2xx {int(r['errors'])}  "
-                                  f"load {os.getloadavg()[0]:.2f}", flush=True)
+                            print(
+                                f"  {server.name:<32} {label:<20} {r['rps']:>9.1f} req/s  "
+                                f"p50 {r.get('p50_ms', 0):8.2f} ms  p99 {r.get('p99_ms', 0):8.2f} ms  "
+                                f"cpu {r.get('cpu_ms', 0):6.3f} ms/req  non-2xx {int(r['errors'])}  "
+                                f"load {os.getloadavg()[0]:.2f}",
+                                flush=True,
+                            )
                             if not small:
                                 server.settle(limit=60)  # a query still running would weigh on the next server
                 for server in started:
@@ -468,7 +641,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, by_label in samples.items():
                 for label, runs in by_label.items():
                     results.setdefault(name, {})[label] = {
-                        key: statistics.median(r.get(key, 0.0) for r in runs) for key in runs[0]}
+                        key: statistics.median(r.get(key, 0.0) for r in runs) for key in runs[0]
+                    }
     report(results, memory)
     return 0
 

@@ -48,6 +48,7 @@ import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from dragonbear.graph.lineage import Backend, Relation, ancestors_of, descendants_of
 from dragonbear.graph.lineage_load import load_lineage_graph
 from dragonbear.graph.store import EmbeddedStore
@@ -64,8 +65,10 @@ _STEP = re.compile(r"/derivation/syn-(\d+)-from-(\d+)>")
 # The lines of the synthetic model the lineage reads: systems (type, label) and derivations (type,
 # derived and source system, kind, year, confidence). Attestations, categories and countries are
 # left out to halve the load (the shipped graph's view carries sources; this one does not).
-_KEEP = re.compile(r"(#SystemModel>|rdf-schema#label>|#Derivation>|#derivedSystem>|#sourceSystem>|#derivationKind>"
-                   r"|#startYear>|#confidence>) ")
+_KEEP = re.compile(
+    r"(#SystemModel>|rdf-schema#label>|#Derivation>|#derivedSystem>|#sourceSystem>|#derivationKind>"
+    r"|#startYear>|#confidence>) "
+)
 
 
 def write_dag(path: Path, systems: int, depth: int) -> tuple[int, int, str]:
@@ -103,6 +106,7 @@ def _timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 def _rdflib_child(path: str, cases: list[tuple[str, str, str]], queue: mp.Queue) -> None:  # type: ignore[type-arg]
     import rdflib
+
     graph = rdflib.Graph()
     start = time.perf_counter()
     graph.parse(path, format="nt")
@@ -139,25 +143,36 @@ def bench_dag(args: argparse.Namespace, work: Path) -> None:
     nt = work / "dag.nt"
     seconds, (triples, edges, root) = _timed(write_dag, nt, args.systems, args.depth)
     width = max(1, args.systems // args.depth)
-    print(f"synthetic DAG: {args.systems:,} systems, {edges:,} derivation edges, depth {args.depth - 1}, "
-          f"{triples:,} triples (written in {seconds:.0f} s)")
+    print(
+        f"synthetic DAG: {args.systems:,} systems, {edges:,} derivation edges, depth {args.depth - 1}, "
+        f"{triples:,} triples (written in {seconds:.0f} s)"
+    )
     store = EmbeddedStore.open(None)  # in memory: the disk of a shared machine made a 20-minute load
-    seconds, _ = _timed(store.load, nt.read_bytes(), format=ox.RdfFormat.N_TRIPLES,
-                        graph="https://w3id.org/dragonbear/graph/synthetic", bulk=True)
+    seconds, _ = _timed(
+        store.load,
+        nt.read_bytes(),
+        format=ox.RdfFormat.N_TRIPLES,
+        graph="https://w3id.org/dragonbear/graph/synthetic",
+        bulk=True,
+    )
     print(f"pyoxigraph bulk load (in memory): {seconds:.0f} s")
     iri = synthetic.system_iri
-    cases = [("ancestors shallow (layer 2)", iri(2 * width + 5), "up"),
-             (f"ancestors deep (layer {args.depth - 1})", iri((args.depth - 1) * width + 5), "up"),
-             (f"descendants shallow (layer {args.depth - 2})", iri((args.depth - 2) * width + 5), "down"),
-             ("descendants deep (layer 0)", root, "down")]
+    cases = [
+        ("ancestors shallow (layer 2)", iri(2 * width + 5), "up"),
+        (f"ancestors deep (layer {args.depth - 1})", iri((args.depth - 1) * width + 5), "up"),
+        (f"descendants shallow (layer {args.depth - 2})", iri((args.depth - 2) * width + 5), "down"),
+        ("descendants deep (layer 0)", root, "down"),
+    ]
     sparql: dict[str, tuple[float, int]] = {}
     for name, node, direction in cases:
         walk = ancestors_of if direction == "up" else descendants_of
         seconds, found = _timed(walk, store, node, relations=RELATIONS, backend=Backend.SPARQL)
         sparql[name] = (seconds, len(found))
     load_seconds, view = _timed(load_lineage_graph, store)
-    print(f"networkx view load (load_lineage_graph): {load_seconds:.1f} s, "
-          f"{view.number_of_nodes():,} nodes, {view.number_of_edges():,} edges")
+    print(
+        f"networkx view load (load_lineage_graph): {load_seconds:.1f} s, "
+        f"{view.number_of_nodes():,} nodes, {view.number_of_edges():,} edges"
+    )
     networkx: dict[str, tuple[float, int]] = {}
     for name, node, direction in cases:
         walk = ancestors_of if direction == "up" else descendants_of
@@ -166,22 +181,30 @@ def bench_dag(args: argparse.Namespace, work: Path) -> None:
     del view
     rdflib = run_rdflib(nt.with_suffix(".edges.nt"), cases, args.rdflib_limit)
     load = rdflib["load"]
-    print(f"rdflib load of the {edges:,} derivedFrom triples: "
-          + (f"{load[0]:.1f} s" if load else f"not finished within {args.rdflib_limit:.0f} s"))
-    print(f"\n{'case':<32} {'found':>9} {'sparql':>10} {'networkx':>10} {'rdflib':>10} "
-          f"{'sparql/nx':>10} {'rdflib/nx':>10}")
+    print(
+        f"rdflib load of the {edges:,} derivedFrom triples: "
+        + (f"{load[0]:.1f} s" if load else f"not finished within {args.rdflib_limit:.0f} s")
+    )
+    print(
+        f"\n{'case':<32} {'found':>9} {'sparql':>10} {'networkx':>10} {'rdflib':>10} "
+        f"{'sparql/nx':>10} {'rdflib/nx':>10}"
+    )
     for name, _node, _direction in cases:
         (s_sec, s_n), (n_sec, n_n) = sparql[name], networkx[name]
         r = rdflib[name]
         assert s_n == n_n, f"backends disagree on {name}: {s_n} vs {n_n}"
         r_text = f"{r[0] * 1000:.1f}ms" if r else "n/f"
         r_ratio = f"{r[0] / n_sec:.1f}x" if r else "n/f"
-        print(f"{name:<32} {s_n:>9,} {s_sec * 1000:>8.1f}ms {n_sec * 1000:>8.1f}ms {r_text:>10} "
-              f"{s_sec / n_sec:>9.1f}x {r_ratio:>10}")
+        print(
+            f"{name:<32} {s_n:>9,} {s_sec * 1000:>8.1f}ms {n_sec * 1000:>8.1f}ms {r_text:>10} "
+            f"{s_sec / n_sec:>9.1f}x {r_ratio:>10}"
+        )
     walks = sum(s for s, _n in sparql.values()) - sum(s for s, _n in networkx.values())
     if walks > 0:
-        print(f"\nbreak-even: the view's load pays for itself after about "
-              f"{load_seconds / (walks / len(cases)):.0f} walks of this mix")
+        print(
+            f"\nbreak-even: the view's load pays for itself after about "
+            f"{load_seconds / (walks / len(cases)):.0f} walks of this mix"
+        )
 
 
 def _free_port() -> int:
@@ -192,18 +215,29 @@ def _free_port() -> int:
 
 def bench_http(work: Path) -> None:
     store_dir = work / "shipped"
-    subprocess.run([sys.executable, "-m", "dragonbear.cli", "build", "--store", str(store_dir)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "dragonbear.cli", "build", "--store", str(store_dir)], check=True, capture_output=True
+    )
     from dragonbear.graph.store import open_store
+
     store = open_store(store_dir, read_only=True)
     prefix = "https://w3id.org/dragonbear/id/system/"
-    systems = sorted(r["s"].value[len(prefix):] for r in store.query(  # type: ignore[union-attr]
-        "SELECT DISTINCT ?s WHERE { ?s a dgb:SystemModel }") if r["s"].value.startswith(prefix))
+    systems = sorted(
+        r["s"].value[len(prefix) :]
+        for r in store.query(  # type: ignore[union-attr]
+            "SELECT DISTINCT ?s WHERE { ?s a dgb:SystemModel }"
+        )
+        if r["s"].value.startswith(prefix)
+    )
     del store
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DRAGONBEAR_")}
-    server = subprocess.Popen([sys.executable, "-m", "dragonbear.cli", "serve", "--store", str(store_dir),
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dragonbear.cli", "serve", "--store", str(store_dir), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/api/lineage/"
     try:
         for _ in range(600):
@@ -220,10 +254,12 @@ def bench_http(work: Path) -> None:
         timed.sort()
         times = [t for t, _s in timed]
         p95 = times[int(0.95 * (len(times) - 1))]
-        print(f"\nGET /api/lineage/{{id}} for all {len(systems):,} systems of the shipped graph (sequential, "
-              f"after a first request of {first * 1000:.0f} ms that loads the view): p50 "
-              f"{statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms "
-              f"({timed[-1][1]}); over 50 ms: {sum(t > 0.05 for t in times)}")
+        print(
+            f"\nGET /api/lineage/{{id}} for all {len(systems):,} systems of the shipped graph (sequential, "
+            f"after a first request of {first * 1000:.0f} ms that loads the view): p50 "
+            f"{statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms "
+            f"({timed[-1][1]}); over 50 ms: {sum(t > 0.05 for t in times)}"
+        )
     finally:
         server.terminate()
         server.wait(30)

@@ -72,8 +72,19 @@ def run(args: list[str]) -> float:
 
 def quads(store: Path) -> int:
     """How many quads the store holds (a SPARQL count through the CLI)."""
-    out = subprocess.run(cli("sparql", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv",
-                             "--store", str(store)), capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        cli(
+            "sparql",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "--format",
+            "csv",
+            "--store",
+            str(store),
+        ),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return int(out.split()[-1])
 
 
@@ -83,8 +94,9 @@ def time_loads(stores: dict[str, Path], files: list[Path]) -> dict[str, list[flo
     times: dict[str, list[float]] = {label: [] for label in stores}
     for n, path in enumerate(files):
         for label, store in stores.items():
-            times[label].append(run(cli("load", str(path), "--graph", f"http://example.org/bench/{n}",
-                                        "--store", str(store))))
+            times[label].append(
+                run(cli("load", str(path), "--graph", f"http://example.org/bench/{n}", "--store", str(store)))
+            )
     return times
 
 
@@ -101,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             files.append(root / f"small-{n}.ttl")
             files[-1].write_text(SMALL_FILE.format(n=n), encoding="utf-8")
         seed = root / "seed.nt"
-        seed.write_text("<http://example.org/seed> <http://example.org/p> \"seed\" .\n", encoding="utf-8")
+        seed.write_text('<http://example.org/seed> <http://example.org/p> "seed" .\n', encoding="utf-8")
         empty, full = root / "empty", root / "full"
         run(cli("load", str(seed), "--store", str(empty)))
         print(f"(a) empty store (ontology and one seed triple): {quads(empty):,} quads")
@@ -113,8 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         times = time_loads({"empty": empty, "full": full}, files)
         results = {label: statistics.median(t) for label, t in times.items()}
         for label, letter in (("empty", "a"), ("full", "b")):
-            print(f"dragonbear load onto ({letter}) {label}: median {results[label]:.2f} s over {len(times[label])} "
-                  f"({', '.join(f'{t:.2f}' for t in times[label])})")
+            print(
+                f"dragonbear load onto ({letter}) {label}: median {results[label]:.2f} s over {len(times[label])} "
+                f"({', '.join(f'{t:.2f}' for t in times[label])})"
+            )
     ratio = results["full"] / results["empty"]
     print(f"ratio full/empty: {ratio:.2f} (target <= 3)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

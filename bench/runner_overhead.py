@@ -25,8 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dragonbear.graph.store import EmbeddedStore, current_generation
-from dragonbear.service.runtime.runner import QueryRunner
 from dragonbear.service.runtime.jobs import QueryJob, run_job
+from dragonbear.service.runtime.runner import QueryRunner
 
 
 def _synthetic():  # type: ignore[no-untyped-def]
@@ -44,8 +44,9 @@ def _serve(conn: Connection, generation: str) -> None:
 
 
 def _job(q: str) -> QueryJob:
-    return QueryJob(q, base_iri="http://localhost/sparql", accept="application/sparql-results+json",
-                    max_results=100_000)
+    return QueryJob(
+        q, base_iri="http://localhost/sparql", accept="application/sparql-results+json", max_results=100_000
+    )
 
 
 def main() -> None:
@@ -57,8 +58,11 @@ def main() -> None:
     if gen is None:
         raise SystemExit(f"no store at {args.store}")
     synthetic = _synthetic()
-    qs = [f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?l WHERE {{ <{synthetic.system_iri(i)}> "
-          "rdfs:label ?l }" for i in range(30_000, 30_000 + args.queries)]
+    qs = [
+        f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?l WHERE {{ <{synthetic.system_iri(i)}> "
+        "rdfs:label ?l }"
+        for i in range(30_000, 30_000 + args.queries)
+    ]
     store = EmbeddedStore.open(gen, read_only=True)
     times: dict[str, float] = {}
     start = time.perf_counter()

@@ -33,15 +33,26 @@ import pyoxigraph as ox
 
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.loaders.sipri import deal_keys, load_designation_map, read_register, read_sipri, register_to_nquads
-from dragonbear.pipeline.write import write_loaded
 from dragonbear.loaders.sipri_rdf import (
-    CONFIDENCE, CONFIDENCE_UNCERTAIN, TRANSFER_BASE, party_iri, readable_locator,
+    CONFIDENCE,
+    CONFIDENCE_UNCERTAIN,
+    TRANSFER_BASE,
+    party_iri,
+    readable_locator,
 )
 from dragonbear.namespaces import DGB, GRAPH_SIPRI, ID, RDF, RDFS, XSD
+from dragonbear.pipeline.write import write_loaded
 
 __all__ = [
-    "Comparison", "Timing", "compare", "main", "time_loader", "time_nquads_single_load",
-    "time_oxigraph_cli", "time_quad_objects", "write_ntriples"
+    "Comparison",
+    "Timing",
+    "compare",
+    "main",
+    "time_loader",
+    "time_nquads_single_load",
+    "time_oxigraph_cli",
+    "time_quad_objects",
+    "write_ntriples",
 ]
 
 DEFAULT_REGISTER = Path(__file__).resolve().parents[2] / "shared" / "data" / "sipri" / "trade-register.csv"
@@ -79,8 +90,10 @@ class Timing:
 
     def line(self) -> str:
         runs = ", ".join(f"{s:.2f}" for s in self.seconds)
-        return (f"{self.name:<44} {self.triples:>9,} triples  best {self.best:6.2f} s  median {self.median:6.2f} s"
-                f"  {self.rate:>9,.0f} triples/s  CPU {self.cpu_median:6.2f} s  (runs: {runs})")
+        return (
+            f"{self.name:<44} {self.triples:>9,} triples  best {self.best:6.2f} s  median {self.median:6.2f} s"
+            f"  {self.rate:>9,.0f} triples/s  CPU {self.cpu_median:6.2f} s  (runs: {runs})"
+        )
 
 
 @dataclass(slots=True)
@@ -153,14 +166,46 @@ def _deal_quads(register_path: Path) -> Iterator[ox.Quad]:
 
     def d(local: str) -> ox.NamedNode:
         return ox.NamedNode(DGB + local)
-    names = ["supplier", "recipient", "transferredSystem", "orderYear", "orderYearUncertain", "quantityOrdered", "quantityOrderedUncertain", "quantityDelivered", "quantityDeliveredUncertain", "deliveryYear", "deliveryStartYear", "deliveryEndYear", "transferStatus", "sipriDesignation", "sipriDescription", "sipriComment", "tivPerUnit", "tivTotalOrder", "tivDelivered", "confidence", "confidenceLevel", "rank", "hasAttestation", "source", "stance", "sourceReliability", "locator"]
+
+    names = [
+        "supplier",
+        "recipient",
+        "transferredSystem",
+        "orderYear",
+        "orderYearUncertain",
+        "quantityOrdered",
+        "quantityOrderedUncertain",
+        "quantityDelivered",
+        "quantityDeliveredUncertain",
+        "deliveryYear",
+        "deliveryStartYear",
+        "deliveryEndYear",
+        "transferStatus",
+        "sipriDesignation",
+        "sipriDescription",
+        "sipriComment",
+        "tivPerUnit",
+        "tivTotalOrder",
+        "tivDelivered",
+        "confidence",
+        "confidenceLevel",
+        "rank",
+        "hasAttestation",
+        "source",
+        "stance",
+        "sourceReliability",
+        "locator",
+    ]
     p = {name: d(name) for name in names}
     a, label = ox.NamedNode(RDF + "type"), ox.NamedNode(RDFS + "label")
     xsd_int, xsd_nn = ox.NamedNode(XSD + "integer"), ox.NamedNode(XSD + "nonNegativeInteger")
     xsd_dec, xsd_bool = ox.NamedNode(XSD + "decimal"), ox.NamedNode(XSD + "boolean")
     true, false = ox.Literal("true", datatype=xsd_bool), ox.Literal("false", datatype=xsd_bool)
-    status = {"New": d("NewEquipment"), "Second hand": d("SecondHand"),
-              "Second hand but modernized": d("SecondHandModernized")}
+    status = {
+        "New": d("NewEquipment"),
+        "Second hand": d("SecondHand"),
+        "Second hand but modernized": d("SecondHandModernized"),
+    }
     source = ox.NamedNode(f"{ID}source/{register.source_key}")
     for deal, key in zip(register.deals, deal_keys(register.deals), strict=True):
         s = ox.NamedNode(TRANSFER_BASE + key)
@@ -194,8 +239,11 @@ def _deal_quads(register_path: Path) -> Iterator[ox.Quad]:
             triples.append((p["sipriDescription"], ox.Literal(deal.description)))
         if deal.comments:
             triples.append((p["sipriComment"], ox.Literal(deal.comments)))
-        for name, value in (("tivPerUnit", deal.tiv_per_unit), ("tivTotalOrder", deal.tiv_total_order),
-                            ("tivDelivered", deal.tiv_delivered)):
+        for name, value in (
+            ("tivPerUnit", deal.tiv_per_unit),
+            ("tivTotalOrder", deal.tiv_total_order),
+            ("tivDelivered", deal.tiv_delivered),
+        ):
             if value is not None:
                 triples.append((p[name], ox.Literal(value, datatype=xsd_dec)))
         att = ox.NamedNode(f"{TRANSFER_BASE}{key}#att-{register.source_key}")
@@ -207,10 +255,14 @@ def _deal_quads(register_path: Path) -> Iterator[ox.Quad]:
         ]
         for predicate, obj in triples:
             yield ox.Quad(s, predicate, obj, g)
-        for predicate, obj in ((a, d("Attestation")), (p["source"], source), (p["stance"], d("Asserts")),
-                               (p["sourceReliability"], d("ReliabilityA")),
-                               (p["locator"], ox.Literal(f"row {deal.line}")),
-                               (p["locator"], ox.Literal(readable_locator(deal)))):
+        for predicate, obj in (
+            (a, d("Attestation")),
+            (p["source"], source),
+            (p["stance"], d("Asserts")),
+            (p["sourceReliability"], d("ReliabilityA")),
+            (p["locator"], ox.Literal(f"row {deal.line}")),
+            (p["locator"], ox.Literal(readable_locator(deal))),
+        ):
             yield ox.Quad(att, predicate, obj, g)
 
 
@@ -234,8 +286,9 @@ def write_ntriples(register_path: Path, dest: Path) -> int:
     return report.triples
 
 
-def time_oxigraph_cli(ntriples: Path, work: Path, *, executable: str = "oxigraph",
-                      graph: str | None = None) -> tuple[float, float]:
+def time_oxigraph_cli(
+    ntriples: Path, work: Path, *, executable: str = "oxigraph", graph: str | None = None
+) -> tuple[float, float]:
     """``oxigraph load --location <fresh> --file <ntriples> [--graph <graph>]`` in a subprocess:
     (seconds, CPU seconds)."""
     location = Path(tempfile.mkdtemp(prefix="cli-", dir=work))
@@ -249,9 +302,14 @@ def time_oxigraph_cli(ntriples: Path, work: Path, *, executable: str = "oxigraph
     return seconds, cpu
 
 
-def compare(register_path: Path = DEFAULT_REGISTER, *, repeat: int = 3, extras: bool = True,
-            executable: str | None = None,
-            progress: Callable[[str], None] | None = None) -> Comparison:
+def compare(
+    register_path: Path = DEFAULT_REGISTER,
+    *,
+    repeat: int = 3,
+    extras: bool = True,
+    executable: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Comparison:
     """Interleaved, repeated timings of the loader, ``oxigraph load`` and (with ``extras``) the
     unchunked and ``Quad``-object alternatives."""
     executable = executable or shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
@@ -283,15 +341,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-extras", action="store_true", help="only the loader and oxigraph load")
     args = parser.parse_args(argv)
-    result = compare(args.register, repeat=args.repeat, extras=not args.no_extras,
-                     progress=lambda message: print(message, file=sys.stderr))
+    result = compare(
+        args.register,
+        repeat=args.repeat,
+        extras=not args.no_extras,
+        progress=lambda message: print(message, file=sys.stderr),
+    )
     for timing in [result.ours, result.oxigraph, *result.others]:
         print(timing.line())
-    print(f"ratio ours/oxigraph rate: best {result.ratio:.2f}, median {result.median_ratio:.2f};"
-          f" per CPU-second {result.cpu_ratio:.2f}")
+    print(
+        f"ratio ours/oxigraph rate: best {result.ratio:.2f}, median {result.median_ratio:.2f};"
+        f" per CPU-second {result.cpu_ratio:.2f}"
+    )
     for other in result.others[:1]:
-        print(f"ratio ours/{other.name.split(' (')[0]} rate: best {result.ours.rate / other.rate:.2f},"
-              f" median {other.median / result.ours.median:.2f}")
+        print(
+            f"ratio ours/{other.name.split(' (')[0]} rate: best {result.ours.rate / other.rate:.2f},"
+            f" median {other.median / result.ours.median:.2f}"
+        )
     return 0
 
 

@@ -40,22 +40,26 @@ def generate(systems: int, depth: int, *, seed: int = 7) -> Iterator[str]:
     """N-Triples lines of a layered derivation DAG of ``systems`` systems and ``depth`` layers."""
     rng = random.Random(seed)
     width = max(1, systems // depth)
-    yield (f'{SOURCE} {RDF_TYPE} {_p("SourceDocument")} .\n'
-           f'{SOURCE} <http://purl.org/dc/terms/title> "Synthetic benchmark data (not facts)" .\n'
-           f'{SOURCE} {_p("sourceKey")} "synthetic-benchmark" .\n'
-           f'{SOURCE} {_p("sourceType")} {_p("ProjectNote")} .\n')
+    yield (
+        f"{SOURCE} {RDF_TYPE} {_p('SourceDocument')} .\n"
+        f'{SOURCE} <http://purl.org/dc/terms/title> "Synthetic benchmark data (not facts)" .\n'
+        f'{SOURCE} {_p("sourceKey")} "synthetic-benchmark" .\n'
+        f"{SOURCE} {_p('sourceType')} {_p('ProjectNote')} .\n"
+    )
     for i in range(systems):
         s = f"<{system_iri(i)}>"
         att = f"<{system_iri(i)}#att-synthetic-benchmark>"
-        yield (f'{s} {RDF_TYPE} {_p("SystemModel")} .\n'
-               f'{s} {RDFS_LABEL} "Syn-{i}"@en .\n'
-               f'{s} {PREF} "Syn-{i}"@en .\n'
-               f'{s} {_p("category")} {_p(CATEGORIES[i % len(CATEGORIES)])} .\n'
-               f'{s} {_p("countryOfOrigin")} <{ID}state/{COUNTRIES[i % len(COUNTRIES)]}> .\n'
-               f'{s} {_p("hasAttestation")} {att} .\n'
-               f'{att} {RDF_TYPE} {_p("Attestation")} .\n'
-               f'{att} {_p("source")} {SOURCE} .\n'
-               f'{att} {_p("stance")} {_p("Asserts")} .\n')
+        yield (
+            f"{s} {RDF_TYPE} {_p('SystemModel')} .\n"
+            f'{s} {RDFS_LABEL} "Syn-{i}"@en .\n'
+            f'{s} {PREF} "Syn-{i}"@en .\n'
+            f"{s} {_p('category')} {_p(CATEGORIES[i % len(CATEGORIES)])} .\n"
+            f"{s} {_p('countryOfOrigin')} <{ID}state/{COUNTRIES[i % len(COUNTRIES)]}> .\n"
+            f"{s} {_p('hasAttestation')} {att} .\n"
+            f"{att} {RDF_TYPE} {_p('Attestation')} .\n"
+            f"{att} {_p('source')} {SOURCE} .\n"
+            f"{att} {_p('stance')} {_p('Asserts')} .\n"
+        )
         layer = i // width
         if layer == 0:
             continue
@@ -66,16 +70,18 @@ def generate(systems: int, depth: int, *, seed: int = 7) -> Iterator[str]:
             datt = f"<{ID}derivation/syn-{i}-from-{parent}#att-synthetic-benchmark>"
             year = 1950 + layer
             conf = f"0.{5 + (i + parent) % 5}"
-            yield (f'{d} {RDF_TYPE} {_p("Derivation")} .\n'
-                   f'{d} {_p("derivedSystem")} {s} .\n'
-                   f'{d} {_p("sourceSystem")} <{system_iri(parent)}> .\n'
-                   f'{d} {_p("derivationKind")} {_p(KINDS[(i + parent) % len(KINDS)])} .\n'
-                   f'{d} {_p("startYear")} "{year}"^^<{XSD}integer> .\n'
-                   f'{d} {_p("confidence")} "{conf}"^^<{XSD}decimal> .\n'
-                   f'{d} {_p("hasAttestation")} {datt} .\n'
-                   f'{datt} {RDF_TYPE} {_p("Attestation")} .\n'
-                   f'{datt} {_p("source")} {SOURCE} .\n'
-                   f'{datt} {_p("stance")} {_p("Asserts")} .\n')
+            yield (
+                f"{d} {RDF_TYPE} {_p('Derivation')} .\n"
+                f"{d} {_p('derivedSystem')} {s} .\n"
+                f"{d} {_p('sourceSystem')} <{system_iri(parent)}> .\n"
+                f"{d} {_p('derivationKind')} {_p(KINDS[(i + parent) % len(KINDS)])} .\n"
+                f'{d} {_p("startYear")} "{year}"^^<{XSD}integer> .\n'
+                f'{d} {_p("confidence")} "{conf}"^^<{XSD}decimal> .\n'
+                f"{d} {_p('hasAttestation')} {datt} .\n"
+                f"{datt} {RDF_TYPE} {_p('Attestation')} .\n"
+                f"{datt} {_p('source')} {SOURCE} .\n"
+                f"{datt} {_p('stance')} {_p('Asserts')} .\n"
+            )
 
 
 def write_synthetic(path: Path, systems: int, depth: int, *, seed: int = 7) -> int:

@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from dragonbear.errors import DragonbearError, UsageError, exit_code_for
 from dragonbear.cli.output import OutputFormat, render_result
+from dragonbear.errors import DragonbearError, UsageError, exit_code_for
 from dragonbear.settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Dragonbear: a knowledge graph of Russia-China military-technical cooperation.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Dragonbear: a knowledge graph of Russia-China military-technical cooperation.",
+)
 
-StoreOption = Annotated[Optional[Path], typer.Option(
-    "--store", help="Store directory (default: $DRAGONBEAR_STORE, else ~/.local/share/dragonbear/store).")]
-FormatOption = Annotated[Optional[OutputFormat], typer.Option("--format", "-f", help="Output format.")]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store directory (default: $DRAGONBEAR_STORE, else ~/.local/share/dragonbear/store)."),
+]
+FormatOption = Annotated[OutputFormat | None, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _settings(store: Path | None) -> Settings:
@@ -31,15 +37,24 @@ def _settings(store: Path | None) -> Settings:
 def _show_version(value: bool) -> None:
     if value:
         from dragonbear import __version__, data_release
+
         release = data_release()
         typer.echo(f"dragonbear {__version__} (data release {release.version}, {release.issued})")
         raise typer.Exit()
 
 
 @app.callback()
-def _main_options(version: Annotated[bool, typer.Option(
-        "--version", callback=_show_version, is_eager=True,
-        help="Print the version of the software and of the data release, and exit.")] = False) -> None:
+def _main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Print the version of the software and of the data release, and exit.",
+        ),
+    ] = False,
+) -> None:
     """Dragonbear: a knowledge graph of Russia-China military-technical cooperation."""
 
 
@@ -49,40 +64,50 @@ def _emit(data: bytes) -> None:
 
 
 @app.command()
-def build(store: StoreOption = None,
-          sipri: Annotated[Optional[Path], typer.Option(help="A SIPRI register file instead of the shipped extract.")] = None,
-          ) -> None:
+def build(
+    store: StoreOption = None,
+    sipri: Annotated[Path | None, typer.Option(help="A SIPRI register file instead of the shipped extract.")] = None,
+) -> None:
     """Build the store from the ontology, the curated facts and the SIPRI extract, atomically."""
     from dragonbear.pipeline.build import build_store
+
     report = build_store(_settings(store).store_dir, sipri_path=sipri)
     typer.echo(report.text())
 
 
 @app.command()
-def load(files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .nt .nq .trig .jsonld .rdf")],
-         graph: Annotated[Optional[str], typer.Option(help="Named graph IRI (default: one graph per file).")] = None,
-         store: StoreOption = None) -> None:
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .nt .nq .trig .jsonld .rdf")],
+    graph: Annotated[str | None, typer.Option(help="Named graph IRI (default: one graph per file).")] = None,
+    store: StoreOption = None,
+) -> None:
     """Add RDF files to a named graph; all or nothing. Creates the store if the directory is new."""
     from dragonbear.pipeline.update import load_files
+
     result = load_files(_settings(store).store_dir, files, graph=graph)
     for name, count in result.items():
         typer.echo(f"{count:,} triples loaded into <{name}>")
 
 
 @app.command("load-sipri")
-def load_sipri(file: Annotated[Path, typer.Argument(help="A SIPRI trade register (either layout).")],
-               store: StoreOption = None) -> None:
+def load_sipri(
+    file: Annotated[Path, typer.Argument(help="A SIPRI trade register (either layout).")], store: StoreOption = None
+) -> None:
     """Replace the store's SIPRI graph with the full register or a newer export, atomically."""
     from dragonbear.pipeline.build import replace_sipri
+
     report = replace_sipri(_settings(store).store_dir, file)
     typer.echo(report.text())
 
 
 @app.command()
-def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF files to check instead of the store.")] = None,
-             store: StoreOption = None) -> None:
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="RDF files to check instead of the store.")] = None,
+    store: StoreOption = None,
+) -> None:
     """Validate the store (or RDF files) against the SHACL shapes. Exit 1 on violations."""
-    from dragonbear.pipeline.update import validate_files, validate_current
+    from dragonbear.pipeline.update import validate_current, validate_files
+
     report = validate_files(files) if files else validate_current(_settings(store).store_dir)
     if report.conforms:
         typer.echo("SHACL: conforms")
@@ -92,32 +117,42 @@ def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="RDF fil
 
 
 @app.command()
-def stats(store: StoreOption = None,
-          unmapped: Annotated[bool, typer.Option(help="List every SIPRI designation without a mapping.")] = False,
-          missed: Annotated[bool, typer.Option(
-              help="List every SIPRI comment that mentions for/licence/copy/kits but gave no relation.")] = False,
-          ) -> None:
+def stats(
+    store: StoreOption = None,
+    unmapped: Annotated[bool, typer.Option(help="List every SIPRI designation without a mapping.")] = False,
+    missed: Annotated[
+        bool, typer.Option(help="List every SIPRI comment that mentions for/licence/copy/kits but gave no relation.")
+    ] = False,
+) -> None:
     """Counts per named graph and per class, conflicts, unmapped SIPRI designations, and the lineage network."""
     from dragonbear.pipeline.stats import store_stats
+
     typer.echo(store_stats(_settings(store).store_dir, unmapped=unmapped, missed=missed))
 
 
 @app.command()
-def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read one.")],
-           fmt: FormatOption = None, store: StoreOption = None) -> None:
+def sparql(
+    query: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read one.")],
+    fmt: FormatOption = None,
+    store: StoreOption = None,
+) -> None:
     """Run a SPARQL query over the union of all named graphs. Exit 1 when it finds nothing.
 
     SERVICE may call only the endpoints of $DRAGONBEAR_FEDERATION_ALLOWLIST (default: Wikidata's and DBpedia's).
     """
     from dragonbear.graph.store import open_store
+
     if query.startswith("@"):
         try:
             query = Path(query[1:]).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read query file {query[1:]}: {exc.strerror}") from exc
     from dragonbear.graph.federation import check_service_calls
+
     settings = _settings(store)
-    check_service_calls(query, settings.federation_allowlist)  # as the server does: SERVICE only to allowlisted endpoints
+    check_service_calls(
+        query, settings.federation_allowlist
+    )  # as the server does: SERVICE only to allowlisted endpoints
     result = open_store(settings.store_dir, read_only=True).query(query)
     data, count = render_result(result, fmt)
     _emit(data)
@@ -126,17 +161,23 @@ def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE t
 
 
 @app.command("query")
-def query_cmd(name: Annotated[Optional[str], typer.Argument(help="A canned query (see --list).")] = None,
-              param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="KEY=VALUE")] = None,
-              list_: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
-              asserted_only: Annotated[bool, typer.Option(
-                  "--asserted-only", help="Leave out the derived graph (inverses, super-properties, closures).")] = False,
-              fmt: FormatOption = None, store: StoreOption = None) -> None:
+def query_cmd(
+    name: Annotated[str | None, typer.Argument(help="A canned query (see --list).")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
+    asserted_only: Annotated[
+        bool,
+        typer.Option("--asserted-only", help="Leave out the derived graph (inverses, super-properties, closures)."),
+    ] = False,
+    fmt: FormatOption = None,
+    store: StoreOption = None,
+) -> None:
     """Run a canned query with parameters; entity parameters take an IRI or any name.
 
     A CONSTRUCT query (lineage) writes RDF: Turtle by default, or --format ntriples / jsonld.
     """
     from dragonbear.queries.catalogue import load_catalogue, run_canned
+
     catalogue = load_catalogue()
     if list_ or name is None:
         for q in catalogue.values():
@@ -150,8 +191,14 @@ def query_cmd(name: Annotated[Optional[str], typer.Argument(help="A canned query
         key, value = item.split("=", 1)
         values[key.strip()] = value
     from dragonbear.graph.store import open_store
-    result = run_canned(open_store(_settings(store).store_dir, read_only=True), name, values, catalogue=catalogue,
-                        derived=not asserted_only)
+
+    result = run_canned(
+        open_store(_settings(store).store_dir, read_only=True),
+        name,
+        values,
+        catalogue=catalogue,
+        derived=not asserted_only,
+    )
     data, count = render_result(result, fmt)
     _emit(data)
     if count == 0:
@@ -159,16 +206,20 @@ def query_cmd(name: Annotated[Optional[str], typer.Argument(help="A canned query
 
 
 @app.command()
-def resolve(text: Annotated[str, typer.Argument(help="A name in any language, an IRI or an id.")],
-            fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
-            store: StoreOption = None) -> None:
+def resolve(
+    text: Annotated[str, typer.Argument(help="A name in any language, an IRI or an id.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    store: StoreOption = None,
+) -> None:
     """List the entities a name denotes, best first. Exit 1 when nothing matches."""
     import json
 
+    import pyoxigraph as ox
+
+    from dragonbear.cli.output import shorten
     from dragonbear.graph.resolve import NameIndex
     from dragonbear.graph.store import open_store
-    from dragonbear.cli.output import shorten
-    import pyoxigraph as ox
+
     found = NameIndex.from_store(open_store(_settings(store).store_dir, read_only=True)).candidates(text)
     if fmt == "json":
         typer.echo(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=2))
@@ -182,21 +233,50 @@ def resolve(text: Annotated[str, typer.Argument(help="A name in any language, an
 
 
 @app.command()
-def serve(host: Annotated[Optional[str], typer.Option(help="Address to listen on (default 127.0.0.1, $DRAGONBEAR_HOST).")] = None,
-          port: Annotated[Optional[int], typer.Option(help="Port (default 8000, $DRAGONBEAR_PORT).")] = None,
-          store: StoreOption = None,
-          workers: Annotated[Optional[int], typer.Option(help="Server processes, each answering HTTP and running queries in threads (default 1, $DRAGONBEAR_WORKERS).")] = None,
-          timeout: Annotated[Optional[float], typer.Option(help="Query time limit in seconds (default 30, $DRAGONBEAR_QUERY_TIMEOUT).")] = None,
-          max_results: Annotated[Optional[int], typer.Option(help="Result cap in rows or triples, 0 for none (default 100000, $DRAGONBEAR_MAX_RESULTS).")] = None,
-          warm: Annotated[Optional[bool], typer.Option("--warm/--no-warm", help="Build the name index and lineage view at start (default: for stores up to 1M quads; $DRAGONBEAR_WARM=auto|1|0).")] = None,
-          ) -> None:
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default 127.0.0.1, $DRAGONBEAR_HOST).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000, $DRAGONBEAR_PORT).")] = None,
+    store: StoreOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Server processes, each answering HTTP and running queries in threads (default 1, $DRAGONBEAR_WORKERS)."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Query time limit in seconds (default 30, $DRAGONBEAR_QUERY_TIMEOUT).")
+    ] = None,
+    max_results: Annotated[
+        int | None,
+        typer.Option(help="Result cap in rows or triples, 0 for none (default 100000, $DRAGONBEAR_MAX_RESULTS)."),
+    ] = None,
+    warm: Annotated[
+        bool | None,
+        typer.Option(
+            "--warm/--no-warm",
+            help="Build the name index and lineage view at start (default: for stores up to 1M quads; $DRAGONBEAR_WARM=auto|1|0).",
+        ),
+    ] = None,
+) -> None:
     """Serve the SPARQL endpoint at http://HOST:PORT/sparql; builds the store first when there is none.
 
     Updates (/update, /store) are enabled by setting DRAGONBEAR_UPDATE_TOKEN.
     """
     from dragonbear.service.server import run_server
-    run_server(Settings.from_env(store=store, host=host, port=port, workers=workers, query_timeout=timeout,
-                                 max_results=max_results, warm=warm))
+
+    run_server(
+        Settings.from_env(
+            store=store,
+            host=host,
+            port=port,
+            workers=workers,
+            query_timeout=timeout,
+            max_results=max_results,
+            warm=warm,
+        )
+    )
 
 
 # The commands that live in modules of their own register on `app` when imported, listed here by name.

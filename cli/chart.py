@@ -43,17 +43,26 @@ def _format_for(fmt: ChartOutput | None, output: Path | None) -> ChartOutput:
 
 
 @app.command("chart")
-def chart(name: Annotated[str | None, typer.Argument(help="A chart (see --list).")] = None,
-          fmt: Annotated[ChartOutput | None, typer.Option(
-              "--format", "-f", help="png or svg; csv or json for the numbers (default: from --output, else png).")] = None,
-          output: Annotated[Path | None, typer.Option(
-              "--output", "-o", help="File to write, or - for standard output (default: NAME.FORMAT here).")] = None,
-          first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-          last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
-          list_: Annotated[bool, typer.Option("--list", help="List the charts.")] = False,
-          store: StoreOption = None) -> None:
+def chart(
+    name: Annotated[str | None, typer.Argument(help="A chart (see --list).")] = None,
+    fmt: Annotated[
+        ChartOutput | None,
+        typer.Option(
+            "--format", "-f", help="png or svg; csv or json for the numbers (default: from --output, else png)."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write, or - for standard output (default: NAME.FORMAT here)."),
+    ] = None,
+    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the charts.")] = False,
+    store: StoreOption = None,
+) -> None:
     """Draw a chart from the store: joint exercises by domain, deliveries to China, exports by region."""
     from dragonbear.graph.chart_data import CHARTS, chart_data, chart_spec
+
     if list_ or name is None:
         for spec in CHARTS.values():
             typer.echo(f"{spec.name:<22} {spec.title}")
@@ -61,9 +70,11 @@ def chart(name: Annotated[str | None, typer.Argument(help="A chart (see --list).
     chart_spec(name)  # an unknown name is a usage error before the store is opened
     kind = _format_for(fmt, output)
     from dragonbear.graph.store import open_store
+
     data = chart_data(open_store(_settings(store).store_dir, read_only=True), name, first=first, last=last)
     if kind in (ChartOutput.PNG, ChartOutput.SVG):
         from dragonbear.graph.charts import render_chart
+
         body = render_chart(data, kind.value)
     else:
         body = (data.to_csv() if kind is ChartOutput.CSV else data.to_json() + "\n").encode("utf-8")

@@ -22,10 +22,11 @@ class DiffFormat(StrEnum):
 
 
 @app.command("diff")
-def diff(old: Annotated[Path, typer.Argument(help="The older release: a store directory or an N-Quads dump.")],
-         new: Annotated[Path, typer.Argument(help="The newer release: a store directory or an N-Quads dump.")],
-         fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table or json.")] = DiffFormat.TABLE,
-         ) -> None:
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older release: a store directory or an N-Quads dump.")],
+    new: Annotated[Path, typer.Argument(help="The newer release: a store directory or an N-Quads dump.")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table or json.")] = DiffFormat.TABLE,
+) -> None:
     """Statements added, removed and changed between two releases, by kind and by source."""
     from dragonbear.graph.diff import diff_releases, read_side
 

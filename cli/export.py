@@ -15,31 +15,52 @@ __all__ = ["export"]
 
 
 @app.command()
-def export(fmt: Annotated[ExportFormat, typer.Option(
-               "--format", "-f", help="nquads, trig and jsonld keep the named graphs; turtle holds one graph, so "
-                                      "without --graph it is the merge of all named graphs (each triple once).")
-           ] = ExportFormat.NQUADS,
-           gzip: Annotated[bool, typer.Option("--gzip", help="Compress with gzip (implied by an --output ending "
-                                                             "in .gz).")] = False,
-           output: Annotated[Path | None, typer.Option(
-               "--output", "-o", help="File to write, replaced only when the dump is complete (default: "
-                                      "standard output).")] = None,
-           graph: Annotated[str | None, typer.Option(
-               "--graph", help="Dump only this named graph (IRI), e.g. https://w3id.org/dragonbear/graph/curated.")
-           ] = None,
-           void: Annotated[Path | None, typer.Option(
-               "--void", help="Also write the DCAT/VoID description of the dump (licence, SIPRI attribution, "
-                              "sources, triples per graph) to this Turtle file. Needs --output.")] = None,
-           base_url: Annotated[str, typer.Option(
-               "--base-url", help="With --void: the URL of the server the description names as SPARQL endpoint.")
-           ] = "http://127.0.0.1:8000/",
-           store: StoreOption = None) -> None:
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="nquads, trig and jsonld keep the named graphs; turtle holds one graph, so "
+            "without --graph it is the merge of all named graphs (each triple once).",
+        ),
+    ] = ExportFormat.NQUADS,
+    gzip: Annotated[
+        bool, typer.Option("--gzip", help="Compress with gzip (implied by an --output ending in .gz).")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write, replaced only when the dump is complete (default: standard output)."
+        ),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            "--graph", help="Dump only this named graph (IRI), e.g. https://w3id.org/dragonbear/graph/curated."
+        ),
+    ] = None,
+    void: Annotated[
+        Path | None,
+        typer.Option(
+            "--void",
+            help="Also write the DCAT/VoID description of the dump (licence, SIPRI attribution, "
+            "sources, triples per graph) to this Turtle file. Needs --output.",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str,
+        typer.Option("--base-url", help="With --void: the URL of the server the description names as SPARQL endpoint."),
+    ] = "http://127.0.0.1:8000/",
+    store: StoreOption = None,
+) -> None:
     """Dump the store (all named graphs, or one) to a file or standard output.
 
     Examples: `dragonbear export --format nquads --gzip -o dragonbear.nq.gz`;
     `dragonbear export --format turtle --graph https://w3id.org/dragonbear/graph/ontology -o ontology.ttl`.
     """
     from dragonbear.graph.export import export_store
+
     if void is not None and output is None:
         raise UsageError("--void needs --output: the description names the file it describes")
     if output is not None and output.is_dir():
@@ -55,8 +76,16 @@ def export(fmt: Annotated[ExportFormat, typer.Option(
         typer.echo(f"DCAT/VoID description written to {void}", err=True)
 
 
-def _write_description(store_dir: Path, target: Path, dump: Path, fmt: ExportFormat, compressed: bool,
-                       byte_size: int | None, base_url: str, graph: str | None) -> None:
+def _write_description(
+    store_dir: Path,
+    target: Path,
+    dump: Path,
+    fmt: ExportFormat,
+    compressed: bool,
+    byte_size: int | None,
+    base_url: str,
+    graph: str | None,
+) -> None:
     """Write the description of the store with the dump as its one distribution."""
     import pyoxigraph as ox
 
@@ -69,12 +98,16 @@ def _write_description(store_dir: Path, target: Path, dump: Path, fmt: ExportFor
     )
     from dragonbear.graph.export import write_atomically
     from dragonbear.graph.store import open_store
+
     db = open_store(store_dir, read_only=True)
     counts = {g: db.count(g) for g in db.graphs() if graph is None or g == graph}
     assert db.path is not None
-    triples = dataset_description(base_url if base_url.endswith("/") else base_url + "/", counts,
-                                  sources=source_documents(db), modified=generation_time(db.path),
-                                  distributions=[Distribution(dump.resolve().as_uri(), fmt, compressed, byte_size,
-                                                              graph)])
+    triples = dataset_description(
+        base_url if base_url.endswith("/") else base_url + "/",
+        counts,
+        sources=source_documents(db),
+        modified=generation_time(db.path),
+        distributions=[Distribution(dump.resolve().as_uri(), fmt, compressed, byte_size, graph)],
+    )
     with write_atomically(target) as out:
         ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES)

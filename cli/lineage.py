@@ -24,13 +24,16 @@ __all__ = ["lineage"]
 @app.command("lineage")
 def lineage(
     name: Annotated[str, typer.Argument(help="A system, state or organization: any name, an IRI or an id.")],
-    direction: Annotated[Direction, typer.Option(
-        help="up: where it came from and what it depends on; down: what came of it; both.")] = Direction.BOTH,
-    as_of: Annotated[int | None, typer.Option(
-        "--as-of", min=1000, max=2999, help="A year: the lineage as it stood then.")] = None,
+    direction: Annotated[
+        Direction, typer.Option(help="up: where it came from and what it depends on; down: what came of it; both.")
+    ] = Direction.BOTH,
+    as_of: Annotated[
+        int | None, typer.Option("--as-of", min=1000, max=2999, help="A year: the lineage as it stood then.")
+    ] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.JSON,
-    relation: Annotated[list[Relation] | None, typer.Option(
-        "--relation", "-r", help="Edge kinds to follow (repeatable; default all).")] = None,
+    relation: Annotated[
+        list[Relation] | None, typer.Option("--relation", "-r", help="Edge kinds to follow (repeatable; default all).")
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
     store: StoreOption = None,
 ) -> None:
@@ -43,10 +46,14 @@ def lineage(
 
     opened = open_store(_settings(store).store_dir, read_only=True)
     names = NameIndex.from_store(opened)
-    iri = names.resolve(name, types=names.expand_type("dgb:SystemModel") | names.expand_type("dgb:Agent"),
-                        what="system, state or organization")
-    graph = lineage_subgraph(opened, iri, direction=direction, relations=frozenset(relation or ALL_RELATIONS),
-                             year=as_of)
+    iri = names.resolve(
+        name,
+        types=names.expand_type("dgb:SystemModel") | names.expand_type("dgb:Agent"),
+        what="system, state or organization",
+    )
+    graph = lineage_subgraph(
+        opened, iri, direction=direction, relations=frozenset(relation or ALL_RELATIONS), year=as_of
+    )
     data = export_lineage(graph, fmt)
     if output is None:
         _emit(data)

@@ -26,24 +26,46 @@ class LinkFormat(str, enum.Enum):
 
 
 @app.command()
-def link(suggest: Annotated[Path | None, typer.Option(
-             "--suggest", help="A Wikidata file (entity JSON, dump lines, SPARQL JSON results) or DBpedia file "
-                               "(Turtle, N-Triples, JSON) whose labels to match against our names.")] = None,
-         coverage: Annotated[bool, typer.Option(
-             "--coverage", help="Per entity class, how many entities have Wikidata/DBpedia links; list those without.")] = False,
-         fmt: Annotated[LinkFormat, typer.Option("--format", "-f", help="Output format.")] = LinkFormat.table,
-         output: Annotated[Path | None, typer.Option(
-             "--output", "-o", help="With --suggest: also write the candidates as skos:closeMatch to this Turtle "
-                                    "file for review.")] = None,
-         min_score: Annotated[int, typer.Option(
-             "--min-score", help="With --suggest: lowest name-match score kept (95 label, 90 other name, "
-                                 "80 normalized, 60 one edit, 40 prefix).")] = 80,
-         include_all: Annotated[bool, typer.Option(
-             "--all", help="With --coverage: also count entities known only from SIPRI.")] = False,
-         store: StoreOption = None) -> None:
+def link(
+    suggest: Annotated[
+        Path | None,
+        typer.Option(
+            "--suggest",
+            help="A Wikidata file (entity JSON, dump lines, SPARQL JSON results) or DBpedia file "
+            "(Turtle, N-Triples, JSON) whose labels to match against our names.",
+        ),
+    ] = None,
+    coverage: Annotated[
+        bool,
+        typer.Option(
+            "--coverage", help="Per entity class, how many entities have Wikidata/DBpedia links; list those without."
+        ),
+    ] = False,
+    fmt: Annotated[LinkFormat, typer.Option("--format", "-f", help="Output format.")] = LinkFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="With --suggest: also write the candidates as skos:closeMatch to this Turtle file for review.",
+        ),
+    ] = None,
+    min_score: Annotated[
+        int,
+        typer.Option(
+            "--min-score",
+            help="With --suggest: lowest name-match score kept (95 label, 90 other name, "
+            "80 normalized, 60 one edit, 40 prefix).",
+        ),
+    ] = 80,
+    include_all: Annotated[
+        bool, typer.Option("--all", help="With --coverage: also count entities known only from SIPRI.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
     """Report link coverage, or propose candidate links from a Wikidata or DBpedia file (never stored)."""
-    from dragonbear.pipeline.links import link_coverage, read_external_names, review_turtle, suggest_links
     from dragonbear.graph.store import open_store
+    from dragonbear.pipeline.links import link_coverage, read_external_names, review_turtle, suggest_links
 
     if (suggest is None) == (not coverage):
         raise UsageError("give exactly one of --coverage or --suggest FILE")
@@ -62,8 +84,11 @@ def link(suggest: Annotated[Path | None, typer.Option(
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
     typer.echo(_suggestions_text(found, fmt), nl=False)
     if output is not None:
-        typer.echo(f"{sum(s.status != 'linked' for s in found)} candidates written to {output} "
-                   f"(skos:closeMatch, for review; nothing was written to the store)", err=True)
+        typer.echo(
+            f"{sum(s.status != 'linked' for s in found)} candidates written to {output} "
+            f"(skos:closeMatch, for review; nothing was written to the store)",
+            err=True,
+        )
     if not found:
         typer.echo("no candidate links", err=True)
         raise typer.Exit(1)
@@ -71,30 +96,50 @@ def link(suggest: Annotated[Path | None, typer.Option(
 
 def _coverage_text(report: object, fmt: LinkFormat) -> str:
     from dragonbear.pipeline.links import CoverageReport
+
     assert isinstance(report, CoverageReport)
     if fmt == LinkFormat.json:
-        return json.dumps({"summary": report.summary(), "entities": [vars(e) | {"linked": e.linked}
-                                                                     for e in report.entities]},
-                          ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(
+                {"summary": report.summary(), "entities": [vars(e) | {"linked": e.linked} for e in report.entities]},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     if fmt == LinkFormat.csv:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["class", "entity", "label", "wikidata_exact", "dbpedia_exact", "wikidata_close",
-                         "dbpedia_close"])
+        writer.writerow(
+            ["class", "entity", "label", "wikidata_exact", "dbpedia_exact", "wikidata_close", "dbpedia_close"]
+        )
         for e in report.entities:
-            writer.writerow([e.entity_class, e.iri, e.label, " ".join(e.wikidata_exact), " ".join(e.dbpedia_exact),
-                             " ".join(e.wikidata_close), " ".join(e.dbpedia_close)])
+            writer.writerow(
+                [
+                    e.entity_class,
+                    e.iri,
+                    e.label,
+                    " ".join(e.wikidata_exact),
+                    " ".join(e.dbpedia_exact),
+                    " ".join(e.wikidata_close),
+                    " ".join(e.dbpedia_close),
+                ]
+            )
         return out.getvalue()
     lines = [f"{'class':<18}{'entities':>9}{'wikidata':>10}{'dbpedia':>9}{'close only':>12}{'no link':>9}"]
     for row in report.summary():
-        lines.append(f"{row['class']:<18}{row['entities']:>9}{row['wikidata_exact']:>10}{row['dbpedia_exact']:>9}"
-                     f"{row['close_only']:>12}{row['unlinked']:>9}")
+        lines.append(
+            f"{row['class']:<18}{row['entities']:>9}{row['wikidata_exact']:>10}{row['dbpedia_exact']:>9}"
+            f"{row['close_only']:>12}{row['unlinked']:>9}"
+        )
     lines.append("(wikidata, dbpedia: checked skos:exactMatch links; close only: skos:closeMatch candidates only)")
     close_only = [e for e in report.entities if e.linked and not e.checked]
     if close_only:
         lines.append("\nOnly candidate links (skos:closeMatch):")
-        lines += [f"  {e.entity_class:<16} {e.iri}  {e.label}  -> {' '.join(e.wikidata_close + e.dbpedia_close)}"
-                  for e in close_only]
+        lines += [
+            f"  {e.entity_class:<16} {e.iri}  {e.label}  -> {' '.join(e.wikidata_close + e.dbpedia_close)}"
+            for e in close_only
+        ]
     unlinked = report.unlinked()
     lines.append(f"\nWithout any link ({len(unlinked)}):")
     lines += [f"  {e.entity_class:<16} {e.iri}  {e.label}" for e in unlinked]
@@ -112,6 +157,9 @@ def _suggestions_text(found: list, fmt: LinkFormat) -> str:  # type: ignore[type
             writer.writerow([s.entity, s.entity_label, s.external, s.external_label, s.matched, s.score, s.status])
         return out.getvalue()
     lines = [f"{'score':>5}  {'status':<9} {'our entity':<48} {'external id':<45} matched name"]
-    lines += [f"{s.score:>5}  {s.status:<9} {s.entity:<48} {s.external:<45} {s.matched!r} "
-              f"({s.entity_label} ~ {s.external_label})" for s in found]
+    lines += [
+        f"{s.score:>5}  {s.status:<9} {s.entity:<48} {s.external:<45} {s.matched!r} "
+        f"({s.entity_label} ~ {s.external_label})"
+        for s in found
+    ]
     return "\n".join(lines) + "\n"

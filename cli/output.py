@@ -72,7 +72,7 @@ def shorten(term: object) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if term.value.startswith(iri):
-                return f"{prefix}:{term.value[len(iri):]}"
+                return f"{prefix}:{term.value[len(iri) :]}"
         return f"<{term.value}>"
     if isinstance(term, ox.Literal):
         return f"{term.value}@{term.language}" if term.language and term.language != "en" else term.value
@@ -89,15 +89,18 @@ def _table(result: ox.QuerySolutions) -> tuple[str, int]:
     widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
 
     def fmt(cells: list[str]) -> str:
-        return " | ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return " | ".join(
+            (c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(cells, widths, strict=True)
+        ).rstrip()
 
     lines = [fmt(names), "-+-".join("-" * w for w in widths)] + [fmt(r) for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n", len(rows)
 
 
-def render_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
-                  fmt: OutputFormat | None) -> tuple[bytes, int]:
+def render_result(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: OutputFormat | None
+) -> tuple[bytes, int]:
     """Serialize a query result; return the bytes and the number of results (rows, triples, or 1/0).
 
     Raises:
@@ -119,8 +122,7 @@ def render_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
         data = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
         count = len(json.loads(data)["results"]["bindings"])
         if target != ox.QueryResultsFormat.JSON:
-            data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(
-                format=target) or b""
+            data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(format=target) or b""
         return data, count
     fmt = fmt or OutputFormat.turtle
     rdf = fmt.registry_format.rdf_format if fmt.registry_format is not None else None

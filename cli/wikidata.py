@@ -13,18 +13,24 @@ __all__ = ["load_wikidata"]
 
 
 @app.command("load-wikidata")
-def load_wikidata(files: Annotated[list[Path], typer.Argument(
-                      help="Wikidata files: entity JSON (Special:EntityData), dump lines (.json or .json.gz) "
-                           "or SPARQL JSON results with ?item.")],
-                  store: StoreOption = None) -> None:
+def load_wikidata(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Wikidata files: entity JSON (Special:EntityData), dump lines (.json or .json.gz) "
+            "or SPARQL JSON results with ?item."
+        ),
+    ],
+    store: StoreOption = None,
+) -> None:
     """Replace the store's Wikidata graph with what FILES say about entities linked by skos:exactMatch.
 
     Russian and Chinese names, based on / derivative work (P144, P4969), manufacturer (P176), country
     of origin (P495), operator (P137) and service entry (P729) are imported with their Wikidata
     provenance; disagreements with the curated facts are recorded as conflicts. All or nothing.
     """
-    from dragonbear.pipeline.wikidata import replace_wikidata
     from dragonbear.namespaces import GRAPH_WIKIDATA
+    from dragonbear.pipeline.wikidata import replace_wikidata
 
     store_dir = _settings(store).store_dir
     build, imported = replace_wikidata(store_dir, files)

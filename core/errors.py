@@ -93,8 +93,9 @@ class LoadError(DragonbearError):
         column: 1-based column of the error, if known.
     """
 
-    def __init__(self, message: str, *, path: str | Path | None = None,
-                 line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str | Path | None = None, line: int | None = None, column: int | None = None
+    ) -> None:
         self.path = str(path) if path is not None else None
         self.line = line
         self.column = column

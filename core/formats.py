@@ -77,8 +77,13 @@ class Format(enum.Enum):
     N_QUADS = (ox.RdfFormat.N_QUADS, ("nquads", "nq"), (), ("nquads",))
     TRIG = (ox.RdfFormat.TRIG, ("trig",), (), ())
 
-    def __init__(self, syntax: ox.RdfFormat | ox.QueryResultsFormat, names: tuple[str, ...],
-                 aliases: tuple[str, ...], extensions: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        syntax: ox.RdfFormat | ox.QueryResultsFormat,
+        names: tuple[str, ...],
+        aliases: tuple[str, ...],
+        extensions: tuple[str, ...],
+    ) -> None:
         self.syntax = syntax
         self.names = names
         self.aliases = aliases

@@ -12,7 +12,18 @@ import re
 import unicodedata
 
 __all__ = [
-    "ONTOLOGY", "DGB", "ID", "GRAPH", "PREFIXES", "ENTITY_KINDS", "graph_iri", "entity_iri", "slugify", "party_class", "party_iri", "sparql_prologue",
+    "DGB",
+    "ENTITY_KINDS",
+    "GRAPH",
+    "ID",
+    "ONTOLOGY",
+    "PREFIXES",
+    "entity_iri",
+    "graph_iri",
+    "party_class",
+    "party_iri",
+    "slugify",
+    "sparql_prologue",
 ]
 
 ONTOLOGY_IRI = "https://w3id.org/dragonbear/ontology"
@@ -49,8 +60,23 @@ PREFIXES: dict[str, str] = {
 }
 # One prefix per kind of entity, because a SPARQL prefixed name cannot contain "/":
 # system:j-11, state:china, sipri:russia-china-2015-su-35s.
-ENTITY_KINDS = ("state", "org", "person", "place", "system", "derivation", "fit", "transfer", "series",
-                "exercise", "event", "figure", "claim", "conflict", "source")
+ENTITY_KINDS = (
+    "state",
+    "org",
+    "person",
+    "place",
+    "system",
+    "derivation",
+    "fit",
+    "transfer",
+    "series",
+    "exercise",
+    "event",
+    "figure",
+    "claim",
+    "conflict",
+    "source",
+)
 PREFIXES.update({kind: f"{ID}{kind}/" for kind in ENTITY_KINDS})
 PREFIXES["sipri"] = f"{ID}transfer/sipri/"
 PREFIXES["sipri-system"] = f"{ID}system/sipri/"  # systems SIPRI names that no curated system maps to

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from dragonbear.errors import UsageError
 from dragonbear.endpoints import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
+from dragonbear.errors import UsageError
 
 __all__ = ["Settings", "default_store_dir", "default_workers"]
 
@@ -103,10 +103,19 @@ class Settings:
     warm: bool | None = None  # None: auto (warm stores of at most WARM_AUTO_QUADS quads)
 
     @classmethod
-    def from_env(cls, *, store: Path | None = None, host: str | None = None, port: int | None = None,
-                 workers: int | None = None, query_timeout: float | None = None,
-                 max_results: int | None = None, update_token: str | None = None,
-                 federation_allowlist: tuple[str, ...] | None = None, warm: bool | None = None) -> Settings:
+    def from_env(
+        cls,
+        *,
+        store: Path | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        workers: int | None = None,
+        query_timeout: float | None = None,
+        max_results: int | None = None,
+        update_token: str | None = None,
+        federation_allowlist: tuple[str, ...] | None = None,
+        warm: bool | None = None,
+    ) -> Settings:
         """Settings from flags (given as arguments) and the environment.
 
         Raises:
@@ -127,9 +136,11 @@ class Settings:
             query_timeout=_pick(query_timeout, "DRAGONBEAR_QUERY_TIMEOUT", float, 30.0),
             max_results=_pick(max_results, "DRAGONBEAR_MAX_RESULTS", int, 100_000),
             update_token=_pick(update_token, "DRAGONBEAR_UPDATE_TOKEN", str, None) or None,
-            federation_allowlist=(tuple(normalize_endpoint(e) for e in federation_allowlist)
-                                  if federation_allowlist is not None
-                                  else _allowlist_from_env()),
+            federation_allowlist=(
+                tuple(normalize_endpoint(e) for e in federation_allowlist)
+                if federation_allowlist is not None
+                else _allowlist_from_env()
+            ),
             warm=_pick(warm, "DRAGONBEAR_WARM", _flag, None),
         )
         if not 0 < settings.port < 65536:

@@ -27,6 +27,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from dragonbear.errors import UsageError
 from dragonbear.graph.chart_queries import (
     DELIVERIES_QUERY,
     EXERCISE_RECORDS_QUERY,
@@ -42,14 +43,14 @@ from dragonbear.graph.chart_queries import (
 )
 from dragonbear.graph.store import GraphStore
 
-from dragonbear.errors import UsageError
-
 __all__ = ["CHARTS", "ChartData", "ChartSpec", "Marker", "ReportedCount", "chart_data", "chart_spec"]
 
 SIPRI_CAPTION = "Source: SIPRI Arms Transfers Database; Dragonbear"
 TIV_UNIT = "SIPRI TIV, millions"
-EVEN_SPLIT_NOTE = ("SIPRI's trade register gives each deal's delivered TIV as one total; it is spread evenly "
-                   "over the deal's delivery years.")
+EVEN_SPLIT_NOTE = (
+    "SIPRI's trade register gives each deal's delivered TIV as one total; it is spread evenly "
+    "over the deal's delivery years."
+)
 
 
 @dataclass(frozen=True)
@@ -64,20 +65,38 @@ class ChartSpec:
     unit: str
 
 
-CHARTS: dict[str, ChartSpec] = {spec.name: spec for spec in (
-    ChartSpec("exercises-by-domain", "Joint Russia–China military exercises and patrols per year, by domain",
-              "Exercises and patrols with both Russia and China taking part, by start year and the domain the "
-              "curated records give, beside the counts sources report.",
-              "Start year", "Exercises and patrols", "count"),
-    ChartSpec("deliveries-to-china", "Soviet and Russian arms deliveries to China per year",
-              "Deliveries of major conventional arms from the Soviet Union and Russia to China by delivery year, "
-              "in SIPRI trend-indicator values; 2014 and 2022 marked.",
-              "Delivery year", f"Deliveries ({TIV_UNIT})", TIV_UNIT),
-    ChartSpec("exports-by-region", "Russian and Chinese arms exports by recipient region",
-              "Arms exports of the Soviet Union (to 1991), Russia (from 1992) and China by delivery year and "
-              "recipient region, in SIPRI trend-indicator values; sub-Saharan Africa highlighted.",
-              "Delivery year", f"Exports ({TIV_UNIT})", TIV_UNIT),
-)}
+CHARTS: dict[str, ChartSpec] = {
+    spec.name: spec
+    for spec in (
+        ChartSpec(
+            "exercises-by-domain",
+            "Joint Russia–China military exercises and patrols per year, by domain",
+            "Exercises and patrols with both Russia and China taking part, by start year and the domain the "
+            "curated records give, beside the counts sources report.",
+            "Start year",
+            "Exercises and patrols",
+            "count",
+        ),
+        ChartSpec(
+            "deliveries-to-china",
+            "Soviet and Russian arms deliveries to China per year",
+            "Deliveries of major conventional arms from the Soviet Union and Russia to China by delivery year, "
+            "in SIPRI trend-indicator values; 2014 and 2022 marked.",
+            "Delivery year",
+            f"Deliveries ({TIV_UNIT})",
+            TIV_UNIT,
+        ),
+        ChartSpec(
+            "exports-by-region",
+            "Russian and Chinese arms exports by recipient region",
+            "Arms exports of the Soviet Union (to 1991), Russia (from 1992) and China by delivery year and "
+            "recipient region, in SIPRI trend-indicator values; sub-Saharan Africa highlighted.",
+            "Delivery year",
+            f"Exports ({TIV_UNIT})",
+            TIV_UNIT,
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -111,7 +130,7 @@ class ReportedCount:
         years = str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
         what = "patrols" if self.patrols_only else "exercises and patrols"
         parts = [p for p in (self.domain, self.series) if p]
-        return f"{what}, {', '.join(parts + [years])}" if parts else f"{what}, all domains, {years}"
+        return f"{what}, {', '.join([*parts, years])}" if parts else f"{what}, all domains, {years}"
 
 
 @dataclass(frozen=True)
@@ -153,16 +172,36 @@ class ChartData:
     def to_json(self) -> str:
         """Everything: spec, rows as objects, marks, reported counts, notes, caption and query."""
         doc = {
-            "name": self.name, "title": self.spec.title, "description": self.spec.description,
-            "xLabel": self.spec.x_label, "yLabel": self.spec.y_label, "unit": self.spec.unit,
-            "from": self.first_year, "to": self.last_year, "caption": self.caption,
-            "rows": [dict(zip(self.columns, row)) for row in self.rows],
+            "name": self.name,
+            "title": self.spec.title,
+            "description": self.spec.description,
+            "xLabel": self.spec.x_label,
+            "yLabel": self.spec.y_label,
+            "unit": self.spec.unit,
+            "from": self.first_year,
+            "to": self.last_year,
+            "caption": self.caption,
+            "rows": [dict(zip(self.columns, row, strict=False)) for row in self.rows],
             "markers": [{"year": m.year, "label": m.label, "iri": m.iri} for m in self.markers],
-            "reported": [{"figure": r.figure, "reported": r.reported, "comparator": r.comparator,
-                          "from": r.start, "to": r.end, "domain": r.domain, "series": r.series,
-                          "scope": r.scope(), "countedInGraph": r.counted, "sources": list(r.sources),
-                          "note": r.note} for r in self.reported],
-            "records": list(self.records), "notes": list(self.notes), "sparql": self.sparql,
+            "reported": [
+                {
+                    "figure": r.figure,
+                    "reported": r.reported,
+                    "comparator": r.comparator,
+                    "from": r.start,
+                    "to": r.end,
+                    "domain": r.domain,
+                    "series": r.series,
+                    "scope": r.scope(),
+                    "countedInGraph": r.counted,
+                    "sources": list(r.sources),
+                    "note": r.note,
+                }
+                for r in self.reported
+            ],
+            "records": list(self.records),
+            "notes": list(self.notes),
+            "sparql": self.sparql,
         }
         return json.dumps(doc, ensure_ascii=False, indent=2)
 
@@ -215,8 +254,7 @@ def _select(store: GraphStore, sparql: str) -> list[dict[str, Any]]:
     """Rows of a SELECT as dicts of Python values (int, float, str or None)."""
     result = store.query(sparql)
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
-    return [{var: None if solution[var] is None else _python(solution[var]) for var in names}
-            for solution in result]  # type: ignore[union-attr]
+    return [{var: None if solution[var] is None else _python(solution[var]) for var in names} for solution in result]  # type: ignore[union-attr]
 
 
 def _python(term: Any) -> Any:
@@ -230,29 +268,50 @@ def _python(term: Any) -> Any:
 
 def _markers(store: GraphStore) -> tuple[Marker, ...]:
     """2014 and 2022, labelled with the graph's events of those years (plain labels if it lacks them)."""
-    found = {row["year"]: Marker(row["year"], f"{row['year']}: {row['label'] or row['event']}", row["event"])
-             for row in _select(store, MARKERS_QUERY)}
+    found = {
+        row["year"]: Marker(row["year"], f"{row['year']}: {row['label'] or row['event']}", row["event"])
+        for row in _select(store, MARKERS_QUERY)
+    }
     fallback = {2014: "2014: annexation of Crimea", 2022: "2022: full-scale invasion of Ukraine"}
     return tuple(found.get(year) or Marker(year, label) for year, label in fallback.items())
 
 
 # --- exercises ---------------------------------------------------------------------------------------
 
+
 def _exercises(store: GraphStore, spec: ChartSpec, first: int | None, last: int | None) -> ChartData:
     sparql = bind_years(EXERCISES_QUERY, first, last)
     rows = tuple((r["year"], r["domainLabel"], r["activities"]) for r in _select(store, sparql))
     records = _exercise_records(store)
     shown = [r for r in records if (first is None or r["year"] >= first) and (last is None or r["year"] <= last)]
-    reported = tuple(rc for rc in _reported(store, records)
-                     if (first is None or rc.start >= first) and (last is None or rc.end <= last))
+    reported = tuple(
+        rc
+        for rc in _reported(store, records)
+        if (first is None or rc.start >= first) and (last is None or rc.end <= last)
+    )
     titles = sorted({f"'{title}'" for rc in reported for title in rc.source_titles})
-    caption = ("Source: Dragonbear curated exercise records (each cites its sources)"
-               + (f"; reported counts: {', '.join(titles)}" if titles else ""))
-    notes = ("An exercise or patrol counts in the year it began, once, in the one domain its record gives.",
-             ("Reported counts are set beside the graph's count over the same years, domain and series; where "
-              "a source reports more than the graph records, the graph lacks records."))
-    return ChartData(spec, ("year", "domain", "count"), rows, caption, sparql, first, last,
-                     reported=reported, notes=notes, records=tuple(shown))
+    caption = "Source: Dragonbear curated exercise records (each cites its sources)" + (
+        f"; reported counts: {', '.join(titles)}" if titles else ""
+    )
+    notes = (
+        "An exercise or patrol counts in the year it began, once, in the one domain its record gives.",
+        (
+            "Reported counts are set beside the graph's count over the same years, domain and series; where "
+            "a source reports more than the graph records, the graph lacks records."
+        ),
+    )
+    return ChartData(
+        spec,
+        ("year", "domain", "count"),
+        rows,
+        caption,
+        sparql,
+        first,
+        last,
+        reported=reported,
+        notes=notes,
+        records=tuple(shown),
+    )
 
 
 def _exercise_records(store: GraphStore) -> list[dict[str, Any]]:
@@ -260,9 +319,18 @@ def _exercise_records(store: GraphStore) -> list[dict[str, Any]]:
     by_iri: dict[str, dict[str, Any]] = {}
     for r in _select(store, EXERCISE_RECORDS_QUERY):
         kind = "patrol" if r["type"].endswith("#JointPatrol") else "exercise"
-        record = by_iri.setdefault(r["activity"], {
-            "activity": r["activity"], "label": r["label"] or r["activity"], "kind": kind, "year": r["year"],
-            "domain": r["domainLabel"] or "unrecorded", "series": r["series"], "seriesLabel": r["seriesLabel"]})
+        record = by_iri.setdefault(
+            r["activity"],
+            {
+                "activity": r["activity"],
+                "label": r["label"] or r["activity"],
+                "kind": kind,
+                "year": r["year"],
+                "domain": r["domainLabel"] or "unrecorded",
+                "series": r["series"],
+                "seriesLabel": r["seriesLabel"],
+            },
+        )
         if kind == "patrol":
             record["kind"] = "patrol"
     return sorted(by_iri.values(), key=lambda rec: (rec["year"], rec["label"]))
@@ -283,39 +351,76 @@ def _reported(store: GraphStore, records: list[dict[str, Any]]) -> list[Reported
     out = []
     for fig in figures.values():
         patrols, domains = fig["measure"].endswith("#JointPatrolCount"), fig["domains"]
-        counted = sum(1 for rec in records
-                      if fig["start"] <= rec["year"] <= fig["end"]
-                      and (not domains or rec["domain"] in domains)
-                      and (fig["series"] is None or rec["series"] == fig["series"])
-                      and (not patrols or rec["kind"] == "patrol"))
-        out.append(ReportedCount(fig["figure"], float(fig["value"]), fig["comparator"] or "exactly", fig["start"],
-                                 fig["end"], " and ".join(sorted(domains)) or None, fig["seriesLabel"], patrols,
-                                 counted, tuple(sorted(fig["sources"])), fig["note"] or "",
-                                 tuple(sorted(fig["titles"]))))
+        counted = sum(
+            1
+            for rec in records
+            if fig["start"] <= rec["year"] <= fig["end"]
+            and (not domains or rec["domain"] in domains)
+            and (fig["series"] is None or rec["series"] == fig["series"])
+            and (not patrols or rec["kind"] == "patrol")
+        )
+        out.append(
+            ReportedCount(
+                fig["figure"],
+                float(fig["value"]),
+                fig["comparator"] or "exactly",
+                fig["start"],
+                fig["end"],
+                " and ".join(sorted(domains)) or None,
+                fig["seriesLabel"],
+                patrols,
+                counted,
+                tuple(sorted(fig["sources"])),
+                fig["note"] or "",
+                tuple(sorted(fig["titles"])),
+            )
+        )
     return sorted(out, key=lambda rc: (rc.start, rc.end, rc.figure))
 
 
 # --- SIPRI ---------------------------------------------------------------------------------------------
 
+
 def _deliveries(store: GraphStore, spec: ChartSpec, first: int | None, last: int | None) -> ChartData:
     sparql = bind_years(DELIVERIES_QUERY, first, last)
     rows = tuple((r["year"], r["supplierName"], round(r["tiv"], 3), r["deals"]) for r in _select(store, sparql))
     notes = (EVEN_SPLIT_NOTE, "Soviet deliveries run to 1991 and Russian ones from 1992, as SIPRI records them.")
-    return ChartData(spec, ("year", "supplier", "tiv", "deals"), rows, SIPRI_CAPTION, sparql, first, last,
-                     markers=_markers(store), notes=notes)
+    return ChartData(
+        spec,
+        ("year", "supplier", "tiv", "deals"),
+        rows,
+        SIPRI_CAPTION,
+        sparql,
+        first,
+        last,
+        markers=_markers(store),
+        notes=notes,
+    )
 
 
 def _exports(store: GraphStore, spec: ChartSpec, first: int | None, last: int | None) -> ChartData:
     table = read_regions()
     sparql = bind_years(EXPORTS_QUERY.replace("#REGIONS#", region_values(table)), first, last)
-    rows = tuple((r["year"], r["supplierName"], r["region"], round(r["tiv"], 3), r["deals"])
-                 for r in _select(store, sparql))
-    notes = [EVEN_SPLIT_NOTE, REGION_SOURCE,
-             "Soviet exports run to 1991 and Russian ones from 1992, as SIPRI records them."]
+    rows = tuple(
+        (r["year"], r["supplierName"], r["region"], round(r["tiv"], 3), r["deals"]) for r in _select(store, sparql)
+    )
+    notes = [
+        EVEN_SPLIT_NOTE,
+        REGION_SOURCE,
+        "Soviet exports run to 1991 and Russian ones from 1992, as SIPRI records them.",
+    ]
     if any(row[2] == "Unassigned" for row in rows):
         known = {r.recipient for r in table}
-        missing = sorted({r["recipientName"] or r["recipient"] for r in _select(store, RECIPIENTS_QUERY)}
-                         - known)
+        missing = sorted({r["recipientName"] or r["recipient"] for r in _select(store, RECIPIENTS_QUERY)} - known)
         notes.append("Recipients charted as Unassigned (no region in the table): " + ", ".join(missing) + ".")
-    return ChartData(spec, ("year", "supplier", "region", "tiv", "deals"), rows, SIPRI_CAPTION, sparql, first,
-                     last, markers=_markers(store), notes=tuple(notes))
+    return ChartData(
+        spec,
+        ("year", "supplier", "region", "tiv", "deals"),
+        rows,
+        SIPRI_CAPTION,
+        sparql,
+        first,
+        last,
+        markers=_markers(store),
+        notes=tuple(notes),
+    )

@@ -18,16 +18,36 @@ from dragonbear.errors import LoadError
 from dragonbear.namespaces import GRAPH_SIPRI, party_iri
 
 __all__ = [
-    "DELIVERIES_QUERY", "EXERCISES_QUERY", "EXERCISE_RECORDS_QUERY", "EXPORTS_QUERY", "MARKERS_QUERY",
-    "RECIPIENTS_QUERY", "REGIONS", "REGION_SOURCE", "REPORTED_QUERY", "RegionRow", "bind_years", "read_regions",
+    "DELIVERIES_QUERY",
+    "EXERCISES_QUERY",
+    "EXERCISE_RECORDS_QUERY",
+    "EXPORTS_QUERY",
+    "MARKERS_QUERY",
+    "RECIPIENTS_QUERY",
+    "REGIONS",
+    "REGION_SOURCE",
+    "REPORTED_QUERY",
+    "RegionRow",
+    "bind_years",
+    "read_regions",
     "region_values",
 ]
 
-REGIONS = ("North Africa", "Sub-Saharan Africa", "Americas", "Asia and Oceania", "Europe", "Middle East",
-           "International organizations", "Unknown")
-REGION_SOURCE = ("Regions: SIPRI's grouping in 'Trends in International Arms Transfers, 2023' (SIPRI Fact Sheet, "
-                 "Stockholm International Peace Research Institute, March 2024); each SIPRI recipient assigned "
-                 "by Dragonbear in core/data/sipri/regions.csv.")
+REGIONS = (
+    "North Africa",
+    "Sub-Saharan Africa",
+    "Americas",
+    "Asia and Oceania",
+    "Europe",
+    "Middle East",
+    "International organizations",
+    "Unknown",
+)
+REGION_SOURCE = (
+    "Regions: SIPRI's grouping in 'Trends in International Arms Transfers, 2023' (SIPRI Fact Sheet, "
+    "Stockholm International Peace Research Institute, March 2024); each SIPRI recipient assigned "
+    "by Dragonbear in core/data/sipri/regions.csv."
+)
 _YEARS = "VALUES (?from ?to) { (#FROM# #TO#) }"
 _IN_YEARS = "FILTER(COALESCE(?year >= ?from, true) && COALESCE(?year <= ?to, true))"
 
@@ -79,14 +99,23 @@ _DEAL_SHARES = """  {{ SELECT ?deal ?supplier{extra} (SAMPLE(?delivered) AS ?tot
   GRAPH <{graph}> {{ ?deal dgb:deliveryYear ?year }}
   {in_years}
   BIND(?total / ?years AS ?share)"""
-_SUPPLIER_NAMES = ("VALUES (?supplier ?supplierName) { (state:soviet-union \"Soviet Union\") (state:russia \"Russia\") "
-                   "(state:china \"China\") }")
+_SUPPLIER_NAMES = (
+    'VALUES (?supplier ?supplierName) { (state:soviet-union "Soviet Union") (state:russia "Russia") '
+    '(state:china "China") }'
+)
 
 DELIVERIES_QUERY = f"""SELECT ?year ?supplierName (SUM(?share) AS ?tiv) (COUNT(DISTINCT ?deal) AS ?deals) WHERE {{
   {_YEARS}
   {_SUPPLIER_NAMES}
-{_DEAL_SHARES.format(extra="", suppliers="state:soviet-union state:russia", graph=GRAPH_SIPRI,
-                     recipient="state:china", in_years=_IN_YEARS)}
+{
+    _DEAL_SHARES.format(
+        extra="",
+        suppliers="state:soviet-union state:russia",
+        graph=GRAPH_SIPRI,
+        recipient="state:china",
+        in_years=_IN_YEARS,
+    )
+}
 }}
 GROUP BY ?year ?supplierName
 ORDER BY ?year ?supplierName"""
@@ -94,8 +123,15 @@ ORDER BY ?year ?supplierName"""
 EXPORTS_QUERY = f"""SELECT ?year ?supplierName ?region (SUM(?share) AS ?tiv) (COUNT(DISTINCT ?deal) AS ?deals) WHERE {{
   {_YEARS}
   {_SUPPLIER_NAMES}
-{_DEAL_SHARES.format(extra=" ?recipient", suppliers="state:soviet-union state:russia state:china",
-                     graph=GRAPH_SIPRI, recipient="?recipient", in_years=_IN_YEARS)}
+{
+    _DEAL_SHARES.format(
+        extra=" ?recipient",
+        suppliers="state:soviet-union state:russia state:china",
+        graph=GRAPH_SIPRI,
+        recipient="?recipient",
+        in_years=_IN_YEARS,
+    )
+}
   OPTIONAL {{ VALUES (?recipient ?assigned) {{
 #REGIONS#
   }} }}
@@ -124,8 +160,10 @@ def bind_years(sparql: str, first: int | None, last: int | None) -> str:
     >>> bind_years("VALUES (?from ?to) { (#FROM# #TO#) }", 2014, None)
     'VALUES (?from ?to) { (2014 UNDEF) }'
     """
+
     def term(year: int | None) -> str:
         return "UNDEF" if year is None else str(int(year))
+
     return sparql.replace("#FROM#", term(first)).replace("#TO#", term(last))
 
 
@@ -152,19 +190,27 @@ def read_regions(text: str | None = None, *, path: str = "core/data/sipri/region
     """
     if text is None:
         text = resources.files("dragonbear").joinpath("data", "sipri", "regions.csv").read_text(encoding="utf-8")
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
     if not lines or [c.strip() for c in lines[0][1].split(",")][:2] != ["recipient", "region"]:
-        raise LoadError("expected a header line 'recipient,region,note'", path=path, line=lines[0][0] if lines else 1,
-                        column=1)
+        raise LoadError(
+            "expected a header line 'recipient,region,note'", path=path, line=lines[0][0] if lines else 1, column=1
+        )
     rows, seen = [], set()
-    for (number, line), cells in zip(lines[1:], csv.reader(line for _, line in lines[1:])):
+    for (number, line), cells in zip(lines[1:], csv.reader(line for _, line in lines[1:]), strict=False):
         if len(cells) < 2 or not cells[0].strip():
             raise LoadError("expected recipient,region[,note]", path=path, line=number, column=1)
         recipient, region = cells[0].strip(), cells[1].strip()
         if region not in REGIONS:
-            raise LoadError(f"unknown region {region!r}; regions: {', '.join(REGIONS)}", path=path, line=number,
-                            column=line.find(cells[1]) + 1)
+            raise LoadError(
+                f"unknown region {region!r}; regions: {', '.join(REGIONS)}",
+                path=path,
+                line=number,
+                column=line.find(cells[1]) + 1,
+            )
         if recipient in seen:
             raise LoadError(f"recipient {recipient!r} is listed twice", path=path, line=number, column=1)
         seen.add(recipient)

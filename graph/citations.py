@@ -31,16 +31,24 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+import pyoxigraph as ox
+
 from dragonbear.formats import FileFormat
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import DGB
 
-__all__ = ["CitationFormat", "KINDS", "Reference", "format_references", "references_for"]
+__all__ = ["KINDS", "CitationFormat", "Reference", "format_references", "references_for"]
 
 # Statement kinds an analyst filters by, and the class of each.
-KINDS = {"claims": "Claim", "figures": "ReportedFigure", "derivations": "Derivation",
-         "dependencies": "ComponentFit", "transfers": "ArmsTransfer", "exercises": "MilitaryActivity",
-         "events": "GeopoliticalEvent"}
+KINDS = {
+    "claims": "Claim",
+    "figures": "ReportedFigure",
+    "derivations": "Derivation",
+    "dependencies": "ComponentFit",
+    "transfers": "ArmsTransfer",
+    "exercises": "MilitaryActivity",
+    "events": "GeopoliticalEvent",
+}
 
 
 class CitationFormat(StrEnum):
@@ -111,13 +119,24 @@ def references_for(store: GraphStore, entity: str, *, kind: str | None = None) -
     query = _QUERY.replace("WHERE {\n", "WHERE {\n  " + values + "\n", 1)
     out = []
     for row in store.select(query):
-        def text(name: str) -> str | None:
+
+        def text(name: str, row: ox.QuerySolution = row) -> str | None:
             term = row[name]
             return term.value if term is not None and term.value else None
-        out.append(Reference(row["doc"].value, text("key") or row["doc"].value.rsplit("/", 1)[-1],
-                             text("title") or "(untitled)", tuple(sorted(filter(None, (text("authors") or "").split("\x1f")))),
-                             text("publisher"), text("issued"), text("url"), text("type"),
-                             tuple(sorted(filter(None, (text("locators") or "").split("\x1f"))))))
+
+        out.append(
+            Reference(
+                row["doc"].value,
+                text("key") or row["doc"].value.rsplit("/", 1)[-1],
+                text("title") or "(untitled)",
+                tuple(sorted(filter(None, (text("authors") or "").split("\x1f")))),
+                text("publisher"),
+                text("issued"),
+                text("url"),
+                text("type"),
+                tuple(sorted(filter(None, (text("locators") or "").split("\x1f")))),
+            )
+        )
     return out
 
 
@@ -140,8 +159,14 @@ def _note(ref: Reference) -> str:
     return "Cited for: " + "; ".join(ref.locators) if ref.locators else ""
 
 
-_BIB_TYPES = {"ThinkTankAnalysis": "techreport", "NewsReport": "article", "TradePress": "article",
-              "DataRegister": "misc", "ReferenceWork": "misc", "OfficialStatement": "misc"}
+_BIB_TYPES = {
+    "ThinkTankAnalysis": "techreport",
+    "NewsReport": "article",
+    "TradePress": "article",
+    "DataRegister": "misc",
+    "ReferenceWork": "misc",
+    "OfficialStatement": "misc",
+}
 _BIB_SPECIAL = re.compile(r"[{}\\&%$#_^~]")
 _BIB_ESCAPES = {"{": "\\{", "}": "\\}", "\\": "\\textbackslash{}", "^": "\\^{}", "~": "\\~{}"}
 
@@ -174,8 +199,14 @@ def _bibtex(ref: Reference) -> str:
     return f"@{kind}{{{re.sub(r'[^A-Za-z0-9_:-]', '-', ref.key)},\n{body}\n}}\n"
 
 
-_RIS_TYPES = {"ThinkTankAnalysis": "RPRT", "NewsReport": "NEWS", "TradePress": "MGZN", "DataRegister": "DATA",
-              "ReferenceWork": "ELEC", "OfficialStatement": "GOVDOC"}
+_RIS_TYPES = {
+    "ThinkTankAnalysis": "RPRT",
+    "NewsReport": "NEWS",
+    "TradePress": "MGZN",
+    "DataRegister": "DATA",
+    "ReferenceWork": "ELEC",
+    "OfficialStatement": "GOVDOC",
+}
 
 
 def _ris(ref: Reference) -> str:
@@ -195,13 +226,22 @@ def _ris(ref: Reference) -> str:
     return "".join(f"{tag}  - {value}\n" for tag, value in lines)
 
 
-_CSL_TYPES = {"ThinkTankAnalysis": "report", "NewsReport": "article-newspaper", "TradePress": "article-magazine",
-              "DataRegister": "dataset", "ReferenceWork": "entry-encyclopedia", "OfficialStatement": "document"}
+_CSL_TYPES = {
+    "ThinkTankAnalysis": "report",
+    "NewsReport": "article-newspaper",
+    "TradePress": "article-magazine",
+    "DataRegister": "dataset",
+    "ReferenceWork": "entry-encyclopedia",
+    "OfficialStatement": "document",
+}
 
 
 def _csl(ref: Reference) -> dict[str, object]:
-    item: dict[str, object] = {"id": ref.key, "type": _CSL_TYPES.get(ref.source_type or "", "document"),
-                               "title": ref.title}
+    item: dict[str, object] = {
+        "id": ref.key,
+        "type": _CSL_TYPES.get(ref.source_type or "", "document"),
+        "title": ref.title,
+    }
     if ref.authors:
         item["author"] = [_csl_name(author) for author in ref.authors]
     if ref.publisher:

@@ -14,8 +14,6 @@ Database") as ``cc:attributionText``. Graphs added with ``dragonbear load`` keep
 
 from __future__ import annotations
 
-from dragonbear import data_release
-
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,10 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from dragonbear import data_release
 from dragonbear.formats import FileFormat
 from dragonbear.graph.export import ExportFormat
 from dragonbear.graph.store import GraphStore
-
 from dragonbear.namespaces import (
     DCTERMS,
     DGB,
@@ -42,7 +41,6 @@ from dragonbear.namespaces import (
 __all__ = [
     "CC_BY_4",
     "DATASET",
-    "store_release",
     "DESCRIPTION_PREFIXES",
     "SIPRI_ATTRIBUTION",
     "SIPRI_URL",
@@ -50,18 +48,23 @@ __all__ = [
     "dataset_description",
     "generation_time",
     "source_documents",
+    "store_release",
 ]
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 SIPRI_URL = "https://www.sipri.org/databases/armstransfers"
 SIPRI_ATTRIBUTION = "Source: SIPRI Arms Transfers Database"
-SIPRI_RIGHTS = (f"{SIPRI_ATTRIBUTION}. The facts of this graph come from the SIPRI Arms Transfers Database and "
-                f"remain under SIPRI's terms ({SIPRI_URL}); the CC BY 4.0 licence of the Dragonbear project does "
-                "not cover them. Show the attribution wherever they are shown.")
-DATASET_RIGHTS = ("The project's own data (ontology, curated facts, derived triples) is licensed under CC BY 4.0. "
-                  f"The SIPRI graph, and the triples derived from it, hold facts from the SIPRI Arms Transfers "
-                  f"Database under SIPRI's terms ({SIPRI_ATTRIBUTION}). Graphs added with `dragonbear load` keep "
-                  "the terms of their own sources.")
+SIPRI_RIGHTS = (
+    f"{SIPRI_ATTRIBUTION}. The facts of this graph come from the SIPRI Arms Transfers Database and "
+    f"remain under SIPRI's terms ({SIPRI_URL}); the CC BY 4.0 licence of the Dragonbear project does "
+    "not cover them. Show the attribution wherever they are shown."
+)
+DATASET_RIGHTS = (
+    "The project's own data (ontology, curated facts, derived triples) is licensed under CC BY 4.0. "
+    f"The SIPRI graph, and the triples derived from it, hold facts from the SIPRI Arms Transfers "
+    f"Database under SIPRI's terms ({SIPRI_ATTRIBUTION}). Graphs added with `dragonbear load` keep "
+    "the terms of their own sources."
+)
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -70,12 +73,22 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 CC = "http://creativecommons.org/ns#"
 IANA = "http://www.iana.org/assignments/media-types/"
-DESCRIPTION_PREFIXES = {"dcat": DCAT, "void": VOID, "dcterms": DCTERMS, "foaf": FOAF, "sd": SD, "cc": CC,
-                        "xsd": XSD, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
-_GRAPH_TITLES = {GRAPH_ONTOLOGY: "The Dragonbear ontology and its vocabularies",
-                 GRAPH_CURATED: "Curated facts with their attestations",
-                 GRAPH_SIPRI: "Arms transfers from the SIPRI Arms Transfers Database",
-                 GRAPH_DERIVED: "Triples the build derives from the other graphs"}
+DESCRIPTION_PREFIXES = {
+    "dcat": DCAT,
+    "void": VOID,
+    "dcterms": DCTERMS,
+    "foaf": FOAF,
+    "sd": SD,
+    "cc": CC,
+    "xsd": XSD,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+}
+_GRAPH_TITLES = {
+    GRAPH_ONTOLOGY: "The Dragonbear ontology and its vocabularies",
+    GRAPH_CURATED: "Curated facts with their attestations",
+    GRAPH_SIPRI: "Arms transfers from the SIPRI Arms Transfers Database",
+    GRAPH_DERIVED: "Triples the build derives from the other graphs",
+}
 _OWN_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_DERIVED)
 
 
@@ -105,10 +118,15 @@ def generation_time(generation: Path) -> datetime:
 
 def source_documents(store: GraphStore) -> list[tuple[str, str]]:
     """The source documents the graph cites, as (IRI, title), in IRI order."""
-    rows = store.select("SELECT ?s (SAMPLE(?t) AS ?title) WHERE { ?s a dgb:SourceDocument "
-                       "OPTIONAL { ?s dcterms:title ?t } } GROUP BY ?s ORDER BY ?s")
-    return [(r["s"].value, r["title"].value if r["title"] is not None else "")
-            for r in rows if isinstance(r["s"], ox.NamedNode)]
+    rows = store.select(
+        "SELECT ?s (SAMPLE(?t) AS ?title) WHERE { ?s a dgb:SourceDocument "
+        "OPTIONAL { ?s dcterms:title ?t } } GROUP BY ?s ORDER BY ?s"
+    )
+    return [
+        (r["s"].value, r["title"].value if r["title"] is not None else "")
+        for r in rows
+        if isinstance(r["s"], ox.NamedNode)
+    ]
 
 
 def _lit(value: str, lang: str | None = None) -> ox.Literal:
@@ -119,9 +137,15 @@ def _typed(value: object, datatype: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
 
 
-def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[tuple[str, str]] = (),
-                        modified: datetime | None = None,
-                        distributions: Sequence[Distribution] = (), release: str | None = None) -> list[ox.Triple]:
+def dataset_description(
+    base: str,
+    counts: dict[str, int],
+    *,
+    sources: Sequence[tuple[str, str]] = (),
+    modified: datetime | None = None,
+    distributions: Sequence[Distribution] = (),
+    release: str | None = None,
+) -> list[ox.Triple]:
     """The DCAT + VoID description of the dataset served at ``base``.
 
     Args:
@@ -158,10 +182,16 @@ def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[
     add(dataset, RDF + "type", iri(VOID + "Dataset"))
     add(dataset, RDF + "type", iri(DCAT + "Dataset"))
     add(dataset, DCTERMS + "title", _lit("Dragonbear", "en"))
-    add(dataset, DCTERMS + "description", _lit(
-        "An open knowledge graph of Russia-China military-technical cooperation: states, organizations, weapon "
-        "systems and their variants, technology derivations, arms transfers and exercises, every claim with its "
-        "source and confidence.", "en"))
+    add(
+        dataset,
+        DCTERMS + "description",
+        _lit(
+            "An open knowledge graph of Russia-China military-technical cooperation: states, organizations, weapon "
+            "systems and their variants, technology derivations, arms transfers and exercises, every claim with its "
+            "source and confidence.",
+            "en",
+        ),
+    )
     publisher = ox.BlankNode("publisher")
     add(dataset, DCTERMS + "publisher", publisher)
     add(publisher, RDF + "type", iri(FOAF + "Organization"))
@@ -174,8 +204,7 @@ def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[
     for source, _title in sources:
         add(dataset, DCTERMS + "source", iri(source))
     if modified is not None:
-        add(dataset, DCTERMS + "modified", _typed(modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                                  "dateTime"))
+        add(dataset, DCTERMS + "modified", _typed(modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "dateTime"))
     add(dataset, DCAT + "landingPage", iri(base))
     add(dataset, VOID + "sparqlEndpoint", iri(endpoint))
     add(dataset, VOID + "uriSpace", _lit(ID))
@@ -202,10 +231,18 @@ def dataset_description(base: str, counts: dict[str, int], *, sources: Sequence[
         add(dataset, DCAT + "distribution", node)
         add(dataset, VOID + "dataDump", node)
         add(node, RDF + "type", iri(DCAT + "Distribution"))
-        what = (f"the graph <{dist.graph}>" if dist.graph else
-                "all named graphs" if dist.fmt.keeps_graphs else "the merge of all named graphs")
-        add(node, DCTERMS + "title", _lit(f"{dist.fmt.label} dump ({what}){', gzipped' if dist.compressed else ''}",
-                                          "en"))
+        what = (
+            f"the graph <{dist.graph}>"
+            if dist.graph
+            else "all named graphs"
+            if dist.fmt.keeps_graphs
+            else "the merge of all named graphs"
+        )
+        add(
+            node,
+            DCTERMS + "title",
+            _lit(f"{dist.fmt.label} dump ({what}){', gzipped' if dist.compressed else ''}", "en"),
+        )
         add(node, DCAT + "downloadURL", node)
         add(node, DCAT + "accessURL", node)
         add(node, DCAT + "mediaType", iri(IANA + dist.fmt.media_type))

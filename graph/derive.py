@@ -34,7 +34,7 @@ from dragonbear.graph.name_keys import NAMES_QUERY, name_keys
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, GRAPH_ONTOLOGY
 
-__all__ = ["materialize", "materialize_grades", "credibility", "grade_quads", "DerivationReport"]
+__all__ = ["DerivationReport", "credibility", "grade_quads", "materialize", "materialize_grades"]
 
 _D = f"<{GRAPH_DERIVED}>"
 _O = f"<{GRAPH_ONTOLOGY}>"
@@ -72,8 +72,16 @@ class DerivationReport:
     @property
     def total(self) -> int:
         """The triples the derived graph holds."""
-        return (self.shortcuts + self.super_properties + self.transitive + self.inverses + self.super_classes
-                + self.name_keys + self.grades - self.restated)
+        return (
+            self.shortcuts
+            + self.super_properties
+            + self.transitive
+            + self.inverses
+            + self.super_classes
+            + self.name_keys
+            + self.grades
+            - self.restated
+        )
 
 
 def _pairs(store: EmbeddedStore, query: str) -> list[tuple[str, str]]:
@@ -101,7 +109,9 @@ SHORTCUT_PROPERTIES = "SELECT DISTINCT ?k ?prop WHERE { ?k dgb:shortcutProperty 
 EDGES = f"SELECT DISTINCT ?s ?o WHERE {{{{ GRAPH ?g {{{{ ?s <{{p}}> ?o }}}} FILTER(?g != {_O} && isIRI(?o)) }}}}"
 
 
-def _closure(edges: list[tuple[ox.NamedNode, ox.NamedNode]], cap: int) -> list[tuple[ox.NamedNode, ox.NamedNode]] | None:
+def _closure(
+    edges: list[tuple[ox.NamedNode, ox.NamedNode]], cap: int
+) -> list[tuple[ox.NamedNode, ox.NamedNode]] | None:
     """All pairs (a, c) with a path a -> ... -> c, or None when there are more than ``cap``."""
     succ: dict[ox.NamedNode, list[ox.NamedNode]] = {}
     for a, b in edges:
@@ -138,9 +148,12 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
     # graph but the ontology (asserted triples and the shortcuts just derived).
     supers = _pairs(store, SUPER_PROPERTIES)
     if supers:
-        store.update(";\n".join(
-            f"INSERT {{ GRAPH {_D} {{ ?s <{q}> ?o }} }} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} FILTER(?g != {_O}) }}"
-            for p, q in supers))
+        store.update(
+            ";\n".join(
+                f"INSERT {{ GRAPH {_D} {{ ?s <{q}> ?o }} }} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} FILTER(?g != {_O}) }}"
+                for p, q in supers
+            )
+        )
     n_super = _derived_count(store) - n_shortcuts
 
     # Transitive closure: the transitive properties are never asserted, only derived as
@@ -159,10 +172,13 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
 
     inverses = _pairs(store, INVERSES)
     if inverses:
-        store.update(";\n".join(
-            f"INSERT {{ GRAPH {_D} {{ ?o <{q}> ?s }} }} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} "
-            f"FILTER(?g != {_O} && !isLiteral(?o)) }}"
-            for p, q in inverses))
+        store.update(
+            ";\n".join(
+                f"INSERT {{ GRAPH {_D} {{ ?o <{q}> ?s }} }} WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} "
+                f"FILTER(?g != {_O} && !isLiteral(?o)) }}"
+                for p, q in inverses
+            )
+        )
     n_inv = _derived_count(store) - n_shortcuts - n_super - n_trans
 
     store.update(f"""INSERT {{ GRAPH {_D} {{ ?x a ?super }} }} WHERE {{
@@ -172,8 +188,9 @@ def materialize(store: EmbeddedStore, *, max_closure: int = MAX_CLOSURE) -> Deri
     n_keys = _materialize_name_keys(store)
     n_grades = materialize_grades(store)
     n_restated = drop_restated(store, GRAPH_DERIVED)
-    return DerivationReport(n_shortcuts, n_super, n_trans, n_inv, n_classes, tuple(skipped), n_keys, n_restated,
-                            n_grades)
+    return DerivationReport(
+        n_shortcuts, n_super, n_trans, n_inv, n_classes, tuple(skipped), n_keys, n_restated, n_grades
+    )
 
 
 def drop_restated(store: EmbeddedStore, graph: str, *, over: tuple[str, ...] | None = None) -> int:
@@ -193,8 +210,10 @@ def drop_restated(store: EmbeddedStore, graph: str, *, over: tuple[str, ...] | N
         restated = [ox.Quad(q.subject, q.predicate, q.object, target) for g in over for q in store.quads(g)]
         store.remove([q for q in restated if store.contains(q)])
         return before - store.count(graph)
-    store.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
-                 f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{graph}>) }}")
+    store.update(
+        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+        f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{graph}>) }}"
+    )
     return before - store.count(graph)
 
 
@@ -241,8 +260,10 @@ def credibility(stance: str, reliability: str | None, supporters: int, deniers: 
 
 def materialize_grades(store: EmbeddedStore) -> int:
     """Give every attestation its credibility (``dgb:credibility``) and grade (``dgb:grade``, "B2")."""
+
     def objects(local: str) -> dict[ox.NamedNode | ox.BlankNode, str]:
         return {q.subject: q.object.value for q in store.quads(predicate=ox.NamedNode(DGB + local))}  # type: ignore[misc, union-attr]
+
     sources, stances, reliabilities = objects("source"), objects("stance"), objects("sourceReliability")
     statements: dict[object, list[tuple[ox.NamedNode, str, str, str | None]]] = {}
     for quad in store.quads(predicate=ox.NamedNode(DGB + "hasAttestation")):

@@ -64,8 +64,12 @@ def _dgb(local: str) -> ox.NamedNode:
 _DERIVED_SYSTEM, _SOURCE_SYSTEM, _KIND = _dgb("derivedSystem"), _dgb("sourceSystem"), _dgb("derivationKind")
 _PLATFORM, _COMPONENT, _USES = _dgb("platform"), _dgb("component"), _dgb("usesComponent")
 _RANK, _DEPRECATED = _dgb("rank"), _dgb("DeprecatedRank")
-_HAS_ATTESTATION, _SOURCE, _STANCE, _RELIABILITY = (_dgb("hasAttestation"), _dgb("source"), _dgb("stance"),
-                                                    _dgb("sourceReliability"))
+_HAS_ATTESTATION, _SOURCE, _STANCE, _RELIABILITY = (
+    _dgb("hasAttestation"),
+    _dgb("source"),
+    _dgb("stance"),
+    _dgb("sourceReliability"),
+)
 _CREDIBILITY, _GRADE = _dgb("credibility"), _dgb("grade")
 _STATEMENT_PARTS = {_DERIVED_SYSTEM, _SOURCE_SYSTEM, _KIND, _PLATFORM, _COMPONENT, _RANK}
 _ENDS = (_DERIVED_SYSTEM, _SOURCE_SYSTEM, _PLATFORM, _COMPONENT)
@@ -105,13 +109,26 @@ class _Schema:
             for a, b in pairs(query):
                 out.setdefault(a, []).append(b)
             return out
+
         transitive = [r[0] for r in store.select(TRANSITIVE_PROPERTIES, default_graph=[GRAPH_ONTOLOGY])]
-        return cls(grouped(SHORTCUT_PROPERTIES), grouped(SUPER_PROPERTIES), transitive,
-                   pairs(INVERSES), grouped(SUPER_CLASSES), max_closure)  # type: ignore[arg-type]
+        return cls(
+            grouped(SHORTCUT_PROPERTIES),
+            grouped(SUPER_PROPERTIES),
+            transitive,
+            pairs(INVERSES),  # type: ignore[arg-type]
+            grouped(SUPER_CLASSES),
+            max_closure,
+        )
 
 
-def update_derived(store: EmbeddedStore, change: Callable[[], None], *, added: Sequence[ox.Quad],
-                   removed: Sequence[ox.Quad], max_closure: int = MAX_CLOSURE) -> DerivedChange:
+def update_derived(
+    store: EmbeddedStore,
+    change: Callable[[], None],
+    *,
+    added: Sequence[ox.Quad],
+    removed: Sequence[ox.Quad],
+    max_closure: int = MAX_CLOSURE,
+) -> DerivedChange:
     """Apply ``change`` to ``store`` and bring its derived graph to what ``materialize`` would give.
 
     Args:
@@ -168,8 +185,10 @@ def _is_data_graph(graph: object) -> bool:
 
 def _asserted(store: EmbeddedStore, s: Term, p: ox.NamedNode, o: Term) -> bool:
     """Whether a named graph other than the derived one holds the triple (what drop_restated tests)."""
-    return any(isinstance(q.graph_name, ox.NamedNode) and q.graph_name != _DERIVED
-               for q in store.quads(subject=s, predicate=p, object=o))  # type: ignore[arg-type]
+    return any(
+        isinstance(q.graph_name, ox.NamedNode) and q.graph_name != _DERIVED
+        for q in store.quads(subject=s, predicate=p, object=o)  # type: ignore[arg-type]
+    )
 
 
 def _statement_nodes(triples: Iterable[Triple]) -> set[Node]:
@@ -194,8 +213,13 @@ def _about(store: EmbeddedStore, nodes: set[Node]) -> tuple[set[Triple], set[Nod
     return premises, statements, names
 
 
-def _consequences(store: EmbeddedStore, schema: _Schema, premises: set[Triple], statements: set[Node],
-                  names: set[Triple] = frozenset()) -> set[Triple]:  # type: ignore[assignment]
+def _consequences(
+    store: EmbeddedStore,
+    schema: _Schema,
+    premises: set[Triple],
+    statements: set[Node],
+    names: set[Triple] = frozenset(),  # type: ignore[assignment]
+) -> set[Triple]:
     """Every triple the rules of materialize derive with one of ``premises`` (or one of the shortcuts
     of ``statements``, or for name keys one of ``names``) among their inputs, given the rest of ``store``."""
     level = premises | _shortcuts(store, schema, statements)
@@ -215,22 +239,30 @@ def _shortcuts(store: EmbeddedStore, schema: _Schema, statements: set[Node]) -> 
     """The shortcuts of ``statements`` (rule 1 of materialize, for these nodes)."""
     out: set[Triple] = set()
     for node in statements:
-        if any(isinstance(q.graph_name, ox.NamedNode)
-               for q in store.quads(subject=node, predicate=_RANK, object=_DEPRECATED)):
+        if any(
+            isinstance(q.graph_name, ox.NamedNode)
+            for q in store.quads(subject=node, predicate=_RANK, object=_DEPRECATED)
+        ):
             continue
         by_graph: dict[object, dict[ox.NamedNode, list[Term]]] = {}
         for quad in store.quads(subject=node):
             if _is_data_graph(quad.graph_name) and quad.predicate in _STATEMENT_PARTS:
                 by_graph.setdefault(quad.graph_name, {}).setdefault(quad.predicate, []).append(quad.object)  # type: ignore[arg-type]
         for parts in by_graph.values():
-            out.update((x, prop, y) for x in parts.get(_DERIVED_SYSTEM, ()) for y in parts.get(_SOURCE_SYSTEM, ())
-                       for kind in parts.get(_KIND, ()) for prop in schema.shortcuts.get(kind, ()))
+            out.update(
+                (x, prop, y)
+                for x in parts.get(_DERIVED_SYSTEM, ())
+                for y in parts.get(_SOURCE_SYSTEM, ())
+                for kind in parts.get(_KIND, ())
+                for prop in schema.shortcuts.get(kind, ())
+            )
             out.update((x, _USES, y) for x in parts.get(_PLATFORM, ()) for y in parts.get(_COMPONENT, ()))
     return out
 
 
-def _pairs_through(store: EmbeddedStore, schema: _Schema, prop: ox.NamedNode,
-                   edges: set[tuple[Term, Term]]) -> set[tuple[Term, Term]]:
+def _pairs_through(
+    store: EmbeddedStore, schema: _Schema, prop: ox.NamedNode, edges: set[tuple[Term, Term]]
+) -> set[tuple[Term, Term]]:
     """The closure pairs of ``prop`` that a path through one of ``edges`` gives (the store's edges
     and ``edges`` together).
 
@@ -269,8 +301,9 @@ def _name_keys(triples: set[Triple]) -> set[Triple]:
     graph = ox.NamedNode("urn:dragonbear:names")
     scratch.extend(ox.Quad(s, p, o, graph) for s, p, o in triples if _valid(s, p))  # type: ignore[arg-type]
     key = _dgb("nameKey")
-    return {(row["entity"], key, ox.Literal(k)) for row in scratch.select(NAMES_QUERY)
-            for k in name_keys(row["name"].value)}
+    return {
+        (row["entity"], key, ox.Literal(k)) for row in scratch.select(NAMES_QUERY) for k in name_keys(row["name"].value)
+    }
 
 
 def _store_derived(store: EmbeddedStore, triples: set[Triple]) -> int:
@@ -296,20 +329,27 @@ def _graded_attestations(store: EmbeddedStore, triples: set[Triple]) -> set[Node
     atts = {o for s, p, o in triples if p == _HAS_ATTESTATION and not isinstance(o, ox.Literal)}
     for statement in statements:
         if not isinstance(statement, ox.Literal):
-            atts.update(q.object for q in store.quads(subject=statement, predicate=_HAS_ATTESTATION)  # type: ignore[misc]
-                        if not isinstance(q.object, ox.Literal))
+            atts.update(
+                q.object  # type: ignore[misc]
+                for q in store.quads(subject=statement, predicate=_HAS_ATTESTATION)
+                if not isinstance(q.object, ox.Literal)
+            )
     return atts
 
 
 def _regrade(store: EmbeddedStore, atts: set[Node]) -> int:
     """Replace the derived credibility and grade of ``atts`` (rule 7, for these attestations)."""
-    old = [q for att in atts for p in (_CREDIBILITY, _GRADE)
-           for q in store.quads(_DERIVED.value, subject=att, predicate=p)]
+    old = [
+        q for att in atts for p in (_CREDIBILITY, _GRADE) for q in store.quads(_DERIVED.value, subject=att, predicate=p)
+    ]
     new: set[ox.Quad] = set()
     for att in atts:
         for statement in {q.subject for q in store.quads(predicate=_HAS_ATTESTATION, object=att)}:
-            graded = [g for q in store.quads(subject=statement, predicate=_HAS_ATTESTATION)  # type: ignore[arg-type]
-                      if (g := _graded(store, q.object)) is not None]  # type: ignore[arg-type]
+            graded = [
+                g
+                for q in store.quads(subject=statement, predicate=_HAS_ATTESTATION)  # type: ignore[arg-type]
+                if (g := _graded(store, q.object)) is not None  # type: ignore[arg-type]
+            ]
             new.update(q for q in grade_quads(graded) if q.subject == att)
     kept = {q for q in new if not _asserted(store, q.subject, q.predicate, q.object)}  # type: ignore[arg-type]
     store.remove([q for q in old if q not in kept])
@@ -325,6 +365,7 @@ def _graded(store: EmbeddedStore, att: Term) -> Graded | None:
     def value(prop: ox.NamedNode) -> str | None:
         values = [q.object.value for q in store.quads(subject=att, predicate=prop)]  # type: ignore[union-attr]
         return values[-1] if values else None
+
     source = value(_SOURCE)
     if source is None:
         return None

@@ -25,8 +25,15 @@ from dragonbear.namespaces import DGB, GRAPH_DERIVED, RDF
 
 __all__ = ["Change", "ReleaseDiff", "diff_releases", "read_side"]
 
-_KINDS = (("Claim", "claims"), ("ReportedFigure", "figures"), ("MilitaryActivity", "exercises"), ("Event", "events"),
-          ("Derivation", "derivations"), ("ComponentFit", "dependencies"), ("ArmsTransfer", "transfers"))
+_KINDS = (
+    ("Claim", "claims"),
+    ("ReportedFigure", "figures"),
+    ("MilitaryActivity", "exercises"),
+    ("Event", "events"),
+    ("Derivation", "derivations"),
+    ("ComponentFit", "dependencies"),
+    ("ArmsTransfer", "transfers"),
+)
 _TYPE, _ATT, _SOURCE, _KEY = RDF + "type", DGB + "hasAttestation", DGB + "source", DGB + "sourceKey"
 
 
@@ -50,7 +57,7 @@ class ReleaseDiff:
         """``{kind or source: Counter(added=, removed=, changed=)}``; ``by`` is ``kind`` or ``source``."""
         out: dict[str, Counter[str]] = defaultdict(Counter)
         for change in self.changes:
-            for key in ((change.kind,) if by == "kind" else change.sources or ("(no source)",)):
+            for key in (change.kind,) if by == "kind" else change.sources or ("(no source)",):
                 out[key][change.change] += 1
         return dict(sorted(out.items()))
 
@@ -66,9 +73,11 @@ class ReleaseDiff:
 
     def as_json(self) -> dict[str, object]:
         """The counts and every change, for ``--format json``."""
-        return {"by_kind": {k: dict(v) for k, v in self.counts("kind").items()},
-                "by_source": {k: dict(v) for k, v in self.counts("source").items()},
-                "changes": [change.__dict__ for change in self.changes]}
+        return {
+            "by_kind": {k: dict(v) for k, v in self.counts("kind").items()},
+            "by_source": {k: dict(v) for k, v in self.counts("source").items()},
+            "changes": [change.__dict__ for change in self.changes],
+        }
 
 
 def read_side(path: Path) -> list[ox.Quad]:
@@ -106,8 +115,14 @@ def _index(quads: Iterable[ox.Quad]) -> tuple[dict[str, set[tuple[str, str]]], d
     kinds = {}
     for subject, classes in types.items():
         for cls, kind in _KINDS:
-            if DGB + cls in classes or (cls == "Event" and any(c.startswith(DGB) and c.endswith(
-                    ("Annexation", "Invasion", "SanctionsAction", "Agreement", "GeopoliticalEvent")) for c in classes)):
+            if DGB + cls in classes or (
+                cls == "Event"
+                and any(
+                    c.startswith(DGB)
+                    and c.endswith(("Annexation", "Invasion", "SanctionsAction", "Agreement", "GeopoliticalEvent"))
+                    for c in classes
+                )
+            ):
                 kinds[subject] = kind
                 break
     return by_subject, kinds, attestations
@@ -119,7 +134,9 @@ def diff_releases(old: list[ox.Quad], new: list[ox.Quad]) -> ReleaseDiff:
     new_triples, new_kinds, new_atts = _index(new)
 
     def content(triples: dict[str, set[tuple[str, str]]], atts: dict[str, set[str]], s: str) -> frozenset[object]:
-        return frozenset(triples.get(s, set())) | frozenset((a, frozenset(triples.get(a, set()))) for a in atts.get(s, ()))
+        return frozenset(triples.get(s, set())) | frozenset(
+            (a, frozenset(triples.get(a, set()))) for a in atts.get(s, ())
+        )
 
     def sources(triples: dict[str, set[tuple[str, str]]], atts: dict[str, set[str]], s: str) -> tuple[str, ...]:
         docs = {o for a in atts.get(s, ()) for p, o in triples.get(a, ()) if p == _SOURCE}
@@ -129,11 +146,15 @@ def diff_releases(old: list[ox.Quad], new: list[ox.Quad]) -> ReleaseDiff:
     out = ReleaseDiff()
     for statement in sorted(set(old_kinds) | set(new_kinds)):
         if statement not in old_kinds:
-            out.changes.append(Change(new_kinds[statement], "added", statement, sources(new_triples, new_atts, statement)))
+            out.changes.append(
+                Change(new_kinds[statement], "added", statement, sources(new_triples, new_atts, statement))
+            )
         elif statement not in new_kinds:
-            out.changes.append(Change(old_kinds[statement], "removed", statement,
-                                      sources(old_triples, old_atts, statement)))
+            out.changes.append(
+                Change(old_kinds[statement], "removed", statement, sources(old_triples, old_atts, statement))
+            )
         elif content(old_triples, old_atts, statement) != content(new_triples, new_atts, statement):
-            out.changes.append(Change(new_kinds[statement], "changed", statement,
-                                      sources(new_triples, new_atts, statement)))
+            out.changes.append(
+                Change(new_kinds[statement], "changed", statement, sources(new_triples, new_atts, statement))
+            )
     return out

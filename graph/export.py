@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from dragonbear.graph.store import EmbeddedStore, open_store
 
 from dragonbear.errors import StoreError, UsageError
 from dragonbear.formats import Format, Kind
+from dragonbear.graph.store import EmbeddedStore, open_store
 from dragonbear.namespaces import PREFIXES
 
 __all__ = ["ExportFormat", "ExportResult", "dump_store", "export_store", "write_atomically", "write_dump"]
@@ -164,8 +164,7 @@ def dump_store(store: EmbeddedStore, output: BinaryIO, fmt: ExportFormat, *, gra
             return counted.count
         prefixes = PREFIXES if fmt.registry_format.takes_prefixes else None
         if node is not None:
-            ox.serialize(store.quads(graph), output, fmt.rdf_format,
-                         prefixes=prefixes)
+            ox.serialize(store.quads(graph), output, fmt.rdf_format, prefixes=prefixes)
             return int(store.count(graph))
         store.dump(output, format=fmt.rdf_format, prefixes=prefixes)
         return store.count()
@@ -208,8 +207,9 @@ def write_atomically(path: Path) -> Iterator[BinaryIO]:
         tmp.unlink(missing_ok=True)
 
 
-def write_dump(store: EmbeddedStore, out: BinaryIO, fmt: ExportFormat, *, compress: bool = False,
-               graph: str | None = None) -> int:
+def write_dump(
+    store: EmbeddedStore, out: BinaryIO, fmt: ExportFormat, *, compress: bool = False, graph: str | None = None
+) -> int:
     """:func:`dump_store`, gzipped when ``compress`` (level 6, no time stamp: the same store gives the same bytes).
 
     Returns:
@@ -225,8 +225,9 @@ def write_dump(store: EmbeddedStore, out: BinaryIO, fmt: ExportFormat, *, compre
         return dump_store(store, zipped, fmt, graph=graph)  # type: ignore[arg-type]
 
 
-def export_store(store_dir: Path, fmt: ExportFormat, *, output: Path | None = None, compress: bool = False,
-                 graph: str | None = None) -> ExportResult:
+def export_store(
+    store_dir: Path, fmt: ExportFormat, *, output: Path | None = None, compress: bool = False, graph: str | None = None
+) -> ExportResult:
     """Dump the current generation of the store in ``store_dir`` to ``output`` (or standard output).
 
     Args:

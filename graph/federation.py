@@ -19,17 +19,19 @@ empty value allows none.
 
 from __future__ import annotations
 
-from dragonbear.graph.sparql_text import service_targets
-
 from dragonbear.endpoints import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
 from dragonbear.errors import ProtocolError, UsageError
+from dragonbear.graph.sparql_text import service_targets
 
 __all__ = ["DEFAULT_ALLOWLIST", "check_service_calls", "normalize_endpoint", "parse_allowlist"]
 
+
 def _near_miss(target: str, allowlist: tuple[str, ...]) -> str | None:
     """An allowlisted endpoint that ``target`` differs from only by scheme or a trailing slash."""
+
     def key(iri: str) -> str:
         return iri.split("://", 1)[-1].rstrip("/")
+
     return next((a for a in allowlist if key(a) == key(target)), None)
 
 
@@ -52,17 +54,23 @@ def check_service_calls(text: str, allowlist: tuple[str, ...]) -> None:
     dragonbear.errors.ProtocolError: SERVICE <http://10.0.0.1/sparql> is refused: ...
     """
     allowed = ", ".join(f"<{a}>" for a in allowlist) or "none are configured"
-    tail = (f"federation is limited to the endpoints on the allowlist ({allowed}); "
-            "set DRAGONBEAR_FEDERATION_ALLOWLIST to change it")
+    tail = (
+        f"federation is limited to the endpoints on the allowlist ({allowed}); "
+        "set DRAGONBEAR_FEDERATION_ALLOWLIST to change it"
+    )
     for target in service_targets(text):
         if target.startswith(("?", "$")):
-            raise ProtocolError(f"SERVICE {target} is refused: a variable endpoint cannot be checked before the "
-                                f"query runs; name the endpoint with its IRI. {_capital(tail)}")
+            raise ProtocolError(
+                f"SERVICE {target} is refused: a variable endpoint cannot be checked before the "
+                f"query runs; name the endpoint with its IRI. {_capital(tail)}"
+            )
         try:
             endpoint = normalize_endpoint(target)
         except UsageError:
-            raise ProtocolError(f"SERVICE {target} is refused: name the endpoint with its full IRI "
-                                f"(not a prefixed name or a relative IRI). {_capital(tail)}") from None
+            raise ProtocolError(
+                f"SERVICE {target} is refused: name the endpoint with its full IRI "
+                f"(not a prefixed name or a relative IRI). {_capital(tail)}"
+            ) from None
         if endpoint not in allowlist:
             near = _near_miss(endpoint, allowlist)
             hint = f" Did you mean <{near}>?" if near else ""

@@ -95,8 +95,9 @@ def _is_data_graph(graph: object) -> bool:
     return isinstance(graph, ox.NamedNode) and graph.value not in (GRAPH_ONTOLOGY, GRAPH_DERIVED)
 
 
-def changed_focus_nodes(store: GraphStore, reach: ShapeReach, *, added: Sequence[ox.Quad],
-                        removed: Sequence[ox.Quad] = ()) -> set[Node] | None:
+def changed_focus_nodes(
+    store: GraphStore, reach: ShapeReach, *, added: Sequence[ox.Quad], removed: Sequence[ox.Quad] = ()
+) -> set[Node] | None:
     """The nodes whose conformance adding ``added`` and removing ``removed`` can change.
 
     Args:
@@ -115,13 +116,17 @@ def changed_focus_nodes(store: GraphStore, reach: ShapeReach, *, added: Sequence
     nodes |= {q.object for q in changed if q.predicate in reach.backward and not isinstance(q.object, ox.Literal)}  # type: ignore[misc]
     for untyped in {q.subject for q in removed if q.predicate == _TYPE}:
         nodes |= {q.subject for q in store.quads(object=untyped) if _is_data_graph(q.graph_name)}  # type: ignore[misc]
-        nodes |= {q.object for q in store.quads(subject=untyped)  # type: ignore[arg-type, misc]
-                  if q.predicate in reach.backward and _is_data_graph(q.graph_name)}
+        nodes |= {
+            q.object  # type: ignore[misc]
+            for q in store.quads(subject=untyped)  # type: ignore[arg-type]
+            if q.predicate in reach.backward and _is_data_graph(q.graph_name)
+        }
     return nodes
 
 
-def validate_nodes(store: GraphStore, nodes: Iterable[Node], *, reach: ShapeReach | None = None,
-                   shapes_path: Path | None = None) -> ValidationReport:
+def validate_nodes(
+    store: GraphStore, nodes: Iterable[Node], *, reach: ShapeReach | None = None, shapes_path: Path | None = None
+) -> ValidationReport:
     """Validate ``nodes`` as focus nodes: what ``validate_store`` of the whole store reports about them.
 
     Args:
@@ -148,6 +153,7 @@ def validate_nodes(store: GraphStore, nodes: Iterable[Node], *, reach: ShapeReac
                 quads.append(ox.Quad(q.subject, q.predicate, q.object, data))
                 if value_of:
                     values.add(getattr(q, value_of))
+
     for node in nodes:
         take(store.quads(subject=node), "object")
         for prop in reach.backward:

@@ -73,7 +73,10 @@ def swap_generation(store_dir: Path, gen: Path, *, keep: int = 1) -> None:
     tmp_link = store_dir / f".{CURRENT}-{uuid.uuid4().hex[:6]}"
     os.symlink(gen.name, tmp_link)
     os.replace(tmp_link, store_dir / CURRENT)
-    others = sorted((p for p in store_dir.glob("gen-*") if p.is_dir() and p.resolve() != gen.resolve()),
-                    key=lambda p: (p.resolve() == previous, p.name), reverse=True)
+    others = sorted(
+        (p for p in store_dir.glob("gen-*") if p.is_dir() and p.resolve() != gen.resolve()),
+        key=lambda p: (p.resolve() == previous, p.name),
+        reverse=True,
+    )
     for old in others[keep:]:
         shutil.rmtree(old, ignore_errors=True)

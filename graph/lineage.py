@@ -47,14 +47,25 @@ if TYPE_CHECKING:
 else:
     nx = lazy_module("networkx")
 import pyoxigraph as ox
+
+from dragonbear.errors import NotFoundError, UsageError
 from dragonbear.graph.lineage_load import Relation, load_lineage_graph
 from dragonbear.graph.store import GraphStore
 
-from dragonbear.errors import NotFoundError, UsageError
-
 __all__ = [
-    "ALL_RELATIONS", "TECHNOLOGY", "Backend", "Direction", "Relation", "ancestors_of", "as_of",
-    "descendants_of", "has_cached_view", "lineage_subgraph", "lineage_view", "load_lineage_graph", "paths_between",
+    "ALL_RELATIONS",
+    "TECHNOLOGY",
+    "Backend",
+    "Direction",
+    "Relation",
+    "ancestors_of",
+    "as_of",
+    "descendants_of",
+    "has_cached_view",
+    "lineage_subgraph",
+    "lineage_view",
+    "load_lineage_graph",
+    "paths_between",
 ]
 
 
@@ -78,8 +89,11 @@ ALL_RELATIONS = frozenset(Relation)
 TECHNOLOGY = frozenset({Relation.DERIVATION, Relation.VARIANT})
 
 # The walkable (system to system) edges as shortcut properties, and the hops to and from agents.
-_PATHS = {Relation.DERIVATION: "dgb:derivedFrom", Relation.VARIANT: "dgb:variantOf",
-          Relation.COMPONENT: "dgb:usesComponent"}
+_PATHS = {
+    Relation.DERIVATION: "dgb:derivedFrom",
+    Relation.VARIANT: "dgb:variantOf",
+    Relation.COMPONENT: "dgb:usesComponent",
+}
 
 
 # --- The view cache: one view per store generation ------------------------------------------------
@@ -116,6 +130,7 @@ def lineage_view(store: GraphStore) -> nx.MultiDiGraph[str]:
 
 # --- Walks ------------------------------------------------------------------------------------------
 
+
 def _walk(graph: nx.MultiDiGraph[str], start: str, *, up: bool, relations: frozenset[Relation]) -> set[str]:
     if start not in graph:
         return set()
@@ -142,20 +157,23 @@ def _sparql_walk(store: GraphStore, start: str, *, up: bool, relations: frozense
     first: list[str] = []
     last: list[str] = []
     if Relation.TRANSFER in relations:  # recipient -> system
-        (first if up else last).append("^dgb:recipient/dgb:transferredSystem" if up
-                                       else "^dgb:transferredSystem/dgb:recipient")
+        (first if up else last).append(
+            "^dgb:recipient/dgb:transferredSystem" if up else "^dgb:transferredSystem/dgb:recipient"
+        )
     if Relation.DERIVATION in relations:  # derived system -> licensor or partner
-        (last if up else first).append("^dgb:derivedSystem/(dgb:licensor|dgb:partner)" if up
-                                       else "^(dgb:licensor|dgb:partner)/dgb:derivedSystem")
+        (last if up else first).append(
+            "^dgb:derivedSystem/(dgb:licensor|dgb:partner)" if up else "^(dgb:licensor|dgb:partner)/dgb:derivedSystem"
+        )
     step = f"({core})*" if up else f"^({core})*"
     head = f"({'|'.join(first)})?/{step}" if first else step
-    rows = store.select(f"SELECT DISTINCT ?start ?n WHERE {{ ?start {head} ?n }}",
-                        substitutions={"start": ox.NamedNode(start)})
+    rows = store.select(
+        f"SELECT DISTINCT ?start ?n WHERE {{ ?start {head} ?n }}", substitutions={"start": ox.NamedNode(start)}
+    )
     found = {row["n"].value for row in rows}
     if last:  # the hop to the agents, bounded by VALUES (a join with every transfer is slow)
         systems = sorted(found)
         for i in range(0, len(systems), 5000):
-            values = " ".join(str(ox.NamedNode(n)) for n in systems[i:i + 5000])
+            values = " ".join(str(ox.NamedNode(n)) for n in systems[i : i + 5000])
             rows = store.select(f"SELECT DISTINCT ?n WHERE {{ VALUES ?s {{ {values} }} ?s {'|'.join(last)} ?n }}")
             found.update(row["n"].value for row in rows)
     found.discard(start)
@@ -172,8 +190,13 @@ def _pick(source: GraphStore | nx.MultiDiGraph[str], backend: Backend) -> nx.Mul
     return None
 
 
-def ancestors_of(source: GraphStore | nx.MultiDiGraph[str], iri: str, *, relations: Iterable[Relation] = ALL_RELATIONS,
-                 backend: Backend = Backend.AUTO) -> set[str]:
+def ancestors_of(
+    source: GraphStore | nx.MultiDiGraph[str],
+    iri: str,
+    *,
+    relations: Iterable[Relation] = ALL_RELATIONS,
+    backend: Backend = Backend.AUTO,
+) -> set[str]:
     """Where ``iri`` came from and what it depends on, at any depth (its successors).
 
     Args:
@@ -200,8 +223,13 @@ def ancestors_of(source: GraphStore | nx.MultiDiGraph[str], iri: str, *, relatio
     return _walk(graph, iri, up=True, relations=rels)
 
 
-def descendants_of(source: GraphStore | nx.MultiDiGraph[str], iri: str, *,
-                   relations: Iterable[Relation] = ALL_RELATIONS, backend: Backend = Backend.AUTO) -> set[str]:
+def descendants_of(
+    source: GraphStore | nx.MultiDiGraph[str],
+    iri: str,
+    *,
+    relations: Iterable[Relation] = ALL_RELATIONS,
+    backend: Backend = Backend.AUTO,
+) -> set[str]:
     """What came of ``iri`` and what depends on it, at any depth (its predecessors).
 
     Args, Returns and Raises as :func:`ancestors_of`.
@@ -245,9 +273,15 @@ def as_of(graph: nx.MultiDiGraph[str], year: int) -> nx.MultiDiGraph[str]:
     return sliced
 
 
-def lineage_subgraph(source: GraphStore | nx.MultiDiGraph[str], iri: str, *, direction: Direction = Direction.BOTH,
-                     relations: Iterable[Relation] = ALL_RELATIONS, year: int | None = None,
-                     backend: Backend = Backend.AUTO) -> nx.MultiDiGraph[str]:
+def lineage_subgraph(
+    source: GraphStore | nx.MultiDiGraph[str],
+    iri: str,
+    *,
+    direction: Direction = Direction.BOTH,
+    relations: Iterable[Relation] = ALL_RELATIONS,
+    year: int | None = None,
+    backend: Backend = Backend.AUTO,
+) -> nx.MultiDiGraph[str]:
     """The lineage of ``iri``: it, its ancestors and/or descendants, and the edges between them.
 
     Args:
@@ -277,8 +311,11 @@ def lineage_subgraph(source: GraphStore | nx.MultiDiGraph[str], iri: str, *, dir
     nodes |= _walk(graph, iri, up=False, relations=rels) if down else set()
     sub: nx.MultiDiGraph[str] = nx.MultiDiGraph(focus=iri)
     sub.add_nodes_from((n, graph.nodes[n]) for n in nodes)
-    sub.add_edges_from((a, b, k, d) for a, b, k, d in graph.edges(nodes, keys=True, data=True)  # type: ignore[misc]
-                       if b in nodes and d["relation"] in rels)
+    sub.add_edges_from(
+        (a, b, k, d)  # type: ignore[misc]
+        for a, b, k, d in graph.edges(nodes, keys=True, data=True)
+        if b in nodes and d["relation"] in rels
+    )
     if year is None:
         return sub
     sliced = as_of(sub, year)
@@ -286,8 +323,9 @@ def lineage_subgraph(source: GraphStore | nx.MultiDiGraph[str], iri: str, *, dir
     return lineage_subgraph(sliced, iri, direction=direction, relations=rels)
 
 
-def paths_between(graph: nx.MultiDiGraph[str], a: str, b: str, *, relations: Iterable[Relation] = ALL_RELATIONS,
-                  limit: int = 50) -> list[list[str]]:
+def paths_between(
+    graph: nx.MultiDiGraph[str], a: str, b: str, *, relations: Iterable[Relation] = ALL_RELATIONS, limit: int = 50
+) -> list[list[str]]:
     """The lineage paths between ``a`` and ``b``, shortest first, whichever of the two comes from the other.
 
     Args:
@@ -312,9 +350,13 @@ def paths_between(graph: nx.MultiDiGraph[str], a: str, b: str, *, relations: Ite
             raise NotFoundError(f"<{node}> is not in the lineage graph")
     rels = {str(r) for r in relations}
     view: nx.DiGraph[str] = nx.DiGraph()
-    view.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["relation"] in rels
-                        and (graph.nodes[u].get("type") == "system" or u in (a, b))
-                        and (graph.nodes[v].get("type") == "system" or v in (a, b)))
+    view.add_edges_from(
+        (u, v)
+        for u, v, d in graph.edges(data=True)
+        if d["relation"] in rels
+        and (graph.nodes[u].get("type") == "system" or u in (a, b))
+        and (graph.nodes[v].get("type") == "system" or v in (a, b))
+    )
     found: list[list[str]] = []
     for x, y in ((a, b), (b, a)):
         if x in view and y in view and nx.has_path(view, x, y):

@@ -32,8 +32,17 @@ else:
 from dragonbear.errors import UsageError
 from dragonbear.formats import FileFormat
 
-__all__ = ["EDGE_FIELDS", "MEDIA_TYPES", "ExportFormat", "export_lineage", "lineage_dot", "lineage_gexf",
-           "lineage_graphml", "lineage_json", "lineage_svg"]
+__all__ = [
+    "EDGE_FIELDS",
+    "MEDIA_TYPES",
+    "ExportFormat",
+    "export_lineage",
+    "lineage_dot",
+    "lineage_gexf",
+    "lineage_graphml",
+    "lineage_json",
+    "lineage_svg",
+]
 
 
 class ExportFormat(StrEnum):
@@ -48,9 +57,26 @@ class ExportFormat(StrEnum):
 
 MEDIA_TYPES = {fmt: FileFormat[fmt.name].media_type for fmt in ExportFormat}
 """The media type of each format (:class:`dragonbear.formats.FileFormat`)."""
-EDGE_FIELDS = ("relation", "kind", "kind_iri", "year", "start", "end", "confidence", "statement", "role",
-               "supplier", "supplier_label", "recipient", "units", "tiv", "maker", "maker_label", "maker_state",
-               "maker_state_label")
+EDGE_FIELDS = (
+    "relation",
+    "kind",
+    "kind_iri",
+    "year",
+    "start",
+    "end",
+    "confidence",
+    "statement",
+    "role",
+    "supplier",
+    "supplier_label",
+    "recipient",
+    "units",
+    "tiv",
+    "maker",
+    "maker_label",
+    "maker_state",
+    "maker_state_label",
+)
 _FLOATS = ("confidence", "tiv")
 
 
@@ -60,8 +86,10 @@ def _order(graph: nx.MultiDiGraph[str]) -> list[str]:
 
 
 def _edges(graph: nx.MultiDiGraph[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
-    return sorted(graph.edges(keys=True, data=True),
-                  key=lambda e: (e[3].get("relation", ""), e[3].get("year") or e[3].get("start") or 9999, e[0], e[1], e[2]))
+    return sorted(
+        graph.edges(keys=True, data=True),
+        key=lambda e: (e[3].get("relation", ""), e[3].get("year") or e[3].get("start") or 9999, e[0], e[1], e[2]),
+    )
 
 
 def lineage_json(graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
@@ -74,9 +102,16 @@ def lineage_json(graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
     >>> lineage_json(g)["edges"][0]["kind"], lineage_json(g)["nodes"][1]["label"]
     ('variant of', 'b')
     """
-    nodes = [{"iri": n, "label": graph.nodes[n].get("label", n), "type": graph.nodes[n].get("type", "system"),
-              "country": graph.nodes[n].get("country"), "country_label": graph.nodes[n].get("country_label")}
-             for n in _order(graph)]
+    nodes = [
+        {
+            "iri": n,
+            "label": graph.nodes[n].get("label", n),
+            "type": graph.nodes[n].get("type", "system"),
+            "country": graph.nodes[n].get("country"),
+            "country_label": graph.nodes[n].get("country_label"),
+        }
+        for n in _order(graph)
+    ]
     edges = []
     for a, b, _key, attrs in _edges(graph):
         edge: dict[str, Any] = {"source": a, "target": b}
@@ -107,14 +142,19 @@ def lineage_dot(graph: nx.MultiDiGraph[str]) -> str:
     for n in _order(graph):
         attrs = graph.nodes[n]
         label = attrs.get("label", n) + (f"\n{attrs['country_label']}" if attrs.get("country_label") else "")
-        extra = ', shape=ellipse' if attrs.get("type", "system") != "system" else ""
+        extra = ", shape=ellipse" if attrs.get("type", "system") != "system" else ""
         extra += ', fillcolor="#fbe9e7", penwidth=2' if n == focus else ""
-        lines.append(f"  {_dot_id(n)} [label={_dot_id(label)}, type={_dot_id(attrs.get('type', 'system'))}, "
-                     f"URL={_dot_id(n)}{extra}];")
+        lines.append(
+            f"  {_dot_id(n)} [label={_dot_id(label)}, type={_dot_id(attrs.get('type', 'system'))}, "
+            f"URL={_dot_id(n)}{extra}];"
+        )
     for a, b, _key, attrs in _edges(graph):
         fields = [f"label={_dot_id(_edge_text(attrs))}"]
-        fields += [f"{name}={_dot_id(attrs[name])}" for name in EDGE_FIELDS[:7] if attrs.get(name) is not None
-                   and name not in ("kind",)]
+        fields += [
+            f"{name}={_dot_id(attrs[name])}"
+            for name in EDGE_FIELDS[:7]
+            if attrs.get(name) is not None and name not in ("kind",)
+        ]
         lines.append(f"  {_dot_id(a)} -> {_dot_id(b)} [{', '.join(fields)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -127,10 +167,15 @@ def _flat(graph: nx.MultiDiGraph[str], *, rename: dict[str, str] | None = None) 
     for n, attrs in graph.nodes(data=True):
         flat.add_node(n, **{k: v for k, v in attrs.items() if v is not None})
     for a, b, key, attrs in graph.edges(keys=True, data=True):
-        out = {rename.get(k, k): (float(v) if k in _FLOATS else v) for k, v in attrs.items()
-               if v is not None and k != "sources"}
-        out["sources"] = "; ".join(f"{s['label']} <{s['iri']}>" + (f" ({s['locator']})" if s.get("locator") else "")
-                                   for s in attrs.get("sources", []))
+        out = {
+            rename.get(k, k): (float(v) if k in _FLOATS else v)
+            for k, v in attrs.items()
+            if v is not None and k != "sources"
+        }
+        out["sources"] = "; ".join(
+            f"{s['label']} <{s['iri']}>" + (f" ({s['locator']})" if s.get("locator") else "")
+            for s in attrs.get("sources", [])
+        )
         flat.add_edge(a, b, key=key, **out)
     return flat
 
@@ -150,6 +195,7 @@ def lineage_gexf(graph: nx.MultiDiGraph[str]) -> bytes:
 
 
 # --- The layered SVG drawing ------------------------------------------------------------------------
+
 
 def _edge_text(attrs: dict[str, Any]) -> str:
     relation, kind = attrs.get("relation"), str(attrs.get("kind", ""))
@@ -200,6 +246,7 @@ def _levels(graph: nx.MultiDiGraph[str], focus: str) -> dict[str, int]:
             for n in frontier:
                 if n not in levels or (levels[n] * sign > 0 and abs(levels[n]) < depth):
                     levels[n] = sign * depth
+
     if focus in graph:
         walk(graph.successors, -1)
         walk(graph.predecessors, 1)
@@ -211,8 +258,9 @@ def _levels(graph: nx.MultiDiGraph[str], focus: str) -> dict[str, int]:
 _BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD, _CHAR_W, _LINE_GAP = 170, 46, 40, 96, 20, 6.5, 14
 
 
-def _edge_geometry(source: tuple[float, float], target: tuple[float, float],
-                   span: int, along: float = 0.35) -> tuple[str, tuple[float, float], str]:
+def _edge_geometry(
+    source: tuple[float, float], target: tuple[float, float], span: int, along: float = 0.35
+) -> tuple[str, tuple[float, float], str]:
     """The SVG path of an edge, where its label goes, and the label's text-anchor.
 
     An edge between neighbouring rows is a straight line between the boxes, labelled ``along`` the
@@ -263,8 +311,10 @@ def _place(rows: dict[int, list[str]], wrap: int | None) -> tuple[dict[str, tupl
     boxes, stacked closely and staggered by half a box so that the arrows of a far line pass between
     the boxes of the near one.
     """
-    lines = {level: [members[i:i + wrap] for i in range(0, len(members), wrap)] if wrap else [members]
-             for level, members in rows.items()}
+    lines = {
+        level: [members[i : i + wrap] for i in range(0, len(members), wrap)] if wrap else [members]
+        for level, members in rows.items()
+    }
     staggered = any(len(ls) > 1 for ls in lines.values())
     widest = max(len(line) for ls in lines.values() for line in ls)
     slot = _BOX_W + _GAP_X
@@ -285,8 +335,9 @@ def _place(rows: dict[int, list[str]], wrap: int | None) -> tuple[dict[str, tupl
     return pos, width, y - _GAP_Y + _PAD
 
 
-def lineage_svg(graph: nx.MultiDiGraph[str], *, href: Callable[[str], str | None] | None = None,
-                wrap: int | None = None) -> str:
+def lineage_svg(
+    graph: nx.MultiDiGraph[str], *, href: Callable[[str], str | None] | None = None, wrap: int | None = None
+) -> str:
     """A layered SVG drawing: ancestors above the focus, descendants below, arrows labelled.
 
     Args:
@@ -307,9 +358,13 @@ def lineage_svg(graph: nx.MultiDiGraph[str], *, href: Callable[[str], str | None
     levels = _levels(graph, focus)
     rows = _ordered_rows(graph, levels)
     pos, width, height = _place(rows, wrap)
-    parts = ["<svg>",  # the opening tag is written last, when the width is known
-             ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
-              'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6575"/></marker></defs>')]
+    parts = [
+        "<svg>",  # the opening tag is written last, when the width is known
+        (
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
+            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6575"/></marker></defs>'
+        ),
+    ]
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for a, b, attrs in graph.edges(data=True):
         grouped.setdefault((a, b), []).append(attrs)
@@ -317,21 +372,30 @@ def lineage_svg(graph: nx.MultiDiGraph[str], *, href: Callable[[str], str | None
     labelled: set[tuple[str, int, str]] = set()
     for (source, target), edges in grouped.items():
         relations = {e.get("relation") for e in edges}
-        dash = (' stroke-dasharray="5 4"' if relations == {"variant"} else
-                ' stroke-dasharray="2 3"' if relations <= {"transfer", "component"} else "")
+        dash = (
+            ' stroke-dasharray="5 4"'
+            if relations == {"variant"}
+            else ' stroke-dasharray="2 3"'
+            if relations <= {"transfer", "component"}
+            else ""
+        )
         wrapped = wrap is not None and len(rows[levels[source]]) > wrap  # a fan: its kinds, each said once
         text = "; ".join(dict.fromkeys(str(e.get("kind", "")) for e in edges)) if wrapped else _bundle_text(edges)
         along = 0.35 if len(rows[levels[source]]) >= len(rows[levels[target]]) else 0.7
         span = abs(levels[source] - levels[target])
         path, (lx, ly), anchor = _edge_geometry(pos[source], pos[target], span, along)
-        parts.append(f'<path d="{path}" fill="none" stroke="#5b6575" stroke-width="1.5"{dash} '
-                     f'marker-end="url(#arrow)" class="edge {escape(" ".join(sorted(map(str, relations))))}"/>')
+        parts.append(
+            f'<path d="{path}" fill="none" stroke="#5b6575" stroke-width="1.5"{dash} '
+            f'marker-end="url(#arrow)" class="edge {escape(" ".join(sorted(map(str, relations))))}"/>'
+        )
         if wrapped and (target, levels[source], text) in labelled:
             continue
         labelled.add((target, levels[source], text))
-        parts.append(f'<text x="{lx:.0f}" y="{ly:.0f}" text-anchor="{anchor}" font-size="11" fill="#1d2430" '
-                     'stroke="#ffffff" stroke-width="3" paint-order="stroke" '
-                     f'class="edge-label">{escape(text)}</text>')
+        parts.append(
+            f'<text x="{lx:.0f}" y="{ly:.0f}" text-anchor="{anchor}" font-size="11" fill="#1d2430" '
+            'stroke="#ffffff" stroke-width="3" paint-order="stroke" '
+            f'class="edge-label">{escape(text)}</text>'
+        )
         width = max(width, lx + (_CHAR_W * len(text) if anchor == "start" else 0) + _PAD)
         left = min(left, lx - (_CHAR_W * len(text) if anchor == "end" else 0) - _PAD)
     for iri, (x, y) in pos.items():
@@ -340,24 +404,29 @@ def lineage_svg(graph: nx.MultiDiGraph[str], *, href: Callable[[str], str | None
         label = name if len(name) <= 24 else name[:23] + "…"
         is_focus, system = iri == focus, node.get("type", "system") == "system"
         link = (href(iri) if href else None) or iri
-        parts.append(f'<a href="{escape(link)}"><g class="node {escape(node.get("type", "system"))}'
-                     f'{" focus" if is_focus else ""}"><title>{escape(name)} ({escape(iri)})</title>'
-                     f'<rect x="{x:.0f}" y="{y:.0f}" width="{_BOX_W}" height="{_BOX_H}" rx="{5 if system else 23}" '
-                     f'fill="{"#fbe9e7" if is_focus else "#ffffff" if system else "#eef1f5"}" '
-                     f'stroke="{"#8a1c1c" if is_focus else "#5b6575"}" stroke-width="{2 if is_focus else 1}"/>'
-                     f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 19:.0f}" text-anchor="middle" font-size="13" '
-                     f'font-weight="600" fill="#1d2430">{escape(label)}</text>'
-                     f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 36:.0f}" text-anchor="middle" font-size="11" '
-                     f'fill="#5b6575">{escape(str(node.get("country_label") or ""))}</text></g></a>')
-    parts[0] = (f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage-graph" width="{width - left:.0f}" '
-                f'height="{height:.0f}" viewBox="{left:.0f} 0 {width - left:.0f} {height:.0f}" role="img" '
-                f'aria-label="Technology lineage">')
+        parts.append(
+            f'<a href="{escape(link)}"><g class="node {escape(node.get("type", "system"))}'
+            f'{" focus" if is_focus else ""}"><title>{escape(name)} ({escape(iri)})</title>'
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{_BOX_W}" height="{_BOX_H}" rx="{5 if system else 23}" '
+            f'fill="{"#fbe9e7" if is_focus else "#ffffff" if system else "#eef1f5"}" '
+            f'stroke="{"#8a1c1c" if is_focus else "#5b6575"}" stroke-width="{2 if is_focus else 1}"/>'
+            f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 19:.0f}" text-anchor="middle" font-size="13" '
+            f'font-weight="600" fill="#1d2430">{escape(label)}</text>'
+            f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 36:.0f}" text-anchor="middle" font-size="11" '
+            f'fill="#5b6575">{escape(str(node.get("country_label") or ""))}</text></g></a>'
+        )
+    parts[0] = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage-graph" width="{width - left:.0f}" '
+        f'height="{height:.0f}" viewBox="{left:.0f} 0 {width - left:.0f} {height:.0f}" role="img" '
+        f'aria-label="Technology lineage">'
+    )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def export_lineage(graph: nx.MultiDiGraph[str], fmt: ExportFormat | str, *,
-                   href: Callable[[str], str | None] | None = None) -> bytes:
+def export_lineage(
+    graph: nx.MultiDiGraph[str], fmt: ExportFormat | str, *, href: Callable[[str], str | None] | None = None
+) -> bytes:
     """The graph written in ``fmt`` (json, dot, graphml, gexf or svg), as bytes (UTF-8).
 
     Raises:

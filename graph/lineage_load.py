@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 else:
     nx = lazy_module("networkx")
 import pyoxigraph as ox
+
 from dragonbear.graph.store import GraphStore
 
 __all__ = ["Relation", "load_lineage_graph"]
@@ -38,20 +39,48 @@ class Relation(StrEnum):
 # Per relation: the property from the statement to the edge's source, the properties to its target
 # (with the role each gives), and the attribute each further property fills.
 _EDGES: dict[Relation, tuple[str, dict[str, str], dict[str, str]]] = {
-    Relation.DERIVATION: ("dgb:derivedSystem", {"dgb:sourceSystem": "origin", "dgb:licensor": "licensor",
-                                                "dgb:partner": "partner"},
-                          {"dgb:derivationKind": "kind_iri", "dgb:startYear": "start", "dgb:endYear": "end",
-                           "dgb:confidence": "confidence"}),
-    Relation.COMPONENT: ("dgb:platform", {"dgb:component": ""},
-                         {"dgb:componentRole": "kind_iri", "dgb:startYear": "start", "dgb:endYear": "end",
-                          "dgb:confidence": "confidence", "dgb:fittedUnits": "units"}),
-    Relation.TRANSFER: ("dgb:recipient", {"dgb:transferredSystem": ""},
-                        {"dgb:transferStatus": "kind_iri", "dgb:orderYear": "year", "dgb:deliveryStartYear": "start",
-                         "dgb:deliveryEndYear": "end", "dgb:quantityDelivered": "units", "dgb:tivDelivered": "tiv",
-                         "dgb:confidence": "confidence", "dgb:supplier": "supplier"}),
+    Relation.DERIVATION: (
+        "dgb:derivedSystem",
+        {"dgb:sourceSystem": "origin", "dgb:licensor": "licensor", "dgb:partner": "partner"},
+        {
+            "dgb:derivationKind": "kind_iri",
+            "dgb:startYear": "start",
+            "dgb:endYear": "end",
+            "dgb:confidence": "confidence",
+        },
+    ),
+    Relation.COMPONENT: (
+        "dgb:platform",
+        {"dgb:component": ""},
+        {
+            "dgb:componentRole": "kind_iri",
+            "dgb:startYear": "start",
+            "dgb:endYear": "end",
+            "dgb:confidence": "confidence",
+            "dgb:fittedUnits": "units",
+        },
+    ),
+    Relation.TRANSFER: (
+        "dgb:recipient",
+        {"dgb:transferredSystem": ""},
+        {
+            "dgb:transferStatus": "kind_iri",
+            "dgb:orderYear": "year",
+            "dgb:deliveryStartYear": "start",
+            "dgb:deliveryEndYear": "end",
+            "dgb:quantityDelivered": "units",
+            "dgb:tivDelivered": "tiv",
+            "dgb:confidence": "confidence",
+            "dgb:supplier": "supplier",
+        },
+    ),
 }
-_NODE_TYPES = {"dgb:SystemModel": "system", "dgb:State": "state", "dgb:Organization": "organization",
-               "dgb:Agent": "organization"}
+_NODE_TYPES = {
+    "dgb:SystemModel": "system",
+    "dgb:State": "state",
+    "dgb:Organization": "organization",
+    "dgb:Agent": "organization",
+}
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _SIMPLE = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f"}
 
@@ -76,7 +105,7 @@ def _cell(text: str) -> Any:
     if text[0] == '"':
         end = text.rindex('"')
         value = _ESCAPE.sub(_unescape, text[1:end])
-        datatype = text[end + 1:]
+        datatype = text[end + 1 :]
         if datatype.endswith(("#integer>", "#gYear>", "#nonNegativeInteger>", "#int>")):
             return int(value)
         if datatype.endswith(("#decimal>", "#double>", "#float>")):
@@ -106,8 +135,9 @@ def _values(var: str, iris: Iterable[str] | None) -> str:
     return f"VALUES ?{var} {{ {' '.join(str(ox.NamedNode(i)) for i in sorted(iris))} }}"
 
 
-def _pairs(store: GraphStore, prop: str, *, subjects: Iterable[str] | None = None,
-           objects: Iterable[str] | None = None) -> list[list[Any]]:
+def _pairs(
+    store: GraphStore, prop: str, *, subjects: Iterable[str] | None = None, objects: Iterable[str] | None = None
+) -> list[list[Any]]:
     """``[subject, object]`` for every ``subject prop object``, optionally bounded on either side."""
     return _select(store, f"SELECT ?s ?o WHERE {{ {_values('s', subjects)} {_values('o', objects)} ?s {prop} ?o }}")
 
@@ -123,8 +153,11 @@ def _add_nodes(store: GraphStore, graph: nx.MultiDiGraph[str], wanted: set[str] 
             if node not in graph or rank[kind] < rank[graph.nodes[node]["type"]]:
                 graph.add_node(node, type=kind)
     nodes = set(graph) if wanted is not None else None
-    labels = _select(store, f"""SELECT ?s ?l WHERE {{ {_values('s', nodes)} ?s rdfs:label ?l
-                                FILTER(LANG(?l) = "en" || LANG(?l) = "") }}""")
+    labels = _select(
+        store,
+        f"""SELECT ?s ?l WHERE {{ {_values("s", nodes)} ?s rdfs:label ?l
+                                FILTER(LANG(?l) = "en" || LANG(?l) = "") }}""",
+    )
     for node, label in labels:
         if node in graph:
             graph.nodes[node].setdefault("label", label)
@@ -146,8 +179,13 @@ def _labels(store: GraphStore, nodes: set[str]) -> dict[str, str]:
     """The English (or language-less) label of each of ``nodes`` that has one."""
     if not nodes:
         return {}
-    return dict(_select(store, f"""SELECT ?s ?l WHERE {{ {_values('s', nodes)} ?s rdfs:label ?l
-                                    FILTER(LANG(?l) = "en" || LANG(?l) = "") }}"""))
+    return dict(
+        _select(
+            store,
+            f"""SELECT ?s ?l WHERE {{ {_values("s", nodes)} ?s rdfs:label ?l
+                                    FILTER(LANG(?l) = "en" || LANG(?l) = "") }}""",
+        )
+    )
 
 
 def _sources(store: GraphStore, statements: Iterable[str] | None) -> dict[str, list[dict[str, str]]]:
@@ -197,8 +235,12 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
     wanted = set(among) if among is not None else None
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     _add_nodes(store, graph, wanted)
-    kinds = dict(_select(store, 'SELECT ?k ?l WHERE { ?k a skos:Concept ; skos:prefLabel ?l '
-                                'FILTER(LANG(?l) = "en" || LANG(?l) = "") }'))
+    kinds = dict(
+        _select(
+            store,
+            'SELECT ?k ?l WHERE { ?k a skos:Concept ; skos:prefLabel ?l FILTER(LANG(?l) = "en" || LANG(?l) = "") }',
+        )
+    )
     deprecated = {s for (s,) in _select(store, "SELECT ?s WHERE { ?s dgb:rank dgb:DeprecatedRank }")}
     cited: dict[str, list[tuple[str, str, str]]] = {}
     scanned: dict[str, list[list[Any]]] = {}
@@ -208,8 +250,13 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
             return
         for node in (a, b):
             if node not in graph:  # untyped: an agent when the edge says so, else a system
-                agent = node == (a if attrs["relation"] == Relation.TRANSFER else b if attrs.get("role") in
-                                 ("licensor", "partner") else None)
+                agent = node == (
+                    a
+                    if attrs["relation"] == Relation.TRANSFER
+                    else b
+                    if attrs.get("role") in ("licensor", "partner")
+                    else None
+                )
                 graph.add_node(node, label=_local(node), type="organization" if agent else "system")
         graph.add_edge(a, b, key=key, **attrs)
         cited.setdefault(cites, []).append((a, b, key))

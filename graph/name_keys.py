@@ -35,16 +35,19 @@ class NameKind:
     primary: bool = False
 
 
-NAME_KINDS: dict[str, NameKind] = {k.prop: k for k in (
-    NameKind(SKOS + "prefLabel", "preferred label", 0, primary=True),
-    NameKind(RDFS + "label", "label", 1, primary=True),
-    NameKind(DGB + "natoReportingName", "NATO reporting name", 2),
-    NameKind(DGB + "designation", "designation", 3),
-    NameKind(SKOS + "altLabel", "alternative name", 4),
-    NameKind(DGB + "sipriDesignation", "SIPRI designation", 5),
-    NameKind(DGB + "sipriName", "SIPRI name", 6),
-    NameKind(SKOS + "hiddenLabel", "spelling variant", 7),
-)}
+NAME_KINDS: dict[str, NameKind] = {
+    k.prop: k
+    for k in (
+        NameKind(SKOS + "prefLabel", "preferred label", 0, primary=True),
+        NameKind(RDFS + "label", "label", 1, primary=True),
+        NameKind(DGB + "natoReportingName", "NATO reporting name", 2),
+        NameKind(DGB + "designation", "designation", 3),
+        NameKind(SKOS + "altLabel", "alternative name", 4),
+        NameKind(DGB + "sipriDesignation", "SIPRI designation", 5),
+        NameKind(DGB + "sipriName", "SIPRI name", 6),
+        NameKind(SKOS + "hiddenLabel", "spelling variant", 7),
+    )
+}
 
 # Named entities: everything under id: but transfers (statements named by their row) and
 # attestations (fragments of a statement's IRI).
@@ -59,15 +62,63 @@ SELECT ?entity ?name ?prop WHERE {{
 
 # Russian and Ukrainian Cyrillic, romanized letter by letter (BGN/PCGN, simplified: no diacritics,
 # ё as e, й and ы as y, hard and soft signs dropped).
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
-     "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "yi", "ye", "g"],
-    strict=True))
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+            "i",
+            "yi",
+            "ye",
+            "g",
+        ],
+        strict=True,
+    )
+)
 # The letters of PLA type designations (歼-11 is J-11): fighter, bomber, transport, helicopter,
 # attack; surface-to-air, anti-ship and air-to-air missiles. Longest first.
-_PLA_PREFIXES = (("红旗", "hq"), ("鹰击", "yj"), ("霹雳", "pl"), ("歼", "j"), ("轰", "h"), ("运", "y"),
-                 ("直", "z"), ("强", "q"))
+_PLA_PREFIXES = (
+    ("红旗", "hq"),
+    ("鹰击", "yj"),
+    ("霹雳", "pl"),
+    ("歼", "j"),
+    ("轰", "h"),
+    ("运", "y"),
+    ("直", "z"),
+    ("强", "q"),
+)
 
 
 def normalize_name(text: str) -> str:
@@ -100,7 +151,7 @@ def latin_key(key: str) -> str:
     """
     for han, latin in _PLA_PREFIXES:
         if key.startswith(han):
-            key = latin + key[len(han):]
+            key = latin + key[len(han) :]
             break
     return "".join(_CYRILLIC.get(ch, ch) for ch in key)
 

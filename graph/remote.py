@@ -38,8 +38,11 @@ _NQUADS = "application/n-quads"
 
 def _prologue(sparql: str) -> str:
     """PREFIX declarations for the project prefixes a text uses (the embedded store predeclares them)."""
-    used = PREFIXES if ("\\u" in sparql or "\\U" in sparql) else {
-        name: iri for name, iri in PREFIXES.items() if name + ":" in sparql}
+    used = (
+        PREFIXES
+        if ("\\u" in sparql or "\\U" in sparql)
+        else {name: iri for name, iri in PREFIXES.items() if name + ":" in sparql}
+    )
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in used.items())
 
 
@@ -63,28 +66,51 @@ class RemoteStore:
         timeout: seconds to wait for an answer.
     """
 
-    def __init__(self, query_url: str, *, update_url: str | None = None, data_url: str | None = None,
-                 auth: httpx.Auth | None = None, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        data_url: str | None = None,
+        auth: httpx.Auth | None = None,
+        timeout: float = 60.0,
+    ) -> None:
         self.query_url, self.update_url, self.data_url = query_url, update_url, data_url
         self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=True)
         self._graphs: list[str] | None = None
 
     # --- HTTP ------------------------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, *, data: object = None, content: bytes | None = None,
-              params: list[tuple[str, str]] | None = None, headers: dict[str, str] | None = None,
-              what: str = "query") -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        data: object = None,
+        content: bytes | None = None,
+        params: list[tuple[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+        what: str = "query",
+    ) -> httpx.Response:
         try:
-            response = self._client.request(method, url, data=data, content=content, params=params,  # type: ignore[arg-type]
-                                            headers=headers)
+            response = self._client.request(
+                method,
+                url,
+                data=data,  # type: ignore[arg-type]
+                content=content,
+                params=params,  # type: ignore[arg-type]
+                headers=headers,
+            )
         except httpx.TransportError as exc:
             raise StoreError(f"the SPARQL server at {url} does not answer: {exc}") from exc
         if response.status_code >= 500:
-            raise StoreError(f"the SPARQL server at {url} failed ({response.status_code}): "
-                             f"{response.text.strip()[:500]}")
+            raise StoreError(
+                f"the SPARQL server at {url} failed ({response.status_code}): {response.text.strip()[:500]}"
+            )
         if response.status_code >= 400:
-            raise QueryError(f"the SPARQL server refused the {what} ({response.status_code}): "
-                             f"{response.text.strip()[:500]}")
+            raise QueryError(
+                f"the SPARQL server refused the {what} ({response.status_code}): {response.text.strip()[:500]}"
+            )
         return response
 
     def _writable(self) -> str:
@@ -99,9 +125,15 @@ class RemoteStore:
             self._graphs = self.graphs()
         return self._graphs
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a query of any form on the server (see the module's text for the dataset).
 
         Raises:
@@ -115,14 +147,20 @@ class RemoteStore:
         params: list[tuple[str, str]] = []
         if default_graph is not None or named_graphs is not None:
             params += [("default-graph-uri", g) for g in default_graph or []]
-            params += [("named-graph-uri", g) for g in (named_graphs if named_graphs is not None else
-                                                        self._project_graphs())]
+            params += [
+                ("named-graph-uri", g) for g in (named_graphs if named_graphs is not None else self._project_graphs())
+            ]
         elif not has_dataset_clause(sparql):
             graphs = self._project_graphs()
             params += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        response = self._send("POST", self.query_url, data={"query": text}, params=params,
-                              headers={"Accept": _NTRIPLES if graph_form else _RESULTS_JSON})
+        response = self._send(
+            "POST",
+            self.query_url,
+            data={"query": text},
+            params=params,
+            headers={"Accept": _NTRIPLES if graph_form else _RESULTS_JSON},
+        )
         if graph_form:
             return iter([q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)])  # type: ignore[return-value]
         try:
@@ -163,18 +201,37 @@ class RemoteStore:
 
     # --- quads -----------------------------------------------------------------------------------
 
-    def quads(self, graph: str | ox.DefaultGraph | None = None, *, subject: ox.NamedNode | ox.BlankNode | None = None,
-              predicate: ox.NamedNode | None = None, object: Term | None = None) -> Iterator[ox.Quad]:
+    def quads(
+        self,
+        graph: str | ox.DefaultGraph | None = None,
+        *,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+    ) -> Iterator[ox.Quad]:
         """The quads that match a pattern, read with one SELECT."""
         s, p, o = (str(t) if t is not None else f"?{v}" for t, v in ((subject, "s"), (predicate, "p"), (object, "o")))
         if isinstance(graph, ox.DefaultGraph):
             rows = self.select(f"SELECT * WHERE {{ {s} {p} {o} }}", default_graph=[], named_graphs=[])
-            return iter([ox.Quad(r["s"] or subject, r["p"] or predicate, r["o"] or object)  # type: ignore[arg-type]
-                         for r in rows])
+            return iter(
+                [
+                    ox.Quad(r["s"] or subject, r["p"] or predicate, r["o"] or object)  # type: ignore[arg-type]
+                    for r in rows
+                ]
+            )
         g = f"<{graph}>" if graph else "?g"
         rows = self.select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
-        return iter([ox.Quad(r["s"] or subject, r["p"] or predicate, r["o"] or object,  # type: ignore[arg-type]
-                             ox.NamedNode(graph) if graph else r["g"]) for r in rows])
+        return iter(
+            [
+                ox.Quad(
+                    r["s"] or subject,  # type: ignore[arg-type]
+                    r["p"] or predicate,  # type: ignore[arg-type]
+                    r["o"] or object,  # type: ignore[arg-type]
+                    ox.NamedNode(graph) if graph else r["g"],
+                )
+                for r in rows
+            ]
+        )
 
     def contains(self, quad: ox.Quad) -> bool:
         """Whether the server holds ``quad``."""
@@ -182,8 +239,16 @@ class RemoteStore:
             return self.ask(f"ASK {{ {quad.subject} {quad.predicate} {quad.object} }}", default_graph=[])
         return self.ask(f"ASK {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}")
 
-    def load(self, data: bytes, *, format: ox.RdfFormat, graph: str | None = None, base_iri: str | None = None,
-             bulk: bool = False, lenient: bool = False) -> None:
+    def load(
+        self,
+        data: bytes,
+        *,
+        format: ox.RdfFormat,
+        graph: str | None = None,
+        base_iri: str | None = None,
+        bulk: bool = False,
+        lenient: bool = False,
+    ) -> None:
         """Add an RDF document: through the Graph Store Protocol when the server has one, else as
         ``INSERT DATA`` (the document parsed here first, so a bad one changes nothing).
 
@@ -193,13 +258,21 @@ class RemoteStore:
         """
         if self.data_url is not None:
             params = [("graph", graph)] if graph else ([] if format.supports_datasets else [("default", "")])
-            self._send("POST", self.data_url, content=data, params=params,
-                       headers={"Content-Type": format.media_type}, what="load")
+            self._send(
+                "POST",
+                self.data_url,
+                content=data,
+                params=params,
+                headers={"Content-Type": format.media_type},
+                what="load",
+            )
             self._graphs = None
             return
         target = ox.NamedNode(graph) if graph else None
-        quads = [ox.Quad(q.subject, q.predicate, q.object, target) if target is not None else q
-                 for q in ox.parse(data, format=format, base_iri=base_iri)]
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, target) if target is not None else q
+            for q in ox.parse(data, format=format, base_iri=base_iri)
+        ]
         self.extend(quads)
 
     def extend(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
@@ -211,18 +284,24 @@ class RemoteStore:
             self.load(ox.serialize(items, format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
             return
         for i in range(0, len(items), 5000):
-            body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
-                             if not isinstance(q.graph_name, ox.DefaultGraph) else
-                             f"{q.subject} {q.predicate} {q.object} ." for q in items[i:i + 5000])
+            body = "\n".join(
+                f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+                else f"{q.subject} {q.predicate} {q.object} ."
+                for q in items[i : i + 5000]
+            )
             self.update(f"INSERT DATA {{ {body} }}")
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         """Remove quads (``DELETE DATA``; those the server does not hold are ignored)."""
         items = list(quads)
         for i in range(0, len(items), 5000):
-            body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
-                             if not isinstance(q.graph_name, ox.DefaultGraph) else
-                             f"{q.subject} {q.predicate} {q.object} ." for q in items[i:i + 5000])
+            body = "\n".join(
+                f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+                else f"{q.subject} {q.predicate} {q.object} ."
+                for q in items[i : i + 5000]
+            )
             self.update(f"DELETE DATA {{ {body} }}")
 
     # --- graphs ----------------------------------------------------------------------------------
@@ -243,8 +322,14 @@ class RemoteStore:
         """Remove a named graph."""
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
-    def dump(self, output: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
-             prefixes: Mapping[str, str] | None = None) -> None:
+    def dump(
+        self,
+        output: IO[bytes],
+        *,
+        format: ox.RdfFormat,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
         """Write one graph (any format) or every project graph (a quad format) to ``output``."""
         graphs = [graph] if graph is not None else self._project_graphs()
         quads: list[ox.Quad] = []
@@ -255,14 +340,22 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         """The project's named graphs on the server (its own system graphs left out), sorted."""
-        response = self._send("POST", self.query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                              headers={"Accept": _RESULTS_JSON})  # the server's own dataset: every graph it has
+        response = self._send(
+            "POST",
+            self.query_url,
+            data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": _RESULTS_JSON},
+        )  # the server's own dataset: every graph it has
         rows = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         found = [r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)]  # type: ignore[union-attr]
-        return sorted(g for g in found if g.startswith(GRAPH) or not g.startswith(("http://www.openlinksw.com/",
-                                                                                     "http://www.w3.org/",
-                                                                                     "urn:activitystreams-owl:",
-                                                                                     "virtrdf:")))
+        return sorted(
+            g
+            for g in found
+            if g.startswith(GRAPH)
+            or not g.startswith(
+                ("http://www.openlinksw.com/", "http://www.w3.org/", "urn:activitystreams-owl:", "virtrdf:")
+            )
+        )
 
     def count(self, graph: str | None = None) -> int:
         """Number of quads (in one graph, or in all the project's graphs)."""

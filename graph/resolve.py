@@ -60,9 +60,14 @@ SELECT ?entity (COUNT(DISTINCT ?statement) AS ?n) WHERE {{
 _VARIANTS_QUERY = "SELECT DISTINCT ?variant ?family WHERE { ?variant dgb:variantOf ?family }"
 
 _ID_KIND = NameKind("", "id", -1)
-_MATCH_PHRASES = {"id": "its {kind}", "exact": "exactly its {kind}", "normalized": "its {kind}, spelled differently",
-                  "transliterated": "its {kind}, romanized", "one edit": "one letter away from its {kind}",
-                  "prefix": "the start of its {kind}"}
+_MATCH_PHRASES = {
+    "id": "its {kind}",
+    "exact": "exactly its {kind}",
+    "normalized": "its {kind}, spelled differently",
+    "transliterated": "its {kind}, romanized",
+    "one edit": "one letter away from its {kind}",
+    "prefix": "the start of its {kind}",
+}
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -78,11 +83,12 @@ def _one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
         diffs = [i for i in range(len(a)) if a[i] != b[i]]
         edited = {a[i] for i in diffs} | {b[i] for i in diffs}
-        typo = len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
-                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+        typo = len(diffs) == 1 or (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        )
         return typo and not any(ch.isdigit() for ch in edited)
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(not long_[i].isdigit() and long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(not long_[i].isdigit() and long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _fold(text: str) -> str:
@@ -114,10 +120,21 @@ class Candidate:
 
     def as_dict(self) -> dict[str, object]:
         """The candidate as JSON-ready values (the fields of the API's ``CandidateInfo``)."""
-        return {"iri": self.iri, "label": self.label, "types": self.types, "score": self.score,
-                "matched": self.matched, "match": self.match, "name_kind": self.name_kind,
-                "name_property": self.name_property or None, "family_of": self.family_of,
-                "statements": self.statements, "rank": self.rank, "ahead_by": self.ahead_by, "why": self.why}
+        return {
+            "iri": self.iri,
+            "label": self.label,
+            "types": self.types,
+            "score": self.score,
+            "matched": self.matched,
+            "match": self.match,
+            "name_kind": self.name_kind,
+            "name_property": self.name_property or None,
+            "family_of": self.family_of,
+            "statements": self.statements,
+            "rank": self.rank,
+            "ahead_by": self.ahead_by,
+            "why": self.why,
+        }
 
 
 @dataclass(frozen=True)
@@ -164,9 +181,13 @@ def _explain(found: list[Candidate]) -> None:
             c.ahead_by = next((_CRITERIA[j] for j in range(6) if mine[j] != theirs[j]), "IRI")
         why = f"{_MATCH_PHRASES[c.match].format(kind=c.name_kind)} {c.matched!r} (score {c.score})"
         if c.family_of:
-            why += f"; {c.family_of} other candidate{'s' if c.family_of > 1 else ''} with this score " \
-                   f"{'are its variants' if c.family_of > 1 else 'is its variant'}"
-        why += f"; {c.statements} statement{'' if c.statements == 1 else 's'} involve{'s' if c.statements == 1 else ''} it"
+            why += (
+                f"; {c.family_of} other candidate{'s' if c.family_of > 1 else ''} with this score "
+                f"{'are its variants' if c.family_of > 1 else 'is its variant'}"
+            )
+        why += (
+            f"; {c.statements} statement{'' if c.statements == 1 else 's'} involve{'s' if c.statements == 1 else ''} it"
+        )
         if c.ahead_by:
             why += f"; above the next by {c.ahead_by}"
         c.why = why
@@ -178,8 +199,14 @@ class NameIndex:
     Build it once per store version: ``NameIndex.from_store(store)``.
     """
 
-    def __init__(self, entries: dict[str, _Entry], subclasses: dict[str, set[str]] | None = None,
-                 *, statements: dict[str, int] | None = None, families: dict[str, set[str]] | None = None) -> None:
+    def __init__(
+        self,
+        entries: dict[str, _Entry],
+        subclasses: dict[str, set[str]] | None = None,
+        *,
+        statements: dict[str, int] | None = None,
+        families: dict[str, set[str]] | None = None,
+    ) -> None:
         self._entries = entries
         self._subclasses = subclasses or {}
         self._statements = statements or {}
@@ -209,8 +236,7 @@ class NameIndex:
         subclasses: dict[str, set[str]] = {}
         for row in store.select("SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf+ ?sup }"):
             subclasses.setdefault(row["sup"].value, set()).add(row["sub"].value)
-        statements = {row["entity"].value: int(row["n"].value)
-                      for row in store.select(_STATEMENTS_QUERY)}
+        statements = {row["entity"].value: int(row["n"].value) for row in store.select(_STATEMENTS_QUERY)}
         families: dict[str, set[str]] = {}
         for row in store.select(_VARIANTS_QUERY):
             families.setdefault(row["variant"].value, set()).add(row["family"].value)
@@ -241,8 +267,18 @@ class NameIndex:
         score, kind_rank, how, matched, kind = best
         if not score:
             return None
-        return Candidate(iri, entry.label or iri, sorted(entry.types), score, matched, how, kind.kind, kind.prop,
-                         statements=self._statements.get(iri, 0), kind_rank=kind_rank)
+        return Candidate(
+            iri,
+            entry.label or iri,
+            sorted(entry.types),
+            score,
+            matched,
+            how,
+            kind.kind,
+            kind.prop,
+            statements=self._statements.get(iri, 0),
+            kind_rank=kind_rank,
+        )
 
     def candidates(self, text: str, *, types: set[str] | None = None, limit: int = 10) -> list[Candidate]:
         """Entities ``text`` may denote, best first, each with the reasons for its rank.
@@ -260,9 +296,12 @@ class NameIndex:
         if sep and prefix in PREFIXES and not local.startswith("//"):
             text = PREFIXES[prefix] + local
         folded, key = _fold(text), normalize_name(text)
-        found = [c for iri, entry in self._entries.items()
-                 if not (types and not (entry.types & types))
-                 and (c := self._best_match(iri, entry, text, folded, key)) is not None]
+        found = [
+            c
+            for iri, entry in self._entries.items()
+            if not (types and not (entry.types & types))
+            and (c := self._best_match(iri, entry, text, folded, key)) is not None
+        ]
         by_score: dict[int, list[Candidate]] = {}
         for c in found:
             by_score.setdefault(c.score, []).append(c)
@@ -296,6 +335,8 @@ class NameIndex:
         best = [c for c in found if c.score == found[0].score]
         if len(best) > 1:
             listing = "; ".join(f"{c.label} <{c.iri}> ({c.name_kind} {c.matched!r})" for c in best)
-            raise ParameterError(f"{text!r} is ambiguous: it may name, best first, {listing}",
-                                 candidates=[(c.iri, c.label) for c in best])
+            raise ParameterError(
+                f"{text!r} is ambiguous: it may name, best first, {listing}",
+                candidates=[(c.iri, c.label) for c in best],
+            )
         return best[0].iri

@@ -37,37 +37,97 @@ SHAPES_NS = "https://w3id.org/dragonbear/shapes#"
 _STANDARD_NAMESPACES = (RDF, RDFS, OWL, XSD, SKOS, PROV, DCTERMS, SCHEMA, SH)
 _CLASS_KINDS = {OWL + "Class", RDFS + "Class"}
 _PROPERTY_KINDS = {RDF + "Property"} | {
-    OWL + k for k in ("ObjectProperty", "DatatypeProperty", "AnnotationProperty", "TransitiveProperty",
-                      "SymmetricProperty", "FunctionalProperty", "InverseFunctionalProperty")}
+    OWL + k
+    for k in (
+        "ObjectProperty",
+        "DatatypeProperty",
+        "AnnotationProperty",
+        "TransitiveProperty",
+        "SymmetricProperty",
+        "FunctionalProperty",
+        "InverseFunctionalProperty",
+    )
+}
 
 _sh = rdflib.Namespace(SH)
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 # sh: parameters that name, describe or organize a shape rather than constrain the data.
-_NOT_CONSTRAINTS = {*_TARGETS, "property", "path", "name", "description", "message", "severity", "order",
-                    "group", "deactivated", "defaultValue", "flags"}
+_NOT_CONSTRAINTS = {
+    *_TARGETS,
+    "property",
+    "path",
+    "name",
+    "description",
+    "message",
+    "severity",
+    "order",
+    "group",
+    "deactivated",
+    "defaultValue",
+    "flags",
+}
 # Constraints on each value node alone: they compile to a SPARQL expression, so sh:or and sh:node can
 # combine them.
-_VALUE_CONSTRAINTS = {"datatype", "class", "nodeKind", "in", "hasValue", "minInclusive", "maxInclusive",
-                      "minExclusive", "maxExclusive", "pattern", "minLength", "maxLength", "or", "node"}
+_VALUE_CONSTRAINTS = {
+    "datatype",
+    "class",
+    "nodeKind",
+    "in",
+    "hasValue",
+    "minInclusive",
+    "maxInclusive",
+    "minExclusive",
+    "maxExclusive",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "or",
+    "node",
+}
 _PROPERTY_CONSTRAINTS = {"minCount", "maxCount", "uniqueLang", "lessThan", "lessThanOrEquals"}
 _COMPARISONS = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
 _NODE_KINDS = {
-    "IRI": "isIRI({v})", "BlankNode": "isBlank({v})", "Literal": "isLiteral({v})",
-    "BlankNodeOrIRI": "!isLiteral({v})", "BlankNodeOrLiteral": "!isIRI({v})", "IRIOrLiteral": "!isBlank({v})",
+    "IRI": "isIRI({v})",
+    "BlankNode": "isBlank({v})",
+    "Literal": "isLiteral({v})",
+    "BlankNodeOrIRI": "!isLiteral({v})",
+    "BlankNodeOrLiteral": "!isIRI({v})",
+    "IRIOrLiteral": "!isBlank({v})",
 }
 # pyoxigraph stores these as xsd:integer; their value ranges.
 _INTEGER_TYPES: dict[str, tuple[int | None, int | None]] = {
-    "nonNegativeInteger": (0, None), "positiveInteger": (1, None), "nonPositiveInteger": (None, 0),
-    "negativeInteger": (None, -1), "long": (-2**63, 2**63 - 1), "int": (-2**31, 2**31 - 1),
-    "short": (-2**15, 2**15 - 1), "byte": (-128, 127), "unsignedLong": (0, 2**64 - 1),
-    "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 255),
+    "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1),
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-128, 127),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 255),
 }
 _NUMERIC_TYPES = {XSD + t for t in ("integer", "decimal", "float", "double")}
 # Types whose well-formedness a cast from the lexical form checks.
-_CASTABLE_TYPES = {XSD + t for t in ("boolean", "date", "dateTime", "time", "gYear", "gYearMonth",
-                                     "gMonthDay", "gMonth", "gDay", "duration", "dayTimeDuration",
-                                     "yearMonthDuration")}
-
+_CASTABLE_TYPES = {
+    XSD + t
+    for t in (
+        "boolean",
+        "date",
+        "dateTime",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "gMonthDay",
+        "gMonth",
+        "gDay",
+        "duration",
+        "dayTimeDuration",
+        "yearMonthDuration",
+    )
+}
 
 
 # --- compiling shapes to SPARQL ------------------------------------------------------------------
@@ -138,8 +198,14 @@ class _ShapeCompiler:
         for shape in sorted(shapes, key=str):
             if self._deactivated(shape):
                 continue
-            targets = sorted(((str(p)[len(SH):], o) for p, o in self.g.predicate_objects(shape)
-                              if str(p)[len(SH):] in _TARGETS and str(p).startswith(SH)), key=str)
+            targets = sorted(
+                (
+                    (str(p)[len(SH) :], o)
+                    for p, o in self.g.predicate_objects(shape)
+                    if str(p)[len(SH) :] in _TARGETS and str(p).startswith(SH)
+                ),
+                key=str,
+            )
             if self.g.value(shape, _sh.path) is not None:
                 result.extend(self._property_checks(shape, shape, targets))
                 continue
@@ -155,16 +221,18 @@ class _ShapeCompiler:
             if name not in _VALUE_CONSTRAINTS:
                 self._unsupported(shape, name, "on a node shape")
             condition = self._value_condition(shape, name, obj, "?focus")
-            query = (f"SELECT DISTINCT ?focus ?value WHERE {{ {{ {target} }} FILTER(!{condition}) "
-                     f"BIND(?focus AS ?value) }}")
+            query = (
+                f"SELECT DISTINCT ?focus ?value WHERE {{ {{ {target} }} FILTER(!{condition}) BIND(?focus AS ?value) }}"
+            )
             message = self._message(shape, name, obj, "")
             yield _Check(_term_text(shape), "", _component(name), message, query, True)
 
     def _property_checks(self, prop: Node, owner: Node, targets: list[tuple[str, Node]]) -> Iterator[_Check]:
         path_node = self.g.value(prop, _sh.path)
         if path_node is None:
-            raise LoadError(f"property shape {_term_text(prop)} of {_term_text(owner)} has no sh:path",
-                            path=self.source)
+            raise LoadError(
+                f"property shape {_term_text(prop)} of {_term_text(owner)} has no sh:path", path=self.source
+            )
         path = _path_text(self.g, path_node, sparql=True)
         shown = _path_text(self.g, path_node)
         shape_name = _term_text(prop if isinstance(prop, URIRef) else owner)
@@ -179,48 +247,63 @@ class _ShapeCompiler:
             query = self._property_query(name, obj, prop, path, path_node, targets)
             # maxCount n >= 1 needs a focus node with two values: when no subject has two rows, skip the
             # GROUP BY (a third of the validation time of the SIPRI register).
-            guard = (f"ASK {{ {{ SELECT (COUNT(*) AS ?_n) (COUNT(DISTINCT ?focus) AS ?_m) "
-                     f"WHERE {{ ?focus {path} ?_v }} }} FILTER(?_n > ?_m) }}"
-                     if name == "maxCount" and int(str(obj)) >= 1 else None)
-            yield _Check(shape_name, shown, _component(name), self._message(prop, name, obj, shown), query,
-                         has_value, guard)
+            guard = (
+                f"ASK {{ {{ SELECT (COUNT(*) AS ?_n) (COUNT(DISTINCT ?focus) AS ?_m) "
+                f"WHERE {{ ?focus {path} ?_v }} }} FILTER(?_n > ?_m) }}"
+                if name == "maxCount" and int(str(obj)) >= 1
+                else None
+            )
+            yield _Check(
+                shape_name, shown, _component(name), self._message(prop, name, obj, shown), query, has_value, guard
+            )
 
-    def _property_query(self, name: str, obj: Node, prop: Node, path: str, path_node: Node,
-                        targets: list[tuple[str, Node]]) -> str:
+    def _property_query(
+        self, name: str, obj: Node, prop: Node, path: str, path_node: Node, targets: list[tuple[str, Node]]
+    ) -> str:
         """The SELECT for one constraint of a property shape.
 
         The queries are written for pyoxigraph's planner: MINUS and joins of subqueries run as hash
         joins, and the (costly) target test runs last, on the few violating rows only.
         """
         target = self._target_pattern(targets)
-        if name == "minCount" and int(str(obj)) <= 1 or name == "hasValue":
+        if (name == "minCount" and int(str(obj)) <= 1) or name == "hasValue":
             wanted = "?_v" if name == "minCount" else _sparql_term(obj)
             return f"SELECT DISTINCT ?focus WHERE {{ {{ {target} }} MINUS {{ ?focus {path} {wanted} }} }}"
         if name == "minCount":
-            return (f"SELECT ?focus WHERE {{ {{ SELECT DISTINCT ?focus WHERE {{ {target} }} }} "
-                    f"OPTIONAL {{ ?focus {path} ?_v }} }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?_v) < {int(str(obj))})")
+            return (
+                f"SELECT ?focus WHERE {{ {{ SELECT DISTINCT ?focus WHERE {{ {target} }} }} "
+                f"OPTIONAL {{ ?focus {path} ?_v }} }} "
+                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?_v) < {int(str(obj))})"
+            )
         if name == "maxCount":
-            inner = (f"SELECT ?focus WHERE {{ ?focus {path} ?_v }} "
-                     f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?_v) > {int(str(obj))})")
+            inner = (
+                f"SELECT ?focus WHERE {{ ?focus {path} ?_v }} "
+                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?_v) > {int(str(obj))})"
+            )
             projection = "?focus"
         elif name == "uniqueLang":
-            inner = (f"SELECT ?focus (LANG(?_a) AS ?value) WHERE {{ "
-                     f"{{ SELECT ?focus ?_a WHERE {{ ?focus {path} ?_a }} }} "
-                     f"{{ SELECT ?focus ?_b WHERE {{ ?focus {path} ?_b }} }} FILTER(!sameTerm(?_a, ?_b) && "
-                     f"LANG(?_a) != '' && LCASE(LANG(?_a)) = LCASE(LANG(?_b))) }}")
+            inner = (
+                f"SELECT ?focus (LANG(?_a) AS ?value) WHERE {{ "
+                f"{{ SELECT ?focus ?_a WHERE {{ ?focus {path} ?_a }} }} "
+                f"{{ SELECT ?focus ?_b WHERE {{ ?focus {path} ?_b }} }} FILTER(!sameTerm(?_a, ?_b) && "
+                f"LANG(?_a) != '' && LCASE(LANG(?_a)) = LCASE(LANG(?_b))) }}"
+            )
             projection = "?focus ?value"
         elif name in ("lessThan", "lessThanOrEquals"):
             op = "<" if name == "lessThan" else "<="
-            inner = (f"SELECT ?focus ?value WHERE {{ "
-                     f"{{ SELECT ?focus ?value WHERE {{ ?focus {path} ?value }} }} "
-                     f"{{ SELECT ?focus ?_w WHERE {{ ?focus {_iri(obj)} ?_w }} }} "
-                     f"FILTER(!COALESCE(?value {op} ?_w, false)) }}")
+            inner = (
+                f"SELECT ?focus ?value WHERE {{ "
+                f"{{ SELECT ?focus ?value WHERE {{ ?focus {path} ?value }} }} "
+                f"{{ SELECT ?focus ?_w WHERE {{ ?focus {_iri(obj)} ?_w }} }} "
+                f"FILTER(!COALESCE(?value {op} ?_w, false)) }}"
+            )
             projection = "?focus ?value"
         elif name == "class":
             classes = " ".join(_iri(c) for c in self.subclasses(str(obj)))
-            inner = (f"SELECT ?focus ?value WHERE {{ {{ ?focus {path} ?value }} "
-                     f"MINUS {{ ?value <{RDF}type> ?_c . VALUES ?_c {{ {classes} }} }} }}")
+            inner = (
+                f"SELECT ?focus ?value WHERE {{ {{ ?focus {path} ?value }} "
+                f"MINUS {{ ?value <{RDF}type> ?_c . VALUES ?_c {{ {classes} }} }} }}"
+            )
             projection = "?focus ?value"
         else:
             condition = self._value_condition(prop, name, obj, "?value")
@@ -241,7 +324,7 @@ class _ShapeCompiler:
             class_var = f"?_c{self._fresh}"
             expr = f"EXISTS {{ {var} <{RDF}type> {class_var} . VALUES {class_var} {{ {classes} }} }}"
         elif name == "nodeKind":
-            kind = str(obj)[len(SH):]
+            kind = str(obj)[len(SH) :]
             if not str(obj).startswith(SH) or kind not in _NODE_KINDS:
                 raise LoadError(f"shape {_term_text(shape)}: unknown sh:nodeKind {obj}", path=self.source)
             expr = _NODE_KINDS[kind].format(v=var)
@@ -283,8 +366,8 @@ class _ShapeCompiler:
         """The (sh: local name, object) constraint parameters of ``shape``, in a stable order."""
         found = []
         for p, o in self.g.predicate_objects(shape):
-            if str(p).startswith(SH) and str(p)[len(SH):] not in _NOT_CONSTRAINTS:
-                found.append((str(p)[len(SH):], o))
+            if str(p).startswith(SH) and str(p)[len(SH) :] not in _NOT_CONSTRAINTS:
+                found.append((str(p)[len(SH) :], o))
         return sorted(found, key=lambda pair: (pair[0], str(pair[1])))
 
     def _target_pattern(self, targets: list[tuple[str, Node]]) -> str:
@@ -309,8 +392,11 @@ class _ShapeCompiler:
         if name == "minCount":
             return f"{subject}: fewer than {obj} value(s)"
         if name == "maxCount":
-            return f"{subject}: must not be stated in source data" if int(str(obj)) == 0 else \
-                f"{subject}: more than {obj} value(s)"
+            return (
+                f"{subject}: must not be stated in source data"
+                if int(str(obj)) == 0
+                else f"{subject}: more than {obj} value(s)"
+            )
         if name == "in":
             members = ", ".join(_compact(str(m)) for m in Collection(self.g, obj))
             return f"{subject}: value not among {members}"
@@ -327,18 +413,22 @@ class _ShapeCompiler:
         return _true(self.g.value(shape, _sh.deactivated))
 
     def _unsupported(self, shape: Node, name: str, where: str) -> None:
-        raise LoadError(f"shape {_term_text(shape)} uses sh:{name} {where}, which the SPARQL validator does "
-                        f"not compile; add it to graph/validation.py or change the shape", path=self.source)
+        raise LoadError(
+            f"shape {_term_text(shape)} uses sh:{name} {where}, which the SPARQL validator does "
+            f"not compile; add it to graph/validation.py or change the shape",
+            path=self.source,
+        )
 
 
 def _datatype_condition(datatype: str, var: str) -> str:
     is_type = f"isLiteral({var}) && sameTerm(DATATYPE({var}), <{datatype}>)"
     if datatype == RDF + "langString":
         return f"isLiteral({var}) && LANG({var}) != ''"
-    if datatype.startswith(XSD) and datatype[len(XSD):] in _INTEGER_TYPES:
-        low, high = _INTEGER_TYPES[datatype[len(XSD):]]
-        bounds = (f" && {var} >= {low}" if low is not None else "") + \
-            (f" && {var} <= {high}" if high is not None else "")
+    if datatype.startswith(XSD) and datatype[len(XSD) :] in _INTEGER_TYPES:
+        low, high = _INTEGER_TYPES[datatype[len(XSD) :]]
+        bounds = (f" && {var} >= {low}" if low is not None else "") + (
+            f" && {var} <= {high}" if high is not None else ""
+        )
         return f"isLiteral({var}) && sameTerm(DATATYPE({var}), <{XSD}integer>) && isNumeric({var}){bounds}"
     if datatype in _NUMERIC_TYPES:
         return f"{is_type} && isNumeric({var})"
@@ -349,19 +439,23 @@ def _datatype_condition(datatype: str, var: str) -> str:
 
 # --- terms, paths and parsing ----------------------------------------------------------------------
 
+
 def _path_text(graph: rdflib.Graph, node: Node, *, sparql: bool = False) -> str:
     """A SHACL path as a SPARQL property path; a simple path as its bare IRI unless ``sparql``."""
     if isinstance(node, URIRef):
         return f"<{node}>" if sparql else str(node)
-    for kind, template in (("inversePath", "^{}"), ("zeroOrMorePath", "{}*"), ("oneOrMorePath", "{}+"),
-                           ("zeroOrOnePath", "{}?")):
+    for kind, template in (
+        ("inversePath", "^{}"),
+        ("zeroOrMorePath", "{}*"),
+        ("oneOrMorePath", "{}+"),
+        ("zeroOrOnePath", "{}?"),
+    ):
         inner = graph.value(node, _sh[kind])
         if inner is not None:
             return template.format(_wrapped_path(graph, inner))
     alternatives = graph.value(node, _sh.alternativePath)
     if alternatives is not None:
-        return "(" + "|".join(_path_text(graph, n, sparql=True) for n in Collection(graph, alternatives)) \
-            + ")"
+        return "(" + "|".join(_path_text(graph, n, sparql=True) for n in Collection(graph, alternatives)) + ")"
     if graph.value(node, rdflib.RDF.first) is not None:
         return "(" + "/".join(_path_text(graph, n, sparql=True) for n in Collection(graph, node)) + ")"
     raise LoadError(f"unsupported SHACL path {node}")
@@ -429,8 +523,8 @@ def _compact(text: str) -> str:
 
 def _curie(iri: str) -> str | None:
     for prefix, ns in _COMPACT_PREFIXES:
-        if iri.startswith(ns) and re.fullmatch(r"[\w\-./]*", iri[len(ns):]):
-            return f"{prefix}:{iri[len(ns):]}"
+        if iri.startswith(ns) and re.fullmatch(r"[\w\-./]*", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
     return None
 
 
@@ -443,6 +537,6 @@ def _parse_graph(turtle: str, source: Path | str) -> rdflib.Graph:
 
 def _project_ontology_ttl() -> str:
     ontology = resources.files("dragonbear.ontology")
-    return "\n".join(ontology.joinpath(name).read_text(encoding="utf-8")
-                     for name in ("dragonbear.ttl", "vocabularies.ttl"))
-
+    return "\n".join(
+        ontology.joinpath(name).read_text(encoding="utf-8") for name in ("dragonbear.ttl", "vocabularies.ttl")
+    )

@@ -34,7 +34,8 @@ __all__ = [
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 
-_TOKEN = re.compile(r'''
+_TOKEN = re.compile(
+    r'''
     (?P<space>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
@@ -45,13 +46,16 @@ _TOKEN = re.compile(r'''
   | (?P<close>\})
   | (?P<word>[\w\u00C0-\uFFFF:][\w\u00B7\u00C0-\uFFFF\-.:%]*)
   | (?P<other>.)
-''', re.VERBOSE | re.DOTALL)
+''',
+    re.VERBOSE | re.DOTALL,
+)
 
 
 # PREFIX and BASE declarations with plain IRIs (no escapes), then the first word; anything else
 # (comments, escapes, odd spacing) is left to the tokenizer.
-_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:<>#\\]*:\s*|BASE\s*)<[^<>\\\s]*>\s*)*([A-Za-z]+)(?=[\s{*(?$<])",
-                       re.IGNORECASE)
+_PROLOGUE = re.compile(
+    r"\s*(?:(?:PREFIX\s+[^\s:<>#\\]*:\s*|BASE\s*)<[^<>\\\s]*>\s*)*([A-Za-z]+)(?=[\s{*(?$<])", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -111,10 +115,12 @@ def query_form(text: str) -> str | None:
 _IRI = r'<[^<>"{}|^`\\\s]*>'
 _PNAME = r"(?:[A-Za-z][\w.-]*)?:[\w.-]*"
 _LOOKUP = re.compile(
-    rf"\s*(?:(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:\s*|BASE\s*){_IRI}\s*)*"       # a prologue of PREFIX / BASE
-    r"(?:SELECT\s+(?:\*|(?:[?$]\w+\s*)+)|ASK)\s*(?:WHERE\s*)?"               # SELECT with variables, or ASK
+    rf"\s*(?:(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:\s*|BASE\s*){_IRI}\s*)*"  # a prologue of PREFIX / BASE
+    r"(?:SELECT\s+(?:\*|(?:[?$]\w+\s*)+)|ASK)\s*(?:WHERE\s*)?"  # SELECT with variables, or ASK
     rf"\{{\s*(?:{_IRI}|{_PNAME})\s+(?:{_IRI}|{_PNAME}|a|[?$]\w+)\s+[?$]\w+\s*\.?\s*\}}"  # { <s> p ?o }
-    r"\s*(?:LIMIT\s+\d+\s*)?", re.IGNORECASE)
+    r"\s*(?:LIMIT\s+\d+\s*)?",
+    re.IGNORECASE,
+)
 
 
 def bounded_lookup(text: str) -> bool:
@@ -245,7 +251,7 @@ def add_using_clauses(text: str, default_graphs: list[str], named_graphs: list[s
         if before == "DELETE":  # DELETE WHERE { P }  →  DELETE { P } USING ... WHERE { P }
             if i + 1 < len(tokens) and tokens[i + 1].kind == "open":
                 close = _matching_close(tokens, i + 1)
-                block = text[tokens[i + 1].start:tokens[close].end]
+                block = text[tokens[i + 1].start : tokens[close].end]
                 edits.append((tok.start, tokens[close].end, f"{block} {clauses} WHERE {block}"))
             continue
         if before in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):

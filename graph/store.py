@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import IO, Protocol
 
 import pyoxigraph as ox
-from dragonbear.graph.generations import CURRENT, current_generation, new_generation, swap_generation
-from dragonbear.graph.sparql_text import has_dataset_clause
 
 from dragonbear.errors import QueryError, StoreError
+from dragonbear.graph.generations import current_generation, new_generation, swap_generation
+from dragonbear.graph.sparql_text import has_dataset_clause
 from dragonbear.namespaces import PREFIXES
 
 __all__ = [
@@ -75,27 +75,51 @@ class GraphStore(Protocol):
     query is the union of the named graphs unless a dataset is given.
     """
 
-    def select(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-               base_iri: str | None = None) -> ox.QuerySolutions:
+    def select(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QuerySolutions:
         """Run a SELECT query and return its solutions (:class:`QueryError` for another form)."""
         ...
 
-    def ask(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-            base_iri: str | None = None) -> bool:
+    def ask(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> bool:
         """Run an ASK query and return its answer."""
         ...
 
-    def construct(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-                  default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-                  base_iri: str | None = None) -> ox.QueryTriples:
+    def construct(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QueryTriples:
         """Run a CONSTRUCT or DESCRIBE query and return its triples."""
         ...
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a query of any form (what a protocol request sends): the caller looks at the result."""
         ...
 
@@ -103,8 +127,14 @@ class GraphStore(Protocol):
         """Run a SPARQL update in one transaction."""
         ...
 
-    def quads(self, graph: str | ox.DefaultGraph | None = None, *, subject: ox.NamedNode | ox.BlankNode | None = None,
-              predicate: ox.NamedNode | None = None, object: Term | None = None) -> Iterator[ox.Quad]:
+    def quads(
+        self,
+        graph: str | ox.DefaultGraph | None = None,
+        *,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+    ) -> Iterator[ox.Quad]:
         """The quads that match a pattern (``None`` matches anything: ``graph`` None is every graph,
         ``ox.DefaultGraph()`` the default graph alone)."""
         ...
@@ -113,8 +143,16 @@ class GraphStore(Protocol):
         """Whether the store holds ``quad``."""
         ...
 
-    def load(self, data: bytes, *, format: ox.RdfFormat, graph: str | None = None, base_iri: str | None = None,
-             bulk: bool = False, lenient: bool = False) -> None:
+    def load(
+        self,
+        data: bytes,
+        *,
+        format: ox.RdfFormat,
+        graph: str | None = None,
+        base_iri: str | None = None,
+        bulk: bool = False,
+        lenient: bool = False,
+    ) -> None:
         """Add an RDF document: its triples to ``graph``, a quad format's quads to the graphs they name."""
         ...
 
@@ -142,8 +180,14 @@ class GraphStore(Protocol):
         """Remove a named graph and its quads."""
         ...
 
-    def dump(self, output: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
-             prefixes: Mapping[str, str] | None = None) -> None:
+    def dump(
+        self,
+        output: IO[bytes],
+        *,
+        format: ox.RdfFormat,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
         """Write one graph (a triple format) or the whole store (a quad format) to ``output``."""
         ...
 
@@ -205,9 +249,15 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query with the project prefixes predeclared (a query's own PREFIX wins).
 
         The dataset is, in order: ``default_graph`` / ``named_graphs`` when either is given (the
@@ -235,44 +285,77 @@ class EmbeddedStore:
         except (OSError, RuntimeError) as exc:  # evaluation errors of the query itself
             raise QueryError(f"query failed: {exc}") from exc
 
-    def select(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-               base_iri: str | None = None) -> ox.QuerySolutions:
+    def select(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QuerySolutions:
         """Run a SELECT query (see :meth:`query` for the dataset).
 
         Raises:
             QueryError: the query does not parse, or is not a SELECT query.
         """
-        result = self.query(sparql, substitutions=substitutions, default_graph=default_graph,
-                            named_graphs=named_graphs, base_iri=base_iri)
+        result = self.query(
+            sparql,
+            substitutions=substitutions,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+        )
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("a SELECT query was expected")
         return result
 
-    def ask(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-            default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-            base_iri: str | None = None) -> bool:
+    def ask(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> bool:
         """Run an ASK query (see :meth:`query` for the dataset).
 
         Raises:
             QueryError: the query does not parse, or is not an ASK query.
         """
-        result = self.query(sparql, substitutions=substitutions, default_graph=default_graph,
-                            named_graphs=named_graphs, base_iri=base_iri)
+        result = self.query(
+            sparql,
+            substitutions=substitutions,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+        )
         if not isinstance(result, ox.QueryBoolean):
             raise QueryError("an ASK query was expected")
         return bool(result)
 
-    def construct(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
-                  default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-                  base_iri: str | None = None) -> ox.QueryTriples:
+    def construct(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QueryTriples:
         """Run a CONSTRUCT or DESCRIBE query (see :meth:`query` for the dataset).
 
         Raises:
             QueryError: the query does not parse, or is not a CONSTRUCT or DESCRIBE query.
         """
-        result = self.query(sparql, substitutions=substitutions, default_graph=default_graph,
-                            named_graphs=named_graphs, base_iri=base_iri)
+        result = self.query(
+            sparql,
+            substitutions=substitutions,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+        )
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("a CONSTRUCT or DESCRIBE query was expected")
         return result
@@ -290,8 +373,14 @@ class EmbeddedStore:
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"update failed: {exc}") from exc
 
-    def quads(self, graph: str | ox.DefaultGraph | None = None, *, subject: ox.NamedNode | ox.BlankNode | None = None,
-              predicate: ox.NamedNode | None = None, object: Term | None = None) -> Iterator[ox.Quad]:
+    def quads(
+        self,
+        graph: str | ox.DefaultGraph | None = None,
+        *,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+    ) -> Iterator[ox.Quad]:
         """The quads that match a pattern (``None`` matches anything: ``graph`` None is every graph,
         ``ox.DefaultGraph()`` the default graph alone)."""
         node = ox.NamedNode(graph) if isinstance(graph, str) else graph
@@ -301,8 +390,16 @@ class EmbeddedStore:
         """Whether the store holds ``quad``."""
         return quad in self._store
 
-    def load(self, data: bytes, *, format: ox.RdfFormat, graph: str | None = None, base_iri: str | None = None,
-             bulk: bool = False, lenient: bool = False) -> None:
+    def load(
+        self,
+        data: bytes,
+        *,
+        format: ox.RdfFormat,
+        graph: str | None = None,
+        base_iri: str | None = None,
+        bulk: bool = False,
+        lenient: bool = False,
+    ) -> None:
         """Add an RDF document: its triples to ``graph``, a quad format's quads to the graphs they name.
 
         ``bulk`` loads without a transaction (into a fresh store only); ``lenient`` skips the
@@ -346,8 +443,14 @@ class EmbeddedStore:
         """Remove a named graph and its quads."""
         self._store.remove_graph(ox.NamedNode(graph))
 
-    def dump(self, output: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
-             prefixes: Mapping[str, str] | None = None) -> None:
+    def dump(
+        self,
+        output: IO[bytes],
+        *,
+        format: ox.RdfFormat,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
         """Write one graph (any format) or the whole store (a quad format) to ``output``."""
         kwargs: dict[str, object] = {"prefixes": dict(prefixes)} if prefixes else {}
         if graph is not None:
@@ -381,8 +484,7 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"cannot write a checkpoint of the store to {target}: {exc}") from exc
 
-    def copy_to(self, target: EmbeddedStore, *, workers: int | None = None,
-                lines_per_chunk: int = 150_000) -> None:
+    def copy_to(self, target: EmbeddedStore, *, workers: int | None = None, lines_per_chunk: int = 150_000) -> None:
         """Bulk-load every quad of this store into ``target`` (a fresh on-disk store).
 
         Each graph is written as N-Triples and cut at line boundaries into chunks that load on
@@ -394,9 +496,12 @@ class EmbeddedStore:
             for graph in self.graphs():
                 node = ox.NamedNode(graph)
                 data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
-                for chunk in _line_chunks(data, lines_per_chunk):
-                    futures.append(pool.submit(target.load, chunk, format=ox.RdfFormat.N_TRIPLES,
-                                               graph=graph, bulk=True, lenient=True))
+                for chunk in _line_chunks(data, lines_per_chunk):  # type: ignore[arg-type]
+                    futures.append(
+                        pool.submit(
+                            target.load, chunk, format=ox.RdfFormat.N_TRIPLES, graph=graph, bulk=True, lenient=True
+                        )
+                    )
             for future in futures:
                 future.result()
 

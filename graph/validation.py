@@ -30,22 +30,21 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 
 from dragonbear.errors import UsageError, ValidationError
 from dragonbear.graph.shacl_compiler import (
     _CLASS_KINDS,
-    _Dataset,
     _PROPERTY_KINDS,
     _STANDARD_NAMESPACES,
-    _ShapeCompiler,
-    _SubclassIndex,
     _compact,
+    _Dataset,
     _parse_graph,
     _path_text,
     _project_ontology_ttl,
     _sh,
+    _ShapeCompiler,
+    _SubclassIndex,
     _term_text,
 )
 from dragonbear.graph.store import GraphStore
@@ -106,9 +105,13 @@ class ValidationReport:
             raise ValidationError(self.text(), self.violations)
 
 
-def validate_store(store: GraphStore, *, data_graphs: list[str] | None = None,
-                   ontology_graph: str | None = GRAPH_ONTOLOGY, shapes_path: Path | None = None
-                   ) -> ValidationReport:
+def validate_store(
+    store: GraphStore,
+    *,
+    data_graphs: list[str] | None = None,
+    ontology_graph: str | None = GRAPH_ONTOLOGY,
+    shapes_path: Path | None = None,
+) -> ValidationReport:
     """Validate the union of named graphs of ``store`` against the SHACL shapes, in SPARQL.
 
     Args:
@@ -145,15 +148,23 @@ def validate_store(store: GraphStore, *, data_graphs: list[str] | None = None,
             continue
         for row in dataset.select(check.query):
             value = row["value"] if check.has_value else None
-            violations.append({"focus": _term_text(row["focus"]), "path": check.path,
-                               "value": str(value) if value is not None else "",
-                               "constraint": check.component, "message": check.message, "shape": check.shape})
+            violations.append(
+                {
+                    "focus": _term_text(row["focus"]),
+                    "path": check.path,
+                    "value": str(value) if value is not None else "",
+                    "constraint": check.component,
+                    "message": check.message,
+                    "shape": check.shape,
+                }
+            )
     violations.sort(key=lambda v: (v["focus"], v["path"], v["constraint"], v["value"]))
     return ValidationReport(not violations, violations)
 
 
-def validate_with_pyshacl(data_ttl: str, shapes_path: Path | None = None,
-                          ontology_ttl: str | None = None) -> ValidationReport:
+def validate_with_pyshacl(
+    data_ttl: str, shapes_path: Path | None = None, ontology_ttl: str | None = None
+) -> ValidationReport:
     """Validate Turtle with pySHACL: the reference implementation, for tests and small graphs.
 
     Args:
@@ -176,8 +187,14 @@ def validate_with_pyshacl(data_ttl: str, shapes_path: Path | None = None,
     if ontology_ttl is None:
         ontology_ttl = _project_ontology_ttl()
     ontology = _parse_graph(ontology_ttl, "<ontology>")
-    _, results, _ = pyshacl.validate(_parse_graph(data_ttl, "<data>"), shacl_graph=shapes, ont_graph=ontology,
-                                     inference="none", advanced=False, allow_warnings=False)
+    _, results, _ = pyshacl.validate(
+        _parse_graph(data_ttl, "<data>"),
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=False,
+        allow_warnings=False,
+    )
     assert isinstance(results, rdflib.Graph)
     violations = []
     # Only the report's own results: sh:detail results of sh:node and sh:or are typed alike.
@@ -185,20 +202,21 @@ def validate_with_pyshacl(data_ttl: str, shapes_path: Path | None = None,
         path_node = results.value(result, _sh.resultPath)
         path_graph = results if (path_node, None, None) in results else shapes
         value = results.value(result, _sh.value)
-        violations.append({
-            "focus": _term_text(results.value(result, _sh.focusNode)),
-            "path": _path_text(path_graph, path_node) if path_node is not None else "",
-            "value": value.n3() if value is not None else "",
-            "constraint": str(results.value(result, _sh.sourceConstraintComponent)),
-            "message": str(results.value(result, _sh.resultMessage) or ""),
-            "shape": str(results.value(result, _sh.sourceShape)),
-        })
+        violations.append(
+            {
+                "focus": _term_text(results.value(result, _sh.focusNode)),
+                "path": _path_text(path_graph, path_node) if path_node is not None else "",
+                "value": value.n3() if value is not None else "",
+                "constraint": str(results.value(result, _sh.sourceConstraintComponent)),
+                "message": str(results.value(result, _sh.resultMessage) or ""),
+                "shape": str(results.value(result, _sh.sourceShape)),
+            }
+        )
     violations.sort(key=lambda v: (v["focus"], v["path"], v["constraint"], v["value"]))
     return ValidationReport(not violations, violations)
 
 
-def undeclared_terms(store: GraphStore, *, data_graphs: list[str],
-                     ontology_graphs: list[str]) -> list[str]:
+def undeclared_terms(store: GraphStore, *, data_graphs: list[str], ontology_graphs: list[str]) -> list[str]:
     """List the classes and predicates used in ``data_graphs`` that nothing declares.
 
     A class (object of ``rdf:type``) must be declared an ``owl:Class`` or ``rdfs:Class``, a predicate a
@@ -212,17 +230,18 @@ def undeclared_terms(store: GraphStore, *, data_graphs: list[str],
         return []
     used = _Dataset(store, data_graphs).select(
         f"SELECT DISTINCT ?term ?role WHERE {{ {{ ?s ?term ?o BIND('p' AS ?role) }} "
-        f"UNION {{ ?s <{RDF}type> ?term BIND('c' AS ?role) }} }}")
+        f"UNION {{ ?s <{RDF}type> ?term BIND('c' AS ?role) }} }}"
+    )
     declared: dict[str, set[str]] = {"c": set(), "p": set()}
     if ontology_graphs:
         kinds = _Dataset(store, ontology_graphs).select(
-            f"SELECT DISTINCT ?term ?kind WHERE {{ ?term <{RDF}type> ?kind }}")
+            f"SELECT DISTINCT ?term ?kind WHERE {{ ?term <{RDF}type> ?kind }}"
+        )
         for row in kinds:
             kind = _term_text(row["kind"])
             if kind in _CLASS_KINDS:
                 declared["c"].add(_term_text(row["term"]))
             elif kind in _PROPERTY_KINDS:
                 declared["p"].add(_term_text(row["term"]))
-    missing = {_term_text(row["term"]) for row in used
-               if _term_text(row["term"]) not in declared[row["role"].value]}
+    missing = {_term_text(row["term"]) for row in used if _term_text(row["term"]) not in declared[row["role"].value]}
     return sorted(t for t in missing if not t.startswith(_STANDARD_NAMESPACES))

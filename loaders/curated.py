@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from dragonbear.errors import LoadError
 from dragonbear.loaders.contract import Loaded
 from dragonbear.loaders.curated_records import CuratedIndex, RecordWriter, SourceInfo
@@ -115,13 +113,13 @@ def read_records(files: list[Path]) -> tuple[list[Record], list[Problem]]:
             first_line = header_lines[0] if header_lines else _key_line(lines, name)
             if name not in RECORD_TYPES:
                 known = ", ".join(f"[[{t}]]" for t in RECORD_TYPES)
-                problems.append(Problem(f"unknown record type [[{name}]] (expected one of {known})",
-                                        path, first_line))
+                problems.append(Problem(f"unknown record type [[{name}]] (expected one of {known})", path, first_line))
             elif not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
                 problems.append(Problem(f"'{name}' must be written as [[{name}]] tables", path, first_line))
             else:
-                records.extend(Record(name, item, path, _record_line(lines, header_lines, n, item))
-                               for n, item in enumerate(value))
+                records.extend(
+                    Record(name, item, path, _record_line(lines, header_lines, n, item)) for n, item in enumerate(value)
+                )
     return records, problems
 
 
@@ -148,8 +146,7 @@ def index_records(records: list[Record]) -> tuple[CuratedIndex, list[Problem]]:
         if record.local_id is not None:
             index.records_by_id[record.local_id] = record
         if record.type == "source":
-            index.sources[record.local_id or ""] = SourceInfo(record.data.get("type"),
-                                                               record.data.get("reliability"))
+            index.sources[record.local_id or ""] = SourceInfo(record.data.get("type"), record.data.get("reliability"))
         attestations = record.data.get("sources")
         for attestation in attestations if isinstance(attestations, list) else []:
             key = attestation.get("source") if isinstance(attestation, dict) else None
@@ -192,8 +189,7 @@ def _key_line(lines: list[str], name: str) -> int | None:
     return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
 
 
-def _record_line(lines: list[str], header_lines: list[int], position: int,
-                 data: dict[str, Any]) -> int | None:
+def _record_line(lines: list[str], header_lines: list[int], position: int, data: dict[str, Any]) -> int | None:
     """Line of the record's ``id = "..."`` (or ``key``) within its block, else of its header."""
     local = data.get("key", data.get("id"))
     if position < len(header_lines):
@@ -215,7 +211,7 @@ def _syntax_problem(exc: tomllib.TOMLDecodeError, path: Path, text: str) -> Prob
     message = str(exc)
     match = _TOML_POSITION.search(message)
     if match:
-        reason = message[:match.start()]
+        reason = message[: match.start()]
         return Problem(f"TOML syntax error: {reason}", path, int(match.group(1)), int(match.group(2)))
     line = len(text.splitlines()) if "end of document" in message else None
     return Problem(f"TOML syntax error: {message}", path, line)

@@ -15,12 +15,29 @@ from typing import Any
 import pyoxigraph as ox
 
 from dragonbear.loaders.curated_schema import (
-    ATTESTATION_KEYS, LOCATOR_REQUIRED, PRIMARY_SOURCES, RECORD_TYPES, SIPRI_PREFIX, SIPRI_SOURCE,
-    Field, Problem, Record, RecordType, is_slug, sipri_transfer_iri,
+    ATTESTATION_KEYS,
+    LOCATOR_REQUIRED,
+    PRIMARY_SOURCES,
+    RECORD_TYPES,
+    SIPRI_PREFIX,
+    SIPRI_SOURCE,
+    Field,
+    Problem,
+    Record,
+    RecordType,
+    is_slug,
+    sipri_transfer_iri,
 )
 from dragonbear.loaders.curated_terms import (
-    Vocabulary, confidence_level, convert_count, convert_date, convert_decimal, convert_year, dbpedia_iri,
-    dgb_term, wikidata_iri,
+    Vocabulary,
+    confidence_level,
+    convert_count,
+    convert_date,
+    convert_decimal,
+    convert_year,
+    dbpedia_iri,
+    dgb_term,
+    wikidata_iri,
 )
 from dragonbear.loaders.curated_types import RELIABILITIES, TYPE_WRITERS, write_sipri_deal, write_source
 from dragonbear.namespaces import GRAPH_CURATED, RDF, RDFS, SKOS, entity_iri
@@ -40,12 +57,13 @@ _RANKS = {"Preferred": "PreferredRank", "Normal": "NormalRank", "Deprecated": "D
 _DATE_QUALIFIERS = frozenset({"circa", "not-before", "not-after", "by"})
 # The class a record's `type` key may name, and its default, per record type.
 _TYPE_CHOICES: dict[str, tuple[frozenset[str], str | None]] = {
-    "organization": (frozenset({"Company", "GovernmentBody", "ArmedForce", "IntergovernmentalOrganization",
-                                "ResearchOrganization"}), None),
+    "organization": (
+        frozenset({"Company", "GovernmentBody", "ArmedForce", "IntergovernmentalOrganization", "ResearchOrganization"}),
+        None,
+    ),
     "place": (frozenset({"Place", "Territory"}), None),
     "exercise": (frozenset({"JointExercise", "JointPatrol", "MilitaryActivity"}), "JointExercise"),
-    "event": (frozenset({"Annexation", "Invasion", "SanctionsAction", "Agreement", "GeopoliticalEvent"}),
-              None),
+    "event": (frozenset({"Annexation", "Invasion", "SanctionsAction", "Agreement", "GeopoliticalEvent"}), None),
 }
 # Values an attestation may state where they differ from the record: key -> (property, converter).
 _ATT_VALUES = {
@@ -138,7 +156,7 @@ class RecordWriter:
             self.fail(f"'{key}' must be a record id, got {ref!r}")
             return None
         if ref.startswith(SIPRI_PREFIX):
-            deal = ref[len(SIPRI_PREFIX):]
+            deal = ref[len(SIPRI_PREFIX) :]
             if not is_slug(deal):
                 self.fail(f"bad SIPRI deal key in '{key}': {ref!r}")
                 return None
@@ -248,7 +266,7 @@ class RecordWriter:
     def _write_labels(self, subject: ox.NamedNode, data: dict[str, Any]) -> None:
         names = data.get("names", {})
         if not isinstance(names, dict):
-            self.fail("'names' must be a table such as { en = \"...\", ru = \"...\", zh = \"...\" }")
+            self.fail('\'names\' must be a table such as { en = "...", ru = "...", zh = "..." }')
             names = {}
         for lang, name in names.items():
             if lang not in _NAME_TAGS:
@@ -260,10 +278,13 @@ class RecordWriter:
                 self.add(subject, _PREF_LABEL, label)
                 if lang == "en":
                     self.add(subject, _RDFS_LABEL, label)
-        for key, predicate, lang in (("pinyin", _ALT_LABEL, "zh-Latn-pinyin"), ("alt", _ALT_LABEL, "en"),
-                                     ("hidden", _HIDDEN_LABEL, None),
-                                     ("nato", dgb_term("natoReportingName"), "en"),
-                                     ("designations", dgb_term("designation"), None)):
+        for key, predicate, lang in (
+            ("pinyin", _ALT_LABEL, "zh-Latn-pinyin"),
+            ("alt", _ALT_LABEL, "en"),
+            ("hidden", _HIDDEN_LABEL, None),
+            ("nato", dgb_term("natoReportingName"), "en"),
+            ("designations", dgb_term("designation"), None),
+        ):
             for text in self.strings(key, data[key]) if key in data else []:
                 self.add(subject, predicate, ox.Literal(text, language=lang))
         for key, predicate in (("wikidata", _EXACT_MATCH), ("wikidata_candidate", _CLOSE_MATCH)):
@@ -316,8 +337,10 @@ class RecordWriter:
         attestations = data.get("sources")
         if not isinstance(attestations, list) or not attestations:
             return 0.8
-        primary = any(isinstance(a, dict) and a.get("source") in PRIMARY_SOURCES and a.get("stance") != "Denies"
-                      for a in attestations)
+        primary = any(
+            isinstance(a, dict) and a.get("source") in PRIMARY_SOURCES and a.get("stance") != "Denies"
+            for a in attestations
+        )
         return 0.8 if primary else 0.6
 
     def source_info(self, key: Any) -> SourceInfo | None:
@@ -334,7 +357,7 @@ class RecordWriter:
         if attestations is None:
             return
         if not isinstance(attestations, list) or not attestations:
-            self.fail("'sources' must be a non-empty list of { source = \"...\", locator = \"...\" } tables")
+            self.fail('\'sources\' must be a non-empty list of { source = "...", locator = "..." } tables')
             return
         assert self._record is not None
         for attestation, iri in zip(attestations, self._record.attestations, strict=True):
@@ -347,13 +370,15 @@ class RecordWriter:
             key = attestation.get("source")
             info = self.source_info(key)
             if info is None:
-                self.fail(f"unknown source {key!r} in 'sources'" if key is not None
-                           else "an attestation has no 'source'")
+                self.fail(
+                    f"unknown source {key!r} in 'sources'" if key is not None else "an attestation has no 'source'"
+                )
                 continue
             self._write_attestation(subject, ox.NamedNode(iri), str(key), attestation, info)
 
-    def _write_attestation(self, subject: ox.NamedNode, node: ox.NamedNode, key: str,
-                           attestation: dict[str, Any], info: SourceInfo) -> None:
+    def _write_attestation(
+        self, subject: ox.NamedNode, node: ox.NamedNode, key: str, attestation: dict[str, Any], info: SourceInfo
+    ) -> None:
         self.add(subject, dgb_term("hasAttestation"), node)
         self.add(node, _RDF_TYPE, dgb_term("Attestation"))
         self.add(node, dgb_term("source"), _source_node(key))

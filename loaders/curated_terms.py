@@ -75,8 +75,7 @@ def load_vocabulary() -> Vocabulary:
         if triple.predicate == in_scheme and isinstance(triple.object, ox.NamedNode):
             scheme = triple.object.value.removeprefix(DGB)
             concepts.setdefault(scheme, set()).add(triple.subject.value.removeprefix(DGB))
-    property_types = {ox.NamedNode(OWL + name) for name in
-                      ("ObjectProperty", "DatatypeProperty", "AnnotationProperty")}
+    property_types = {ox.NamedNode(OWL + name) for name in ("ObjectProperty", "DatatypeProperty", "AnnotationProperty")}
     rdf_type = ox.NamedNode(RDF + "type")
     properties = {
         t.subject.value.removeprefix(DGB)
@@ -125,7 +124,7 @@ def convert_date(value: object) -> tuple[ox.Literal, int]:
         text = str(value)
     match = _DATE.match(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError(f"bad date {value!r}: write \"1998\", \"2018-09\" or \"2018-09-11\"")
+        raise ValueError(f'bad date {value!r}: write "1998", "2018-09" or "2018-09-11"')
     year, month, day = match.groups()
     try:
         datetime.date(int(year), int(month or 1), int(day or 1))
@@ -196,8 +195,7 @@ def dbpedia_iri(title: str) -> ox.NamedNode:
     if not title:
         raise ValueError("empty DBpedia title")
     encoded = "".join(
-        "".join(f"%{byte:02X}" for byte in ch.encode("utf-8")) if ch in _IRI_UNSAFE or ord(ch) < 0x21
-        else ch
+        "".join(f"%{byte:02X}" for byte in ch.encode("utf-8")) if ch in _IRI_UNSAFE or ord(ch) < 0x21 else ch
         for ch in title
     )
     return ox.NamedNode(DBR + encoded)
@@ -213,5 +211,5 @@ def wikidata_iri(qid: object) -> ox.NamedNode:
     'http://www.wikidata.org/entity/Q159'
     """
     if not isinstance(qid, str) or not _QID.match(qid):
-        raise ValueError(f"bad Wikidata id {qid!r}: expected Q followed by digits, such as \"Q159\"")
+        raise ValueError(f'bad Wikidata id {qid!r}: expected Q followed by digits, such as "Q159"')
     return ox.NamedNode(WD + qid)

@@ -114,13 +114,22 @@ def _write_figure(writer: RecordWriter, subject: ox.NamedNode, data: dict[str, A
             writer.add(subject, dgb_term("figureText"), ox.Literal(text, language="en"))
 
 
-_COMPARATOR_WORDS = {"Exactly": "", "MoreThan": "more than", "AtLeast": "at least", "Nearly": "nearly",
-                     "About": "about", "Range": ""}
+_COMPARATOR_WORDS = {
+    "Exactly": "",
+    "MoreThan": "more than",
+    "AtLeast": "at least",
+    "Nearly": "nearly",
+    "About": "about",
+    "Range": "",
+}
 
 
 def _number(value: Any) -> str:
-    return f"{value:,}" if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and value > 999) \
+    return (
+        f"{value:,}"
+        if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and value > 999)
         else str(value)
+    )
 
 
 def figure_text(data: dict[str, Any], comparator: str) -> str:

@@ -15,10 +15,11 @@ from dragonbear.errors import LoadError
 from dragonbear.formats import RDF_FORMATS, Format, Kind
 from dragonbear.namespaces import GRAPH, slugify
 
-__all__ = ["FORMATS", "format_for", "parse_rdf_file", "default_graph_for"]
+__all__ = ["FORMATS", "default_graph_for", "format_for", "parse_rdf_file"]
 
-FORMATS: dict[str, ox.RdfFormat] = {f".{ext}": fmt.rdf_format for fmt in RDF_FORMATS for ext in fmt.extensions
-                                    if fmt.rdf_format is not None}
+FORMATS: dict[str, ox.RdfFormat] = {
+    f".{ext}": fmt.rdf_format for fmt in RDF_FORMATS for ext in fmt.extensions if fmt.rdf_format is not None
+}
 """Each file extension the loader reads (with its dot), and its format: the registry's RDF formats."""
 
 
@@ -58,8 +59,12 @@ def _check_xml(data: bytes, path: Path) -> None:
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
-        raise LoadError(f"malformed XML: {xml.parsers.expat.ErrorString(exc.code)}",
-                        path=path, line=exc.lineno, column=exc.offset + 1) from exc
+        raise LoadError(
+            f"malformed XML: {xml.parsers.expat.ErrorString(exc.code)}",
+            path=path,
+            line=exc.lineno,
+            column=exc.offset + 1,
+        ) from exc
 
 
 def parse_rdf_file(path: Path, graph: str | None = None) -> list[ox.Quad]:

@@ -28,22 +28,31 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from dragonbear.errors import UsageError
 from dragonbear.loaders.contract import Loaded
 from dragonbear.loaders.sipri_designations import DesignationMap, load_designation_map
 from dragonbear.loaders.sipri_layouts import Deal, Layout, Register, read_register, rejoin_fields
-from dragonbear.loaders.sipri_relations import RelationWriter
 from dragonbear.loaders.sipri_rdf import ATTRIBUTION, TRANSFER_BASE, DealWriter, SystemTable, slug
-from dragonbear.loaders.sipri_relations import CuratedContext, RelationReport, curated_context
+from dragonbear.loaders.sipri_relations import CuratedContext, RelationReport, RelationWriter, curated_context
 from dragonbear.namespaces import GRAPH_SIPRI
 
 __all__ = [
-    "ATTRIBUTION", "EXTRACT_PARTIES", "CuratedContext", "Deal", "DesignationMap", "Layout", "Register", "SipriReport",
+    "ATTRIBUTION",
+    "EXTRACT_PARTIES",
+    "CuratedContext",
+    "Deal",
+    "DesignationMap",
+    "Layout",
+    "Register",
+    "SipriReport",
     "curated_context",
-    "deal_iri", "deal_keys", "load_designation_map", "read_sipri", "read_register", "register_to_nquads",
-    "write_extract"
+    "deal_iri",
+    "deal_keys",
+    "load_designation_map",
+    "read_register",
+    "read_sipri",
+    "register_to_nquads",
+    "write_extract",
 ]
 
 EXTRACT_PARTIES = frozenset({"Russia", "Soviet Union", "Ukraine", "China"})
@@ -70,11 +79,13 @@ class SipriReport:
 
     def summary(self) -> str:
         """One paragraph for logs and the command line."""
-        return (f"SIPRI {self.source_key} ({self.layout}): {self.deals} deals from {self.rows} rows"
-                f" ({len(self.rejoined_lines)} broken rows rejoined), {self.triples} triples;"
-                f" {self.mapped_deals} deals mapped to canonical systems, {len(self.unmapped)} designations"
-                f" unmapped, {self.suffixed_keys} keys with a -n suffix, {self.parties} parties. "
-                + self.relations.summary())
+        return (
+            f"SIPRI {self.source_key} ({self.layout}): {self.deals} deals from {self.rows} rows"
+            f" ({len(self.rejoined_lines)} broken rows rejoined), {self.triples} triples;"
+            f" {self.mapped_deals} deals mapped to canonical systems, {len(self.unmapped)} designations"
+            f" unmapped, {self.suffixed_keys} keys with a -n suffix, {self.parties} parties. "
+            + self.relations.summary()
+        )
 
 
 def deal_keys(deals: Sequence[Deal]) -> list[str]:
@@ -129,16 +140,32 @@ def _base_key(deal: Deal) -> str:
 def _tie_order(deal: Deal) -> tuple[object, ...]:
     def number(value: int | str | None) -> Decimal:
         return Decimal(-1) if value is None else Decimal(value)
+
     deal_id = deal.deal_id or ""
-    return (deal.delivery_years, number(deal.quantity_delivered), deal.status or "",
-            number(deal.tiv_per_unit), number(deal.tiv_delivered), deal.description,
-            deal.order_year_uncertain, deal.quantity_delivered_uncertain,
-            number(deal.quantity_ordered), deal.comments,
-            (len(deal_id), deal_id), deal.line)
+    return (
+        deal.delivery_years,
+        number(deal.quantity_delivered),
+        deal.status or "",
+        number(deal.tiv_per_unit),
+        number(deal.tiv_delivered),
+        deal.description,
+        deal.order_year_uncertain,
+        deal.quantity_delivered_uncertain,
+        number(deal.quantity_ordered),
+        deal.comments,
+        (len(deal_id), deal_id),
+        deal.line,
+    )
 
 
-def _chunks(register: Register, mapping: DesignationMap, graph: str | None, report: SipriReport,
-            deals_per_chunk: int, context: CuratedContext | None = None) -> Iterator[str]:
+def _chunks(
+    register: Register,
+    mapping: DesignationMap,
+    graph: str | None,
+    report: SipriReport,
+    deals_per_chunk: int,
+    context: CuratedContext | None = None,
+) -> Iterator[str]:
     """N-Quads text in ``graph`` (N-Triples if ``None``) in pieces of ``deals_per_chunk`` deals,
     then the relations their comments state, the parties, systems and source document."""
     deals = register.deals
@@ -170,12 +197,18 @@ def _check_graph(graph: str) -> None:
 
 
 def _new_report(register: Register) -> SipriReport:
-    return SipriReport(source_key=register.source_key, layout=register.layout.value, deals=len(register.deals),
-                       rows=register.rows, rejoined_lines=register.rejoined_lines)
+    return SipriReport(
+        source_key=register.source_key,
+        layout=register.layout.value,
+        deals=len(register.deals),
+        rows=register.rows,
+        rejoined_lines=register.rejoined_lines,
+    )
 
 
-def register_to_nquads(register: Register, mapping: DesignationMap, *, graph: str = GRAPH_SIPRI,
-                       context: CuratedContext | None = None) -> tuple[bytes, SipriReport]:
+def register_to_nquads(
+    register: Register, mapping: DesignationMap, *, graph: str = GRAPH_SIPRI, context: CuratedContext | None = None
+) -> tuple[bytes, SipriReport]:
     """Convert a register to N-Quads in ``graph``: deals, their attestations, parties, systems, source.
 
     Args:
@@ -203,8 +236,14 @@ def register_to_nquads(register: Register, mapping: DesignationMap, *, graph: st
     return data, report
 
 
-def read_sipri(path: Path, *, mapping: DesignationMap | None = None, graph: str = GRAPH_SIPRI,
-               deals_per_chunk: int = DEALS_PER_CHUNK, context: CuratedContext | None = None) -> Loaded[SipriReport]:
+def read_sipri(
+    path: Path,
+    *,
+    mapping: DesignationMap | None = None,
+    graph: str = GRAPH_SIPRI,
+    deals_per_chunk: int = DEALS_PER_CHUNK,
+    context: CuratedContext | None = None,
+) -> Loaded[SipriReport]:
     """Read a SIPRI file into N-Triples text for ``graph``, in pieces of ``deals_per_chunk`` deals.
 
     The text is made lazily: :func:`dragonbear.pipeline.write.write_loaded` bulk-loads each piece on
@@ -244,6 +283,7 @@ def read_sipri(path: Path, *, mapping: DesignationMap | None = None, graph: str 
             data = piece.encode("utf-8")
             report.triples += data.count(b"\n")
             yield data
+
     return Loaded((), report, text(), graph)
 
 
@@ -277,7 +317,7 @@ def write_extract(src: Path, dest: Path, *, parties: Collection[str] = EXTRACT_P
         else:
             out.extend((line, lines[line - 1]) for line in deal.lines)
     out.sort()
-    body = [*lines[:register.header_line], *(text_line for _, text_line in out)]
+    body = [*lines[: register.header_line], *(text_line for _, text_line in out)]
     Path(dest).write_bytes(("\n".join(body) + "\n").encode(register.encoding))
     return len(selected)
 

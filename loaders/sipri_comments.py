@@ -26,14 +26,37 @@ import re
 from dataclasses import dataclass, field
 
 from dragonbear.loaders.sipri_comment_words import (
-    ADJECTIVES, CALIBRE, DEMONYMS, ITEM_STOPS, NOT_DEPENDENCY, NOT_NAMES, NUMBER, ORDINAL, STATE_ALIASES,
-    TIME_WORDS, alias_names, category_acronyms, demonym_state, is_hedge, known_states, names_at, split_list,
-    split_tokens, state_at,
+    ADJECTIVES,
+    CALIBRE,
+    DEMONYMS,
+    ITEM_STOPS,
+    NOT_DEPENDENCY,
+    NOT_NAMES,
+    NUMBER,
+    ORDINAL,
+    STATE_ALIASES,
+    TIME_WORDS,
+    alias_names,
+    category_acronyms,
+    demonym_state,
+    is_hedge,
+    known_states,
+    names_at,
+    split_list,
+    split_tokens,
+    state_at,
 )
 
-__all__ = ["Dependency", "Derivation", "Relation", "engine_model", "known_states", "name_key", "read_comment",
-           "split_clauses"]
-
+__all__ = [
+    "Dependency",
+    "Derivation",
+    "Relation",
+    "engine_model",
+    "known_states",
+    "name_key",
+    "read_comment",
+    "split_clauses",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +91,7 @@ Relation = Dependency | Derivation
 
 # -- clauses ------------------------------------------------------------------------------------
 
+
 def split_clauses(comment: str) -> list[str]:
     """The ``;``-separated clauses of a comment, keeping parentheses whole.
 
@@ -88,6 +112,7 @@ def split_clauses(comment: str) -> list[str]:
 
 
 # -- names ----------------------------------------------------------------------------------------
+
 
 def _name_token(token: str) -> bool:
     bare = token.strip(",.:")
@@ -123,8 +148,11 @@ def _parse_item(text: str, states: frozenset[str]) -> _Item | None:
             return None
         count = int(tokens[i])
         i += 1
-    while i < len(tokens) and (tokens[i] in ADJECTIVES or tokens[i] in DEMONYMS
-                               or tokens[i].lower() in ("second-hand", "ex-soviet", "ex-russian")):
+    while i < len(tokens) and (
+        tokens[i] in ADJECTIVES
+        or tokens[i] in DEMONYMS
+        or tokens[i].lower() in ("second-hand", "ex-soviet", "ex-russian")
+    ):
         i += 1
     name: list[str] = []
     aliases: list[str] = []
@@ -158,7 +186,7 @@ def _parse_item(text: str, states: frozenset[str]) -> _Item | None:
     if plain_name in states or STATE_ALIASES.get(plain_name) in states:
         return None
     state = None
-    tail = " ".join(rest[len(category_words):])
+    tail = " ".join(rest[len(category_words) :])
     match = re.match(r"(?:\([^)]*\)\s*)?(?:(?:produced|built|assembled|made|manufactured)\s+in|from)\s+(.+)", tail)
     if match:
         state = state_at(match.group(1), states)
@@ -185,42 +213,61 @@ def _parse_list(text: str, states: frozenset[str], designation: str) -> list[_It
 # -- dependencies ---------------------------------------------------------------------------------
 
 _FOR = re.compile(r"\bfor\b", re.IGNORECASE)
-_FOR_PREFIX = re.compile(r"^(?:use\s+(?:with|on|in)|modernization\s+of|modification\s+of|modernisation\s+of|upgrade\s+of|"
-                         r"upgrading\s+of|refit\s+of|installation\s+on|installation\s+in|fitting\s+(?:on|to)|"
-                         r"production\s+of|re-?engining\s+of|replacement\s+of\s+\w+\s+(?:on|in))\s+",
-                         re.IGNORECASE)
+_FOR_PREFIX = re.compile(
+    r"^(?:use\s+(?:with|on|in)|modernization\s+of|modification\s+of|modernisation\s+of|upgrade\s+of|"
+    r"upgrading\s+of|refit\s+of|installation\s+on|installation\s+in|fitting\s+(?:on|to)|"
+    r"production\s+of|re-?engining\s+of|replacement\s+of\s+\w+\s+(?:on|in))\s+",
+    re.IGNORECASE,
+)
 _VERSION = re.compile(r"(?:^|\bincl\s+)([A-Z0-9][^\s;()]*(?:\s+\([^)]*\))?)(?:\s+[a-z][\w/-]*)*\s+version\b")
-_NOT_PLATFORM_START = frozenset({"training", "evaluation", "export", "testing", "tests", "trials", "use",
-                                 "spares", "components"})
+_NOT_PLATFORM_START = frozenset(
+    {"training", "evaluation", "export", "testing", "tests", "trials", "use", "spares", "components"}
+)
 
 
-def _dependencies(clause: str, states: frozenset[str], designation: str,
-                  inherited_hedge: bool) -> tuple[list[Dependency], bool]:
+def _dependencies(
+    clause: str, states: frozenset[str], designation: str, inherited_hedge: bool
+) -> tuple[list[Dependency], bool]:
     """Dependencies in one clause; and whether its list runs on (no category noun closed it)."""
     out: list[Dependency] = []
     open_list = False
     for match in _FOR.finditer(clause):
-        before = clause[:match.start()]
-        after_for = clause[match.end():].strip()
-        if NOT_DEPENDENCY.search(before.rstrip()) and not (before.rstrip().endswith("deal")
-                                                            and _FOR_PREFIX.match(after_for)):
+        before = clause[: match.start()]
+        after_for = clause[match.end() :].strip()
+        if NOT_DEPENDENCY.search(before.rstrip()) and not (
+            before.rstrip().endswith("deal") and _FOR_PREFIX.match(after_for)
+        ):
             continue
         # "for" inside a parenthesis that says something else ("(planned for 2020)") still counts
         hedged = inherited_hedge or any(is_hedge(w) for w in re.split(r"\s+", _last_phrase(before)))
-        after = clause[match.end():].strip()
+        after = clause[match.end() :].strip()
         prefix = _FOR_PREFIX.match(after)
         if prefix:
-            after = after[prefix.end():]
-        after = re.split(r"\bfor\b|\bincl\b|\bwith\b(?! kits)", after, maxsplit=1)[0] if not prefix else \
-            re.split(r"\bfor\b|\bincl\b", after, maxsplit=1)[0]
+            after = after[prefix.end() :]
+        after = (
+            re.split(r"\bfor\b|\bincl\b|\bwith\b(?! kits)", after, maxsplit=1)[0]
+            if not prefix
+            else re.split(r"\bfor\b|\bincl\b", after, maxsplit=1)[0]
+        )
         if not after or after.split()[0].lower() in _NOT_PLATFORM_START:
             continue
         version = _version_in(before)
         parts = split_list(after)
-        for item in [item for part in re.split(r"\s+on\s+(?=\d|[A-Z])", after)
-                     for item in _parse_list(part, states, designation)]:
-            out.append(Dependency(item.name, item.aliases, item.count, item.category, item.state,
-                                  hedged or item.hedged, version, clause))
+        for item in [
+            item for part in re.split(r"\s+on\s+(?=\d|[A-Z])", after) for item in _parse_list(part, states, designation)
+        ]:
+            out.append(
+                Dependency(
+                    item.name,
+                    item.aliases,
+                    item.count,
+                    item.category,
+                    item.state,
+                    hedged or item.hedged,
+                    version,
+                    clause,
+                )
+            )
         if parts:
             last = _parse_item(parts[-1], states)
             open_list = last is not None and last.category is None
@@ -255,18 +302,34 @@ def name_key(name: str) -> str:
 # -- derivations ----------------------------------------------------------------------------------
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("DerivedDesign", re.compile(r"\btechnology\s+(?:was\s+)?used\s+(?:in|for)\s+(?:the\s+)?development\s+of\s+",
-                                 re.IGNORECASE)),
-    ("ReverseEngineering", re.compile(r"\b(?:illegal(?:ly)?\s+)?cop(?:ied|y|ies)\b|\bwithout\s+(?:a\s+)?"
-                                      r"(?:\w+\s+)?licen[cs]e\b", re.IGNORECASE)),
-    ("LicensedProduction", re.compile(
-        r"\bassembl(?:ed|y)\s*(?:/|\s+or\s+)\s*produc(?:ed|tion)\b|\bunder\s+(?:\w+\s+)?licen[cs]e\b|"
-        r"\blicen[cs]ed\s+production\b|\blicen[cs]e[d]?[- ]produc|\bdesigned\s+for\s+production\s+in\b|"
-        r"\bproduction\s+line\b", re.IGNORECASE)),
+    (
+        "DerivedDesign",
+        re.compile(r"\btechnology\s+(?:was\s+)?used\s+(?:in|for)\s+(?:the\s+)?development\s+of\s+", re.IGNORECASE),
+    ),
+    (
+        "ReverseEngineering",
+        re.compile(
+            r"\b(?:illegal(?:ly)?\s+)?cop(?:ied|y|ies)\b|\bwithout\s+(?:a\s+)?"
+            r"(?:\w+\s+)?licen[cs]e\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "LicensedProduction",
+        re.compile(
+            r"\bassembl(?:ed|y)\s*(?:/|\s+or\s+)\s*produc(?:ed|tion)\b|\bunder\s+(?:\w+\s+)?licen[cs]e\b|"
+            r"\blicen[cs]ed\s+production\b|\blicen[cs]e[d]?[- ]produc|\bdesigned\s+for\s+production\s+in\b|"
+            r"\bproduction\s+line\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("KitAssembly", re.compile(r"\bassembled\b|\bassembly\s+(?:in|from|of)\b|\bkits?\b", re.IGNORECASE)),
 ]
-_PRODUCED_IN = re.compile(r"^(?:(?:incl|most|more|all|some|\d+|later|partly|also|locally|probably|possibly|"
-                          r"reportedly)\s+)*(?:production|produced|built|manufactured)\s+in\s+", re.IGNORECASE)
+_PRODUCED_IN = re.compile(
+    r"^(?:(?:incl|most|more|all|some|\d+|later|partly|also|locally|probably|possibly|"
+    r"reportedly)\s+)*(?:production|produced|built|manufactured)\s+in\s+",
+    re.IGNORECASE,
+)
 _PRODUCTION_LINE = re.compile(r"\b[Ff]rom\s+(?:the\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*)?)\s+production\s+line")
 _DESIGNATION = re.compile(r"\b([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)?)\s+designations?\s+")
 
@@ -287,28 +350,28 @@ def _derivations(clause: str, states: frozenset[str]) -> list[Derivation]:
             break  # one relation per kind per clause: later matches restate it
     if not any(d.derivation == "LicensedProduction" for d in out):
         produced = _PRODUCED_IN.match(clause)
-        if produced and state_at(clause[produced.end():], states):
+        if produced and state_at(clause[produced.end() :], states):
             out += _derivation("LicensedProduction", clause, produced, states)
     return out
 
 
 def _derivation(kind: str, clause: str, match: re.Match[str], states: frozenset[str]) -> list[Derivation]:
     hedged = _hedged_before(clause, match.start())
-    tail = clause[match.start():]
+    tail = clause[match.start() :]
     state = _state_after_in(tail, states)
     products: list[tuple[str, tuple[str, ...]]] = []
     if kind == "DerivedDesign":
-        products = names_at(clause[match.end():])
+        products = names_at(clause[match.end() :])
     elif "production line" in match.group(0).lower():
         line = _PRODUCTION_LINE.search(clause)
         if line is None:
             return []
         state = demonym_state(line.group(1), "", "") or state_at(line.group(1), states)
-        version = _version_in(clause[:match.start()])
+        version = _version_in(clause[: match.start()])
         products = [(version, ())] if version else []
     else:
         as_match = re.search(r"\bas\s+(?=[A-Z0-9])", tail[:160])
-        products = names_at(tail[as_match.end():]) if as_match else []
+        products = names_at(tail[as_match.end() :]) if as_match else []
     if not products:
         products = [("", ())]
     return [Derivation(kind, name or None, aliases, state, hedged, clause) for name, aliases in products]
@@ -331,8 +394,14 @@ def _state_after_in(text: str, states: frozenset[str]) -> str | None:
 _TRIGGERS = re.compile(r"for\b|licen|cop[yi]|kit|assembl|produc|technology|line\b|built|manufactur", re.IGNORECASE)
 
 
-def read_comment(comment: str, *, recipient: str = "", supplier: str = "", designation: str = "",
-                 states: frozenset[str] | None = None) -> tuple[Relation, ...]:
+def read_comment(
+    comment: str,
+    *,
+    recipient: str = "",
+    supplier: str = "",
+    designation: str = "",
+    states: frozenset[str] | None = None,
+) -> tuple[Relation, ...]:
     """The relations a SIPRI comment states about its deal's item.
 
     Args:
@@ -365,12 +434,27 @@ def read_comment(comment: str, *, recipient: str = "", supplier: str = "", desig
             version = version or clause_version
         continued: list[Dependency] = []
         starts_item = (open_list and clause[:1].isupper()) or (open_count and re.match(r"\d+ [A-Z]", clause))
-        if starts_item and "version" not in clause and not re.match(
+        if (
+            starts_item
+            and "version" not in clause
+            and not re.match(
                 r"(?:Incl|For|Probably|Possibly|Second|Aid|Part|Ordered|Delivered|Produced|Assembled|Designation)\b",
-                clause):
+                clause,
+            )
+        ):
             for item in _parse_list(clause, states, designation):
-                continued.append(Dependency(item.name, item.aliases, item.count, item.category, item.state,
-                                            open_hedge or item.hedged, open_version, clause))
+                continued.append(
+                    Dependency(
+                        item.name,
+                        item.aliases,
+                        item.count,
+                        item.category,
+                        item.state,
+                        open_hedge or item.hedged,
+                        open_version,
+                        clause,
+                    )
+                )
             last = _parse_item(split_list(clause)[-1], states)
             open_list = last is not None and last.category is None
         else:
@@ -391,19 +475,29 @@ def read_comment(comment: str, *, recipient: str = "", supplier: str = "", desig
 
 def _with_version(relation: Relation, version: str | None) -> Relation:
     if isinstance(relation, Dependency) and relation.version is None and version is not None:
-        return Dependency(relation.platform, relation.aliases, relation.count, relation.category,
-                          relation.platform_state, relation.hedged, version, relation.clause)
+        return Dependency(
+            relation.platform,
+            relation.aliases,
+            relation.count,
+            relation.category,
+            relation.platform_state,
+            relation.hedged,
+            version,
+            relation.clause,
+        )
     return relation
 
 
-def _with_designations(relations: list[Relation], comment: str, recipient: str, supplier: str,
-                       states: frozenset[str]) -> list[Relation]:
+def _with_designations(
+    relations: list[Relation], comment: str, recipient: str, supplier: str, states: frozenset[str]
+) -> list[Relation]:
     """Give derivations without a product the local designation the comment names, and a state."""
     designations: list[tuple[str, tuple[str, ...], str | None]] = []
     for match in _DESIGNATION.finditer(comment):
-        state = demonym_state(match.group(1), recipient, supplier) \
-            or demonym_state(match.group(1).split()[-1], recipient, supplier)
-        designations += [(name, aliases, state) for name, aliases in names_at(comment[match.end():])]
+        state = demonym_state(match.group(1), recipient, supplier) or demonym_state(
+            match.group(1).split()[-1], recipient, supplier
+        )
+        designations += [(name, aliases, state) for name, aliases in names_at(comment[match.end() :])]
     out: list[Relation] = []
     for relation in relations:
         if not isinstance(relation, Derivation):
@@ -415,8 +509,9 @@ def _with_designations(relations: list[Relation], comment: str, recipient: str, 
             for name, aliases, _ in matching or designations:
                 out.append(Derivation(relation.derivation, name, aliases, state, relation.hedged, relation.clause))
             continue
-        out.append(Derivation(relation.derivation, relation.product, relation.aliases, state, relation.hedged,
-                              relation.clause))
+        out.append(
+            Derivation(relation.derivation, relation.product, relation.aliases, state, relation.hedged, relation.clause)
+        )
     return _dedupe(out)
 
 
@@ -435,10 +530,15 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
     return out
 
 
-_ENGINE_WORDS = (r"(?:(?:diesel|petrol|gasoline|multi-fuel|marine)\s+)?(?:engines?|gas\s+turbines?|steam\s+turbines?|"
-                 r"turbofans?|turbojets?|turboprops?|turboshafts?|turbines?)")
-_MODEL = re.compile(r"^(?:(?:probably|possibly)\s+)?(?P<model>[A-Z0-9][^;()]*?)\s*(?:\([^)]*\)\s*)?"
-                    r"(?:" + _ENGINE_WORDS + r")?\s*(?:\bfor\b.*)?$", re.IGNORECASE)
+_ENGINE_WORDS = (
+    r"(?:(?:diesel|petrol|gasoline|multi-fuel|marine)\s+)?(?:engines?|gas\s+turbines?|steam\s+turbines?|"
+    r"turbofans?|turbojets?|turboprops?|turboshafts?|turbines?)"
+)
+_MODEL = re.compile(
+    r"^(?:(?:probably|possibly)\s+)?(?P<model>[A-Z0-9][^;()]*?)\s*(?:\([^)]*\)\s*)?"
+    r"(?:" + _ENGINE_WORDS + r")?\s*(?:\bfor\b.*)?$",
+    re.IGNORECASE,
+)
 _POWER = re.compile(r"\s+\d[\d,.-]*\s*(?:hp|shp|kW)$", re.IGNORECASE)
 
 
@@ -470,7 +570,12 @@ def _model_of(clause: str) -> str | None:
     model = _POWER.sub("", match.group("model").strip(" ,.:"))
     model = re.sub(_ENGINE_WORDS + r"$", "", model, flags=re.IGNORECASE).strip(" ,.:")
     words = model.split()
-    if not words or not any(c.isdigit() for c in model) or re.fullmatch(r"[\d,.-]+\s*(?:hp)?", model, re.I) \
-            or any(w[0].islower() for w in words) or len(words) > 5:
+    if (
+        not words
+        or not any(c.isdigit() for c in model)
+        or re.fullmatch(r"[\d,.-]+\s*(?:hp)?", model, re.I)
+        or any(w[0].islower() for w in words)
+        or len(words) > 5
+    ):
         return None
     return model

@@ -61,8 +61,11 @@ class DesignationRule:
     def matches(self, supplier: str, recipient: str, order_year: int | None) -> bool:
         """Whether a deal with these parties and year of order meets the row's constraints; a deal
         without a year of order meets no row that asks for one."""
-        return (self.supplier in (None, supplier) and self.recipient in (None, recipient)
-                and self.order_year in (None, order_year))
+        return (
+            self.supplier in (None, supplier)
+            and self.recipient in (None, recipient)
+            and self.order_year in (None, order_year)
+        )
 
 
 @dataclass(slots=True)
@@ -72,8 +75,9 @@ class DesignationMap:
     rules: dict[str, list[DesignationRule]] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
 
-    def rule_for(self, designation: str, supplier: str, recipient: str,
-                 order_year: int | None = None) -> DesignationRule | None:
+    def rule_for(
+        self, designation: str, supplier: str, recipient: str, order_year: int | None = None
+    ) -> DesignationRule | None:
         """The most specific row that maps a deal's designation, or ``None``; arguments as for
         ``system_for``."""
         best: DesignationRule | None = None
@@ -84,8 +88,7 @@ class DesignationMap:
                 best = rule
         return best
 
-    def system_for(self, designation: str, supplier: str, recipient: str,
-                   order_year: int | None = None) -> str | None:
+    def system_for(self, designation: str, supplier: str, recipient: str, order_year: int | None = None) -> str | None:
         """The canonical system id of a deal's designation, or ``None`` where nothing maps.
 
         Args:
@@ -140,8 +143,12 @@ def load_designation_map(path: Path | None = None, *, descriptions: Path | None 
     for line, row, where in _table(descriptions, "descriptions.csv", _DESCRIPTION_COLUMNS):
         description, category = row[0].strip(), row[1].strip()
         if not _CONCEPT.fullmatch(category):
-            raise LoadError(f"category {category!r} is not a SystemCategory concept name",
-                            path=where, line=line, column=_field_column(row, 1))
+            raise LoadError(
+                f"category {category!r} is not a SystemCategory concept name",
+                path=where,
+                line=line,
+                column=_field_column(row, 1),
+            )
         if description in mapping.categories:
             raise LoadError(f"description {description!r} is listed twice", path=where, line=line, column=1)
         mapping.categories[description] = category
@@ -160,24 +167,37 @@ def _add_rule(mapping: DesignationMap, row: list[str], where: str, line: int) ->
     if not designation:
         raise LoadError("empty designation", path=where, line=line, column=1)
     if year and not _YEAR.fullmatch(year):
-        raise LoadError(f"order_year {year!r} is not a year (four digits, or empty for any year)",
-                        path=where, line=line, column=_field_column(row, 3))
+        raise LoadError(
+            f"order_year {year!r} is not a year (four digits, or empty for any year)",
+            path=where,
+            line=line,
+            column=_field_column(row, 3),
+        )
     if not _SLUG.fullmatch(system):
-        raise LoadError(f"system {system!r} is not a canonical id (a lower-case slug)",
-                        path=where, line=line, column=_field_column(row, system_index))
-    rule = DesignationRule(designation, supplier or None, recipient or None, system, note, line,
-                           int(year) if year else None)
+        raise LoadError(
+            f"system {system!r} is not a canonical id (a lower-case slug)",
+            path=where,
+            line=line,
+            column=_field_column(row, system_index),
+        )
+    rule = DesignationRule(
+        designation, supplier or None, recipient or None, system, note, line, int(year) if year else None
+    )
     rules = mapping.rules.setdefault(designation, [])
     for other in rules:
-        if (other.supplier, other.recipient, other.order_year) == \
-                (rule.supplier, rule.recipient, rule.order_year):
-            raise LoadError(f"{designation!r} with the same supplier, recipient and year of order is already"
-                            f" on line {other.line}", path=where, line=line, column=1)
+        if (other.supplier, other.recipient, other.order_year) == (rule.supplier, rule.recipient, rule.order_year):
+            raise LoadError(
+                f"{designation!r} with the same supplier, recipient and year of order is already on line {other.line}",
+                path=where,
+                line=line,
+                column=1,
+            )
     rules.append(rule)
 
 
-def _table(path: Path | None, name: str, columns: list[str],
-           *other_columns: list[str]) -> list[tuple[int, list[str], str]]:
+def _table(
+    path: Path | None, name: str, columns: list[str], *other_columns: list[str]
+) -> list[tuple[int, list[str], str]]:
     """Rows of a small CSV table with their line numbers, after checking the header (``columns``,
     or one of ``other_columns``, an earlier layout that is still read)."""
     if path is None:
@@ -203,8 +223,7 @@ def _table(path: Path | None, name: str, columns: list[str],
         if not any(value.strip() for value in row):
             continue
         if len(row) != len(columns):
-            raise LoadError(f"expected {len(columns)} fields, found {len(row)}", path=where, line=start,
-                            column=1)
+            raise LoadError(f"expected {len(columns)} fields, found {len(row)}", path=where, line=start, column=1)
         rows.append((start, row, where))
     return rows
 

@@ -32,20 +32,52 @@ from dragonbear.errors import LoadError
 from dragonbear.namespaces import slugify
 
 __all__ = [
-    "CURRENT_HEADER", "LEGACY_HEADER", "Deal", "Layout", "Register", "canonical_decimal", "read_register",
-    "rejoin_fields"
+    "CURRENT_HEADER",
+    "LEGACY_HEADER",
+    "Deal",
+    "Layout",
+    "Register",
+    "canonical_decimal",
+    "read_register",
+    "rejoin_fields",
 ]
 
 LEGACY_HEADER = (
-    "Recipient", "Supplier", "Year of order", " ", "Number ordered", " ", "Weapon designation",
-    "Weapon description", "Number delivered", " ", "Year(s) of delivery", "status", "Comments",
-    "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons",
+    "Recipient",
+    "Supplier",
+    "Year of order",
+    " ",
+    "Number ordered",
+    " ",
+    "Weapon designation",
+    "Weapon description",
+    "Number delivered",
+    " ",
+    "Year(s) of delivery",
+    "status",
+    "Comments",
+    "SIPRI TIV per unit",
+    "SIPRI TIV for total order",
+    "SIPRI TIV of delivered weapons",
 )
 CURRENT_HEADER = (
-    "SIPRI AT Database ID", "Supplier", "Recipient", "Designation", "Description", "Armament category",
-    "Order date", "Order date is estimate", "Numbers delivered", "Numbers delivered is estimate",
-    "Delivery year", "Delivery year is estimate", "Status", "SIPRI estimate", "TIV deal unit",
-    "TIV delivery values", "Local production",
+    "SIPRI AT Database ID",
+    "Supplier",
+    "Recipient",
+    "Designation",
+    "Description",
+    "Armament category",
+    "Order date",
+    "Order date is estimate",
+    "Numbers delivered",
+    "Numbers delivered is estimate",
+    "Delivery year",
+    "Delivery year is estimate",
+    "Status",
+    "SIPRI estimate",
+    "TIV deal unit",
+    "TIV delivery values",
+    "Local production",
 )
 STATUSES = ("New", "Second hand", "Second hand but modernized")
 
@@ -58,8 +90,10 @@ _INT = re.compile(r"\d+")
 _DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _GENERATED = re.compile(r"(?:generated|created)\W*(\d{1,2} [A-Za-z]{3,9} \d{4}|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 _CANONICAL_DECIMAL = re.compile(r"(?:0|[1-9]\d*)(?:\.\d*[1-9])?")  # non-negative, no trailing zeros
-_FLAGS = {**dict.fromkeys(("yes", "y", "true", "1", "?", "Yes", "True"), True),
-          **dict.fromkeys(("", "no", "n", "false", "0", "No", "False"), False)}
+_FLAGS = {
+    **dict.fromkeys(("yes", "y", "true", "1", "?", "Yes", "True"), True),
+    **dict.fromkeys(("", "no", "n", "false", "0", "No", "False"), False),
+}
 _STATUS_NAMES = {**{s: s for s in STATUSES}, **{s.casefold(): s for s in STATUSES}}
 
 
@@ -110,8 +144,12 @@ class Deal:
     @property
     def uncertain(self) -> bool:
         """Whether SIPRI flags any of the deal's values as uncertain."""
-        return bool(self.order_year_uncertain or self.quantity_ordered_uncertain
-                    or self.quantity_delivered_uncertain or self.delivery_years_uncertain)
+        return bool(
+            self.order_year_uncertain
+            or self.quantity_ordered_uncertain
+            or self.quantity_delivered_uncertain
+            or self.delivery_years_uncertain
+        )
 
 
 @dataclass(slots=True)
@@ -164,8 +202,15 @@ def read_register(path: Path) -> Register:
     header_index, layout = _find_header(lines, path)
     preamble = tuple(lines[:header_index])
     issued = _issued_date(preamble)
-    register = Register(path=path, layout=layout, encoding=encoding, preamble=preamble,
-                        header_line=header_index + 1, source_key=_source_key(issued, path), issued=issued)
+    register = Register(
+        path=path,
+        layout=layout,
+        encoding=encoding,
+        preamble=preamble,
+        header_line=header_index + 1,
+        source_key=_source_key(issued, path),
+        issued=issued,
+    )
     if layout is Layout.TRADE_REGISTER:
         _read_trade_register(lines, header_index, register)
     else:
@@ -188,14 +233,26 @@ def _find_header(lines: list[str], path: Path) -> tuple[int, Layout]:
                     raise LoadError(
                         f"header of the {layout.value} layout: expected {name!r} as field {position + 1},"
                         f" found {'end of line' if found is None else repr(found)}",
-                        path=path, line=index + 1, column=_column(line, position))
+                        path=path,
+                        line=index + 1,
+                        column=_column(line, position),
+                    )
             if len(fields) > len(expected):
-                raise LoadError(f"header has {len(fields)} fields, expected {len(expected)}",
-                                path=path, line=index + 1, column=_column(line, len(expected)))
+                raise LoadError(
+                    f"header has {len(fields)} fields, expected {len(expected)}",
+                    path=path,
+                    line=index + 1,
+                    column=_column(line, len(expected)),
+                )
             return index, layout
     first_data = next((i for i, line in enumerate(lines) if line.count(",") >= 5), len(lines))
-    raise LoadError("missing header: expected a line starting 'Recipient,Supplier,' (trade register)"
-                    " or 'SIPRI AT Database ID,' (current export)", path=path, line=first_data + 1, column=1)
+    raise LoadError(
+        "missing header: expected a line starting 'Recipient,Supplier,' (trade register)"
+        " or 'SIPRI AT Database ID,' (current export)",
+        path=path,
+        line=first_data + 1,
+        column=1,
+    )
 
 
 def _issued_date(preamble: tuple[str, ...]) -> date | None:
@@ -363,8 +420,12 @@ def _read_trade_register(lines: list[str], header_index: int, register: Register
                 register.deals.append(_legacy_deal(_Row(fields, line, path, lines[line - 1]), (line, next_line)))
                 continue
         if len(fields) != width:
-            raise LoadError(f"expected {width} fields, found {len(fields)}", path=path, line=line,
-                            column=_column(lines[line - 1], min(len(fields), width)))
+            raise LoadError(
+                f"expected {width} fields, found {len(fields)}",
+                path=path,
+                line=line,
+                column=_column(lines[line - 1], min(len(fields), width)),
+            )
         register.deals.append(_legacy_deal(_Row(fields, line, path, lines[line - 1]), (line,)))
     register.rows = len(records)
     register.rejoined_lines = tuple(rejoined)
@@ -417,16 +478,23 @@ def _read_current_export(lines: list[str], header_index: int, register: Register
             continue
         row = _Row(fields, line, path, lines[line - 1])
         if len(fields) != width:
-            raise LoadError(f"expected {width} fields, found {len(fields)}", path=path, line=line,
-                            column=_column(lines[line - 1], min(len(fields), width)))
+            raise LoadError(
+                f"expected {width} fields, found {len(fields)}",
+                path=path,
+                line=line,
+                column=_column(lines[line - 1], min(len(fields), width)),
+            )
         deal_id = row.text_at(0, "SIPRI AT Database ID", required=True)
         group = groups.setdefault(deal_id, [])
         if group:
             first = group[0]
             for column in _DEAL_COLUMNS:
                 if fields[column].strip() != first.fields[column].strip():
-                    raise row.error(column, f"deal {deal_id}: {CURRENT_HEADER[column]} {fields[column]!r}"
-                                            f" differs from {first.fields[column]!r} on line {first.line}")
+                    raise row.error(
+                        column,
+                        f"deal {deal_id}: {CURRENT_HEADER[column]} {fields[column]!r}"
+                        f" differs from {first.fields[column]!r} on line {first.line}",
+                    )
         group.append(row)
     register.rows = len(records)
     register.deals.extend(_current_deal(deal_id, rows) for deal_id, rows in groups.items())

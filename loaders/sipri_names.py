@@ -21,6 +21,7 @@ _PREFIX = re.compile(r"^(?:type|project|pr)(?=\d)")
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
 # Category nouns of comments that SIPRI's descriptions table does not hold, by their last words.
 
+
 def _keys(name: str) -> list[str]:
     """Keys a name is indexed and looked up by: as written, without a calibre, without Type/Project."""
     name = name.strip()
@@ -33,13 +34,42 @@ def _keys(name: str) -> list[str]:
 
 
 _FAMILIES = {
-    "aircraft": {"Aircraft", "FighterAircraft", "BomberAircraft", "TransportAircraft", "TrainerAircraft",
-                 "SpecialMissionAircraft", "Helicopter", "UAV"},
-    "ship": {"Ship", "AircraftCarrier", "Submarine", "Destroyer", "Frigate", "Corvette", "PatrolCraft",
-             "AmphibiousShip", "SupportShip", "MineWarfareShip"},
-    "weapon": {"Missile", "SurfaceToAirMissile", "AirToAirMissile", "AntiShipMissile", "AirToSurfaceMissile",
-               "SurfaceToSurfaceMissile", "AntiTankMissile", "AirDefenceSystem", "SAMSystem", "AntiAircraftGun",
-               "Artillery", "NavalWeapon"},
+    "aircraft": {
+        "Aircraft",
+        "FighterAircraft",
+        "BomberAircraft",
+        "TransportAircraft",
+        "TrainerAircraft",
+        "SpecialMissionAircraft",
+        "Helicopter",
+        "UAV",
+    },
+    "ship": {
+        "Ship",
+        "AircraftCarrier",
+        "Submarine",
+        "Destroyer",
+        "Frigate",
+        "Corvette",
+        "PatrolCraft",
+        "AmphibiousShip",
+        "SupportShip",
+        "MineWarfareShip",
+    },
+    "weapon": {
+        "Missile",
+        "SurfaceToAirMissile",
+        "AirToAirMissile",
+        "AntiShipMissile",
+        "AirToSurfaceMissile",
+        "SurfaceToSurfaceMissile",
+        "AntiTankMissile",
+        "AirDefenceSystem",
+        "SAMSystem",
+        "AntiAircraftGun",
+        "Artillery",
+        "NavalWeapon",
+    },
     "vehicle": {"ArmouredVehicle"},
     "engine": {"Engine", "AircraftEngine", "ShipEngine", "VehicleEngine"},
     "sensor": {"Sensor", "Radar", "Sonar"},

@@ -16,8 +16,19 @@ from dragonbear.loaders.sipri_layouts import Deal, Register
 from dragonbear.namespaces import DCTERMS, DGB, ID, RDF, RDFS, SCHEMA, SKOS, XSD, party_class, party_iri, slugify
 
 __all__ = [
-    "ATTRIBUTION", "CONFIDENCE", "CONFIDENCE_UNCERTAIN", "PUBLISHER", "REGISTER_TITLE", "TRANSFER_BASE",
-    "DealWriter", "SystemTable", "literal", "party_class", "party_iri", "readable_locator", "slug"
+    "ATTRIBUTION",
+    "CONFIDENCE",
+    "CONFIDENCE_UNCERTAIN",
+    "PUBLISHER",
+    "REGISTER_TITLE",
+    "TRANSFER_BASE",
+    "DealWriter",
+    "SystemTable",
+    "literal",
+    "party_class",
+    "party_iri",
+    "readable_locator",
+    "slug",
 ]
 
 ATTRIBUTION = "Source: SIPRI Arms Transfers Database"
@@ -25,8 +36,7 @@ CONFIDENCE, CONFIDENCE_UNCERTAIN = "0.9", "0.75"
 TRANSFER_BASE = f"{ID}transfer/sipri/"
 REGISTER_TITLE = "SIPRI Arms Transfers Database, trade register"
 PUBLISHER = "Stockholm International Peace Research Institute"
-_STATUS = {"New": "NewEquipment", "Second hand": "SecondHand",
-           "Second hand but modernized": "SecondHandModernized"}
+_STATUS = {"New": "NewEquipment", "Second hand": "SecondHand", "Second hand but modernized": "SecondHandModernized"}
 
 
 @functools.cache
@@ -72,17 +82,29 @@ def _p(local: str, base: str = DGB) -> str:
 
 # Predicates with their trailing space, and frequent objects, written once.
 _TYPE, _LABEL = _p("type", RDF), _p("label", RDFS)
-_SUPPLIER, _RECIPIENT, _SYSTEM, _DESIGNATION = _p("supplier"), _p("recipient"), _p("transferredSystem"), \
-    _p("sipriDesignation")
+_SUPPLIER, _RECIPIENT, _SYSTEM, _DESIGNATION = (
+    _p("supplier"),
+    _p("recipient"),
+    _p("transferredSystem"),
+    _p("sipriDesignation"),
+)
 _ORDER_YEAR, _ORDER_YEAR_U = _p("orderYear"), _p("orderYearUncertain")
 _QUANTITY_ORDERED, _QUANTITY_ORDERED_U = _p("quantityOrdered"), _p("quantityOrderedUncertain")
 _QUANTITY_DELIVERED, _QUANTITY_DELIVERED_U = _p("quantityDelivered"), _p("quantityDeliveredUncertain")
 _DELIVERY_YEAR, _DELIVERY_YEARS_U = _p("deliveryYear"), _p("deliveryYearsUncertain")
 _DELIVERY_START, _DELIVERY_END = _p("deliveryStartYear"), _p("deliveryEndYear")
-_STATUS_P, _DESCRIPTION, _COMMENT, _DEAL_ID = _p("transferStatus"), _p("sipriDescription"), _p("sipriComment"), \
-    _p("sipriDealId")
-_LOCAL, _TIV_UNIT, _TIV_TOTAL, _TIV_DELIVERED = _p("localProduction"), _p("tivPerUnit"), _p("tivTotalOrder"), \
-    _p("tivDelivered")
+_STATUS_P, _DESCRIPTION, _COMMENT, _DEAL_ID = (
+    _p("transferStatus"),
+    _p("sipriDescription"),
+    _p("sipriComment"),
+    _p("sipriDealId"),
+)
+_LOCAL, _TIV_UNIT, _TIV_TOTAL, _TIV_DELIVERED = (
+    _p("localProduction"),
+    _p("tivPerUnit"),
+    _p("tivTotalOrder"),
+    _p("tivDelivered"),
+)
 _CONFIDENCE, _LEVEL, _RANK, _ATTESTATION = _p("confidence"), _p("confidenceLevel"), _p("rank"), _p("hasAttestation")
 _SOURCE, _STANCE, _RELIABILITY, _LOCATOR = _p("source"), _p("stance"), _p("sourceReliability"), _p("locator")
 _ARMS_TRANSFER, _ATTESTATION_CLASS = f"<{DGB}ArmsTransfer>", f"<{DGB}Attestation>"
@@ -123,20 +145,28 @@ class DealWriter:
 
     def deal(self, deal: Deal, key: str, system: str) -> str:
         """All quads of ``deal`` (IRI key ``key``, system ``<IRI>``) and of its attestation."""
-        g, true, false, integer, count, decimal = (self.g, self.true, self.false, self.integer, self.count,
-                                                   self.decimal)
+        g, true, false, integer, count, decimal = (
+            self.g,
+            self.true,
+            self.false,
+            self.integer,
+            self.count,
+            self.decimal,
+        )
         s = f"<{TRANSFER_BASE}{key}"
         sp = s + "> "
-        parts = [(
-            f"{sp}{_TYPE}{_ARMS_TRANSFER}{g}"
-            f"{sp}{_SUPPLIER}{self._party(deal.supplier)}{g}"
-            f"{sp}{_RECIPIENT}{self._party(deal.recipient)}{g}"
-            f"{sp}{_SYSTEM}{system}{g}"
-            f"{sp}{_LABEL}{_en(_deal_label(deal))}{g}"
-            f"{sp}{_ORDER_YEAR_U}{true if deal.order_year_uncertain else false}"
-            f"{sp}{_QUANTITY_DELIVERED_U}{true if deal.quantity_delivered_uncertain else false}"
-            f"{sp}{_DESIGNATION}{literal(deal.designation)}{g}"
-        )]
+        parts = [
+            (
+                f"{sp}{_TYPE}{_ARMS_TRANSFER}{g}"
+                f"{sp}{_SUPPLIER}{self._party(deal.supplier)}{g}"
+                f"{sp}{_RECIPIENT}{self._party(deal.recipient)}{g}"
+                f"{sp}{_SYSTEM}{system}{g}"
+                f"{sp}{_LABEL}{_en(_deal_label(deal))}{g}"
+                f"{sp}{_ORDER_YEAR_U}{true if deal.order_year_uncertain else false}"
+                f"{sp}{_QUANTITY_DELIVERED_U}{true if deal.quantity_delivered_uncertain else false}"
+                f"{sp}{_DESIGNATION}{literal(deal.designation)}{g}"
+            )
+        ]
         add = parts.append
         if deal.order_year is not None:
             add(f'{sp}{_ORDER_YEAR}"{deal.order_year}"{integer}')
@@ -171,7 +201,8 @@ class DealWriter:
         uncertain = deal.uncertain
         att = s + self.attestation_tail
         at = att + " "
-        add(f"{sp}{_CONFIDENCE}{self.uncertain if uncertain else self.certain}"
+        add(
+            f"{sp}{_CONFIDENCE}{self.uncertain if uncertain else self.certain}"
             f"{sp}{_LEVEL}{_MODERATE if uncertain else _HIGH}{g}"
             f"{sp}{_RANK}{_NORMAL}{g}"
             f"{sp}{_ATTESTATION}{att}{g}"
@@ -179,33 +210,41 @@ class DealWriter:
             f"{at}{_SOURCE}{self.source}{g}"
             f"{at}{_STANCE}{_ASSERTS}{g}"
             f"{at}{_RELIABILITY}{_RELIABLE_A}{g}"
-            f"{at}{_LOCATOR}{literal(readable_locator(deal) + ' (' + _row_locator(deal.lines) + ' of the file)')}{g}")
+            f"{at}{_LOCATOR}{literal(readable_locator(deal) + ' (' + _row_locator(deal.lines) + ' of the file)')}{g}"
+        )
         return "".join(parts)
 
     def parties_quads(self) -> str:
         """The ``dgb:State``/``dgb:Organization`` description of every party seen."""
         g, out = self.g, []
         for name, iri in sorted(self.parties.items()):
-            out.append(f"{iri} <{RDF}type> {_t(party_class(name))}{g}"
-                       f"{iri} <{DGB}sipriName> {literal(name)}{g}"
-                       f"{iri} <{RDFS}label> {_en(_plain(name))}{g}")
+            out.append(
+                f"{iri} <{RDF}type> {_t(party_class(name))}{g}"
+                f"{iri} <{DGB}sipriName> {literal(name)}{g}"
+                f"{iri} <{RDFS}label> {_en(_plain(name))}{g}"
+            )
         return "".join(out)
 
     def source_quads(self, register: Register) -> str:
         """The register's ``dgb:SourceDocument``, with SIPRI's required attribution."""
         g, s, d = self.g, f"<{ID}source/{register.source_key}> ", DGB
-        issued = (f'{s}<{DCTERMS}issued> "{register.issued.isoformat()}"^^<{XSD}date>{g}'
-                  if register.issued is not None else "")
-        return (f"{s}<{RDF}type> <{d}SourceDocument>{g}"
-                f"{s}<{d}sourceKey> {literal(register.source_key)}{g}"
-                f"{s}<{DCTERMS}title> {literal(REGISTER_TITLE)}{g}"
-                f"{s}<{DCTERMS}publisher> {literal(PUBLISHER)}{g}"
-                f"{s}<{d}publisher> <{ID}org/sipri>{g}"
-                f"{issued}"
-                f"{s}<{SCHEMA}url> <https://www.sipri.org/databases/armstransfers>{g}"
-                f"{s}<{d}sourceType> <{d}DataRegister>{g}"
-                f"{s}<{d}sourceReliability> <{d}ReliabilityA>{g}"
-                f"{s}<{RDFS}comment> {_en(ATTRIBUTION)}{g}")
+        issued = (
+            f'{s}<{DCTERMS}issued> "{register.issued.isoformat()}"^^<{XSD}date>{g}'
+            if register.issued is not None
+            else ""
+        )
+        return (
+            f"{s}<{RDF}type> <{d}SourceDocument>{g}"
+            f"{s}<{d}sourceKey> {literal(register.source_key)}{g}"
+            f"{s}<{DCTERMS}title> {literal(REGISTER_TITLE)}{g}"
+            f"{s}<{DCTERMS}publisher> {literal(PUBLISHER)}{g}"
+            f"{s}<{d}publisher> <{ID}org/sipri>{g}"
+            f"{issued}"
+            f"{s}<{SCHEMA}url> <https://www.sipri.org/databases/armstransfers>{g}"
+            f"{s}<{d}sourceType> <{d}DataRegister>{g}"
+            f"{s}<{d}sourceReliability> <{d}ReliabilityA>{g}"
+            f"{s}<{RDFS}comment> {_en(ATTRIBUTION)}{g}"
+        )
 
 
 def _deal_label(deal: Deal) -> str:
@@ -252,8 +291,7 @@ class SystemTable:
                 resolved.append(self.canonical.setdefault((system, deal.designation), f"<{ID}system/{system}>"))
                 if named is not None:
                     self.named.add((named, deal.designation))
-        self.split = {key: tuple(sorted(categories)) for key, categories in self.own.items()
-                      if len(categories) > 1}
+        self.split = {key: tuple(sorted(categories)) for key, categories in self.own.items() if len(categories) > 1}
         self.mapped_deals = len(deals) - sum(self.own_deals.values())
         self.iris = [item if isinstance(item, str) else self._own_iri(*item) for item in resolved]
 
@@ -287,16 +325,19 @@ class SystemTable:
             for category, spellings in sorted(categories.items()):
                 iri = self._own_iri(key, category)
                 name = min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
-                out.append(f"{iri} <{RDF}type> <{DGB}SystemModel>{g}"
-                           f"{iri} <{RDFS}label> {_en(name)}{g}"
-                           f"{iri} <{SKOS}prefLabel> {_en(name)}{g}"
-                           f"{iri} <{DGB}category> {_t(category)}{g}")
+                out.append(
+                    f"{iri} <{RDF}type> <{DGB}SystemModel>{g}"
+                    f"{iri} <{RDFS}label> {_en(name)}{g}"
+                    f"{iri} <{SKOS}prefLabel> {_en(name)}{g}"
+                    f"{iri} <{DGB}category> {_t(category)}{g}"
+                )
                 out.extend(f"{iri} <{DGB}sipriDesignation> {literal(spelling)}{g}" for spelling in sorted(spellings))
         return "".join(out)
 
 
-def _look_up(mapping: DesignationMap, designation: str, supplier: str, recipient: str,
-              order_year: int | None) -> tuple[str | None, str | None]:
+def _look_up(
+    mapping: DesignationMap, designation: str, supplier: str, recipient: str, order_year: int | None
+) -> tuple[str | None, str | None]:
     """A deal's system, and the system its designation names: the same, unless a row with a year
     picked the deal out, when it is the system of the designation and parties without the year."""
     rule = mapping.rule_for(designation, supplier, recipient, order_year)

@@ -34,7 +34,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from dragonbear.loaders.sipri_comments import (
-    Dependency, Derivation, engine_model, known_states, read_comment,
+    Dependency,
+    Derivation,
+    engine_model,
+    known_states,
+    read_comment,
 )
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY, DesignationMap
 from dragonbear.loaders.sipri_layouts import Deal
@@ -47,18 +51,48 @@ __all__ = ["MENTIONS", "CuratedContext", "RelationReport", "RelationWriter", "cu
 CONFIDENCE, CONFIDENCE_HEDGED = "0.7", "0.45"
 # A comment that mentions one of these but gives no relation is listed for review (build report, stats --missed).
 MENTIONS = re.compile(r"\bfor\b|licen[cs]|\bcop(?:y|ied)\b|\bkits?\b", re.IGNORECASE)
-_NOUNS = {"combat aircraft": "FighterAircraft", "aircraft": "Aircraft", "helicopter": "Helicopter",
-          "combat helicopter": "Helicopter", "ship": "Ship", "tank": "ArmouredVehicle", "mbt": "ArmouredVehicle",
-          "fac": "PatrolCraft", "sam system": "SAMSystem", "ad system": "AirDefenceSystem",
-          "air-defence system": "AirDefenceSystem", "class": FALLBACK_CATEGORY, "vehicle": "ArmouredVehicle",
-          "armoured vehicle": "ArmouredVehicle", "gun": "Artillery", "aa gun": "AntiAircraftGun", "ucav": "UAV",
-          "uav": "UAV", "apc": "ArmouredVehicle", "ifv": "ArmouredVehicle", "boat": "PatrolCraft"}
-_ROLES = {"Engine": "MainPropulsion", "AircraftEngine": "MainPropulsion", "ShipEngine": "MainPropulsion",
-          "VehicleEngine": "MainPropulsion", "Radar": "SensorRole", "Sonar": "SensorRole", "Sensor": "SensorRole",
-          "Missile": "WeaponRole", "SurfaceToAirMissile": "WeaponRole", "AirToAirMissile": "WeaponRole",
-          "AntiShipMissile": "WeaponRole", "AirToSurfaceMissile": "WeaponRole", "AntiTankMissile": "WeaponRole",
-          "SurfaceToSurfaceMissile": "WeaponRole", "NavalWeapon": "WeaponRole", "AntiAircraftGun": "WeaponRole",
-          "Artillery": "WeaponRole"}
+_NOUNS = {
+    "combat aircraft": "FighterAircraft",
+    "aircraft": "Aircraft",
+    "helicopter": "Helicopter",
+    "combat helicopter": "Helicopter",
+    "ship": "Ship",
+    "tank": "ArmouredVehicle",
+    "mbt": "ArmouredVehicle",
+    "fac": "PatrolCraft",
+    "sam system": "SAMSystem",
+    "ad system": "AirDefenceSystem",
+    "air-defence system": "AirDefenceSystem",
+    "class": FALLBACK_CATEGORY,
+    "vehicle": "ArmouredVehicle",
+    "armoured vehicle": "ArmouredVehicle",
+    "gun": "Artillery",
+    "aa gun": "AntiAircraftGun",
+    "ucav": "UAV",
+    "uav": "UAV",
+    "apc": "ArmouredVehicle",
+    "ifv": "ArmouredVehicle",
+    "boat": "PatrolCraft",
+}
+_ROLES = {
+    "Engine": "MainPropulsion",
+    "AircraftEngine": "MainPropulsion",
+    "ShipEngine": "MainPropulsion",
+    "VehicleEngine": "MainPropulsion",
+    "Radar": "SensorRole",
+    "Sonar": "SensorRole",
+    "Sensor": "SensorRole",
+    "Missile": "WeaponRole",
+    "SurfaceToAirMissile": "WeaponRole",
+    "AirToAirMissile": "WeaponRole",
+    "AntiShipMissile": "WeaponRole",
+    "AirToSurfaceMissile": "WeaponRole",
+    "AntiTankMissile": "WeaponRole",
+    "SurfaceToSurfaceMissile": "WeaponRole",
+    "NavalWeapon": "WeaponRole",
+    "AntiAircraftGun": "WeaponRole",
+    "Artillery": "WeaponRole",
+}
 
 
 @dataclass
@@ -82,8 +116,14 @@ class CuratedContext:
     fits: dict[tuple[str, str], _Statement] = field(default_factory=dict)  # (platform, component)
 
 
-_NAME_PREDICATES = {RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel",
-                    DGB + "designation", DGB + "natoReportingName"}
+_NAME_PREDICATES = {
+    RDFS + "label",
+    SKOS + "prefLabel",
+    SKOS + "altLabel",
+    SKOS + "hiddenLabel",
+    DGB + "designation",
+    DGB + "natoReportingName",
+}
 
 
 def curated_context(quads: Iterable[ox.Quad]) -> CuratedContext:
@@ -93,7 +133,8 @@ def curated_context(quads: Iterable[ox.Quad]) -> CuratedContext:
     []
     """
     by_subject: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(
-        lambda: defaultdict(list))
+        lambda: defaultdict(list)
+    )
     for quad in quads:
         by_subject[quad.subject.value][quad.predicate.value].append(quad.object)  # type: ignore[union-attr, arg-type]
     context = CuratedContext()
@@ -107,22 +148,28 @@ def curated_context(quads: Iterable[ox.Quad]) -> CuratedContext:
             for base in props.get(DGB + "variantOf", []):
                 context.relatives[subject].add(base.value)
                 context.relatives[base.value].add(subject)
+
         def first(p: str, props: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = props) -> str | None:
             return props[p][0].value if props.get(p) else None
-        atts = {o.value: [loc.value for loc in by_subject.get(o.value, {}).get(DGB + "locator", [])]
-                + [src.value for src in by_subject.get(o.value, {}).get(DGB + "source", [])]
-                for o in props.get(DGB + "hasAttestation", [])}
+
+        atts = {
+            o.value: [loc.value for loc in by_subject.get(o.value, {}).get(DGB + "locator", [])]
+            + [src.value for src in by_subject.get(o.value, {}).get(DGB + "source", [])]
+            for o in props.get(DGB + "hasAttestation", [])
+        }
         derived, source = first(DGB + "derivedSystem"), first(DGB + "sourceSystem")
         if derived and source:
             start = first(DGB + "startYear")
-            context.derivations[(derived, source)] = _Statement(subject, first(DGB + "derivationKind"),
-                                                                start=int(start) if start else None, attestations=atts)
+            context.derivations[(derived, source)] = _Statement(
+                subject, first(DGB + "derivationKind"), start=int(start) if start else None, attestations=atts
+            )
         platform, component = first(DGB + "platform"), first(DGB + "component")
         if platform and component:
             units = first(DGB + "fittedUnits")
             start = first(DGB + "startYear")
-            context.fits[(platform, component)] = _Statement(subject, units=int(units) if units else None,
-                                                             start=int(start) if start else None, attestations=atts)
+            context.fits[(platform, component)] = _Statement(
+                subject, units=int(units) if units else None, start=int(start) if start else None, attestations=atts
+            )
     return context
 
 
@@ -148,14 +195,16 @@ class RelationReport:
     def summary(self) -> str:
         """One paragraph for the build report."""
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.read.items()))
-        return (f"Relations read from {self.comments:,} SIPRI comments: {kinds} ({self.hedged} hedged); written as"
-                f" {self.fits:,} component fits and {self.derivations:,} derivations; {self.attested_curated} attest"
-                f" a curated statement ({self.restating_curated} more restate a row it cites), {self.conflicts}"
-                f" conflicts recorded; {self.new_systems:,} systems named only in comments,"
-                f" {self.variants} versions made variants; {self.unnamed_components} dependencies on a generic item"
-                f" that the comment does not name left out; {self.local_production} deals marked local"
-                f" production; {len(self.missed):,} comments mention for/licence/copy/kits but gave nothing;"
-                f" read in {self.seconds:.2f}s")
+        return (
+            f"Relations read from {self.comments:,} SIPRI comments: {kinds} ({self.hedged} hedged); written as"
+            f" {self.fits:,} component fits and {self.derivations:,} derivations; {self.attested_curated} attest"
+            f" a curated statement ({self.restating_curated} more restate a row it cites), {self.conflicts}"
+            f" conflicts recorded; {self.new_systems:,} systems named only in comments,"
+            f" {self.variants} versions made variants; {self.unnamed_components} dependencies on a generic item"
+            f" that the comment does not name left out; {self.local_production} deals marked local"
+            f" production; {len(self.missed):,} comments mention for/licence/copy/kits but gave nothing;"
+            f" read in {self.seconds:.2f}s"
+        )
 
 
 def _tail(iri: str) -> str:
@@ -174,8 +223,9 @@ class RelationWriter:
         context: the curated graph's names and statements, if any.
     """
 
-    def __init__(self, mapping: DesignationMap, systems: SystemTable, writer: DealWriter,
-                 context: CuratedContext | None = None) -> None:
+    def __init__(
+        self, mapping: DesignationMap, systems: SystemTable, writer: DealWriter, context: CuratedContext | None = None
+    ) -> None:
         self.mapping, self.systems, self.writer = mapping, systems, writer
         self.context = context or CuratedContext()
         self.report = RelationReport()
@@ -192,8 +242,9 @@ class RelationWriter:
         self.made: dict[str, dict[str, object]] = {}  # IRI -> name, aliases, category, states, deals
         self.derivation_nodes: dict[tuple[str, str, str, str], dict[str, object]] = {}
         self._local: set[str] = set()
-        self._own_iris = {systems.own_iri(key, category) for key, categories in systems.own.items()
-                          for category in categories} | set(systems.canonical.values())
+        self._own_iris = {
+            systems.own_iri(key, category) for key, categories in systems.own.items() for category in categories
+        } | set(systems.canonical.values())
         self.out: list[str] = []
 
     # -- systems ----------------------------------------------------------------------------------
@@ -201,8 +252,10 @@ class RelationWriter:
     def _category(self, noun: str | None) -> str:
         if not noun:
             return FALLBACK_CATEGORY
-        words = [w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
-                 for w in noun.replace("/", " ").split()]
+        words = [
+            w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
+            for w in noun.replace("/", " ").split()
+        ]
         for n in range(len(words), 0, -1):
             phrase = " ".join(words[-n:])
             found = self.mapping.category_for(phrase) or _NOUNS.get(phrase.lower())
@@ -225,8 +278,13 @@ class RelationWriter:
         iri = f"<{ID}system/sipri/{slug(name)}>"
         while iri in self.made or iri in self._own_iris:
             iri = iri[:-1] + "-2>"
-        self.made[iri] = {"name": name, "aliases": set(aliases), "category": category, "states": Counter(),
-                          "deals": {deal_iri}}
+        self.made[iri] = {
+            "name": name,
+            "aliases": set(aliases),
+            "category": category,
+            "states": Counter(),
+            "deals": {deal_iri},
+        }
         for label in (name, *aliases):
             self.index.add(label, iri, 3, category=category)
         self.report.new_systems += 1
@@ -246,8 +304,13 @@ class RelationWriter:
 
     def _add_deal(self, deal: Deal, key: str, system: str) -> None:
         self.report.comments += 1
-        relations = read_comment(deal.comments, recipient=deal.recipient, supplier=deal.supplier,
-                                 designation=deal.designation, states=known_states())
+        relations = read_comment(
+            deal.comments,
+            recipient=deal.recipient,
+            supplier=deal.supplier,
+            designation=deal.designation,
+            states=known_states(),
+        )
         if not relations:
             if MENTIONS.search(deal.comments):
                 self.report.missed.append(f"{readable_locator(deal)}: {deal.comments}")
@@ -266,25 +329,30 @@ class RelationWriter:
         g = self.writer.g
         att = f"{node[:-1]}#att-sipri-{key}>"
         locator = f'{readable_locator(deal)}; comment: "{deal.comments}"'
-        self.out.append(f"{node} <{DGB}hasAttestation> {att}{g}"
-                        f"{att} <{RDF}type> <{DGB}Attestation>{g}"
-                        f"{att} <{DGB}source> {self.writer.source}{g}"
-                        f"{att} <{DGB}stance> <{DGB}{'Hedged' if hedged else 'Asserts'}>{g}"
-                        f"{att} <{DGB}sourceReliability> <{DGB}ReliabilityA>{g}"
-                        f"{att} <{DGB}locator> {literal(locator)}{g}"
-                        f'{att} <{DGB}readFromText> "true"^^<{XSD}boolean>{g}')
+        self.out.append(
+            f"{node} <{DGB}hasAttestation> {att}{g}"
+            f"{att} <{RDF}type> <{DGB}Attestation>{g}"
+            f"{att} <{DGB}source> {self.writer.source}{g}"
+            f"{att} <{DGB}stance> <{DGB}{'Hedged' if hedged else 'Asserts'}>{g}"
+            f"{att} <{DGB}sourceReliability> <{DGB}ReliabilityA>{g}"
+            f"{att} <{DGB}locator> {literal(locator)}{g}"
+            f'{att} <{DGB}readFromText> "true"^^<{XSD}boolean>{g}'
+        )
         self.out.extend(f"{att} {value}{g}" for value in values)
         return att
 
     def _verdict(self, node: str, hedged: bool) -> None:
         g, confidence = self.writer.g, CONFIDENCE_HEDGED if hedged else CONFIDENCE
         level = "LowConfidence" if hedged else "ModerateConfidence"
-        self.out.append(f'{node} <{DGB}confidence> "{confidence}"^^<{XSD}decimal>{g}'
-                        f"{node} <{DGB}confidenceLevel> <{DGB}{level}>{g}"
-                        f"{node} <{DGB}rank> <{DGB}NormalRank>{g}")
+        self.out.append(
+            f'{node} <{DGB}confidence> "{confidence}"^^<{XSD}decimal>{g}'
+            f"{node} <{DGB}confidenceLevel> <{DGB}{level}>{g}"
+            f"{node} <{DGB}rank> <{DGB}NormalRank>{g}"
+        )
 
-    def _curated(self, statement: _Statement, deal: Deal, key: str, hedged: bool,
-                 disagreements: Sequence[tuple[str, str]] = ()) -> None:
+    def _curated(
+        self, statement: _Statement, deal: Deal, key: str, hedged: bool, disagreements: Sequence[tuple[str, str]] = ()
+    ) -> None:
         """Attest a curated statement, unless it already cites the deal's row; record each disagreement.
 
         Args:
@@ -300,10 +368,12 @@ class RelationWriter:
         g = self.writer.g
         for aspect, _value in disagreements:
             conflict = f"<{ID}conflict/sipri/{key}--{_tail(statement.iri)}--{aspect}>"
-            self.out.append(f"{conflict} <{RDF}type> <{DGB}Conflict>{g}"
-                            f"{conflict} <{DGB}aspect> {literal(aspect)}{g}"
-                            f"{conflict} <{DGB}conflictConcerns> {node}{g}"
-                            f"{conflict} <{DGB}conflictBetween> {att}{g}")
+            self.out.append(
+                f"{conflict} <{RDF}type> <{DGB}Conflict>{g}"
+                f"{conflict} <{DGB}aspect> {literal(aspect)}{g}"
+                f"{conflict} <{DGB}conflictConcerns> {node}{g}"
+                f"{conflict} <{DGB}conflictBetween> {att}{g}"
+            )
             others = [iri for iri in statement.attestations] or [statement.iri]
             self.out.extend(f"{conflict} <{DGB}conflictBetween> <{iri}>{g}" for iri in others)
             self.report.conflicts += 1
@@ -329,8 +399,10 @@ class RelationWriter:
         """The fitted component: the version the comment names (a variant of the deal's system), or the system."""
         if not version:
             return system
-        component = self._system(version, (), self.mapping.category_for(deal.description) or FALLBACK_CATEGORY,
-                                 deal_iri) or system
+        component = (
+            self._system(version, (), self.mapping.category_for(deal.description) or FALLBACK_CATEGORY, deal_iri)
+            or system
+        )
         if component in self.made and component != system and not self.made[component].get("variant_of"):
             self.made[component]["variant_of"] = system
             self.report.variants += 1
@@ -350,8 +422,9 @@ class RelationWriter:
         bare = (" ".join(words[1:]),) if len(words) > 1 and not any(c.isdigit() for c in words[0]) else ()
         return self._system(model, bare, self.mapping.category_for(deal.description) or FALLBACK_CATEGORY, deal_iri)
 
-    def _attest_curated_fit(self, deal: Deal, key: str, deal_iri: str, platform: str, components: tuple[str, str],
-                            relation: Dependency) -> bool:
+    def _attest_curated_fit(
+        self, deal: Deal, key: str, deal_iri: str, platform: str, components: tuple[str, str], relation: Dependency
+    ) -> bool:
         """Attest the curated fit of ``platform`` with a component (or a variant or base of it), if any."""
         g = self.writer.g
         relatives = set().union(*(self.context.relatives.get(c[1:-1], set()) for c in components))
@@ -359,12 +432,16 @@ class RelationWriter:
             statement = self.context.fits.get((platform[1:-1], candidate[1:-1]))
             if statement is None:
                 continue
-            self.out.append(f"<{statement.iri}> <{DGB}supplyTransfer> {deal_iri}{g}"
-                            f"<{statement.iri}> <{DGB}componentSupplier> {self.writer.party(deal.supplier)}{g}"
-                            f"<{statement.iri}> <{DGB}platformOperator> {self.writer.party(deal.recipient)}{g}")
+            self.out.append(
+                f"<{statement.iri}> <{DGB}supplyTransfer> {deal_iri}{g}"
+                f"<{statement.iri}> <{DGB}componentSupplier> {self.writer.party(deal.supplier)}{g}"
+                f"<{statement.iri}> <{DGB}platformOperator> {self.writer.party(deal.recipient)}{g}"
+            )
             disagreements = []
             if relation.count is not None and statement.units is not None and relation.count != statement.units:
-                disagreements.append(("quantity", f'<{DGB}reportedQuantity> "{relation.count}"^^<{XSD}nonNegativeInteger>'))
+                disagreements.append(
+                    ("quantity", f'<{DGB}reportedQuantity> "{relation.count}"^^<{XSD}nonNegativeInteger>')
+                )
             # a later deal is a later batch; components delivered before the fit began contradict its start
             first = deal.delivery_years[0] if deal.delivery_years else None
             if first is not None and statement.start is not None and first < statement.start:
@@ -373,23 +450,30 @@ class RelationWriter:
             return True
         return False
 
-    def _write_fit(self, deal: Deal, key: str, deal_iri: str, platform: str, component: str,
-                   relation: Dependency) -> None:
+    def _write_fit(
+        self, deal: Deal, key: str, deal_iri: str, platform: str, component: str, relation: Dependency
+    ) -> None:
         g = self.writer.g
         fit = f"<{ID}fit/sipri/{key}--{_tail(platform)}>"
-        parts = [f"{fit} <{RDF}type> <{DGB}ComponentFit>{g}", f"{fit} <{DGB}platform> {platform}{g}",
-                 f"{fit} <{DGB}component> {component}{g}", f"{fit} <{DGB}supplyTransfer> {deal_iri}{g}",
-                 f"{fit} <{DGB}componentSupplier> {self.writer.party(deal.supplier)}{g}",
-                 f"{fit} <{DGB}platformOperator> {self.writer.party(deal.recipient)}{g}",
-                 f"{fit} <{RDFS}label> {literal(self._fit_label(deal, relation))}@en{g}"]
+        parts = [
+            f"{fit} <{RDF}type> <{DGB}ComponentFit>{g}",
+            f"{fit} <{DGB}platform> {platform}{g}",
+            f"{fit} <{DGB}component> {component}{g}",
+            f"{fit} <{DGB}supplyTransfer> {deal_iri}{g}",
+            f"{fit} <{DGB}componentSupplier> {self.writer.party(deal.supplier)}{g}",
+            f"{fit} <{DGB}platformOperator> {self.writer.party(deal.recipient)}{g}",
+            f"{fit} <{RDFS}label> {literal(self._fit_label(deal, relation))}@en{g}",
+        ]
         role = _ROLES.get(self.mapping.category_for(deal.description) or "")
         if role:
             parts.append(f"{fit} <{DGB}componentRole> <{DGB}{role}>{g}")
         if relation.count is not None:
             parts.append(f'{fit} <{DGB}fittedUnits> "{relation.count}"^^<{XSD}nonNegativeInteger>{g}')
         if deal.delivery_years:
-            parts.append(f'{fit} <{DGB}startYear> "{deal.delivery_years[0]}"^^<{XSD}integer>{g}'
-                         f'{fit} <{DGB}endYear> "{deal.delivery_years[-1]}"^^<{XSD}integer>{g}')
+            parts.append(
+                f'{fit} <{DGB}startYear> "{deal.delivery_years[0]}"^^<{XSD}integer>{g}'
+                f'{fit} <{DGB}endYear> "{deal.delivery_years[-1]}"^^<{XSD}integer>{g}'
+            )
         self.out.extend(parts)
         self._verdict(fit, relation.hedged)
         self._attestation(fit, deal, key, relation.hedged)
@@ -398,8 +482,10 @@ class RelationWriter:
     @staticmethod
     def _fit_label(deal: Deal, relation: Dependency) -> str:
         item = relation.version or deal.designation
-        return f"{item} for {relation.platform} ({deal.supplier.rstrip('*')} to {deal.recipient.rstrip('*')}, " \
-               f"{deal.order_year or 'n.d.'})"
+        return (
+            f"{item} for {relation.platform} ({deal.supplier.rstrip('*')} to {deal.recipient.rstrip('*')}, "
+            f"{deal.order_year or 'n.d.'})"
+        )
 
     def _derivation(self, deal: Deal, key: str, deal_iri: str, system: str, relation: Derivation) -> None:
         g = self.writer.g
@@ -425,14 +511,18 @@ class RelationWriter:
         licensee = self.writer.party(state)
         node_key = (product, system, relation.derivation, licensee)
         node = self.derivation_nodes.get(node_key)
-        iri = f"<{ID}derivation/sipri/{_tail(product)}--{_tail(system)}--{slug(relation.derivation)}" \
-              f"--{_tail(licensee)}>"
+        iri = (
+            f"<{ID}derivation/sipri/{_tail(product)}--{_tail(system)}--{slug(relation.derivation)}--{_tail(licensee)}>"
+        )
         if node is None:
             node = self.derivation_nodes[node_key] = {"iri": iri, "hedged": True, "years": []}
-            parts = [f"{iri} <{RDF}type> <{DGB}Derivation>{g}", f"{iri} <{DGB}derivedSystem> {product}{g}",
-                     f"{iri} <{DGB}sourceSystem> {system}{g}",
-                     f"{iri} <{DGB}derivationKind> <{DGB}{relation.derivation}>{g}",
-                     f"{iri} <{DGB}licensee> {licensee}{g}"]
+            parts = [
+                f"{iri} <{RDF}type> <{DGB}Derivation>{g}",
+                f"{iri} <{DGB}derivedSystem> {product}{g}",
+                f"{iri} <{DGB}sourceSystem> {system}{g}",
+                f"{iri} <{DGB}derivationKind> <{DGB}{relation.derivation}>{g}",
+                f"{iri} <{DGB}licensee> {licensee}{g}",
+            ]
             if relation.derivation in ("LicensedProduction", "KitAssembly") and deal.supplier != state:
                 parts.append(f"{iri} <{DGB}licensor> {self.writer.party(deal.supplier)}{g}")
             self.out.extend(parts)
@@ -457,15 +547,23 @@ class RelationWriter:
         for node in self.derivation_nodes.values():
             self._verdict(str(node["iri"]), bool(node["hedged"]))
             if node["years"]:
-                self.out.append(f'{node["iri"]} <{DGB}startYear> "{min(node["years"])}"'  # type: ignore[call-overload]
-                                f"^^<{XSD}integer>{g}")
+                self.out.append(
+                    f'{node["iri"]} <{DGB}startYear> "{min(node["years"])}"'  # type: ignore[call-overload]
+                    f"^^<{XSD}integer>{g}"
+                )
         for iri, made in self.made.items():
             name = str(made["name"])
-            parts = [f"{iri} <{RDF}type> <{DGB}SystemModel>{g}", f"{iri} <{RDFS}label> {literal(name)}@en{g}",
-                     f"{iri} <{SKOS}prefLabel> {literal(name)}@en{g}",
-                     f"{iri} <{DGB}category> <{DGB}{made['category']}>{g}"]
-            parts += [f"{iri} <{SKOS}altLabel> {literal(alias)}@en{g}"
-                      for alias in sorted(made["aliases"]) if alias != name]  # type: ignore[call-overload]
+            parts = [
+                f"{iri} <{RDF}type> <{DGB}SystemModel>{g}",
+                f"{iri} <{RDFS}label> {literal(name)}@en{g}",
+                f"{iri} <{SKOS}prefLabel> {literal(name)}@en{g}",
+                f"{iri} <{DGB}category> <{DGB}{made['category']}>{g}",
+            ]
+            parts += [
+                f"{iri} <{SKOS}altLabel> {literal(alias)}@en{g}"
+                for alias in sorted(made["aliases"])  # type: ignore[call-overload]
+                if alias != name
+            ]
             states: Counter[str] = made["states"]  # type: ignore[assignment]
             if states:
                 parts.append(f"{iri} <{DGB}countryOfOrigin> {self.writer.party(states.most_common(1)[0][0])}{g}")
@@ -475,4 +573,3 @@ class RelationWriter:
             self.out.extend(parts)
         # Two relations of one deal can state the same triple (two names of one system): keep it once.
         return "".join(dict.fromkeys("".join(self.out).splitlines(keepends=True)))
-

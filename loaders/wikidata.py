@@ -22,18 +22,16 @@ old Wikidata graph, validated with SHACL and swapped in, so a reload replaces th
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from dragonbear.loaders.contract import Loaded
 from dragonbear.loaders.wikidata_context import LinkContext
 from dragonbear.loaders.wikidata_formats import IMPORTED_PROPERTIES, ItemRecord, ItemValue, read_wikidata_file
 from dragonbear.loaders.wikidata_statements import StatementWriter
-
-from dragonbear.namespaces import GRAPH_WIKIDATA
 
 __all__ = ["WikidataReport", "convert_wikidata"]
 
@@ -57,15 +55,21 @@ class WikidataReport:
         """The report as a human reads it."""
         lines = [f"Wikidata files: {len(self.files)}"]
         lines += [f"  {name}: {count} items" for name, count in self.files]
-        lines.append(f"Items read: {self.items_read}; imported (linked by skos:exactMatch): "
-                     f"{len(self.imported_items)} ({', '.join(self.imported_items) or '-'})")
-        lines.append(f"Items skipped: {self.unlinked_items} not linked to an entity of ours, "
-                     f"{self.superseded} older revisions of an item read twice")
+        lines.append(
+            f"Items read: {self.items_read}; imported (linked by skos:exactMatch): "
+            f"{len(self.imported_items)} ({', '.join(self.imported_items) or '-'})"
+        )
+        lines.append(
+            f"Items skipped: {self.unlinked_items} not linked to an entity of ours, "
+            f"{self.superseded} older revisions of an item read twice"
+        )
         if self.ambiguous_items:
             lines.append(f"  linked to more than one entity (skipped): {', '.join(self.ambiguous_items)}")
         lines.append(f"Names added (ru, zh): {self.names}")
-        lines.append("Statements: " + (", ".join(f"{IMPORTED_PROPERTIES[p]} ({p}) {n}"
-                                                 for p, n in sorted(self.statements.items())) or "none"))
+        lines.append(
+            "Statements: "
+            + (", ".join(f"{IMPORTED_PROPERTIES[p]} ({p}) {n}" for p, n in sorted(self.statements.items())) or "none")
+        )
         if self.skipped:
             lines.append("Values skipped: " + ", ".join(f"{reason} {n}" for reason, n in sorted(self.skipped.items())))
         lines.append(f"Conflicts with the curated facts: {len(self.conflicts)}")
@@ -123,8 +127,14 @@ def convert_wikidata(files: list[Path], context: LinkContext) -> Loaded[Wikidata
     return Loaded(writer.quads, report)
 
 
-def _write_value(writer: StatementWriter, report: WikidataReport, entity: str, item: ItemRecord,
-                 value: ItemValue, source: ox.NamedNode) -> None:
+def _write_value(
+    writer: StatementWriter,
+    report: WikidataReport,
+    entity: str,
+    item: ItemRecord,
+    value: ItemValue,
+    source: ox.NamedNode,
+) -> None:
     pid = value.pid
     if pid in ("P144", "P4969"):
         other = writer.context.entity_of(value.qid) if value.qid else None

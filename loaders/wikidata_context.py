@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_WIKIDATA, WD
+from dragonbear.namespaces import GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_WIKIDATA, WD
 
 __all__ = ["LINK_QUERIES", "LinkContext"]
 
@@ -90,5 +89,12 @@ class LinkContext:
 
 
 #: The queries :func:`dragonbear.pipeline.wikidata.read_link_context` runs, by what they read.
-LINK_QUERIES = {"links": _LINKS, "names": _NAMES, "labels": _LABELS, "curated": _CURATED_VALUES,
-                "attestations": _ATTESTATIONS, "derivations": _DERIVATIONS, "variants": _VARIANTS}
+LINK_QUERIES = {
+    "links": _LINKS,
+    "names": _NAMES,
+    "labels": _LABELS,
+    "curated": _CURATED_VALUES,
+    "attestations": _ATTESTATIONS,
+    "derivations": _DERIVATIONS,
+    "variants": _VARIANTS,
+}

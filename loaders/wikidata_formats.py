@@ -38,11 +38,21 @@ __all__ = ["IMPORTED_PROPERTIES", "ItemRecord", "ItemValue", "read_wikidata_file
 
 # The properties imported, with the names a SPARQL results column may use for them.
 IMPORTED_PROPERTIES: dict[str, str] = {
-    "P144": "based on", "P4969": "derivative work", "P176": "manufacturer", "P495": "country of origin",
-    "P137": "operator", "P729": "service entry",
+    "P144": "based on",
+    "P4969": "derivative work",
+    "P176": "manufacturer",
+    "P495": "country of origin",
+    "P137": "operator",
+    "P729": "service entry",
 }
-_COLUMN_NAMES = {"basedon": "P144", "derivativework": "P4969", "manufacturer": "P176",
-                 "countryoforigin": "P495", "operator": "P137", "serviceentry": "P729"}
+_COLUMN_NAMES = {
+    "basedon": "P144",
+    "derivativework": "P4969",
+    "manufacturer": "P176",
+    "countryoforigin": "P495",
+    "operator": "P137",
+    "serviceentry": "P729",
+}
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _ENTITY_IRI = re.compile(r"^https?://www\.wikidata\.org/(?:entity|wiki)/(Q[1-9][0-9]*)$")
 _PROPERTY_IRI = re.compile(r"^https?://www\.wikidata\.org/prop/(?:direct/|statement/)?(P[1-9][0-9]*)$")
@@ -129,8 +139,12 @@ def read_wikidata_file(path: Path) -> Iterator[ItemRecord]:
                 yield from _read_dump(itertools.chain(head, stream), path)
                 return
             if first != "{":
-                raise LoadError("not a Wikidata file: expected entity JSON, dump lines or SPARQL JSON results",
-                                path=path, line=len(head) or 1, column=1)
+                raise LoadError(
+                    "not a Wikidata file: expected entity JSON, dump lines or SPARQL JSON results",
+                    path=path,
+                    line=len(head) or 1,
+                    column=1,
+                )
             text = "".join(head) + stream.read()
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror or exc}", path=path) from exc
@@ -144,8 +158,13 @@ def read_wikidata_file(path: Path) -> Iterator[ItemRecord]:
     elif isinstance(document, dict) and isinstance(document.get("results"), dict):
         yield from _read_results(document, text, path)
     else:
-        raise LoadError("not a Wikidata file: a JSON object with neither 'entities' (entity JSON) nor "
-                        "'head' and 'results' (SPARQL JSON results)", path=path, line=1, column=1)
+        raise LoadError(
+            "not a Wikidata file: a JSON object with neither 'entities' (entity JSON) nor "
+            "'head' and 'results' (SPARQL JSON results)",
+            path=path,
+            line=1,
+            column=1,
+        )
 
 
 def _open_text(path: Path) -> io.TextIOWrapper:
@@ -160,8 +179,12 @@ def _parse_json(text: str, path: Path, line_offset: int = 0, column_offset: int 
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LoadError(f"JSON syntax error: {exc.msg}", path=path, line=exc.lineno + line_offset,
-                        column=exc.colno + (column_offset if exc.lineno == 1 else 0)) from exc
+        raise LoadError(
+            f"JSON syntax error: {exc.msg}",
+            path=path,
+            line=exc.lineno + line_offset,
+            column=exc.colno + (column_offset if exc.lineno == 1 else 0),
+        ) from exc
 
 
 def _locate(text: str, needle: str) -> int:
@@ -188,8 +211,9 @@ def _read_dump(stream: Iterable[str], path: Path) -> Iterator[ItemRecord]:
         indent = len(line) - len(line.lstrip().lstrip("\ufeff"))
         entity = _parse_json(body.removesuffix(","), path, number - 1, indent)
         if not isinstance(entity, dict):
-            raise LoadError("a dump line must hold one entity as a JSON object", path=path, line=number,
-                            column=indent + 1)
+            raise LoadError(
+                "a dump line must hold one entity as a JSON object", path=path, line=number, column=indent + 1
+            )
         if entity.get("type", "item") != "item":
             continue
         yield _item_of_entity(entity, path, number, "dump")
@@ -205,7 +229,9 @@ def _item_of_entity(entity: dict[str, Any], path: Path, line: int, form: str) ->
             item.labels[lang] = label["value"]
     for lang, aliases in _table(entity, "aliases", path, line).items():
         if isinstance(aliases, list):
-            item.aliases[lang] = [a["value"] for a in aliases if isinstance(a, dict) and isinstance(a.get("value"), str)]
+            item.aliases[lang] = [
+                a["value"] for a in aliases if isinstance(a, dict) and isinstance(a.get("value"), str)
+            ]
     item.modified = entity.get("modified") if isinstance(entity.get("modified"), str) else None
     revision = entity.get("lastrevid")
     item.revision = revision if isinstance(revision, int) and not isinstance(revision, bool) else None
@@ -250,19 +276,29 @@ def _statement_value(pid: str, statement: Any) -> ItemValue | None:
             return ItemValue(pid, qid=qid, rank=rank, statement_id=str(guid or ""))
     if datavalue.get("type") == "time" and isinstance(value, dict) and isinstance(value.get("time"), str):
         precision = value.get("precision")
-        return ItemValue(pid, time=value["time"], precision=precision if isinstance(precision, int) else None,
-                         rank=rank, statement_id=str(guid or ""))
+        return ItemValue(
+            pid,
+            time=value["time"],
+            precision=precision if isinstance(precision, int) else None,
+            rank=rank,
+            statement_id=str(guid or ""),
+        )
     return None
 
 
 # --- SPARQL JSON results -----------------------------------------------------------------------------
 
+
 def _read_results(document: dict[str, Any], text: str, path: Path) -> Iterator[ItemRecord]:
     head = document.get("head", {})
     variables = head.get("vars", []) if isinstance(head, dict) else []
     if "item" not in variables:
-        raise LoadError("SPARQL results need an ?item column (the Wikidata item of each row)",
-                        path=path, line=_locate(text, '"vars"'), column=1)
+        raise LoadError(
+            "SPARQL results need an ?item column (the Wikidata item of each row)",
+            path=path,
+            line=_locate(text, '"vars"'),
+            column=1,
+        )
     bindings = document["results"].get("bindings")
     if not isinstance(bindings, list):
         raise LoadError("'results' has no 'bindings' list", path=path, line=_locate(text, '"results"'), column=1)
@@ -274,10 +310,12 @@ def _read_results(document: dict[str, Any], text: str, path: Path) -> Iterator[I
         qid = _entity_of(row.get("item"))
         if qid is None:
             where = json.dumps(row.get("item", {}).get("value", "")) if isinstance(row.get("item"), dict) else '"item"'
-            raise LoadError(f"result row {number}: ?item is not a Wikidata item IRI", path=path,
-                            line=_locate(text, where), column=1)
-        item = items.setdefault(qid, ItemRecord(qid, path=path, line=_locate(text, f"/entity/{qid}\""),
-                                                form="sparql-results"))
+            raise LoadError(
+                f"result row {number}: ?item is not a Wikidata item IRI", path=path, line=_locate(text, where), column=1
+            )
+        item = items.setdefault(
+            qid, ItemRecord(qid, path=path, line=_locate(text, f'/entity/{qid}"'), form="sparql-results")
+        )
         _add_row(item, row, columns, number)
     yield from items.values()
 
@@ -305,8 +343,9 @@ def _add_row(item: ItemRecord, row: dict[str, Any], columns: dict[str, str | Non
             else:
                 aliases = item.aliases.setdefault(lang, [])
                 aliases.extend(a.strip() for a in term["value"].split(", ") if a.strip() and a.strip() not in aliases)
-    pairs = [(pid, row.get(var), row.get(f"{var}Label"), row.get(f"{var}Precision"))
-             for var, pid in columns.items() if pid]
+    pairs = [
+        (pid, row.get(var), row.get(f"{var}Label"), row.get(f"{var}Precision")) for var, pid in columns.items() if pid
+    ]
     prop = row.get("property")
     if isinstance(prop, dict) and isinstance(prop.get("value"), str):
         match = _PROPERTY_IRI.match(prop["value"])

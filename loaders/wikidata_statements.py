@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
 from dragonbear.loaders.curated_terms import confidence_level, convert_decimal, dgb_term, xsd_type
 from dragonbear.loaders.wikidata_context import LinkContext
 from dragonbear.loaders.wikidata_formats import IMPORTED_PROPERTIES, ItemRecord, ItemValue
-
 from dragonbear.namespaces import DCTERMS, GRAPH_WIKIDATA, PROV, RDF, SCHEMA, SKOS, WD, entity_iri, slugify
 
 __all__ = ["CONFIDENCE", "RELIABILITY", "StatementWriter"]
@@ -31,8 +31,18 @@ RELIABILITY = "C"  # Admiralty scale: fairly reliable
 _PROPERTY_OF = {"P176": "manufacturer", "P495": "countryOfOrigin", "P137": "operator", "P729": "serviceEntry"}
 _RANKS = {"preferred": "PreferredRank", "normal": "NormalRank", "deprecated": "DeprecatedRank"}
 _RANK_ORDER = ["preferred", "normal", "deprecated"]
-_LANGS = {"ru": "ru", "zh": "zh", "zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-my": "zh-Hans",
-          "zh-hant": "zh-Hant", "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant"}
+_LANGS = {
+    "ru": "ru",
+    "zh": "zh",
+    "zh-hans": "zh-Hans",
+    "zh-cn": "zh-Hans",
+    "zh-sg": "zh-Hans",
+    "zh-my": "zh-Hans",
+    "zh-hant": "zh-Hant",
+    "zh-tw": "zh-Hant",
+    "zh-hk": "zh-Hant",
+    "zh-mo": "zh-Hant",
+}
 _TIME = re.compile(r"^\+(\d{4})-(\d{2})-(\d{2})T")
 _TYPE = ox.NamedNode(RDF + "type")
 _ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
@@ -90,11 +100,19 @@ class StatementWriter:
         if item.modified and re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", item.modified):
             add(node, ox.NamedNode(DCTERMS + "issued"), ox.Literal(item.modified[:10], datatype=xsd_type("date")))
             add(node, ox.NamedNode(DCTERMS + "modified"), ox.Literal(item.modified, datatype=xsd_type("dateTime")))
-        what = {"entity-json": "entity JSON (Special:EntityData)", "dump": "a JSON dump",
-                "sparql-results": "SPARQL JSON results"}[item.form]
+        what = {
+            "entity-json": "entity JSON (Special:EntityData)",
+            "dump": "a JSON dump",
+            "sparql-results": "SPARQL JSON results",
+        }[item.form]
         today = datetime.date.today().isoformat()
-        add(node, dgb_term("note"), ox.Literal(f"Read from the file {item.path.name} ({what}) by "
-                                               f"`dragonbear load-wikidata` on {today}.", language="en"))
+        add(
+            node,
+            dgb_term("note"),
+            ox.Literal(
+                f"Read from the file {item.path.name} ({what}) by `dragonbear load-wikidata` on {today}.", language="en"
+            ),
+        )
         add(self._graph, ox.NamedNode(PROV + "wasDerivedFrom"), node)
         return node
 
@@ -124,10 +142,14 @@ class StatementWriter:
         if statement.ranks[1:]:
             self._attest(node, item, value, source)
             return
-        shown = self.context.label(ours) if ours else (f"{value.value_label} ({value.qid})" if value.value_label
-                                                         else value.qid)
-        self._claim_node(node, entity, value, f"the {IMPORTED_PROPERTIES[value.pid]} of "
-                                              f"{self.context.label(entity)} is {shown}")
+        shown = (
+            self.context.label(ours)
+            if ours
+            else (f"{value.value_label} ({value.qid})" if value.value_label else value.qid)
+        )
+        self._claim_node(
+            node, entity, value, f"the {IMPORTED_PROPERTIES[value.pid]} of {self.context.label(entity)} is {shown}"
+        )
         self.add(node, dgb_term("claimObject"), ox.NamedNode(obj))
         self._attest(node, item, value, source)
 
@@ -139,14 +161,18 @@ class StatementWriter:
         node = ox.NamedNode(entity_iri("claim", f"wikidata-{item.qid}-p729-{literal.value}".lower()))
         statement = self._statement(node, entity, "serviceEntry", literal.value, value)
         if not statement.ranks[1:]:
-            self._claim_node(node, entity, value, f"{self.context.label(entity)} entered service "
-                                                  f"{'on' if len(literal.value) == 10 else 'in'} {literal.value}")
+            self._claim_node(
+                node,
+                entity,
+                value,
+                f"{self.context.label(entity)} entered service "
+                f"{'on' if len(literal.value) == 10 else 'in'} {literal.value}",
+            )
             self.add(node, dgb_term("serviceEntry"), literal)
         self._attest(node, item, value, source)
         return True
 
-    def derivation(self, derived: str, origin: str, item: ItemRecord, value: ItemValue,
-                   source: ox.NamedNode) -> None:
+    def derivation(self, derived: str, origin: str, item: ItemRecord, value: ItemValue, source: ox.NamedNode) -> None:
         """A based-on link (P144 from the derived item, or P4969 from its origin) as a derivation."""
         d_qid, o_qid = self.context.qid_of(derived) or "", self.context.qid_of(origin) or ""
         node = ox.NamedNode(entity_iri("derivation", f"wikidata-{d_qid}-from-{o_qid}".lower()))
@@ -157,9 +183,15 @@ class StatementWriter:
             self.add(node, dgb_term("sourceSystem"), ox.NamedNode(origin))
             self.add(node, dgb_term("derivationKind"), dgb_term("DerivedDesign"))
             self._verdict(node)
-            self.add(node, dgb_term("note"), ox.Literal(
-                f"Wikidata: {self.context.label(derived)} is based on {self.context.label(origin)} "
-                f"(based on, P144, or its inverse derivative work, P4969).", language="en"))
+            self.add(
+                node,
+                dgb_term("note"),
+                ox.Literal(
+                    f"Wikidata: {self.context.label(derived)} is based on {self.context.label(origin)} "
+                    f"(based on, P144, or its inverse derivative work, P4969).",
+                    language="en",
+                ),
+            )
         self._attest(node, item, value, source)
 
     def conflicts(self) -> list[str]:
@@ -204,20 +236,31 @@ class StatementWriter:
         self.add(att, dgb_term("source"), source)
         self.add(att, dgb_term("stance"), dgb_term("Asserts"))
         self.add(att, dgb_term("sourceReliability"), dgb_term(f"Reliability{RELIABILITY}"))
-        where = f", statement {value.statement_id}" if value.statement_id.startswith(item.qid) else \
-            f", {value.statement_id}" if value.statement_id else ""
-        self.add(att, dgb_term("locator"), ox.Literal(f"{item.qid} {value.pid} ({IMPORTED_PROPERTIES[value.pid]})"
-                                                      f"{where}; rank {value.rank}"))
+        where = (
+            f", statement {value.statement_id}"
+            if value.statement_id.startswith(item.qid)
+            else f", {value.statement_id}"
+            if value.statement_id
+            else ""
+        )
+        self.add(
+            att,
+            dgb_term("locator"),
+            ox.Literal(f"{item.qid} {value.pid} ({IMPORTED_PROPERTIES[value.pid]}){where}; rank {value.rank}"),
+        )
 
-    def _disagreement(self, entity: str, prop: str, statements: list[_Statement]
-                      ) -> tuple[str, list[str], str] | None:
+    def _disagreement(self, entity: str, prop: str, statements: list[_Statement]) -> tuple[str, list[str], str] | None:
         """(aspect, curated sides, what the curated facts say) when Wikidata contradicts them."""
         context = self.context
         if prop == "derivedFrom":
             curated = [(node, src) for node, src in context.derivations.get(entity, []) if src]
             if not curated or any(context.related(s.value, src) for s in statements for _, src in curated):
                 return None
-            return "fact", [node for node, _ in curated], " and ".join(sorted({context.label(src) for _, src in curated if src}))
+            return (
+                "fact",
+                [node for node, _ in curated],
+                " and ".join(sorted({context.label(src) for _, src in curated if src})),
+            )
         values = context.curated.get((entity, prop), set())
         sides = context.attestations.get(entity, [])
         if prop == "operator" or not values or not sides:
@@ -231,17 +274,23 @@ class StatementWriter:
         decidable = any(not s.value.startswith(WD) for s in statements) or all(context.qid_of(v) for v in values)
         return ("fact", sides, " and ".join(sorted(context.label(v) for v in values))) if decidable else None
 
-    def _conflict(self, entity: str, prop: str, statements: list[_Statement], aspect: str, sides: list[str],
-                  curated_text: str) -> str:
+    def _conflict(
+        self, entity: str, prop: str, statements: list[_Statement], aspect: str, sides: list[str], curated_text: str
+    ) -> str:
         context = self.context
         qid = (context.qid_of(entity) or slugify(entity.rsplit("/", 1)[-1])).lower()
         suffix = "based-on" if prop == "derivedFrom" else {v: k for k, v in _PROPERTY_OF.items()}[prop].lower()
         node = ox.NamedNode(entity_iri("conflict", f"wikidata-{qid}-{suffix}"))
-        said = " and ".join(sorted(context.label(s.value) if not s.value.startswith(WD) and "/" in s.value
-                                   else s.value.removeprefix(WD) for s in statements))
+        said = " and ".join(
+            sorted(
+                context.label(s.value) if not s.value.startswith(WD) and "/" in s.value else s.value.removeprefix(WD)
+                for s in statements
+            )
+        )
         what = "is based on" if prop == "derivedFrom" else f"has the {_words(prop)}"
-        note = (f"Wikidata says {context.label(entity)} {what} {said}; the curated facts say {curated_text}. "
-                f"Both are kept.")
+        note = (
+            f"Wikidata says {context.label(entity)} {what} {said}; the curated facts say {curated_text}. Both are kept."
+        )
         self.add(node, _TYPE, dgb_term("Conflict"))
         for statement in statements:
             self.add(node, dgb_term("conflictBetween"), statement.node)

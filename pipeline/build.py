@@ -35,13 +35,19 @@ from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.curated import load_curated
 from dragonbear.loaders.sipri import curated_context, read_sipri
 from dragonbear.loaders.sipri_relations import RelationReport
+from dragonbear.namespaces import DCTERMS, GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID, RDF, XSD
 from dragonbear.ontology import ontology_files
 from dragonbear.pipeline.write import write_loaded
-from dragonbear.namespaces import DCTERMS, GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID, RDF, XSD
 
-
-__all__ = ["BuildReport", "build_store", "build_generation", "replace_sipri", "load_ontology", "list_conflicts",
-           "Progress"]
+__all__ = [
+    "BuildReport",
+    "Progress",
+    "build_generation",
+    "build_store",
+    "list_conflicts",
+    "load_ontology",
+    "replace_sipri",
+]
 
 Progress = Callable[[str], None]
 
@@ -64,35 +70,44 @@ class BuildReport:
 
     def text(self, *, unmapped_limit: int = 25) -> str:
         """The report as a human reads it."""
-        lines = [f"Store: {self.store_dir} (generation {self.generation.name if self.generation else '-'})",
-                 "Triples per named graph:"]
+        lines = [
+            f"Store: {self.store_dir} (generation {self.generation.name if self.generation else '-'})",
+            "Triples per named graph:",
+        ]
         lines += [f"  {g:<55} {n:>9,}" for g, n in sorted(self.graph_counts.items())]
         lines.append(f"  {'total':<55} {sum(self.graph_counts.values()):>9,}")
         lines.append(f"SIPRI deals: {self.sipri_deals:,} (broken rows rejoined: {self.rejoined_rows})")
-        lines.append(f"Unmapped SIPRI designations (kept as systems of their own): "
-                     f"{len(self.unmapped_designations):,}")
+        lines.append(f"Unmapped SIPRI designations (kept as systems of their own): {len(self.unmapped_designations):,}")
         top = sorted(self.unmapped_designations.items(), key=lambda kv: (-kv[1], kv[0]))[:unmapped_limit]
         lines += [f"  {d} ({n} deals)" for d, n in top]
         if len(self.unmapped_designations) > unmapped_limit:
-            lines.append(f"  ... and {len(self.unmapped_designations) - unmapped_limit} more "
-                         f"(`dragonbear stats --unmapped` lists all)")
+            lines.append(
+                f"  ... and {len(self.unmapped_designations) - unmapped_limit} more "
+                f"(`dragonbear stats --unmapped` lists all)"
+            )
         if self.relations:
             lines.append(self.relations.summary())
             lines += [f"  {line}" for line in self.relations.missed[:unmapped_limit]]
             if len(self.relations.missed) > unmapped_limit:
-                lines.append(f"  ... and {len(self.relations.missed) - unmapped_limit} more "
-                             f"(`dragonbear stats --missed` lists all)")
+                lines.append(
+                    f"  ... and {len(self.relations.missed) - unmapped_limit} more "
+                    f"(`dragonbear stats --missed` lists all)"
+                )
         lines.append(f"Conflicts between sources: {len(self.conflicts)}")
         lines += [f"  {c['concerns']}: {c['aspect']} — {c['sides']}" for c in self.conflicts]
         if self.derivation:
             d = self.derivation
-            lines.append(f"Derived triples: {d.total:,} (shortcuts {d.shortcuts:,}, super-properties "
-                         f"{d.super_properties:,}, transitive {d.transitive:,}, inverses {d.inverses:,}, "
-                         f"super-classes {d.super_classes:,}, name keys {d.name_keys:,}, grades {d.grades:,}; "
-                         f"less {d.restated:,} that other graphs assert)")
+            lines.append(
+                f"Derived triples: {d.total:,} (shortcuts {d.shortcuts:,}, super-properties "
+                f"{d.super_properties:,}, transitive {d.transitive:,}, inverses {d.inverses:,}, "
+                f"super-classes {d.super_classes:,}, name keys {d.name_keys:,}, grades {d.grades:,}; "
+                f"less {d.restated:,} that other graphs assert)"
+            )
             if d.skipped_closures:
-                lines.append("  transitive closures too large to materialize (query them with property paths): "
-                             + ", ".join(d.skipped_closures))
+                lines.append(
+                    "  transitive closures too large to materialize (query them with property paths): "
+                    + ", ".join(d.skipped_closures)
+                )
         if self.validation:
             v = self.validation
             lines.append("SHACL: conforms" if v.conforms else f"SHACL: {len(v.violations)} violations")
@@ -122,14 +137,23 @@ def load_ontology(store: EmbeddedStore) -> None:
     for path in ontology_files():
         store.load_bytes(path.read_bytes(), format=ox.RdfFormat.TURTLE, graph=GRAPH_ONTOLOGY)
     release, graph, dataset = data_release(), ox.NamedNode(GRAPH_ONTOLOGY), ox.NamedNode(DATASET)
-    store.extend([ox.Quad(dataset, ox.NamedNode(RDF + "type"), ox.NamedNode(DCAT + "Dataset"), graph),
-                  ox.Quad(dataset, ox.NamedNode(DCAT + "version"), ox.Literal(release.version), graph),
-                  ox.Quad(dataset, ox.NamedNode(DCTERMS + "issued"),
-                          ox.Literal(release.issued, datatype=ox.NamedNode(XSD + "date")), graph)])
+    store.extend(
+        [
+            ox.Quad(dataset, ox.NamedNode(RDF + "type"), ox.NamedNode(DCAT + "Dataset"), graph),
+            ox.Quad(dataset, ox.NamedNode(DCAT + "version"), ox.Literal(release.version), graph),
+            ox.Quad(
+                dataset,
+                ox.NamedNode(DCTERMS + "issued"),
+                ox.Literal(release.issued, datatype=ox.NamedNode(XSD + "date")),
+                graph,
+            ),
+        ]
+    )
 
 
-def _load_sipri(store: EmbeddedStore, path: Path, report: BuildReport,
-                curated: Iterable[ox.Quad] | None = None) -> None:
+def _load_sipri(
+    store: EmbeddedStore, path: Path, report: BuildReport, curated: Iterable[ox.Quad] | None = None
+) -> None:
     if curated is None:
         curated = store.quads(GRAPH_CURATED)
     loaded = read_sipri(path, graph=GRAPH_SIPRI, context=curated_context(curated))
@@ -145,15 +169,18 @@ def _check_sipri_refs(store: EmbeddedStore, refs: dict[str, str]) -> None:
     if not refs:
         return
     values = " ".join(f"<{ID}transfer/sipri/{key}>" for key in refs)
-    rows = store.query(f"SELECT ?t WHERE {{ VALUES ?t {{ {values} }} ?t a dgb:ArmsTransfer }}",
-                       default_graph=[GRAPH_SIPRI])
+    rows = store.query(
+        f"SELECT ?t WHERE {{ VALUES ?t {{ {values} }} ?t a dgb:ArmsTransfer }}", default_graph=[GRAPH_SIPRI]
+    )
     found = {r["t"].value.rsplit("/", 1)[-1] for r in rows}  # type: ignore[union-attr]
     missing = sorted(set(refs) - found)
     if missing:
         where = refs[missing[0]]
-        raise LoadError(f"curated facts attest SIPRI deals that the register does not hold: {', '.join(missing)}",
-                        path=where.rsplit(":", 1)[0],
-                        line=int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else None)
+        raise LoadError(
+            f"curated facts attest SIPRI deals that the register does not hold: {', '.join(missing)}",
+            path=where.rsplit(":", 1)[0],
+            line=int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else None,
+        )
 
 
 def list_conflicts(store: EmbeddedStore) -> list[dict[str, str]]:
@@ -166,9 +193,15 @@ def list_conflicts(store: EmbeddedStore) -> list[dict[str, str]]:
           OPTIONAL { ?c dgb:conflictConcerns/rdfs:label ?label }
           { ?side dgb:source/dgb:sourceKey ?key } UNION { ?side dgb:hasAttestation/dgb:source/dgb:sourceKey ?key }
         } GROUP BY ?c ORDER BY ?c""")
-    return [{"conflict": r["c"].value, "concerns": r["concerns"].value if r["concerns"] else r["c"].value,
-             "aspect": r["aspect"].value if r["aspect"] else "", "sides": r["sides"].value}
-            for r in rows]  # type: ignore[union-attr]
+    return [
+        {
+            "conflict": r["c"].value,
+            "concerns": r["concerns"].value if r["concerns"] else r["c"].value,
+            "aspect": r["aspect"].value if r["aspect"] else "",
+            "sides": r["sides"].value,
+        }
+        for r in rows  # type: ignore[union-attr]
+    ]
 
 
 def _count_graphs(store: EmbeddedStore) -> dict[str, int]:
@@ -179,21 +212,31 @@ def _count_graphs(store: EmbeddedStore) -> dict[str, int]:
 def _finish(store: EmbeddedStore, steps: _Steps, report: BuildReport) -> None:
     # A state or source that the curated facts describe is described again by the SIPRI loader; keep
     # each such triple once (in the curated graph), so the union default graph counts it once.
-    steps.run("Dropping SIPRI triples the curated facts state", lambda: drop_restated(
-        store, GRAPH_SIPRI, over=(GRAPH_CURATED, GRAPH_ONTOLOGY)))
+    steps.run(
+        "Dropping SIPRI triples the curated facts state",
+        lambda: drop_restated(store, GRAPH_SIPRI, over=(GRAPH_CURATED, GRAPH_ONTOLOGY)),
+    )
     report.derivation = steps.run("Materializing derived triples", lambda: materialize(store))  # type: ignore[assignment]
     validation: ValidationReport = steps.run("Validating with SHACL", lambda: validate_store(store))  # type: ignore[assignment]
     report.validation = validation
     if not validation.conforms:
-        raise ValidationError(f"the data violates the SHACL shapes ({len(validation.violations)} violations):\n"
-                              + validation.text(), validation.violations)
+        raise ValidationError(
+            f"the data violates the SHACL shapes ({len(validation.violations)} violations):\n" + validation.text(),
+            validation.violations,
+        )
     report.conflicts = list_conflicts(store)
     report.graph_counts = _count_graphs(store)
 
 
-def build_generation(store_dir: Path, work: Callable[[EmbeddedStore, _Steps], None],
-                     report: BuildReport, progress: Progress, *, copy_of: Path | None = None,
-                     keep_graphs: Callable[[str], bool] = lambda _g: True) -> BuildReport:
+def build_generation(
+    store_dir: Path,
+    work: Callable[[EmbeddedStore, _Steps], None],
+    report: BuildReport,
+    progress: Progress,
+    *,
+    copy_of: Path | None = None,
+    keep_graphs: Callable[[str], bool] = lambda _g: True,
+) -> BuildReport:
     """Build a new generation of the store and swap it in.
 
     The work happens in memory (RocksDB updates and bulk loads on disk are several times slower):
@@ -235,8 +278,13 @@ def _write_generation(memory: EmbeddedStore, gen: Path) -> None:
     del disk
 
 
-def build_store(store_dir: Path, *, sipri_path: Path | None = None, curated_dir: Path | None = None,
-                progress: Progress | None = None) -> BuildReport:
+def build_store(
+    store_dir: Path,
+    *,
+    sipri_path: Path | None = None,
+    curated_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
     """Build a fresh store in ``store_dir`` from the ontology, the curated facts and SIPRI.
 
     Args:
@@ -260,9 +308,10 @@ def build_store(store_dir: Path, *, sipri_path: Path | None = None, curated_dir:
         steps.run("Loading the ontology", lambda: load_ontology(store))
         curated = steps.run("Loading curated facts", lambda: load_curated(curated_dir or shipped_data("curated")))
         write_loaded(store, curated)  # type: ignore[arg-type]
-        steps.run("Loading the SIPRI register",
-                  lambda: _load_sipri(store, sipri_path or shipped_data("sipri/extract.csv"), report,
-                                      curated.quads))  # type: ignore[attr-defined]
+        steps.run(
+            "Loading the SIPRI register",
+            lambda: _load_sipri(store, sipri_path or shipped_data("sipri/extract.csv"), report, curated.quads),  # type: ignore[attr-defined]
+        )
         steps.run("Checking SIPRI references", lambda: _check_sipri_refs(store, curated.report.sipri_refs))  # type: ignore[attr-defined]
 
     try:
@@ -286,12 +335,13 @@ def replace_sipri(store_dir: Path, sipri_path: Path, *, progress: Progress | Non
     def work(store: EmbeddedStore, steps: _Steps) -> None:
         steps.run("Loading the SIPRI register", lambda: _reload_sipri(store, sipri_path, report))
 
-    return build_generation(store_dir, work, report, progress, copy_of=current,
-                            keep_graphs=lambda g: g != GRAPH_SIPRI)
+    return build_generation(store_dir, work, report, progress, copy_of=current, keep_graphs=lambda g: g != GRAPH_SIPRI)
 
 
 def _reload_sipri(store: EmbeddedStore, path: Path, report: BuildReport) -> None:
     _load_sipri(store, path, report)
-    rows = store.query("SELECT DISTINCT ?t WHERE { ?t dgb:hasAttestation ?a FILTER(STRSTARTS(STR(?t), STR(sipri:))) }",
-                       default_graph=[GRAPH_CURATED])
+    rows = store.query(
+        "SELECT DISTINCT ?t WHERE { ?t dgb:hasAttestation ?a FILTER(STRSTARTS(STR(?t), STR(sipri:))) }",
+        default_graph=[GRAPH_CURATED],
+    )
     _check_sipri_refs(store, {r["t"].value.rsplit("/", 1)[-1]: "curated facts" for r in rows})  # type: ignore[union-attr]

@@ -38,9 +38,16 @@ from dragonbear.pipeline.build import BuildReport, Progress, _Steps
 __all__ = ["change_generation"]
 
 
-def change_generation(store_dir: Path, current: Path, added: Sequence[ox.Quad], *, report: BuildReport,
-                      progress: Progress, drop_graphs: Sequence[str] = (),
-                      finish: Callable[[EmbeddedStore], None] | None = None) -> None:
+def change_generation(
+    store_dir: Path,
+    current: Path,
+    added: Sequence[ox.Quad],
+    *,
+    report: BuildReport,
+    progress: Progress,
+    drop_graphs: Sequence[str] = (),
+    finish: Callable[[EmbeddedStore], None] | None = None,
+) -> None:
     """Make the next generation from a checkpoint of ``current``: ``drop_graphs`` removed, ``added``
     added, the derived graph updated and the touched nodes validated; then swap it in.
 
@@ -83,8 +90,9 @@ def _checkpoint(current: Path, gen: Path) -> None:
     del source
 
 
-def _apply(store: EmbeddedStore, added: Sequence[ox.Quad], drop_graphs: Sequence[str], steps: _Steps,
-           report: BuildReport) -> None:
+def _apply(
+    store: EmbeddedStore, added: Sequence[ox.Quad], drop_graphs: Sequence[str], steps: _Steps, report: BuildReport
+) -> None:
     """Steps 2 to 4 on the new generation ``store``; raise ValidationError on a violation."""
     removed = [q for graph in drop_graphs if store.has_graph(graph) for q in store.quads(graph)]
 
@@ -93,17 +101,29 @@ def _apply(store: EmbeddedStore, added: Sequence[ox.Quad], drop_graphs: Sequence
             if store.has_graph(graph):
                 store.drop_graph(graph)
         store.extend(added)
+
     derived: DerivedChange = steps.run(  # type: ignore[assignment]
         "Adding the data and updating the derived triples",
-        lambda: update_derived(store, change, added=added, removed=removed))
-    steps.progress(f"  derived triples: {derived.added:,} added, {derived.removed:,} removed, "
-                   f"{derived.regraded:,} attestations graded again")
+        lambda: update_derived(store, change, added=added, removed=removed),
+    )
+    steps.progress(
+        f"  derived triples: {derived.added:,} added, {derived.removed:,} removed, "
+        f"{derived.regraded:,} attestations graded again"
+    )
     reach = shape_reach()
     nodes = changed_focus_nodes(store, reach, added=added, removed=removed)
     label = "Validating everything with SHACL" if nodes is None else f"Validating {len(nodes):,} nodes with SHACL"
-    validation: ValidationReport = steps.run(label, lambda: validate_store(store) if nodes is None  # type: ignore[assignment]
-                                             else validate_nodes(store, nodes, reach=reach))
+    validation: ValidationReport = steps.run(
+        label,
+        lambda: (
+            validate_store(store)
+            if nodes is None  # type: ignore[assignment]
+            else validate_nodes(store, nodes, reach=reach)
+        ),
+    )
     report.validation = validation
     if not validation.conforms:
-        raise ValidationError(f"the data violates the SHACL shapes ({len(validation.violations)} violations):\n"
-                              + validation.text(), validation.violations)
+        raise ValidationError(
+            f"the data violates the SHACL shapes ({len(validation.violations)} violations):\n" + validation.text(),
+            validation.violations,
+        )

@@ -18,20 +18,37 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pyoxigraph as ox
+
+from dragonbear.errors import LoadError
 from dragonbear.graph.resolve import NameIndex
 from dragonbear.graph.store import GraphStore
 from dragonbear.loaders.rdf import parse_rdf_file
 from dragonbear.loaders.wikidata_formats import read_wikidata_file
-
-from dragonbear.errors import LoadError
 from dragonbear.namespaces import DBR, DGB, GRAPH_CURATED, ID, RDFS, SKOS, WD
 
-__all__ = ["LINKABLE_CLASSES", "CoverageReport", "EntityLinks", "ExternalRecord", "Suggestion", "link_coverage",
-           "read_external_names", "review_turtle", "suggest_links"]
+__all__ = [
+    "LINKABLE_CLASSES",
+    "CoverageReport",
+    "EntityLinks",
+    "ExternalRecord",
+    "Suggestion",
+    "link_coverage",
+    "read_external_names",
+    "review_turtle",
+    "suggest_links",
+]
 
 # The classes a link may be made for, most specific first: an entity is counted under the first it has.
-LINKABLE_CLASSES = ("SystemModel", "State", "Organization", "Person", "ExerciseSeries", "MilitaryActivity",
-                    "Event", "Place")
+LINKABLE_CLASSES = (
+    "SystemModel",
+    "State",
+    "Organization",
+    "Person",
+    "ExerciseSeries",
+    "MilitaryActivity",
+    "Event",
+    "Place",
+)
 _LINKS_QUERY = """
 SELECT ?entity ?label ?type ?p ?target WHERE {
   ?entity a ?type . FILTER(?type IN (%s))
@@ -40,8 +57,14 @@ SELECT ?entity ?label ?type ?p ?target WHERE {
   OPTIONAL { ?entity rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }
   OPTIONAL { VALUES ?p { skos:exactMatch skos:closeMatch } ?entity ?p ?target }
 }"""
-_LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", "http://xmlns.com/foaf/0.1/name",
-                     "http://dbpedia.org/ontology/alias", "http://dbpedia.org/property/name")
+_LABEL_PROPERTIES = (
+    RDFS + "label",
+    SKOS + "prefLabel",
+    SKOS + "altLabel",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://dbpedia.org/ontology/alias",
+    "http://dbpedia.org/property/name",
+)
 
 
 @dataclass
@@ -79,11 +102,16 @@ class CoverageReport:
         for name in LINKABLE_CLASSES:
             group = [e for e in self.entities if e.entity_class == name]
             if group:
-                rows.append({"class": name, "entities": len(group),
-                             "wikidata_exact": sum(bool(e.wikidata_exact) for e in group),
-                             "dbpedia_exact": sum(bool(e.dbpedia_exact) for e in group),
-                             "close_only": sum(e.linked and not e.checked for e in group),
-                             "unlinked": sum(not e.linked for e in group)})
+                rows.append(
+                    {
+                        "class": name,
+                        "entities": len(group),
+                        "wikidata_exact": sum(bool(e.wikidata_exact) for e in group),
+                        "dbpedia_exact": sum(bool(e.dbpedia_exact) for e in group),
+                        "close_only": sum(e.linked and not e.checked for e in group),
+                        "unlinked": sum(not e.linked for e in group),
+                    }
+                )
         return rows
 
     def unlinked(self) -> list[EntityLinks]:
@@ -128,6 +156,7 @@ def link_coverage(store: GraphStore, *, include_all: bool = False) -> CoverageRe
 
 
 # --- suggestions -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ExternalRecord:
@@ -193,8 +222,11 @@ def read_external_names(path: Path) -> list[ExternalRecord]:
 def _records_from_quads(quads: list[ox.Quad]) -> list[ExternalRecord]:
     names: dict[str, list[tuple[str, str]]] = {}
     for quad in quads:
-        if quad.predicate.value in _LABEL_PROPERTIES and isinstance(quad.object, ox.Literal) \
-                and isinstance(quad.subject, ox.NamedNode):
+        if (
+            quad.predicate.value in _LABEL_PROPERTIES
+            and isinstance(quad.object, ox.Literal)
+            and isinstance(quad.subject, ox.NamedNode)
+        ):
             names.setdefault(quad.subject.value, []).append((quad.object.value, quad.object.language or ""))
     return [ExternalRecord(iri, tuple(dict.fromkeys(n))) for iri, n in names.items()]
 
@@ -216,8 +248,12 @@ def _records_from_rdf_json(path: Path) -> list[ExternalRecord]:
     for subject, properties in document.items():
         if not isinstance(properties, dict):
             continue
-        names = [(o["value"], o.get("lang", "")) for p in _LABEL_PROPERTIES for o in properties.get(p, [])
-                 if isinstance(o, dict) and o.get("type") == "literal" and isinstance(o.get("value"), str)]
+        names = [
+            (o["value"], o.get("lang", ""))
+            for p in _LABEL_PROPERTIES
+            for o in properties.get(p, [])
+            if isinstance(o, dict) and o.get("type") == "literal" and isinstance(o.get("value"), str)
+        ]
         if names:
             records.append(ExternalRecord(subject, tuple(dict.fromkeys(names))))
     return records
@@ -229,8 +265,9 @@ def _records_from_results(path: Path) -> list[ExternalRecord]:
         variables = document["head"]["vars"]  # type: ignore[index]
         bindings = document["results"]["bindings"]  # type: ignore[index]
     except (KeyError, TypeError) as exc:
-        raise LoadError("SPARQL JSON results need 'head.vars' and 'results.bindings'", path=path, line=1,
-                        column=1) from exc
+        raise LoadError(
+            "SPARQL JSON results need 'head.vars' and 'results.bindings'", path=path, line=1, column=1
+        ) from exc
     names: dict[str, list[tuple[str, str]]] = {}
     for row in bindings:
         subject = row.get(variables[0]) if isinstance(row, dict) and variables else None
@@ -261,8 +298,9 @@ def suggest_links(store: GraphStore, records: list[ExternalRecord], *, min_score
     by_iri = {e.iri: e for e in links.entities}
     best: dict[tuple[str, str], Suggestion] = {}
     for record in records:
-        external_label = next((t for t, lang in record.names if lang in ("en", "")), record.names[0][0]
-                              if record.names else record.iri)
+        external_label = next(
+            (t for t, lang in record.names if lang in ("en", "")), record.names[0][0] if record.names else record.iri
+        )
         for text, _lang in record.names:
             for candidate in index.candidates(text, types=types, limit=5):
                 if candidate.score < min_score or candidate.score == 100:
@@ -271,8 +309,9 @@ def suggest_links(store: GraphStore, records: list[ExternalRecord], *, min_score
                 if key in best and best[key].score >= candidate.score:
                     continue
                 status = _status(by_iri.get(candidate.iri), record.iri)
-                best[key] = Suggestion(candidate.iri, candidate.label, record.iri, external_label, text,
-                                       candidate.score, status)
+                best[key] = Suggestion(
+                    candidate.iri, candidate.label, record.iri, external_label, text, candidate.score, status
+                )
     return sorted(best.values(), key=lambda s: (-s.score, s.entity_label.casefold(), s.external))
 
 
@@ -300,11 +339,14 @@ def review_turtle(suggestions: list[Suggestion], *, source: str) -> str:
         source: the file the external names came from, for the header.
     """
     today = datetime.date.today().isoformat()
-    lines = [f"# Candidate links proposed by `dragonbear link --suggest {source}` on {today}, for review.",
-             "# They matched by name only. Delete the wrong ones; keep the others as skos:closeMatch (candidates)",
-             "# or change them to skos:exactMatch once checked. Then load the file, for example:",
-             "#   dragonbear load THIS_FILE.ttl --graph https://w3id.org/dragonbear/graph/links-review",
-             f"@prefix skos: <{SKOS}> .", ""]
+    lines = [
+        f"# Candidate links proposed by `dragonbear link --suggest {source}` on {today}, for review.",
+        "# They matched by name only. Delete the wrong ones; keep the others as skos:closeMatch (candidates)",
+        "# or change them to skos:exactMatch once checked. Then load the file, for example:",
+        "#   dragonbear load THIS_FILE.ttl --graph https://w3id.org/dragonbear/graph/links-review",
+        f"@prefix skos: <{SKOS}> .",
+        "",
+    ]
     for s in suggestions:
         if s.status == "linked":
             continue
@@ -312,6 +354,8 @@ def review_turtle(suggestions: list[Suggestion], *, source: str) -> str:
         if s.status != "new":
             note += f", {s.status}"
         external = s.external.replace(">", "%3E").replace(" ", "%20")
-        lines.append(f"<{s.entity}> skos:closeMatch <{external}> .  # {s.entity_label} ~ "
-                     f"{json.dumps(s.external_label, ensure_ascii=False)}: {note}")
+        lines.append(
+            f"<{s.entity}> skos:closeMatch <{external}> .  # {s.entity_label} ~ "
+            f"{json.dumps(s.external_label, ensure_ascii=False)}: {note}"
+        )
     return "\n".join(lines) + "\n"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dragonbear.pipeline.build import list_conflicts
-from dragonbear.graph.store import open_store
-from dragonbear.graph.store import EmbeddedStore
+from dragonbear.graph.store import EmbeddedStore, open_store
 from dragonbear.loaders.sipri_comments import read_comment
 from dragonbear.loaders.sipri_relations import MENTIONS
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, ID
+from dragonbear.pipeline.build import list_conflicts
 
 __all__ = ["missed_comments", "network_stats", "store_stats"]
 
@@ -62,7 +61,8 @@ def missed_comments(store: EmbeddedStore) -> list[str]:
     for row in rows:  # type: ignore[union-attr]
         comment = row["c"].value
         if MENTIONS.search(comment) and not read_comment(
-                comment, recipient=row["r"].value, supplier=row["s"].value, designation=row["d"].value):
+            comment, recipient=row["r"].value, supplier=row["s"].value, designation=row["d"].value
+        ):
             out.append(f"{row['label'].value}: {comment}")
     return out
 
@@ -77,8 +77,12 @@ def store_stats(store_dir: Path, *, unmapped: bool = False, missed: bool = False
     """
     store = open_store(store_dir, read_only=True)
     from dragonbear.graph.dataset import store_release
-    lines = [f"Store: {store_dir}", f"Data release: {store_release(store) or 'not recorded (built before releases)'}",
-             "Triples per named graph:"]
+
+    lines = [
+        f"Store: {store_dir}",
+        f"Data release: {store_release(store) or 'not recorded (built before releases)'}",
+        "Triples per named graph:",
+    ]
     total = 0
     for row in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
         n = int(row["n"].value)
@@ -89,13 +93,15 @@ def store_stats(store_dir: Path, *, unmapped: bool = False, missed: bool = False
     classes = store.select("""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c FILTER(STRSTARTS(STR(?c), STR(dgb:))) }
                           GROUP BY ?c ORDER BY DESC(?n)""")
     for row in classes:
-        lines.append(f"  dgb:{row['c'].value[len(DGB):]:<30} {int(row['n'].value):>7,}")
+        lines.append(f"  dgb:{row['c'].value[len(DGB) :]:<30} {int(row['n'].value):>7,}")
     conflicts = list_conflicts(store)
     lines.append(f"Conflicts between sources: {len(conflicts)}")
     lines += [f"  {c['concerns']}: {c['aspect']} — {c['sides']}" for c in conflicts]
-    rows = list(store.select(f"""SELECT ?d (COUNT(?t) AS ?n) WHERE {{
+    rows = list(
+        store.select(f"""SELECT ?d (COUNT(?t) AS ?n) WHERE {{
                                  ?s dgb:sipriDesignation ?d FILTER(STRSTARTS(STR(?s), "{ID}system/sipri/"))
-                                 OPTIONAL {{ ?t dgb:transferredSystem ?s }} }} GROUP BY ?d ORDER BY DESC(?n) ?d"""))
+                                 OPTIONAL {{ ?t dgb:transferredSystem ?s }} }} GROUP BY ?d ORDER BY DESC(?n) ?d""")
+    )
     lines.append(f"Unmapped SIPRI designations (systems of their own): {len(rows)}")
     if unmapped:
         lines += [f"  {r['d'].value} ({r['n'].value} deals)" for r in rows]

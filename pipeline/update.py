@@ -27,8 +27,9 @@ __all__ = ["load_files", "validate_current", "validate_files"]
 _RESERVED = (GRAPH_ONTOLOGY, GRAPH_DERIVED)
 
 
-def load_files(store_dir: Path, files: list[Path], *, graph: str | None = None,
-               progress: object = None) -> dict[str, int]:
+def load_files(
+    store_dir: Path, files: list[Path], *, graph: str | None = None, progress: object = None
+) -> dict[str, int]:
     """Add RDF ``files`` to the store in ``store_dir``, all or nothing.
 
     The files are parsed completely first. On a built store the new generation is a checkpoint of
@@ -57,8 +58,11 @@ def load_files(store_dir: Path, files: list[Path], *, graph: str | None = None,
     quads: list[ox.Quad] = []
     for path in files:
         quads.extend(parse_rdf_file(path, graph))
-    reserved = {q.graph_name.value for q in quads  # type: ignore[union-attr]
-                if getattr(q.graph_name, "value", None) in _RESERVED}
+    reserved = {
+        q.graph_name.value  # type: ignore[union-attr]
+        for q in quads
+        if getattr(q.graph_name, "value", None) in _RESERVED
+    }
     if reserved:
         raise UsageError(f"the files write into graphs maintained by the build: {', '.join(sorted(reserved))}")
     counts: dict[str, int] = {}
@@ -79,6 +83,7 @@ def load_files(store_dir: Path, files: list[Path], *, graph: str | None = None,
             if current is None:
                 load_ontology(store)
             store.extend(quads)
+
         build_generation(store_dir, work, BuildReport(store_dir), quiet, copy_of=current)
     return counts
 

@@ -26,8 +26,9 @@ from dragonbear.pipeline.write import write_loaded
 __all__ = ["read_link_context", "replace_wikidata"]
 
 
-def replace_wikidata(store_dir: Path, files: list[Path], *, progress: Progress | None = None
-                     ) -> tuple[BuildReport, WikidataReport]:
+def replace_wikidata(
+    store_dir: Path, files: list[Path], *, progress: Progress | None = None
+) -> tuple[BuildReport, WikidataReport]:
     """Replace the store's Wikidata graph with what ``files`` say about our linked entities, atomically.
 
     The files are read against the current generation first (a bad file fails before anything is
@@ -62,15 +63,24 @@ def replace_wikidata(store_dir: Path, files: list[Path], *, progress: Progress |
             current = current_generation(store_dir)
             loaded = convert_wikidata(files, read_link_context(EmbeddedStore.open(current, read_only=True)))
         try:
-            change_generation(store_dir, current, list(loaded.quads), report=report, progress=progress,  # type: ignore[arg-type]
-                              drop_graphs=[GRAPH_WIKIDATA], finish=lambda store: _summarize(store, report))
+            change_generation(
+                store_dir,
+                current,  # type: ignore[arg-type]
+                list(loaded.quads),
+                report=report,
+                progress=progress,
+                drop_graphs=[GRAPH_WIKIDATA],
+                finish=lambda store: _summarize(store, report),
+            )
         except IncrementalUnsupported as exc:
             progress(f"{exc}: recomputing the whole derived graph")
 
             def work(store: EmbeddedStore, steps: object) -> None:
                 steps.run("Adding the Wikidata graph", lambda: write_loaded(store, loaded))  # type: ignore[attr-defined]
-            build_generation(store_dir, work, report, progress, copy_of=current,
-                             keep_graphs=lambda g: g != GRAPH_WIKIDATA)
+
+            build_generation(
+                store_dir, work, report, progress, copy_of=current, keep_graphs=lambda g: g != GRAPH_WIKIDATA
+            )
     return report, loaded.report
 
 
@@ -110,6 +120,7 @@ def read_link_context(store: EmbeddedStore) -> LinkContext:
     for row in _select(store, LINK_QUERIES["variants"], data_graphs):
         context.variant_of.setdefault(row["a"].value, set()).add(row["b"].value)
     return context
+
 
 def _select(store: EmbeddedStore, query: str, graphs: list[str] | None) -> list[ox.QuerySolution]:
     result = store.query(query, default_graph=graphs) if graphs is not None else store.query(query)

@@ -29,7 +29,8 @@ def load_text(store: GraphStore, pieces: Iterable[bytes], graph: str, *, workers
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="bulk-load") as pool:
         futures: list[Future[None]] = [
             pool.submit(store.load, data, format=ox.RdfFormat.N_TRIPLES, graph=graph, bulk=True, lenient=True)
-            for data in pieces]
+            for data in pieces
+        ]
         for future in futures:
             try:
                 future.result()

@@ -40,10 +40,10 @@ from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
-from dragonbear.graph.resolve import NameIndex
-from dragonbear.graph.store import GraphStore
 
 from dragonbear.errors import ParameterError, UnknownQueryError
+from dragonbear.graph.resolve import NameIndex
+from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import GRAPH_DERIVED, XSD
 
 __all__ = ["CannedQuery", "Parameter", "bind_parameters", "bind_values", "load_catalogue", "run_canned"]
@@ -75,8 +75,13 @@ class Parameter:
         return self.type.split(None, 1)[1] if self.type.startswith("entity ") else None
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "type": self.type, "required": self.required,
-                "description": self.description, "example": self.example}
+        return {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "description": self.description,
+            "example": self.example,
+        }
 
 
 @dataclass(frozen=True)
@@ -103,8 +108,13 @@ class CannedQuery:
         return match.group(1).upper() if match else "SELECT"
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "title": self.title, "description": self.description,
-                "returns": self.returns, "parameters": [p.as_dict() for p in self.parameters]}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "returns": self.returns,
+            "parameters": [p.as_dict() for p in self.parameters],
+        }
 
 
 def _parse_header(name: str, text: str, path: Path | None) -> CannedQuery:
@@ -123,8 +133,9 @@ def _parse_header(name: str, text: str, path: Path | None) -> CannedQuery:
             params.append(Parameter(parts[0], parts[1], parts[2] == "required", parts[3], parts[4], parts[5]))
         else:
             meta[key] = (meta[key] + " " + value) if key in meta else value
-    return CannedQuery(name, meta.get("title", name), meta.get("description", ""), meta.get("returns", ""),
-                       text, params, path)
+    return CannedQuery(
+        name, meta.get("title", name), meta.get("description", ""), meta.get("returns", ""), text, params, path
+    )
 
 
 def load_catalogue(directory: Path | None = None) -> dict[str, CannedQuery]:
@@ -133,8 +144,7 @@ def load_catalogue(directory: Path | None = None) -> dict[str, CannedQuery]:
         root = resources.files("dragonbear.queries")
         files = sorted((f.name, f.read_text(encoding="utf-8")) for f in root.iterdir() if f.name.endswith(".rq"))
         return {n[:-3]: _parse_header(n[:-3], t, None) for n, t in files}
-    return {p.stem: _parse_header(p.stem, p.read_text(encoding="utf-8"), p)
-            for p in sorted(directory.glob("*.rq"))}
+    return {p.stem: _parse_header(p.stem, p.read_text(encoding="utf-8"), p) for p in sorted(directory.glob("*.rq"))}
 
 
 def _bind(param: Parameter, raw: str, names: NameIndex | None) -> ox.NamedNode | ox.Literal:
@@ -157,8 +167,9 @@ def _bind(param: Parameter, raw: str, names: NameIndex | None) -> ox.NamedNode |
     return ox.Literal(raw)
 
 
-def bind_parameters(query: CannedQuery, values: dict[str, str],
-                    names: NameIndex | None) -> dict[str, ox.NamedNode | ox.Literal]:
+def bind_parameters(
+    query: CannedQuery, values: dict[str, str], names: NameIndex | None
+) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check ``values`` against the query's parameters and turn them into RDF terms.
 
     Returns:
@@ -170,8 +181,9 @@ def bind_parameters(query: CannedQuery, values: dict[str, str],
     known = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise ParameterError(f"query {query.name!r} has no parameter {', '.join(unknown)}; "
-                             f"it takes: {', '.join(known) or 'none'}")
+        raise ParameterError(
+            f"query {query.name!r} has no parameter {', '.join(unknown)}; it takes: {', '.join(known) or 'none'}"
+        )
     missing = [p.name for p in query.parameters if p.required and p.name not in values]
     if missing:
         raise ParameterError(f"query {query.name!r} needs parameter {', '.join(missing)}")
@@ -202,14 +214,19 @@ def bind_values(sparql: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> 
     names_part = " ".join(f"?{k}" for k in terms)
     row = " ".join(str(v) for v in terms.values())
     block = f"\n  VALUES ({names_part}) {{ ({row}) }}\n"
-    rest = sparql[match.end():]
-    return sparql[:match.end()] + block + (rest[1:] if rest.startswith("\n") else rest.lstrip(" "))
+    rest = sparql[match.end() :]
+    return sparql[: match.end()] + block + (rest[1:] if rest.startswith("\n") else rest.lstrip(" "))
 
 
-def run_canned(store: GraphStore, name: str, values: dict[str, str], *,
-               catalogue: dict[str, CannedQuery] | None = None,
-               names: NameIndex | None = None,
-               derived: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+def run_canned(
+    store: GraphStore,
+    name: str,
+    values: dict[str, str],
+    *,
+    catalogue: dict[str, CannedQuery] | None = None,
+    names: NameIndex | None = None,
+    derived: bool = True,
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run the canned query ``name`` with parameter ``values`` (strings, as a user types them).
 
     Args:

@@ -26,8 +26,10 @@ def __getattr__(name: str) -> object:
     # Imported lazily, so that the supervisor process loads only what it needs.
     if name == "create_app":
         from dragonbear.service.app import create_app
+
         return create_app
     if name == "run_server":
         from dragonbear.service.server import run_server
+
         return run_server
     raise AttributeError(name)

@@ -44,6 +44,7 @@ def _warm(store: ServedStore, auto: bool) -> None:
     """
     from dragonbear.graph.lineage import lineage_view
     from dragonbear.service.runtime.names import name_index
+
     try:
         if auto:
             gen = store.generation()
@@ -58,8 +59,9 @@ def _warm(store: ServedStore, auto: bool) -> None:
         log.exception("warming the caches failed")
 
 
-def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True,
-               on_stopped: Callable[[], None] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, store: ServedStore, *, fast_path: bool = True, on_stopped: Callable[[], None] | None = None
+) -> FastAPI:
     """Build the app that serves ``store``; the store opens with the app and closes with it, after
     which ``on_stopped`` is called (the server uses it to leave at once after retiring).
 
@@ -72,8 +74,9 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(store.start)
         if settings.warm is not False:
-            threading.Thread(target=_warm, args=(store, settings.warm is None), name="dragonbear-warm",
-                             daemon=True).start()
+            threading.Thread(
+                target=_warm, args=(store, settings.warm is None), name="dragonbear-warm", daemon=True
+            ).start()
         try:
             yield
         finally:
@@ -81,23 +84,41 @@ def create_app(settings: Settings, store: ServedStore, *, fast_path: bool = True
             if on_stopped is not None:
                 on_stopped()
 
-    app = FastAPI(title="Dragonbear", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json",
-                  description="A knowledge graph of Russia-China military-technical cooperation: SPARQL 1.1 "
-                              "at /sparql, entity pages under /id/, and a JSON API for the canned queries.")
+    app = FastAPI(
+        title="Dragonbear",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        description="A knowledge graph of Russia-China military-technical cooperation: SPARQL 1.1 "
+        "at /sparql, entity pages under /id/, and a JSON API for the canned queries.",
+    )
     app.state.served, app.state.settings = store, settings
     handler = install_error_handler(app, page=pages.error_page)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                       allow_headers=["Accept", "Content-Type", "If-None-Match"],
-                       expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap", "ETag", "Dragonbear-Cache"])
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match"],
+        expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap", "ETag", "Dragonbear-Cache"],
+    )
     # Outermost: repeated GET /sparql asks are answered from the cache before any routing.
     route = sparql.make_route(settings, store)
     if fast_path:
-        app.add_middleware(QueryFastPath, cache=store.raw_cache, generation=store.generation,
-                           endpoint=route.endpoint, on_error=handler)
+        app.add_middleware(
+            QueryFastPath, cache=store.raw_cache, generation=store.generation, endpoint=route.endpoint, on_error=handler
+        )
     app.router.routes.insert(0, route)  # first: the most asked path
-    for router in (description.router, download.router, queries.router, cite.router, pages.router,
-                   charts_page.router, explorer.router):
+    for router in (
+        description.router,
+        download.router,
+        queries.router,
+        cite.router,
+        pages.router,
+        charts_page.router,
+        explorer.router,
+    ):
         app.include_router(router)
     if settings.update_token:  # writes exist only with a token
         app.include_router(update.router)

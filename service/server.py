@@ -54,8 +54,11 @@ def _retire(run_dir: Path) -> None:
     if _retiring.is_set():
         return
     _retiring.set()
-    log.warning("server process %d retires: a query is still running past the time limit; a new process "
-                "replaces it, and this one exits once its other requests are answered", os.getpid())
+    log.warning(
+        "server process %d retires: a query is still running past the time limit; a new process "
+        "replaces it, and this one exits once its other requests are answered",
+        os.getpid(),
+    )
     try:
         (run_dir / f"retire-{os.getpid()}").touch()
         os.kill(os.getppid(), signal.SIGUSR1)
@@ -74,8 +77,13 @@ def _stopped() -> None:
         os._exit(0)
 
 
-def front_app(settings: Settings, fast_path: bool, run_dir: str, inline: bool = True,  # type: ignore[no-untyped-def]
-              ready: bool = False):
+def front_app(  # type: ignore[no-untyped-def]
+    settings: Settings,
+    fast_path: bool,
+    run_dir: str,
+    inline: bool = True,
+    ready: bool = False,
+):
     """The app of one server process (called by uvicorn in the process).
 
     The fast path of ``GET /sparql`` (:class:`~dragonbear.service.runtime.fastpath.QueryFastPath`)
@@ -88,14 +96,20 @@ def front_app(settings: Settings, fast_path: bool, run_dir: str, inline: bool = 
     from dragonbear.service.app import create_app
     from dragonbear.service.runtime.fastpath import QueryFastPath
     from dragonbear.service.runtime.served import ServedStore
+
     store = ServedStore(settings, on_overrun=functools.partial(_retire, Path(run_dir)), inline=inline)
     app = create_app(settings, store, fast_path=False, on_stopped=_stopped)
     started = _Started(app, Path(run_dir) if ready else None)
     if not fast_path:
         return started
     route = next(r for r in app.router.routes if isinstance(r, Route) and r.path == "/sparql")
-    return QueryFastPath(started, cache=store.raw_cache, generation=store.generation, endpoint=route.endpoint,
-                         on_error=app.exception_handlers[Exception])
+    return QueryFastPath(
+        started,
+        cache=store.raw_cache,
+        generation=store.generation,
+        endpoint=route.endpoint,
+        on_error=app.exception_handlers[Exception],  # type: ignore[arg-type]
+    )
 
 
 class Supervisor(Multiprocess):
@@ -189,10 +203,10 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
     retiring process exits without waiting for its late query)."""
     from granian.constants import HTTPModes, Interfaces, Loops
     from granian.log import LogLevels
-    from granian.net import SocketSpec
+    from granian.net import SocketSpec  # type: ignore[attr-defined]
     from granian.server.mp import MPServer
 
-    class GranianSupervisor(MPServer):  # type: ignore[misc]
+    class GranianSupervisor(MPServer):
         retire_wanted = False
 
         def _init_shared_socket(self):  # type: ignore[no-untyped-def]
@@ -200,13 +214,13 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
             # Linux granian has each process bind its own (SO_REUSEPORT), whose queue of connections
             # not yet accepted is reset when that process stops: a retiring process would drop them.
             self._ssp = None
-            self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
-            self._sfd = self._shd.get_fd()
+            self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()  # type: ignore[assignment]
+            self._sfd = self._shd.get_fd()  # type: ignore[attr-defined]
             self._sso = socket.socket(fileno=self._sfd)
             self._sso.set_inheritable(True)
 
         def startup(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
-            super().startup(spawn_target, target_loader)
+            super().startup(spawn_target, target_loader)  # type: ignore[no-untyped-call]
             signal.signal(signal.SIGUSR1, self._on_usr1)
 
         def _on_usr1(self, *_args):  # type: ignore[no-untyped-def]
@@ -215,23 +229,24 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
 
         def _replace_retiring(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
             for idx, old in enumerate(list(self.wrks)):
-                marker = run_dir / f"retire-{old._id()}"
+                marker = run_dir / f"retire-{old._id()}"  # type: ignore[no-untyped-call]
                 if not marker.exists() or self.interrupt_signal:
                     continue
                 new = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
-                new.start()
-                ready = run_dir / f"ready-{new._id()}"
+                new.start()  # type: ignore[no-untyped-call]
+                ready = run_dir / f"ready-{new._id()}"  # type: ignore[no-untyped-call]
                 deadline = time.monotonic() + READY_SECONDS
-                while (not ready.exists() and new.is_alive() and time.monotonic() < deadline
-                       and not self.interrupt_signal):
+                while (
+                    not ready.exists() and new.is_alive() and time.monotonic() < deadline and not self.interrupt_signal  # type: ignore[no-untyped-call]
+                ):
                     time.sleep(0.02)
                 if ready.exists():
                     self.wrks[idx] = new
                 else:  # keep the count: the old one still serves until it leaves on its own
-                    new.kill()
-                    new.join()
-                old.terminate()
-                _say(f"INFO:     Terminated child process [{old._id()}]")
+                    new.kill()  # type: ignore[no-untyped-call]
+                    new.join()  # type: ignore[no-untyped-call]
+                old.terminate()  # type: ignore[no-untyped-call]
+                _say(f"INFO:     Terminated child process [{old._id()}]")  # type: ignore[no-untyped-call]
                 marker.unlink(missing_ok=True)
                 ready.unlink(missing_ok=True)
 
@@ -243,25 +258,41 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
                     break
                 if self.retire_wanted:
                     self.retire_wanted = False
-                    self._replace_retiring(spawn_target, target_loader)
+                    self._replace_retiring(spawn_target, target_loader)  # type: ignore[no-untyped-call]
                 if self.interrupt_children:  # a process died (out of memory, say): replace it
                     workers = sorted(set(self.interrupt_children))
                     self.interrupt_children.clear()
                     self._respawn_workers(workers, spawn_target, target_loader)
 
     return GranianSupervisor(
-        "dragonbear", address=settings.host, port=settings.port, interface=Interfaces.ASGI, workers=settings.workers,
-        loop=Loops.uvloop if loop in ("auto", "uvloop") else Loops.asyncio, http=HTTPModes.http1, websockets=False,
-        log_level=LogLevels.info, log_access=False, respawn_failed_workers=True,
-        workers_kill_timeout=int(settings.query_timeout) + 5)
+        "dragonbear",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=settings.workers,
+        loop=Loops.uvloop if loop in ("auto", "uvloop") else Loops.asyncio,
+        http=HTTPModes.http1,
+        websockets=False,
+        log_level=LogLevels.info,
+        log_access=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=int(settings.query_timeout) + 5,
+    )
 
 
 PAYLOAD = "DRAGONBEAR_SERVE_PAYLOAD"
 HTTP_SERVERS = ("granian", "uvicorn")
 
 
-def run_server(settings: Settings, *, http: str = "auto", loop: str = "auto", fast_path: bool = True,
-               inline: bool = True, server: str | None = None) -> None:
+def run_server(
+    settings: Settings,
+    *,
+    http: str = "auto",
+    loop: str = "auto",
+    fast_path: bool = True,
+    inline: bool = True,
+    server: str | None = None,
+) -> None:
     """Serve the store of ``settings`` at ``http://host:port/sparql`` until interrupted.
 
     The store is built first when there is none. Then this process becomes the supervisor: it
@@ -284,18 +315,25 @@ def run_server(settings: Settings, *, http: str = "auto", loop: str = "auto", fa
         LoadError, ValidationError, StoreError: the first build failed, or the store cannot be opened.
     """
     from dragonbear.graph.store import store_exists
+
     if not store_exists(settings.store_dir):
         from dragonbear.pipeline.build import build_store
+
         _say(f"No store at {settings.store_dir}: building it from the shipped data (once) ...")
         report = build_store(settings.store_dir, progress=_say)
         _say(report.text())
     server = server or os.environ.get("DRAGONBEAR_HTTP_SERVER") or HTTP_SERVERS[0]
     if server not in HTTP_SERVERS:
         raise UsageError(f"unknown HTTP server {server!r}: use one of {', '.join(HTTP_SERVERS)}")
-    payload = {"settings": {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)},
-               "http": http, "loop": loop, "fast_path": fast_path, "inline": inline,
-               "server": server}
-    payload["settings"]["store_dir"] = str(settings.store_dir)
+    payload = {
+        "settings": {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)},
+        "http": http,
+        "loop": loop,
+        "fast_path": fast_path,
+        "inline": inline,
+        "server": server,
+    }
+    payload["settings"]["store_dir"] = str(settings.store_dir)  # type: ignore[index]
     os.environ[PAYLOAD] = json.dumps(payload)
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")  # query threads would each get a malloc arena
     sys.stdout.flush()
@@ -315,26 +353,39 @@ def supervise() -> None:
     settings = Settings(**values)
     run_dir = Path(tempfile.mkdtemp(prefix="dragonbear-serve-"))
     if payload.get("server") == "granian":
-        _say(f"Dragonbear SPARQL endpoint: http://{settings.host}:{settings.port}/sparql "
-             f"({settings.workers} server processes on granian, time limit {settings.query_timeout:g} s, result cap "
-             f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'})")
+        _say(
+            f"Dragonbear SPARQL endpoint: http://{settings.host}:{settings.port}/sparql "
+            f"({settings.workers} server processes on granian, time limit {settings.query_timeout:g} s, result cap "
+            f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'})"
+        )
         try:
             _granian_supervisor(settings, payload["fast_path"], payload["loop"], run_dir).serve(
-                target_loader=functools.partial(_granian_app, settings, payload["fast_path"], str(run_dir),
-                                                payload.get("inline", True)),
-                wrap_loader=False)
+                target_loader=functools.partial(
+                    _granian_app, settings, payload["fast_path"], str(run_dir), payload.get("inline", True)
+                ),
+                wrap_loader=False,
+            )
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
         return
-    config = uvicorn.Config(functools.partial(front_app, settings, payload["fast_path"], str(run_dir),
-                                              payload.get("inline", True)), factory=True,
-                            host=settings.host, port=settings.port, log_level="info", access_log=False,
-                            http=payload["http"], loop=payload["loop"], workers=settings.workers,
-                            timeout_graceful_shutdown=int(settings.query_timeout) + 5)
+    config = uvicorn.Config(
+        functools.partial(front_app, settings, payload["fast_path"], str(run_dir), payload.get("inline", True)),
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=False,
+        http=payload["http"],
+        loop=payload["loop"],
+        workers=settings.workers,
+        timeout_graceful_shutdown=int(settings.query_timeout) + 5,
+    )
     sock = config.bind_socket()
-    _say(f"Dragonbear SPARQL endpoint: http://{settings.host}:{settings.port}/sparql "
-         f"({settings.workers} server processes, time limit {settings.query_timeout:g} s, result cap "
-         f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'})")
+    _say(
+        f"Dragonbear SPARQL endpoint: http://{settings.host}:{settings.port}/sparql "
+        f"({settings.workers} server processes, time limit {settings.query_timeout:g} s, result cap "
+        f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'})"
+    )
     try:
         Supervisor(config, [sock], run_dir).run()
     finally:

@@ -50,14 +50,18 @@ source:synthetic-lineage-test a dgb:SourceDocument ; dcterms:title "Synthetic li
 def _attested(iri: str, body: str, row: str) -> str:
     """A statement ``iri`` with ``body`` (predicate-object pairs) and one attestation locating ``row``."""
     att = f"<{iri}#att-synthetic>"
-    return (f"<{iri}> {body} ;\n    dgb:hasAttestation {att} .\n"
-            f'{att} a dgb:Attestation ; dgb:source source:synthetic-lineage-test ; dgb:stance dgb:Asserts ; '
-            f'dgb:locator "{row}" .\n')
+    return (
+        f"<{iri}> {body} ;\n    dgb:hasAttestation {att} .\n"
+        f"{att} a dgb:Attestation ; dgb:source source:synthetic-lineage-test ; dgb:stance dgb:Asserts ; "
+        f'dgb:locator "{row}" .\n'
+    )
 
 
 def _system(local: str, label: str, category: str) -> str:
-    return (f'system:{local} a dgb:SystemModel ; rdfs:label "{label}"@en ; skos:prefLabel "{label}"@en ;\n'
-            f"    dgb:category dgb:{category} ; dgb:countryOfOrigin state:synthetic-state-00 .\n")
+    return (
+        f'system:{local} a dgb:SystemModel ; rdfs:label "{label}"@en ; skos:prefLabel "{label}"@en ;\n'
+        f"    dgb:category dgb:{category} ; dgb:countryOfOrigin state:synthetic-state-00 .\n"
+    )
 
 
 def _year(value: int) -> str:
@@ -67,29 +71,45 @@ def _year(value: int) -> str:
 def hub_turtle() -> str:
     """The whole synthetic graph as Turtle."""
     out = [_PREFIXES]
-    out += [f'state:synthetic-state-{i:02d} a dgb:State ; rdfs:label "Synthetic state {i:02d}"@en ; '
-            f'skos:prefLabel "Synthetic state {i:02d}"@en .\n' for i in range(RECIPIENTS + 1)]
+    out += [
+        f'state:synthetic-state-{i:02d} a dgb:State ; rdfs:label "Synthetic state {i:02d}"@en ; '
+        f'skos:prefLabel "Synthetic state {i:02d}"@en .\n'
+        for i in range(RECIPIENTS + 1)
+    ]
     out.append(_system("synthetic-hub-missile", HUB_LABEL, "AirToAirMissile"))
     for i in range(1, PLATFORMS + 1):
         out.append(_system(f"synthetic-platform-{i:02d}", f"SYN platform {i:02d} (synthetic)", "FighterAircraft"))
         end = f" ; dgb:endYear {_year(2010 + i % 10)}" if i % 4 == 0 else ""
-        out.append(_attested(f"{ID}fit/synthetic-platform-{i:02d}--hub", "a dgb:ComponentFit ; dgb:platform "
-                             f"system:synthetic-platform-{i:02d} ; dgb:component system:synthetic-hub-missile ; "
-                             f"dgb:componentRole dgb:WeaponRole ; dgb:startYear {_year(1990 + i % 20)}{end} ; "
-                             "dgb:confidence 0.8", f"synthetic fit {i}"))
+        out.append(
+            _attested(
+                f"{ID}fit/synthetic-platform-{i:02d}--hub",
+                "a dgb:ComponentFit ; dgb:platform "
+                f"system:synthetic-platform-{i:02d} ; dgb:component system:synthetic-hub-missile ; "
+                f"dgb:componentRole dgb:WeaponRole ; dgb:startYear {_year(1990 + i % 20)}{end} ; "
+                "dgb:confidence 0.8",
+                f"synthetic fit {i}",
+            )
+        )
         for v in range(1, 4 if i <= 3 else 1):
-            out.append(_system(f"synthetic-platform-{i:02d}-v{v}", f"SYN platform {i:02d}-V{v} (synthetic)",
-                               "FighterAircraft"))
+            out.append(
+                _system(f"synthetic-platform-{i:02d}-v{v}", f"SYN platform {i:02d}-V{v} (synthetic)", "FighterAircraft")
+            )
             out.append(f"system:synthetic-platform-{i:02d}-v{v} dgb:variantOf system:synthetic-platform-{i:02d} .\n")
     n = 0
     for kind, count in DERIVATIONS:
         for _ in range(count):
             n += 1
             out.append(_system(f"synthetic-derived-{n:02d}", f"SYN derived {n:02d} (synthetic)", "AirToAirMissile"))
-            out.append(_attested(f"{ID}derivation/synthetic-derived-{n:02d}--hub", "a dgb:Derivation ; "
-                                 f"dgb:derivedSystem system:synthetic-derived-{n:02d} ; dgb:sourceSystem "
-                                 f"system:synthetic-hub-missile ; dgb:derivationKind dgb:{kind} ; dgb:startYear "
-                                 f"{_year(1995 + n)} ; dgb:confidence 0.{5 + n % 5}", f"synthetic derivation {n}"))
+            out.append(
+                _attested(
+                    f"{ID}derivation/synthetic-derived-{n:02d}--hub",
+                    "a dgb:Derivation ; "
+                    f"dgb:derivedSystem system:synthetic-derived-{n:02d} ; dgb:sourceSystem "
+                    f"system:synthetic-hub-missile ; dgb:derivationKind dgb:{kind} ; dgb:startYear "
+                    f"{_year(1995 + n)} ; dgb:confidence 0.{5 + n % 5}",
+                    f"synthetic derivation {n}",
+                )
+            )
     for v in range(1, 15):
         out.append(_system(f"synthetic-derived-01-v{v:02d}", f"SYN derived 01-V{v:02d} (synthetic)", "AirToAirMissile"))
         out.append(f"system:synthetic-derived-01-v{v:02d} dgb:variantOf system:synthetic-derived-01 .\n")
@@ -98,21 +118,41 @@ def hub_turtle() -> str:
         out.append(f"system:synthetic-hub-missile-v{v:02d} dgb:variantOf system:synthetic-hub-missile .\n")
     for o in (1, 2):
         out.append(_system(f"synthetic-origin-{o}", f"SYN origin {o} (synthetic)", "AirToAirMissile"))
-        out.append(_attested(f"{ID}derivation/synthetic-hub--origin-{o}", "a dgb:Derivation ; dgb:derivedSystem "
-                             f"system:synthetic-hub-missile ; dgb:sourceSystem system:synthetic-origin-{o} ; "
-                             f"dgb:derivationKind dgb:DerivedDesign ; dgb:startYear {_year(1980 + o)}",
-                             f"synthetic origin {o}"))
-    for name, role, category in (("engine", "MainPropulsion", "Engine"), ("seeker", "SensorRole", "Radar"),
-                                 ("datalink", "Electronics", "OtherEquipment")):
+        out.append(
+            _attested(
+                f"{ID}derivation/synthetic-hub--origin-{o}",
+                "a dgb:Derivation ; dgb:derivedSystem "
+                f"system:synthetic-hub-missile ; dgb:sourceSystem system:synthetic-origin-{o} ; "
+                f"dgb:derivationKind dgb:DerivedDesign ; dgb:startYear {_year(1980 + o)}",
+                f"synthetic origin {o}",
+            )
+        )
+    for name, role, category in (
+        ("engine", "MainPropulsion", "Engine"),
+        ("seeker", "SensorRole", "Radar"),
+        ("datalink", "Electronics", "OtherEquipment"),
+    ):
         out.append(_system(f"synthetic-{name}", f"SYN {name} (synthetic)", category))
-        out.append(_attested(f"{ID}fit/synthetic-hub--{name}", "a dgb:ComponentFit ; dgb:platform "
-                             f"system:synthetic-hub-missile ; dgb:component system:synthetic-{name} ; "
-                             f"dgb:componentRole dgb:{role} ; dgb:startYear {_year(1985)}", f"synthetic {name}"))
+        out.append(
+            _attested(
+                f"{ID}fit/synthetic-hub--{name}",
+                "a dgb:ComponentFit ; dgb:platform "
+                f"system:synthetic-hub-missile ; dgb:component system:synthetic-{name} ; "
+                f"dgb:componentRole dgb:{role} ; dgb:startYear {_year(1985)}",
+                f"synthetic {name}",
+            )
+        )
     for i in range(1, RECIPIENTS + 1):
         status = "NewEquipment" if i <= 20 else "SecondHand"
-        out.append(_attested(f"{ID}transfer/synthetic-state-{i:02d}--hub", "a dgb:ArmsTransfer ; dgb:supplier "
-                             f"state:synthetic-state-00 ; dgb:recipient state:synthetic-state-{i:02d} ; "
-                             f"dgb:transferredSystem system:synthetic-hub-missile ; dgb:transferStatus dgb:{status} ; "
-                             f"dgb:orderYear {_year(2000 + i)} ; dgb:deliveryStartYear {_year(2001 + i)} ; "
-                             f"dgb:deliveryEndYear {_year(2002 + i)}", f"synthetic transfer {i}"))
+        out.append(
+            _attested(
+                f"{ID}transfer/synthetic-state-{i:02d}--hub",
+                "a dgb:ArmsTransfer ; dgb:supplier "
+                f"state:synthetic-state-00 ; dgb:recipient state:synthetic-state-{i:02d} ; "
+                f"dgb:transferredSystem system:synthetic-hub-missile ; dgb:transferStatus dgb:{status} ; "
+                f"dgb:orderYear {_year(2000 + i)} ; dgb:deliveryStartYear {_year(2001 + i)} ; "
+                f"dgb:deliveryEndYear {_year(2002 + i)}",
+                f"synthetic transfer {i}",
+            )
+        )
     return "".join(out)

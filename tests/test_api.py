@@ -23,8 +23,9 @@ def test_catalogue_lists_every_canned_query_with_parameters(client: httpx.Client
 
 
 def test_transfers_russia_china_2015_include_the_su35_deal(client: httpx.Client) -> None:
-    response = client.get("/api/queries/transfers",
-                          params={"supplier": "Russia", "recipient": "China", "from": "2015", "to": "2015"})
+    response = client.get(
+        "/api/queries/transfers", params={"supplier": "Russia", "recipient": "China", "from": "2015", "to": "2015"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/sparql-results+json")
     rows = response.json()["results"]["bindings"]
@@ -33,15 +34,20 @@ def test_transfers_russia_china_2015_include_the_su35_deal(client: httpx.Client)
     assert all(r["supplier"]["value"] == ID + "state/russia" for r in rows)
 
 
-@pytest.mark.parametrize(("accept", "media", "check"), [
-    pytest.param("text/csv", "text/csv", "transfer,", id="csv"),
-    pytest.param("text/tab-separated-values", "text/tab-separated-values", "?transfer", id="tsv"),
-    pytest.param("application/sparql-results+xml", "application/sparql-results+xml", "<sparql", id="xml"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media", "check"),
+    [
+        pytest.param("text/csv", "text/csv", "transfer,", id="csv"),
+        pytest.param("text/tab-separated-values", "text/tab-separated-values", "?transfer", id="tsv"),
+        pytest.param("application/sparql-results+xml", "application/sparql-results+xml", "<sparql", id="xml"),
+    ],
+)
 def test_canned_query_results_are_negotiated(client: httpx.Client, accept: str, media: str, check: str) -> None:
-    response = client.get("/api/queries/transfers", params={"supplier": "Russia", "recipient": "China",
-                                                            "from": "2015", "to": "2015"},
-                          headers={"Accept": accept})
+    response = client.get(
+        "/api/queries/transfers",
+        params={"supplier": "Russia", "recipient": "China", "from": "2015", "to": "2015"},
+        headers={"Accept": accept},
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media)
     assert check in response.text
@@ -49,12 +55,17 @@ def test_canned_query_results_are_negotiated(client: httpx.Client, accept: str, 
 
 
 def test_format_parameter_wins_over_accept(client: httpx.Client) -> None:
-    response = client.get("/api/queries/ancestors", params={"system": "J-11", "format": "csv"},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/api/queries/ancestors",
+        params={"system": "J-11", "format": "csv"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert any(r["ancestor"] == ID + "system/su-27sk" and r["year"] == "1998" and r["kindLabel"] == "licensed production"
-               for r in rows)
+    assert any(
+        r["ancestor"] == ID + "system/su-27sk" and r["year"] == "1998" and r["kindLabel"] == "licensed production"
+        for r in rows
+    )
 
 
 def test_unknown_canned_query_is_404_json(client: httpx.Client) -> None:
@@ -72,12 +83,15 @@ def test_ambiguous_entity_parameter_is_400_listing_candidates(client: httpx.Clie
     assert ID + "system/kilo-class" in iris and len(iris) >= 2
 
 
-@pytest.mark.parametrize("params", [
-    pytest.param({"supplier": "Russia", "recipient": "China", "from": "last year"}, id="not-a-year"),
-    pytest.param({"supplier": "Russia"}, id="missing-required"),
-    pytest.param({"supplier": "Russia", "recipient": "China", "colour": "red"}, id="unknown-parameter"),
-    pytest.param({"supplier": "Atlantis", "recipient": "China"}, id="names-nothing"),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({"supplier": "Russia", "recipient": "China", "from": "last year"}, id="not-a-year"),
+        pytest.param({"supplier": "Russia"}, id="missing-required"),
+        pytest.param({"supplier": "Russia", "recipient": "China", "colour": "red"}, id="unknown-parameter"),
+        pytest.param({"supplier": "Atlantis", "recipient": "China"}, id="names-nothing"),
+    ],
+)
 def test_bad_parameters_are_400(client: httpx.Client, params: dict[str, str]) -> None:
     response = client.get("/api/queries/transfers", params=params)
     assert response.status_code == 400
@@ -115,8 +129,9 @@ def test_lineage_of_j11_has_licensed_production_edge_to_su27sk(client: httpx.Cli
     assert any(e["source"] == ID + "system/j-15" and e["target"] == ID + "system/j-11" for e in graph["edges"])
 
 
-@pytest.mark.parametrize("system", [pytest.param("no-such-system", id="unknown"),
-                                    pytest.param("..%2Fstate%2Fchina", id="not-a-system")])
+@pytest.mark.parametrize(
+    "system", [pytest.param("no-such-system", id="unknown"), pytest.param("..%2Fstate%2Fchina", id="not-a-system")]
+)
 def test_lineage_of_unknown_system_is_404(client: httpx.Client, system: str) -> None:
     response = client.get(f"/api/lineage/{system}")
     assert response.status_code == 404

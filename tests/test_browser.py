@@ -13,8 +13,12 @@ import pytest
 
 from .conftest import CHROMIUM
 
-pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
-              pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.slow,
+]
 
 
 @pytest.fixture
@@ -38,8 +42,10 @@ def test_query_page_runs_a_query_with_yasgui_served_locally(page: object, web_se
     # one tab per canned query, next to the default one
     names = tab.locator(".tabPanel, .tab").all_inner_texts()  # type: ignore[attr-defined]
     assert any("transfers" in n for n in names)
-    query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-             "SELECT ?label WHERE { <https://w3id.org/dragonbear/id/system/j-11> rdfs:label ?label }")
+    query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?label WHERE { <https://w3id.org/dragonbear/id/system/j-11> rdfs:label ?label }"
+    )
     tab.evaluate("q => window.dragonbearYasgui.getTab().getYasqe().setValue(q)", query)  # type: ignore[attr-defined]
     tab.locator(".yasqe_queryButton").first.click()  # type: ignore[attr-defined]
     cell = tab.locator(".yasr table td", has_text="Shenyang J-11").first  # type: ignore[attr-defined]

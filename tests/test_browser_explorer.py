@@ -32,8 +32,12 @@ T = TypeVar("T", bound=Callable[..., object])
 
 def in_browser(test: T) -> T:
     """Chromium against a real server: marked ``browser``, ``server`` and ``slow``; skipped without Chromium."""
-    for mark in (pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
-                 pytest.mark.browser, pytest.mark.server, pytest.mark.slow):
+    for mark in (
+        pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+        pytest.mark.browser,
+        pytest.mark.server,
+        pytest.mark.slow,
+    ):
         test = mark(test)
     return test
 
@@ -53,9 +57,16 @@ def test_explorer_page_of_j11_loads_only_its_own_assets(client: TestClient) -> N
     assert "<h1>Lineage of Shenyang J-11</h1>" in html
     assets = _assets(html)
     paths = {urlsplit(a).path for a in assets}
-    assert {"/static/cytoscape/cytoscape.min.js", "/static/cytoscape/cytoscape-dagre.min.js",
-            "/static/explorer.js", "/static/explorer.css", "/static/explorer.groups.js", "/static/explorer.table.js",
-            "/static/explorer.panels.js", "/static/explorer.search.js"} <= paths
+    assert {
+        "/static/cytoscape/cytoscape.min.js",
+        "/static/cytoscape/cytoscape-dagre.min.js",
+        "/static/explorer.js",
+        "/static/explorer.css",
+        "/static/explorer.groups.js",
+        "/static/explorer.table.js",
+        "/static/explorer.panels.js",
+        "/static/explorer.search.js",
+    } <= paths
     assert [a for a in assets if urlsplit(a).scheme not in ("", "data") or a.startswith("//")] == []
     # the browser is told to refuse anything from another origin
     policy = response.headers["content-security-policy"]
@@ -64,19 +75,23 @@ def test_explorer_page_of_j11_loads_only_its_own_assets(client: TestClient) -> N
     assert config is not None and '"api": "/api/lineage/j-11"' in config.group(1)
 
 
-@pytest.mark.parametrize("path, media, size", [
-    pytest.param("/static/cytoscape/cytoscape.min.js", "javascript", 300_000, id="cytoscape"),
-    pytest.param("/static/cytoscape/cytoscape-dagre.min.js", "javascript", 30_000, id="dagre-layout"),
-    pytest.param("/static/cytoscape/LICENSE", "", 1_000, id="licence"),  # any media type
-    pytest.param("/static/explorer.js", "javascript", 5_000, id="explorer-script"),
-    pytest.param("/static/explorer.groups.js", "javascript", 2_000, id="explorer-groups"),
-    pytest.param("/static/explorer.table.js", "javascript", 2_000, id="explorer-table"),
-    pytest.param("/static/explorer.panels.js", "javascript", 2_000, id="explorer-panels"),
-    pytest.param("/static/explorer.search.js", "javascript", 1_000, id="explorer-search"),
-    pytest.param("/static/explorer.css", "text/css", 500, id="explorer-style"),
-])
-def test_explorer_static_files_are_served_from_the_package(client: TestClient, path: str, media: str,
-                                                           size: int) -> None:
+@pytest.mark.parametrize(
+    "path, media, size",
+    [
+        pytest.param("/static/cytoscape/cytoscape.min.js", "javascript", 300_000, id="cytoscape"),
+        pytest.param("/static/cytoscape/cytoscape-dagre.min.js", "javascript", 30_000, id="dagre-layout"),
+        pytest.param("/static/cytoscape/LICENSE", "", 1_000, id="licence"),  # any media type
+        pytest.param("/static/explorer.js", "javascript", 5_000, id="explorer-script"),
+        pytest.param("/static/explorer.groups.js", "javascript", 2_000, id="explorer-groups"),
+        pytest.param("/static/explorer.table.js", "javascript", 2_000, id="explorer-table"),
+        pytest.param("/static/explorer.panels.js", "javascript", 2_000, id="explorer-panels"),
+        pytest.param("/static/explorer.search.js", "javascript", 1_000, id="explorer-search"),
+        pytest.param("/static/explorer.css", "text/css", 500, id="explorer-style"),
+    ],
+)
+def test_explorer_static_files_are_served_from_the_package(
+    client: TestClient, path: str, media: str, size: int
+) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert media in response.headers["content-type"]
@@ -106,11 +121,14 @@ def test_explore_without_a_system_shows_the_search_box(client: TestClient) -> No
     assert "content-security-policy" in response.headers
 
 
-@pytest.mark.parametrize("name, target", [
-    pytest.param("J-11", "/explore/j-11", id="designation"),
-    pytest.param("Flanker", "/explore/su-27", id="reporting-name"),
-    pytest.param("歼-11", "/explore/j-11", id="chinese-name"),
-])
+@pytest.mark.parametrize(
+    "name, target",
+    [
+        pytest.param("J-11", "/explore/j-11", id="designation"),
+        pytest.param("Flanker", "/explore/su-27", id="reporting-name"),
+        pytest.param("歼-11", "/explore/j-11", id="chinese-name"),
+    ],
+)
 def test_search_goes_to_the_explorer_of_the_clear_match(client: TestClient, name: str, target: str) -> None:
     response = client.get("/explore", params={"q": name})
     assert response.status_code == 303
@@ -126,11 +144,14 @@ def test_search_lists_the_systems_an_ambiguous_name_may_denote(client: TestClien
     assert "Shenyang Aircraft Corporation" not in html  # an organization, not a system
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param("/explore/no-such-system", id="unknown-id"),
-    pytest.param("/explore/%3Cscript%3E", id="not-an-iri"),
-    pytest.param("/explore/https://w3id.org/dragonbear/id/state/china", id="not-a-system"),
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/explore/no-such-system", id="unknown-id"),
+        pytest.param("/explore/%3Cscript%3E", id="not-an-iri"),
+        pytest.param("/explore/https://w3id.org/dragonbear/id/state/china", id="not-a-system"),
+    ],
+)
 def test_unknown_system_is_a_404_page_without_a_stack_trace(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
@@ -159,6 +180,7 @@ def test_explorer_docstring_examples_run() -> None:
 
 # --- In the browser -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def tab(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
@@ -181,7 +203,8 @@ def _rows(tab: object) -> list[str]:
     """The rows of the table "Links" (the text alternative), one string per link, cells joined by " | "."""
     cells = tab.evaluate(  # type: ignore[attr-defined]
         "() => [...document.querySelectorAll('#explorer-edges tbody tr[data-edge]')]"
-        ".map(tr => [...tr.cells].map(td => td.innerText.trim()).join(' | '))")
+        ".map(tr => [...tr.cells].map(td => td.innerText.trim()).join(' | '))"
+    )
     return list(cells)
 
 
@@ -323,7 +346,6 @@ def test_search_box_suggests_systems_from_the_resolver(tab: object, web_server: 
     assert any(urlsplit(u).path == "/api/resolve" for u in tab.requests)  # type: ignore[attr-defined]
     tab.wait_for_function("() => window.dragonbearExplorer && window.dragonbearExplorer.cy")  # type: ignore[attr-defined]
     assert "Shenyang J-11" in _drawn(tab)["nodes"]
-
 
 
 @in_browser

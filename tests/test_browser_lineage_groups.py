@@ -26,11 +26,15 @@ from dragonbear.service.web.lineage_groups import MAX_DRAWN as PAGE_MAX_DRAWN
 from .conftest import CHROMIUM, copy_store, serve_store
 from .lineage_hub import HUB, HUB_LINEAGE_LINKS, PLATFORMS
 
-pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
-              pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.slow,
+]
 
 SYSTEM = "https://w3id.org/dragonbear/id/system/"
-HUB_ID = HUB[len(SYSTEM):]
+HUB_ID = HUB[len(SYSTEM) :]
 EXPLORER_MAX_DRAWN = 40  # explorer.groups.js: DEFAULTS.maxDrawn
 MOST_LINKED = """
 SELECT ?system (COUNT(DISTINCT ?other) AS ?links) WHERE {
@@ -82,8 +86,10 @@ def _api_edges(base: str, system_id: str, *relations: str) -> list[dict[str, obj
 
 def _system_edges(base: str, system_id: str) -> list[dict[str, object]]:
     """The links the entity page lists: derivations, variants and component fits between systems."""
-    body = httpx.get(f"{base}/api/lineage/{quote(system_id, safe='')}?relation=derivation&relation=variant"
-                     "&relation=component", timeout=120).json()
+    body = httpx.get(
+        f"{base}/api/lineage/{quote(system_id, safe='')}?relation=derivation&relation=variant&relation=component",
+        timeout=120,
+    ).json()
     systems = {n["iri"] for n in body["nodes"] if n["type"] == "system"}
     return [e for e in body["edges"] if e["source"] in systems and e["target"] in systems]
 
@@ -110,6 +116,7 @@ def _explorer_state(tab: object) -> dict[str, object]:
 
 
 # --- The explorer ---------------------------------------------------------------------------------
+
 
 def test_explorer_of_a_hub_groups_its_links_and_lists_them_all(tab: object, hub_server: str) -> None:
     _open_explorer(tab, f"{hub_server}/explore/{HUB_ID}")
@@ -139,8 +146,11 @@ def test_explorer_of_a_hub_groups_its_links_and_lists_them_all(tab: object, hub_
 
 def _click_box(tab: object, name: str) -> None:
     box = tab.locator("#explorer-graph").bounding_box()  # type: ignore[attr-defined]
-    at = tab.evaluate("""name => window.dragonbearExplorer.cy.nodes('.box')
-        .filter(n => n.data('name') === name)[0].renderedPosition()""", name)  # type: ignore[attr-defined]
+    at = tab.evaluate(
+        """name => window.dragonbearExplorer.cy.nodes('.box')
+        .filter(n => n.data('name') === name)[0].renderedPosition()""",
+        name,
+    )  # type: ignore[attr-defined]
     tab.mouse.click(box["x"] + at["x"], box["y"] + at["y"])  # type: ignore[attr-defined]
 
 
@@ -180,7 +190,9 @@ def test_table_groups_fold_and_columns_sort(tab: object, hub_server: str) -> Non
         [...b.querySelectorAll('tr[data-edge] td:nth-child(6)')].map(td => td.innerText))""")  # type: ignore[attr-defined]
     for cells in groups:  # sorted within each group of a relation and kind
         rated = [float(c) for c in cells if c != "not recorded"]
-        assert rated == sorted(rated) and cells[:len(cells) - len(rated)] == ["not recorded"] * (len(cells) - len(rated))
+        assert rated == sorted(rated) and cells[: len(cells) - len(rated)] == ["not recorded"] * (
+            len(cells) - len(rated)
+        )
     assert any(len(set(cells)) > 1 for cells in groups)
 
 
@@ -194,6 +206,7 @@ def test_filters_still_apply_to_a_grouped_lineage(tab: object, hub_server: str) 
 
 
 # --- The entity page ------------------------------------------------------------------------------
+
 
 def _page_state(tab: object) -> dict[str, object]:
     return tab.evaluate("""() => {
@@ -236,10 +249,12 @@ def test_entity_page_of_a_hub_draws_boxes_and_lists_every_link(tab: object, hub_
 
 # --- The largest family of the shipped graph ------------------------------------------------------
 
-def test_explorer_of_the_largest_family_groups_and_lists_every_link(tab: object, web_server: str,
-                                                                   largest: tuple[str, set[str]]) -> None:
+
+def test_explorer_of_the_largest_family_groups_and_lists_every_link(
+    tab: object, web_server: str, largest: tuple[str, set[str]]
+) -> None:
     iri, others = largest
-    system_id = iri[len(SYSTEM):]
+    system_id = iri[len(SYSTEM) :]
     _open_explorer(tab, f"{web_server}/explore/{quote(system_id, safe='')}")
     edges = _api_edges(web_server, system_id)
     state = _explorer_state(tab)
@@ -253,10 +268,11 @@ def test_explorer_of_the_largest_family_groups_and_lists_every_link(tab: object,
     assert tab.problems == []  # type: ignore[attr-defined]
 
 
-def test_entity_page_of_the_largest_family_lists_every_link(tab: object, web_server: str,
-                                                           largest: tuple[str, set[str]]) -> None:
+def test_entity_page_of_the_largest_family_lists_every_link(
+    tab: object, web_server: str, largest: tuple[str, set[str]]
+) -> None:
     iri, others = largest
-    system_id = iri[len(SYSTEM):]
+    system_id = iri[len(SYSTEM) :]
     tab.goto(f"{web_server}/id/system/{system_id}")  # type: ignore[attr-defined]
     edges = _system_edges(web_server, system_id)
     state = _page_state(tab)

@@ -36,7 +36,9 @@ def test_no_triple_is_stored_in_two_graphs_so_the_union_counts_each_once(built: 
     store = open_store(built[0], read_only=True)
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     union = int(next(iter(store.query(query)))["n"].value)  # type: ignore[index, union-attr]
-    distinct = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")))["n"].value)  # type: ignore[index, union-attr]
+    distinct = int(
+        next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")))["n"].value
+    )  # type: ignore[index, union-attr]
     assert union == distinct
     assert built[1].derivation is not None and built[1].derivation.restated > 0
     russia = "SELECT ?l WHERE { state:russia rdfs:label ?l FILTER(LANG(?l) = 'en') }"
@@ -44,7 +46,9 @@ def test_no_triple_is_stored_in_two_graphs_so_the_union_counts_each_once(built: 
 
 
 @pytest.mark.slow
-def test_build_report_lists_counts_unmapped_designations_conflicts_and_shacl(full_built: tuple[Path, BuildReport]) -> None:
+def test_build_report_lists_counts_unmapped_designations_conflicts_and_shacl(
+    full_built: tuple[Path, BuildReport],
+) -> None:
     _, report = full_built
     text = report.text()
     assert "Triples per named graph" in text
@@ -88,8 +92,10 @@ def test_build_refuses_data_that_violates_shapes(small_extract: Path, tmp_path: 
     store_dir = tmp_path / "store"
     build_store(store_dir, curated_dir=curated, sipri_path=small_extract, progress=lambda _m: None)
     bad = tmp_path / "bad.ttl"
-    bad.write_text('@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
-                   '<https://w3id.org/dragonbear/id/system/j-11> skos:prefLabel "Another name"@en .\n')
+    bad.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/dragonbear/id/system/j-11> skos:prefLabel "Another name"@en .\n'
+    )
     before = (current_generation(store_dir), _count(store_dir))
     with pytest.raises(ValidationError):
         load_files(store_dir, [bad])
@@ -97,13 +103,18 @@ def test_build_refuses_data_that_violates_shapes(small_extract: Path, tmp_path: 
 
 
 @pytest.mark.slow
-def test_killed_build_leaves_previous_store_answering(built: tuple[Path, BuildReport], small_extract: Path,
-                                                     tmp_path: Path) -> None:
+def test_killed_build_leaves_previous_store_answering(
+    built: tuple[Path, BuildReport], small_extract: Path, tmp_path: Path
+) -> None:
     store_dir = tmp_path / "store"
     shutil.copytree(built[0], store_dir, symlinks=True)
     before = (current_generation(store_dir), _count(store_dir))
-    proc = subprocess.Popen([sys.executable, "-m", "dragonbear.cli", "build", "--store", str(store_dir)],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dragonbear.cli", "build", "--store", str(store_dir)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stderr is not None
     for line in proc.stderr:  # kill it in the middle of loading SIPRI
         if "Loading the SIPRI register ..." in line:
@@ -128,20 +139,29 @@ def test_load_adds_file_to_named_graph_and_creates_new_store(tmp_path: Path) -> 
     result = cli("load", str(data), "--graph", "http://example.org/g", "--store", str(tmp_path / "new"))
     assert result.returncode == 0, result.stderr
     assert "2 triples loaded into <http://example.org/g>" in result.stdout
-    result = cli("sparql", "SELECT ?o WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } } ORDER BY ?o",
-                 "--format", "csv", "--store", str(tmp_path / "new"))
+    result = cli(
+        "sparql",
+        "SELECT ?o WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } } ORDER BY ?o",
+        "--format",
+        "csv",
+        "--store",
+        str(tmp_path / "new"),
+    )
     assert result.stdout.split() == ["o", "x", "y"]
 
 
 def test_load_malformed_file_exits_2_naming_line_and_column_and_changes_nothing(
-        built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
     store_dir = tmp_path / "store"
     shutil.copytree(built[0], store_dir, symlinks=True)
     before = (current_generation(store_dir), _count(store_dir))
     good = tmp_path / "good.nt"
     good.write_text('<http://example.org/a> <http://example.org/p> "x" .\n')
     bad = tmp_path / "bad.nt"
-    bad.write_text('<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> <http://example.org/p> oops .\n')
+    bad.write_text(
+        '<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> <http://example.org/p> oops .\n'
+    )
     result = cli("load", str(good), str(bad), "--store", str(store_dir))
     assert result.returncode == 2
     assert f"{bad}:2:" in result.stderr
@@ -158,15 +178,17 @@ def test_load_refuses_the_graphs_the_build_maintains(built: tuple[Path, BuildRep
 
 @pytest.mark.slow
 def test_load_sipri_replaces_extract_with_full_register_keeping_curated_attestations(
-        built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
     from .conftest import REGISTER
+
     store_dir = tmp_path / "store"
     shutil.copytree(built[0], store_dir, symlinks=True)
     result = cli("load-sipri", str(REGISTER), "--store", str(store_dir))
     assert result.returncode == 0, result.stderr
     assert "SIPRI deals: 27,951" in result.stdout  # 27,953 data lines, two of them continuations of broken rows
     store = open_store(store_dir, read_only=True)
-    rows = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?t a dgb:ArmsTransfer } }" % GRAPH_SIPRI))
+    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_SIPRI}> {{ ?t a dgb:ArmsTransfer }} }}"))
     assert int(rows[0]["n"].value) == 27951
     # a deal outside the extract (neither side is Russia, the Soviet Union, Ukraine or China)
     assert store.query("ASK { ?t dgb:supplier state:brazil ; dgb:recipient state:afghanistan }")
@@ -177,8 +199,10 @@ def test_load_sipri_replaces_extract_with_full_register_keeping_curated_attestat
 
 @pytest.mark.slow
 def test_load_sipri_rejects_malformed_register_and_changes_nothing(
-        built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
     from .conftest import REGISTER
+
     store_dir = tmp_path / "store"
     shutil.copytree(built[0], store_dir, symlinks=True)
     before = (current_generation(store_dir), _count(store_dir))

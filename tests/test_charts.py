@@ -75,18 +75,26 @@ def _count(store: EmbeddedStore, sparql: str) -> int:
 
 # --- numbers -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("year,domain", [
-    pytest.param(2018, "ground", id="2018-ground"),
-    pytest.param(2018, "multi-domain", id="2018-multi-domain"),
-    pytest.param(2024, "naval", id="2024-naval"),
-    pytest.param(2024, "paramilitary", id="2024-paramilitary"),
-])
-def test_exercises_per_year_and_domain_equal_a_sparql_count(store: EmbeddedStore, charts: dict[str, ChartData],
-                                                           year: int, domain: str) -> None:
-    expected = _count(store, f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+
+@pytest.mark.parametrize(
+    "year,domain",
+    [
+        pytest.param(2018, "ground", id="2018-ground"),
+        pytest.param(2018, "multi-domain", id="2018-multi-domain"),
+        pytest.param(2024, "naval", id="2024-naval"),
+        pytest.param(2024, "paramilitary", id="2024-paramilitary"),
+    ],
+)
+def test_exercises_per_year_and_domain_equal_a_sparql_count(
+    store: EmbeddedStore, charts: dict[str, ChartData], year: int, domain: str
+) -> None:
+    expected = _count(
+        store,
+        f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
         ?e a ?t ; dgb:startYear {year} ; dgb:participant state:china , state:russia ;
            dgb:operationalDomain/skos:prefLabel "{domain}"@en .
-        FILTER(?t IN (dgb:JointExercise, dgb:JointPatrol)) }}""")
+        FILTER(?t IN (dgb:JointExercise, dgb:JointPatrol)) }}""",
+    )
     rows = {(y, d): n for y, d, n in charts["exercises-by-domain"].rows}
     assert expected > 0
     assert rows[(year, domain)] == expected
@@ -109,7 +117,8 @@ def test_exercises_chart_shows_where_sources_report_more_than_the_graph_holds(ch
 
 @pytest.mark.parametrize("year", [pytest.param(2015, id="2015"), pytest.param(2004, id="2004")])
 def test_tiv_delivered_to_china_equals_the_sipri_rows_spread_over_delivery_years(
-        charts: dict[str, ChartData], year: int) -> None:
+    charts: dict[str, ChartData], year: int
+) -> None:
     expected = _even_split(_register_rows(EXTRACT), year, suppliers={"Russia"}, recipients={"China"})
     rows = {(y, s): tiv for y, s, tiv, _deals in charts["deliveries-to-china"].rows}
     assert expected > 100
@@ -126,8 +135,9 @@ def test_tiv_delivered_to_china_in_2015_equals_a_sparql_sum(store: EmbeddedStore
     assert rows[(2015, "Russia")] == pytest.approx(total, abs=0.01)
 
 
-def test_deliveries_chart_marks_2014_and_2022_with_the_graphs_events(charts: dict[str, ChartData],
-                                                                  images: dict[tuple[str, str], bytes]) -> None:
+def test_deliveries_chart_marks_2014_and_2022_with_the_graphs_events(
+    charts: dict[str, ChartData], images: dict[tuple[str, str], bytes]
+) -> None:
     markers = charts["deliveries-to-china"].markers
     assert [m.year for m in markers] == [2014, 2022]
     assert [m.iri.rsplit("/", 1)[-1] for m in markers if m.iri] == ["crimea-annexation-2014", "russian-invasion-2022"]
@@ -153,6 +163,7 @@ def test_every_recipient_of_the_three_suppliers_has_a_region(full_charts: dict[s
 def test_shipped_extract_holds_every_deal_the_charts_need_from_the_full_register() -> None:
     def needed(rows: list[list[str]]) -> list[tuple[str, ...]]:
         return sorted(tuple(r) for r in rows if r[1] in ("Soviet Union", "Russia", "China") or r[0] == "China")
+
     full, shipped = needed(_register_rows(REGISTER)), needed(_register_rows(EXTRACT))
     assert len(full) > 5000
     assert shipped == full
@@ -164,12 +175,18 @@ def test_years_narrow_a_chart(store: EmbeddedStore) -> None:
     assert data.years() == list(range(2014, 2023))
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    pytest.param({"name": "no-such-chart"}, "exercises-by-domain, deliveries-to-china, exports-by-region",
-                 id="unknown-name-lists-charts"),
-    pytest.param({"name": "deliveries-to-china", "first": 2020, "last": 2010}, "after", id="first-after-last"),
-    pytest.param({"name": "deliveries-to-china", "first": 20}, "out of range", id="year-out-of-range"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        pytest.param(
+            {"name": "no-such-chart"},
+            "exercises-by-domain, deliveries-to-china, exports-by-region",
+            id="unknown-name-lists-charts",
+        ),
+        pytest.param({"name": "deliveries-to-china", "first": 2020, "last": 2010}, "after", id="first-after-last"),
+        pytest.param({"name": "deliveries-to-china", "first": 20}, "out of range", id="year-out-of-range"),
+    ],
+)
 def test_bad_chart_requests_are_usage_errors(store: EmbeddedStore, kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         chart_data(store, **kwargs)  # type: ignore[arg-type]
@@ -183,9 +200,11 @@ def test_region_table_with_an_unknown_region_is_a_load_error_with_its_line() -> 
 
 # --- images ------------------------------------------------------------------------------------------
 
+
 # One PNG is drawn in the inner loop; the others, about half a second each, are slow.
-@pytest.mark.parametrize("name", [pytest.param(name, id=name, marks=() if i == 0 else pytest.mark.slow)
-                                  for i, name in enumerate(CHARTS)])
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, id=name, marks=() if i == 0 else pytest.mark.slow) for i, name in enumerate(CHARTS)]
+)
 def test_png_has_the_signature_and_a_plausible_size(images: dict[tuple[str, str], bytes], name: str) -> None:
     png = images[(name, "png")]
     assert png.startswith(PNG_SIGNATURE)
@@ -194,10 +213,12 @@ def test_png_has_the_signature_and_a_plausible_size(images: dict[tuple[str, str]
     assert 20_000 < len(png) < 2_000_000
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, id=name, marks=() if i == 0 else pytest.mark.slow)
-                                  for i, name in enumerate(CHARTS)])  # one SVG in the inner loop
-def test_svg_parses_and_carries_title_axis_units_and_source(images: dict[tuple[str, str], bytes],
-                                                            charts: dict[str, ChartData], name: str) -> None:
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, id=name, marks=() if i == 0 else pytest.mark.slow) for i, name in enumerate(CHARTS)]
+)  # one SVG in the inner loop
+def test_svg_parses_and_carries_title_axis_units_and_source(
+    images: dict[tuple[str, str], bytes], charts: dict[str, ChartData], name: str
+) -> None:
     root = ET.fromstring(images[(name, "svg")])
     assert root.tag == f"{SVG_NS}svg"
     text = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG_NS}text"))
@@ -207,6 +228,7 @@ def test_svg_parses_and_carries_title_axis_units_and_source(images: dict[tuple[s
 
 
 # --- command line ------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def store_dir(built: tuple[Path, BuildReport]) -> Path:
@@ -241,6 +263,7 @@ def test_cli_chart_list_names_every_chart(store_dir: Path) -> None:
 
 # --- HTTP, from the app in this process ------------------------------------------------------------------
 
+
 def test_charts_page_shows_each_chart_with_caption_and_data_links(client: TestClient) -> None:
     response = client.get("/charts")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
@@ -252,11 +275,14 @@ def test_charts_page_shows_each_chart_with_caption_and_data_links(client: TestCl
     assert "Source: SIPRI Arms Transfers Database" in html and "the graph lacks records" in html
 
 
-@pytest.mark.parametrize("suffix,media,check", [
-    pytest.param("svg", "image/svg+xml", lambda body: ET.fromstring(body).tag == f"{SVG_NS}svg", id="svg"),
-    pytest.param("png", "image/png", lambda body: body.startswith(PNG_SIGNATURE), id="png", marks=pytest.mark.slow),
-    pytest.param("csv", "text/csv", lambda body: body.startswith(b"year,supplier,tiv,deals\n"), id="csv"),
-])
+@pytest.mark.parametrize(
+    "suffix,media,check",
+    [
+        pytest.param("svg", "image/svg+xml", lambda body: ET.fromstring(body).tag == f"{SVG_NS}svg", id="svg"),
+        pytest.param("png", "image/png", lambda body: body.startswith(PNG_SIGNATURE), id="png", marks=pytest.mark.slow),
+        pytest.param("csv", "text/csv", lambda body: body.startswith(b"year,supplier,tiv,deals\n"), id="csv"),
+    ],
+)
 def test_chart_routes_answer_in_each_format(client: TestClient, suffix: str, media: str, check) -> None:  # type: ignore[no-untyped-def]
     response = client.get(f"/charts/deliveries-to-china.{suffix}")
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
@@ -265,8 +291,9 @@ def test_chart_routes_answer_in_each_format(client: TestClient, suffix: str, med
 
 def test_chart_json_over_http_has_the_numbers_of_the_store(client: TestClient, charts: dict[str, ChartData]) -> None:
     doc = client.get("/charts/exercises-by-domain.json", params={"from": 2018, "to": 2024}).json()
-    expected = [{"year": y, "domain": d, "count": n} for y, d, n in charts["exercises-by-domain"].rows
-                if 2018 <= y <= 2024]
+    expected = [
+        {"year": y, "domain": d, "count": n} for y, d, n in charts["exercises-by-domain"].rows if 2018 <= y <= 2024
+    ]
     assert doc["rows"] == expected and doc["unit"] == "count" and "SELECT" in doc["sparql"]
     assert {r["figure"].rsplit("/", 1)[-1] for r in doc["reported"]} >= {"joint-exercises-2024"}
 
@@ -277,13 +304,16 @@ def test_chart_route_answers_304_to_its_entity_tag(client: TestClient) -> None:
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize("path,status", [
-    pytest.param("/charts/no-such-chart.svg", 404, id="unknown-chart"),
-    pytest.param("/charts/deliveries-to-china.gif", 404, id="unknown-format"),
-    pytest.param("/charts/deliveries-to-china", 404, id="no-format"),
-    pytest.param("/charts/deliveries-to-china.svg?from=last-year", 400, id="bad-year"),
-    pytest.param("/charts/deliveries-to-china.svg?from=2020&to=2010", 400, id="from-after-to"),
-])
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        pytest.param("/charts/no-such-chart.svg", 404, id="unknown-chart"),
+        pytest.param("/charts/deliveries-to-china.gif", 404, id="unknown-format"),
+        pytest.param("/charts/deliveries-to-china", 404, id="no-format"),
+        pytest.param("/charts/deliveries-to-china.svg?from=last-year", 400, id="bad-year"),
+        pytest.param("/charts/deliveries-to-china.svg?from=2020&to=2010", 400, id="from-after-to"),
+    ],
+)
 def test_bad_chart_urls_get_a_4xx_with_a_message(client: TestClient, path: str, status: int) -> None:
     response = client.get(path)
     assert response.status_code == status

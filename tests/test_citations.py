@@ -28,8 +28,9 @@ def test_csl_json_renders_in_citeproc_py(store: EmbeddedStore) -> None:
     refs = references_for(store, ID + "system/j-11")
     items = json.loads(format_references(refs, CitationFormat.CSL_JSON))
     assert {item["id"] for item in items} >= {"partnership-2025", "sipri-at-2024"}
-    bibliography = CitationStylesBibliography(CitationStylesStyle("harvard-cite-them-right", validate=False),
-                                              CiteProcJSON(items), formatter.plain)
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle("harvard-cite-them-right", validate=False), CiteProcJSON(items), formatter.plain
+    )
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     rendered = [str(entry) for entry in bibliography.bibliography()]
@@ -69,12 +70,17 @@ def test_cite_command_takes_any_name(built: tuple[Path, object]) -> None:
     assert bad.returncode == 2 and "unknown kind" in bad.stderr
 
 
-@pytest.mark.parametrize("accept, media, check", [
-    pytest.param("application/x-bibtex", "application/x-bibtex", "@", id="bibtex"),
-    pytest.param("application/x-research-info-systems", "application/x-research-info-systems", "TY  - ", id="ris"),
-    pytest.param("application/vnd.citationstyles.csl+json", "application/vnd.citationstyles.csl+json", '"id"', id="csl"),
-    pytest.param("text/plain", "text/plain", "Cited for", id="text"),
-])
+@pytest.mark.parametrize(
+    "accept, media, check",
+    [
+        pytest.param("application/x-bibtex", "application/x-bibtex", "@", id="bibtex"),
+        pytest.param("application/x-research-info-systems", "application/x-research-info-systems", "TY  - ", id="ris"),
+        pytest.param(
+            "application/vnd.citationstyles.csl+json", "application/vnd.citationstyles.csl+json", '"id"', id="csl"
+        ),
+        pytest.param("text/plain", "text/plain", "Cited for", id="text"),
+    ],
+)
 def test_api_cite_is_content_negotiated(client: TestClient, accept: str, media: str, check: str) -> None:
     response = client.get("/api/cite", params={"entity": "Vostok-2018"}, headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)

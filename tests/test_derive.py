@@ -34,23 +34,28 @@ def ask(store: EmbeddedStore, body: str) -> bool:
     return bool(store.query(f"ASK {{ GRAPH <{GRAPH_DERIVED}> {{ {body} }} }}"))
 
 
-@pytest.mark.parametrize("triple", [
-    pytest.param("system:j-11 dgb:licensedProductionOf system:su-27sk", id="shortcut-from-derivation"),
-    pytest.param("system:j-11 dgb:derivedFrom system:su-27sk", id="super-property"),
-    pytest.param("system:j-15 dgb:technologyAncestor system:su-27", id="transitive-closure"),
-    pytest.param("system:su-27 dgb:technologyDescendant system:j-15", id="inverse-of-closure"),
-    pytest.param("system:su-27 dgb:hasVariant system:su-27sk", id="inverse"),
-    pytest.param("system:project-21631 dgb:usesComponent system:chd622v20", id="fit-shortcut"),
-    pytest.param("event:eu-arms-embargo-2014 a dgb:GeopoliticalEvent", id="super-class"),
-    pytest.param("org:russian-helicopters dgb:withinGroupOf org:rostec", id="group"),
-])
+@pytest.mark.parametrize(
+    "triple",
+    [
+        pytest.param("system:j-11 dgb:licensedProductionOf system:su-27sk", id="shortcut-from-derivation"),
+        pytest.param("system:j-11 dgb:derivedFrom system:su-27sk", id="super-property"),
+        pytest.param("system:j-15 dgb:technologyAncestor system:su-27", id="transitive-closure"),
+        pytest.param("system:su-27 dgb:technologyDescendant system:j-15", id="inverse-of-closure"),
+        pytest.param("system:su-27 dgb:hasVariant system:su-27sk", id="inverse"),
+        pytest.param("system:project-21631 dgb:usesComponent system:chd622v20", id="fit-shortcut"),
+        pytest.param("event:eu-arms-embargo-2014 a dgb:GeopoliticalEvent", id="super-class"),
+        pytest.param("org:russian-helicopters dgb:withinGroupOf org:rostec", id="group"),
+    ],
+)
 def test_materialize_derives(materialized: EmbeddedStore, triple: str) -> None:
     assert ask(materialized, triple)
 
 
 def test_deprecated_statements_never_become_shortcuts(curated_store: EmbeddedStore) -> None:
-    curated_store.update("INSERT DATA { GRAPH <https://w3id.org/dragonbear/graph/curated> { "
-                         "derivation:hq-9-modeled-after-s-300 dgb:rank dgb:DeprecatedRank } }")
+    curated_store.update(
+        "INSERT DATA { GRAPH <https://w3id.org/dragonbear/graph/curated> { "
+        "derivation:hq-9-modeled-after-s-300 dgb:rank dgb:DeprecatedRank } }"
+    )
     materialize(curated_store)
     assert not ask(curated_store, "system:hq-9 dgb:modeledAfter system:s-300")
 

@@ -13,13 +13,20 @@ from .test_layout import _modules
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = sorted(module for module in _modules().values() if not module.endswith("__main__"))
 # Modules whose examples the project relies on: each must have some (a module losing them is a mistake).
-WITH_EXAMPLES = {"dragonbear.graph.sparql_text", "dragonbear.service.runtime.negotiation",
-                 "dragonbear.service.protocol.request", "dragonbear.service.runtime.errors", "dragonbear.settings",
-                 "dragonbear.namespaces", "dragonbear.endpoints", "dragonbear.formats"}
+WITH_EXAMPLES = {
+    "dragonbear.graph.sparql_text",
+    "dragonbear.service.runtime.negotiation",
+    "dragonbear.service.protocol.request",
+    "dragonbear.service.runtime.errors",
+    "dragonbear.settings",
+    "dragonbear.namespaces",
+    "dragonbear.endpoints",
+    "dragonbear.formats",
+}
 
 
 def test_every_module_is_covered() -> None:
-    assert WITH_EXAMPLES <= set(MODULES)
+    assert set(MODULES) >= WITH_EXAMPLES
     assert len(MODULES) >= 100
 
 

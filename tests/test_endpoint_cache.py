@@ -51,12 +51,14 @@ def test_the_format_is_part_of_the_cache_key(client: TestClient) -> None:
 
 def test_if_none_match_gets_304_without_a_body(client: TestClient) -> None:
     first = client.get("/sparql", params={"query": QUERY + " # cache-test-3"})
-    again = client.get("/sparql", params={"query": QUERY + " # cache-test-3"},
-                        headers={"If-None-Match": first.headers["ETag"]})
+    again = client.get(
+        "/sparql", params={"query": QUERY + " # cache-test-3"}, headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304 and again.content == b""
     assert again.headers["Dragonbear-Cache"] == "hit; raw" and again.headers["ETag"] == first.headers["ETag"]
-    other = client.get("/sparql", params={"query": QUERY + " # cache-test-3"},
-                        headers={"If-None-Match": '"something-else"'})
+    other = client.get(
+        "/sparql", params={"query": QUERY + " # cache-test-3"}, headers={"If-None-Match": '"something-else"'}
+    )
     assert other.status_code == 200
 
 
@@ -66,8 +68,10 @@ def test_a_write_makes_a_new_generation_and_new_answers(writable_client: TestCli
     cached = writable_client.get("/sparql", params={"query": query})
     assert cached.headers["Dragonbear-Cache"] == "hit; raw"
     update = writable_client.post(
-        "/update", content=b"INSERT DATA { GRAPH <http://example.org/cache-test> { <http://e/s> <http://e/p> 1 } }",
-        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+        "/update",
+        content=b"INSERT DATA { GRAPH <http://example.org/cache-test> { <http://e/s> <http://e/p> 1 } }",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
     assert update.status_code in (200, 204), update.text
     after = writable_client.get("/sparql", params={"query": query})
     assert after.headers["Dragonbear-Cache"] == "miss" and after.headers["ETag"] != before.headers["ETag"]
@@ -80,7 +84,7 @@ def test_identical_queries_under_way_share_one_run(server: Server) -> None:
     # About a second of work; six clients ask at once over their own connections (any server
     # process). Each process runs it once and the others wait for that run: at most one "miss" per
     # process, and the rest "shared" (or "hit", when they arrive after it finished).
-    query = 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b FILTER(STRLEN(STR(?b)) > 3) } # shared-run'
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b FILTER(STRLEN(STR(?b)) > 3) } # shared-run"
     start = threading.Barrier(6)
 
     def ask(_: int) -> httpx.Response:

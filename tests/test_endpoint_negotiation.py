@@ -21,17 +21,22 @@ def get(client: TestClient, query: str, accept: str | None = None, **params: str
     return client.get("/sparql", params={"query": query, **params}, headers=headers)
 
 
-@pytest.mark.parametrize(("accept", "media"), [
-    pytest.param(None, "application/sparql-results+json", id="no-accept-json"),
-    pytest.param("*/*", "application/sparql-results+json", id="wildcard-json"),
-    pytest.param("application/sparql-results+xml", "application/sparql-results+xml", id="xml"),
-    pytest.param("text/csv", "text/csv", id="csv"),
-    pytest.param("text/tab-separated-values", "text/tab-separated-values", id="tsv"),
-    pytest.param("text/csv;q=0.4, application/sparql-results+xml;q=0.9", "application/sparql-results+xml", id="q-values"),
-    pytest.param("text/*;q=0.5, application/sparql-results+json;q=0.1", "text/csv", id="type-wildcard"),
-    pytest.param("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json", id="browser"),
-    pytest.param("application/json", "application/sparql-results+json", id="json-alias"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        pytest.param(None, "application/sparql-results+json", id="no-accept-json"),
+        pytest.param("*/*", "application/sparql-results+json", id="wildcard-json"),
+        pytest.param("application/sparql-results+xml", "application/sparql-results+xml", id="xml"),
+        pytest.param("text/csv", "text/csv", id="csv"),
+        pytest.param("text/tab-separated-values", "text/tab-separated-values", id="tsv"),
+        pytest.param(
+            "text/csv;q=0.4, application/sparql-results+xml;q=0.9", "application/sparql-results+xml", id="q-values"
+        ),
+        pytest.param("text/*;q=0.5, application/sparql-results+json;q=0.1", "text/csv", id="type-wildcard"),
+        pytest.param("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json", id="browser"),
+        pytest.param("application/json", "application/sparql-results+json", id="json-alias"),
+    ],
+)
 def test_select_results_are_negotiated(client: TestClient, accept: str | None, media: str) -> None:
     response = get(client, SELECT, accept)
     assert response.status_code == 200
@@ -43,16 +48,19 @@ def test_select_results_are_negotiated(client: TestClient, accept: str | None, m
     assert len(list(parsed)) == 3  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("accept", "media"), [
-    pytest.param(None, "text/turtle", id="no-accept-turtle"),
-    pytest.param("*/*", "text/turtle", id="wildcard-turtle"),
-    pytest.param("application/n-triples", "application/n-triples", id="ntriples"),
-    pytest.param("application/ld+json", "application/ld+json", id="jsonld"),
-    pytest.param("application/rdf+xml", "application/rdf+xml", id="rdfxml"),
-    pytest.param("application/n-quads", "application/n-quads", id="nquads"),
-    pytest.param("application/trig", "application/trig", id="trig"),
-    pytest.param("text/turtle;q=0.2, application/rdf+xml;q=0.3", "application/rdf+xml", id="q-values"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        pytest.param(None, "text/turtle", id="no-accept-turtle"),
+        pytest.param("*/*", "text/turtle", id="wildcard-turtle"),
+        pytest.param("application/n-triples", "application/n-triples", id="ntriples"),
+        pytest.param("application/ld+json", "application/ld+json", id="jsonld"),
+        pytest.param("application/rdf+xml", "application/rdf+xml", id="rdfxml"),
+        pytest.param("application/n-quads", "application/n-quads", id="nquads"),
+        pytest.param("application/trig", "application/trig", id="trig"),
+        pytest.param("text/turtle;q=0.2, application/rdf+xml;q=0.3", "application/rdf+xml", id="q-values"),
+    ],
+)
 def test_construct_results_are_negotiated(client: TestClient, accept: str | None, media: str) -> None:
     response = get(client, CONSTRUCT, accept)
     assert response.status_code == 200
@@ -60,24 +68,30 @@ def test_construct_results_are_negotiated(client: TestClient, accept: str | None
     assert len(list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(media)))) == 3  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("query", "fmt", "media"), [
-    pytest.param(SELECT, "csv", "text/csv", id="select-csv"),
-    pytest.param(SELECT, "xml", "application/sparql-results+xml", id="select-xml"),
-    pytest.param(CONSTRUCT, "xml", "application/rdf+xml", id="construct-xml"),
-    pytest.param(CONSTRUCT, "nt", "application/n-triples", id="construct-nt"),
-    pytest.param(CONSTRUCT, "json", "application/ld+json", id="construct-json"),
-])
+@pytest.mark.parametrize(
+    ("query", "fmt", "media"),
+    [
+        pytest.param(SELECT, "csv", "text/csv", id="select-csv"),
+        pytest.param(SELECT, "xml", "application/sparql-results+xml", id="select-xml"),
+        pytest.param(CONSTRUCT, "xml", "application/rdf+xml", id="construct-xml"),
+        pytest.param(CONSTRUCT, "nt", "application/n-triples", id="construct-nt"),
+        pytest.param(CONSTRUCT, "json", "application/ld+json", id="construct-json"),
+    ],
+)
 def test_format_parameter_wins_over_accept(client: TestClient, query: str, fmt: str, media: str) -> None:
     response = get(client, query, "application/sparql-results+json, text/turtle", format=fmt)
     assert response.headers["content-type"].split(";")[0] == media
 
 
-@pytest.mark.parametrize(("query", "accept", "params"), [
-    pytest.param(SELECT, "text/turtle", {}, id="select-as-turtle"),
-    pytest.param(CONSTRUCT, "text/csv", {}, id="construct-as-csv"),
-    pytest.param(SELECT, "image/png, text/html", {}, id="nothing-known"),
-    pytest.param(CONSTRUCT, None, {"format": "csv"}, id="format-of-the-other-kind"),
-])
+@pytest.mark.parametrize(
+    ("query", "accept", "params"),
+    [
+        pytest.param(SELECT, "text/turtle", {}, id="select-as-turtle"),
+        pytest.param(CONSTRUCT, "text/csv", {}, id="construct-as-csv"),
+        pytest.param(SELECT, "image/png, text/html", {}, id="nothing-known"),
+        pytest.param(CONSTRUCT, None, {"format": "csv"}, id="format-of-the-other-kind"),
+    ],
+)
 def test_nothing_acceptable_is_406(client: TestClient, query: str, accept: str | None, params: dict[str, str]) -> None:
     response = get(client, query, accept, **params)
     assert response.status_code == 406
@@ -114,12 +128,18 @@ def test_relative_iris_resolve_against_the_endpoint(client: TestClient) -> None:
 @pytest.mark.server
 @pytest.mark.slow
 def test_reads_allow_cross_origin_requests(server: Server) -> None:
-    response = httpx.get(server.url("/sparql"), params={"query": "ASK {}"},
-                         headers={"Origin": "https://elsewhere.example"})
+    response = httpx.get(
+        server.url("/sparql"), params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"}
+    )
     assert response.headers["access-control-allow-origin"] == "*"
-    preflight = httpx.options(server.url("/sparql"), headers={
-        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    preflight = httpx.options(
+        server.url("/sparql"),
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
 
@@ -127,9 +147,14 @@ def test_reads_allow_cross_origin_requests(server: Server) -> None:
 @pytest.mark.server
 @pytest.mark.slow
 def test_writes_are_not_open_to_cross_origin_credentials(server: Server) -> None:
-    preflight = httpx.options(server.url("/update"), headers={
-        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization"})
+    preflight = httpx.options(
+        server.url("/update"),
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
     assert preflight.status_code == 400
 
 
@@ -139,11 +164,18 @@ def test_every_answer_states_the_result_count_and_cap(client: TestClient) -> Non
     assert response.headers["dragonbear-result-cap"] == "100000"
 
 
-@pytest.mark.parametrize("query", [
-    pytest.param("SELECT ?s WHERE { GRAPH <https://w3id.org/dragonbear/graph/sipri> { ?s ?p ?o } } LIMIT 51", id="select"),
-    pytest.param("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/dragonbear/graph/sipri> { ?s ?p ?o } } LIMIT 51",
-                 id="construct"),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param(
+            "SELECT ?s WHERE { GRAPH <https://w3id.org/dragonbear/graph/sipri> { ?s ?p ?o } } LIMIT 51", id="select"
+        ),
+        pytest.param(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/dragonbear/graph/sipri> { ?s ?p ?o } } LIMIT 51",
+            id="construct",
+        ),
+    ],
+)
 def test_a_result_over_the_cap_is_refused_not_truncated(capped_client: TestClient, query: str) -> None:
     response = get(capped_client, query)
     assert response.status_code == 422

@@ -3,7 +3,6 @@ past the time limit is stopped while others are served, and its server process r
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
@@ -29,10 +28,22 @@ ODD_REQUESTS = [  # (method, path, headers, body)
     pytest.param("GET", Q + "?query=ASK%7B%7D", {"Accept": "*"}, None, id="bare-star-accept"),
     pytest.param("GET", Q, {"Accept": "image/png"}, None, id="description-nothing-acceptable"),
     pytest.param("GET", Q + "?query=SELECT%20(1%2F0%20AS%20%3Fx)%20%7B%7D", {}, None, id="division-by-zero"),
-    pytest.param("GET", Q + "?query=SELECT%20*%20%7B%20%3Fs%20%3Fp%20%3Fo%20FILTER(%3Fo%20%3E%20%22x%22%5E%5E"
-                 "%3Chttp%3A%2F%2Fbad%3E)%20%7D%20LIMIT%201", {}, None, id="odd-literal"),
-    pytest.param("GET", Q + "?query=SELECT%20*%20%7B%20SERVICE%20%3Chttp%3A%2F%2Fno.such.host.invalid%2F%3E%20"
-                 "%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20%7D", {}, None, id="service-to-nowhere"),
+    pytest.param(
+        "GET",
+        Q + "?query=SELECT%20*%20%7B%20%3Fs%20%3Fp%20%3Fo%20FILTER(%3Fo%20%3E%20%22x%22%5E%5E"
+        "%3Chttp%3A%2F%2Fbad%3E)%20%7D%20LIMIT%201",
+        {},
+        None,
+        id="odd-literal",
+    ),
+    pytest.param(
+        "GET",
+        Q + "?query=SELECT%20*%20%7B%20SERVICE%20%3Chttp%3A%2F%2Fno.such.host.invalid%2F%3E%20"
+        "%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20%7D",
+        {},
+        None,
+        id="service-to-nowhere",
+    ),
     pytest.param("GET", Q + "?query=LOAD%20%3Chttp%3A%2F%2Fx%3E", {}, None, id="update-as-query"),
     pytest.param("GET", Q + "?query=" + "%7B" * 5000, {}, None, id="deep-nesting"),
     pytest.param("GET", Q + "?query=SELECT%20%3F%F0%9F%98%80%20%7B%7D", {}, None, id="emoji-variable"),
@@ -41,10 +52,20 @@ ODD_REQUESTS = [  # (method, path, headers, body)
     pytest.param("POST", Q, {"Content-Type": "application/x-www-form-urlencoded"}, b"query=%FF", id="form-not-utf8"),
     pytest.param("POST", Q, {"Content-Type": "application/x-www-form-urlencoded"}, b"\xff\xfe", id="form-bytes"),
     pytest.param("POST", Q, {"Content-Type": "application/x-www-form-urlencoded"}, b"&&&==&", id="form-garbage"),
-    pytest.param("POST", Q + "?query=ASK%7B%7D", {"Content-Type": "application/x-www-form-urlencoded"},
-                 b"query=ASK%7B%7D", id="query-in-url-and-form"),
-    pytest.param("POST", Q + "?query=ASK%7B%7D", {"Content-Type": "application/sparql-query"}, b"ASK{}",
-                 id="query-in-url-and-direct-body"),
+    pytest.param(
+        "POST",
+        Q + "?query=ASK%7B%7D",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        b"query=ASK%7B%7D",
+        id="query-in-url-and-form",
+    ),
+    pytest.param(
+        "POST",
+        Q + "?query=ASK%7B%7D",
+        {"Content-Type": "application/sparql-query"},
+        b"ASK{}",
+        id="query-in-url-and-direct-body",
+    ),
     pytest.param("POST", Q, {"Content-Type": "application/sparql-query"}, b"", id="empty-direct-body"),
     pytest.param("POST", Q, {"Content-Type": "application/sparql-query"}, b"\x00\x01\x02", id="binary-body"),
     pytest.param("POST", Q, {"Content-Type": "application/sparql-query; charset=latin-1"}, b"ASK {}", id="latin1"),
@@ -58,10 +79,20 @@ ODD_REQUESTS = [  # (method, path, headers, body)
     pytest.param("GET", "/sparql/../../etc/passwd", {}, None, id="path-traversal"),
     pytest.param("GET", "/nothing-here", {}, None, id="unknown-path"),
     pytest.param("POST", "/update", {"Content-Type": "application/sparql-update"}, b"CLEAR ALL", id="update-no-token"),
-    pytest.param("POST", "/update", {"Content-Type": "application/sparql-update", "Authorization": "Basic eDp5"},
-                 b"CLEAR ALL", id="update-basic-auth"),
-    pytest.param("POST", "/update", {"Content-Type": "application/sparql-update", "Authorization": "Bearer wrong"},
-                 b"CLEAR ALL", id="update-wrong-token"),
+    pytest.param(
+        "POST",
+        "/update",
+        {"Content-Type": "application/sparql-update", "Authorization": "Basic eDp5"},
+        b"CLEAR ALL",
+        id="update-basic-auth",
+    ),
+    pytest.param(
+        "POST",
+        "/update",
+        {"Content-Type": "application/sparql-update", "Authorization": "Bearer wrong"},
+        b"CLEAR ALL",
+        id="update-wrong-token",
+    ),
     pytest.param("GET", "/store", {}, None, id="store-without-graph"),
     pytest.param("GET", "/store?graph=http://nope.example/g", {}, None, id="store-unknown-graph"),
     pytest.param("GET", "/store?graph=a&graph=b", {}, None, id="store-two-graphs"),
@@ -71,8 +102,9 @@ ODD_REQUESTS = [  # (method, path, headers, body)
 
 
 @pytest.mark.parametrize(("method", "path", "headers", "body"), ODD_REQUESTS)
-def test_odd_request_gets_a_plain_4xx_never_a_500(client: TestClient, method: str, path: str, headers: dict[str, str],
-                                                   body: bytes | None) -> None:
+def test_odd_request_gets_a_plain_4xx_never_a_500(
+    client: TestClient, method: str, path: str, headers: dict[str, str], body: bytes | None
+) -> None:
     response = client.request(method, path, headers=headers, content=body)
     assert response.status_code < 500, response.text
     if response.status_code >= 400 and method != "HEAD":
@@ -89,8 +121,10 @@ def test_server_log_has_no_stack_trace_after_odd_requests(server: Server) -> Non
     assert "Traceback" not in server.log.read_text(errors="replace")
 
 
-SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/dragonbear/graph/sipri> "
-        "{ ?a ?p ?b . ?c ?q ?d . ?e ?r ?f } }")
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/dragonbear/graph/sipri> "
+    "{ ?a ?p ?b . ?c ?q ?d . ?e ?r ?f } }"
+)
 
 
 def _children(pid: int) -> set[int]:
@@ -105,8 +139,11 @@ def _children(pid: int) -> set[int]:
 def test_slow_query_is_stopped_while_another_client_is_served(slow_server: Server) -> None:
     workers_before = _children(slow_server.process.pid)
     outcome: dict[str, httpx.Response] = {}
-    slow = threading.Thread(target=lambda: outcome.setdefault("slow", httpx.get(
-        slow_server.url("/sparql"), params={"query": SLOW}, timeout=120)))
+    slow = threading.Thread(
+        target=lambda: outcome.setdefault(
+            "slow", httpx.get(slow_server.url("/sparql"), params={"query": SLOW}, timeout=120)
+        )
+    )
     slow.start()
     served_meanwhile = 0
     while slow.is_alive():
@@ -173,21 +210,32 @@ def _is_running(pid: int) -> bool:
 
 
 def test_updates_do_not_exist_without_a_token(capped_client: TestClient) -> None:
-    response = capped_client.post("/update", content=b"CLEAR ALL",
-                                  headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer x"})
+    response = capped_client.post(
+        "/update",
+        content=b"CLEAR ALL",
+        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer x"},
+    )
     assert response.status_code == 404
     assert capped_client.get("/store", params={"default": ""}).status_code == 404
 
 
-@pytest.mark.parametrize("query", [
-    pytest.param("SELECT * WHERE { SERVICE <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }", id="iri"),
-    pytest.param("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }", id="silent"),
-    pytest.param("SELECT * WHERE { BIND(<http://127.0.0.1:%d/sparql> AS ?e) SERVICE ?e { ?s ?p ?o } }", id="variable"),
-    pytest.param("PREFIX in: <http://127.0.0.1:%d/> SELECT * WHERE { SERVICE in:sparql { ?s ?p ?o } }", id="prefixed"),
-    pytest.param("SELECT * WHERE { SERVICE <http://127.0.0.1:%d/\\u0073parql> { ?s ?p ?o } }", id="escaped-iri"),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("SELECT * WHERE { SERVICE <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }", id="iri"),
+        pytest.param("SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:%d/sparql> { ?s ?p ?o } }", id="silent"),
+        pytest.param(
+            "SELECT * WHERE { BIND(<http://127.0.0.1:%d/sparql> AS ?e) SERVICE ?e { ?s ?p ?o } }", id="variable"
+        ),
+        pytest.param(
+            "PREFIX in: <http://127.0.0.1:%d/> SELECT * WHERE { SERVICE in:sparql { ?s ?p ?o } }", id="prefixed"
+        ),
+        pytest.param("SELECT * WHERE { SERVICE <http://127.0.0.1:%d/\\u0073parql> { ?s ?p ?o } }", id="escaped-iri"),
+    ],
+)
 def test_service_calls_off_the_allowlist_are_refused_without_a_connection(client: TestClient, query: str) -> None:
     import socket
+
     with socket.socket() as listener:  # an "internal host" the query tries to reach
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)

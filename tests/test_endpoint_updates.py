@@ -28,12 +28,15 @@ def update(client: httpx.Client, text: str, headers: dict[str, str] | None = Non
     return client.post("/update", data={"update": text}, headers=AUTH if headers is None else headers)
 
 
-@pytest.mark.parametrize(("headers", "status"), [
-    pytest.param({}, 401, id="no-token"),
-    pytest.param({"Authorization": "Bearer"}, 401, id="empty-bearer"),
-    pytest.param({"Authorization": f"Basic {TOKEN}"}, 401, id="other-scheme"),
-    pytest.param({"Authorization": "Bearer not-the-token"}, 403, id="wrong-token"),
-])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        pytest.param({}, 401, id="no-token"),
+        pytest.param({"Authorization": "Bearer"}, 401, id="empty-bearer"),
+        pytest.param({"Authorization": f"Basic {TOKEN}"}, 401, id="other-scheme"),
+        pytest.param({"Authorization": "Bearer not-the-token"}, 403, id="wrong-token"),
+    ],
+)
 def test_update_needs_the_bearer_token(writable_client: TestClient, headers: dict[str, str], status: int) -> None:
     response = update(writable_client, f"INSERT DATA {{ GRAPH <{G}auth> {{ <{G}s> <{G}p> 1 }} }}", headers)
     assert response.status_code == status
@@ -49,8 +52,10 @@ def test_reads_stay_public_when_updates_are_on(writable_client: TestClient) -> N
 
 def test_update_is_one_transaction(writable_client: TestClient) -> None:
     """A request whose second operation fails leaves nothing of the first."""
-    response = update(writable_client, f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }} ; "
-                                       "LOAD <http://no.such.host.invalid/data.ttl>")
+    response = update(
+        writable_client,
+        f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }} ; LOAD <http://no.such.host.invalid/data.ttl>",
+    )
     assert response.status_code == 400
     assert not ask(writable_client, f"ASK {{ GRAPH <{G}tx> {{ ?s ?p ?o }} }}")
     assert update(writable_client, f"INSERT DATA {{ GRAPH <{G}tx> {{ <{G}s> <{G}p> 1 }} }}").status_code == 204
@@ -58,8 +63,10 @@ def test_update_is_one_transaction(writable_client: TestClient) -> None:
 
 
 def test_update_predeclares_the_project_prefixes(writable_client: TestClient) -> None:
-    assert update(writable_client, f"INSERT DATA {{ GRAPH <{G}prefix> {{ system:x a dgb:SystemModel }} }}"
-                  ).status_code == 204
+    assert (
+        update(writable_client, f"INSERT DATA {{ GRAPH <{G}prefix> {{ system:x a dgb:SystemModel }} }}").status_code
+        == 204
+    )
     assert ask(writable_client, f"ASK {{ GRAPH <{G}prefix> {{ <https://w3id.org/dragonbear/id/system/x> ?p ?o }} }}")
 
 
@@ -84,16 +91,21 @@ def test_graph_store_put_get_post_delete(writable_client: TestClient) -> None:
     assert client.delete(url, params=target, headers=AUTH).status_code == 404
 
 
-@pytest.mark.parametrize(("method", "headers", "body", "status"), [
-    pytest.param("PUT", {"Content-Type": "text/turtle"}, b"<a> <b> <c> .", 401, id="put-without-token"),
-    pytest.param("DELETE", {"Authorization": "Bearer nope"}, None, 403, id="delete-wrong-token"),
-    pytest.param("PUT", {"Content-Type": "text/turtle", **AUTH}, b"<http://e/a> <http://e/b> .", 400,
-                 id="malformed-turtle"),
-    pytest.param("PUT", {"Content-Type": "application/pdf", **AUTH}, b"%PDF", 415, id="not-rdf"),
-    pytest.param("POST", AUTH, b"<http://e/a> <http://e/b> <http://e/c> .", 400, id="no-content-type"),
-])
-def test_graph_store_refuses_bad_writes(writable_client: TestClient, method: str, headers: dict[str, str],
-                                        body: bytes | None, status: int) -> None:
+@pytest.mark.parametrize(
+    ("method", "headers", "body", "status"),
+    [
+        pytest.param("PUT", {"Content-Type": "text/turtle"}, b"<a> <b> <c> .", 401, id="put-without-token"),
+        pytest.param("DELETE", {"Authorization": "Bearer nope"}, None, 403, id="delete-wrong-token"),
+        pytest.param(
+            "PUT", {"Content-Type": "text/turtle", **AUTH}, b"<http://e/a> <http://e/b> .", 400, id="malformed-turtle"
+        ),
+        pytest.param("PUT", {"Content-Type": "application/pdf", **AUTH}, b"%PDF", 415, id="not-rdf"),
+        pytest.param("POST", AUTH, b"<http://e/a> <http://e/b> <http://e/c> .", 400, id="no-content-type"),
+    ],
+)
+def test_graph_store_refuses_bad_writes(
+    writable_client: TestClient, method: str, headers: dict[str, str], body: bytes | None, status: int
+) -> None:
     response = writable_client.request(method, "/store", params={"graph": f"{G}refused"}, headers=headers, content=body)
     assert response.status_code == status
     assert writable_client.get("/store", params={"graph": f"{G}refused"}).status_code == 404
@@ -128,28 +140,34 @@ def test_concurrent_writes_through_several_server_processes_are_all_kept(writabl
 
     def write(i: int) -> int:
         with httpx.Client(timeout=120) as client:  # a connection of its own: any server process
-            return client.post(writable_server.url("/update"),
-                               content=f"INSERT DATA {{ GRAPH <{G}concurrent> {{ <{G}s{i}> <{G}p> {i} }} }}".encode(),
-                               headers={"Content-Type": "application/sparql-update",
-                                        "Authorization": f"Bearer {TOKEN}"}).status_code
+            return client.post(
+                writable_server.url("/update"),
+                content=f"INSERT DATA {{ GRAPH <{G}concurrent> {{ <{G}s{i}> <{G}p> {i} }} }}".encode(),
+                headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+            ).status_code
 
     with ThreadPoolExecutor(6) as pool:
         assert list(pool.map(write, range(6))) == [204] * 6
-    count = httpx.get(writable_server.url("/sparql"),
-                      params={"query": f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{G}concurrent> {{ ?s ?p ?o }} }}"})
+    count = httpx.get(
+        writable_server.url("/sparql"),
+        params={"query": f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{G}concurrent> {{ ?s ?p ?o }} }}"},
+    )
     assert count.json()["results"]["bindings"][0]["n"]["value"] == "6"
 
 
 def test_load_in_an_update_is_refused_without_a_connection(writable_client: TestClient) -> None:
     import socket
+
     with socket.socket() as listener:  # an "internal host" the update names
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
         listener.settimeout(0.1)  # the answer is in: a connection it made would be waiting already
         port = listener.getsockname()[1]
         response = writable_client.post(
-            "/update", content=f"LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g>".encode(),
-            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+            "/update",
+            content=f"LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g>".encode(),
+            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        )
         assert response.status_code == 400 and "LOAD is refused" in response.text
         with pytest.raises(socket.timeout):
             listener.accept()

@@ -19,17 +19,18 @@ from .conftest import ROOT
 
 SCRIPT = Path(sys.executable).with_name("dragonbear")  # the console script pip installed beside python
 SLOW = pytest.mark.slow  # the inner loop starts the installed script; the modules are started in the whole suite
-ENTRY_POINTS = [pytest.param([str(SCRIPT)], id="dragonbear"),
-                pytest.param([sys.executable, "-m", "dragonbear"], id="python-m-dragonbear", marks=SLOW),
-                pytest.param([sys.executable, "-m", "dragonbear.cli"], id="python-m-dragonbear.cli", marks=SLOW)]
+ENTRY_POINTS = [
+    pytest.param([str(SCRIPT)], id="dragonbear"),
+    pytest.param([sys.executable, "-m", "dragonbear"], id="python-m-dragonbear", marks=SLOW),
+    pytest.param([sys.executable, "-m", "dragonbear.cli"], id="python-m-dragonbear.cli", marks=SLOW),
+]
 
 
 def _run(command: list[str], *args: str, store_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DRAGONBEAR_")}
     if store_dir is not None:
         env["DRAGONBEAR_STORE"] = str(store_dir)
-    return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=300,
-                          cwd=ROOT.parent)
+    return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=300, cwd=ROOT.parent)
 
 
 @pytest.mark.parametrize("command", ENTRY_POINTS)
@@ -37,7 +38,9 @@ def test_each_entry_point_gives_the_version_of_the_software_and_the_data(command
     done = _run(command, "--version")
     release = data_release()
     assert (done.returncode, done.stdout.strip()) == (
-        0, f"dragonbear {__version__} (data release {release.version}, {release.issued})"), done.stderr
+        0,
+        f"dragonbear {__version__} (data release {release.version}, {release.issued})",
+    ), done.stderr
 
 
 @pytest.mark.slow  # the same errors are tried in this process in test_cli.py
@@ -50,7 +53,13 @@ def test_an_error_is_a_message_and_an_exit_code_not_a_traceback(built: tuple[Pat
 
 @pytest.mark.slow
 def test_results_go_to_standard_output_as_bytes(built: tuple[Path, BuildReport]) -> None:
-    done = _run([sys.executable, "-m", "dragonbear.cli"], "sparql", "SELECT ?l WHERE { system:j-11 skos:prefLabel ?l }",
-                "--format", "csv", store_dir=built[0])
+    done = _run(
+        [sys.executable, "-m", "dragonbear.cli"],
+        "sparql",
+        "SELECT ?l WHERE { system:j-11 skos:prefLabel ?l }",
+        "--format",
+        "csv",
+        store_dir=built[0],
+    )
     assert done.returncode == 0, done.stderr
     assert "歼-11" in done.stdout.splitlines()  # UTF-8 through the process's own stdout

@@ -28,8 +28,12 @@ DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 CC = "http://creativecommons.org/ns#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
-RDFLIB_FORMATS = {ExportFormat.NQUADS: "nquads", ExportFormat.TRIG: "trig", ExportFormat.TURTLE: "turtle",
-                  ExportFormat.JSONLD: "json-ld"}
+RDFLIB_FORMATS = {
+    ExportFormat.NQUADS: "nquads",
+    ExportFormat.TRIG: "trig",
+    ExportFormat.TURTLE: "turtle",
+    ExportFormat.JSONLD: "json-ld",
+}
 
 
 def _parsed_count(data: bytes, fmt: ExportFormat) -> int:
@@ -44,13 +48,17 @@ def _union_triples(store: EmbeddedStore) -> int:
     return int(row["n"].value)  # type: ignore[index]
 
 
-@pytest.mark.parametrize("fmt", [
-    pytest.param(ExportFormat.TRIG, id="trig"),
-    pytest.param(ExportFormat.JSONLD, id="jsonld", marks=pytest.mark.slow),
-    pytest.param(ExportFormat.TURTLE, id="turtle-merges-the-graphs", marks=pytest.mark.slow),
-])
-def test_export_parses_back_with_the_store_quad_count(built: tuple[Path, BuildReport], store: EmbeddedStore,
-                                                      tmp_path: Path, fmt: ExportFormat) -> None:
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        pytest.param(ExportFormat.TRIG, id="trig"),
+        pytest.param(ExportFormat.JSONLD, id="jsonld", marks=pytest.mark.slow),
+        pytest.param(ExportFormat.TURTLE, id="turtle-merges-the-graphs", marks=pytest.mark.slow),
+    ],
+)
+def test_export_parses_back_with_the_store_quad_count(
+    built: tuple[Path, BuildReport], store: EmbeddedStore, tmp_path: Path, fmt: ExportFormat
+) -> None:
     target = tmp_path / f"dump.{fmt.extension}"
     result = export_store(built[0], fmt, output=target)
     expected = _union_triples(store) if fmt is ExportFormat.TURTLE else store.count()
@@ -63,8 +71,9 @@ def test_export_parses_back_with_the_store_quad_count(built: tuple[Path, BuildRe
 
 
 @pytest.mark.slow
-def test_export_command_writes_gzipped_nquads_of_every_quad(built: tuple[Path, BuildReport], store: EmbeddedStore,
-                                                            tmp_path: Path) -> None:
+def test_export_command_writes_gzipped_nquads_of_every_quad(
+    built: tuple[Path, BuildReport], store: EmbeddedStore, tmp_path: Path
+) -> None:
     target = tmp_path / "dragonbear.nq.gz"
     result = cli("export", "--format", "nquads", "--gzip", "--output", str(target), store_dir=built[0])
     assert result.returncode == 0, result.stderr
@@ -73,16 +82,17 @@ def test_export_command_writes_gzipped_nquads_of_every_quad(built: tuple[Path, B
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]  # no temporary file left
 
 
-TRIG_AND_JSONLD_SLOW = [pytest.param(f, id=f.value, marks=pytest.mark.slow if f.value in ("trig", "jsonld") else ())
-                        for f in ExportFormat]
+TRIG_AND_JSONLD_SLOW = [
+    pytest.param(f, id=f.value, marks=pytest.mark.slow if f.value in ("trig", "jsonld") else ()) for f in ExportFormat
+]
 
 
 @pytest.mark.parametrize("fmt", TRIG_AND_JSONLD_SLOW)
-def test_export_of_one_graph_parses_with_rdflib(built: tuple[Path, BuildReport], store: EmbeddedStore,
-                                                tmp_path: Path, fmt: ExportFormat) -> None:
+def test_export_of_one_graph_parses_with_rdflib(
+    built: tuple[Path, BuildReport], store: EmbeddedStore, tmp_path: Path, fmt: ExportFormat
+) -> None:
     target = tmp_path / f"ontology.{fmt.extension}"
-    result = cli("export", "--format", fmt.value, "--graph", GRAPH_ONTOLOGY, "-o", str(target),
-                 store_dir=built[0])
+    result = cli("export", "--format", fmt.value, "--graph", GRAPH_ONTOLOGY, "-o", str(target), store_dir=built[0])
     assert result.returncode == 0, result.stderr
     dataset = rdflib.Dataset()
     dataset.parse(target, format=RDFLIB_FORMATS[fmt])
@@ -97,30 +107,40 @@ def test_export_to_standard_output(built: tuple[Path, BuildReport], store: Embed
     assert _parsed_count(result.stdout.encode("utf-8"), ExportFormat.TURTLE) == store.count(GRAPH_ONTOLOGY)
 
 
-@pytest.mark.parametrize("args", [
-    pytest.param(["--format", "rdfxml"], id="unknown-format"),
-    pytest.param(["--graph", "https://w3id.org/dragonbear/graph/nothing", "-o", "x.nq"], id="unknown-graph"),
-    pytest.param(["--void", "v.ttl"], id="void-without-output"),
-    pytest.param(["--output", "."], id="output-is-a-directory"),
-    pytest.param(["--compress"], id="unknown-option"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--format", "rdfxml"], id="unknown-format"),
+        pytest.param(["--graph", "https://w3id.org/dragonbear/graph/nothing", "-o", "x.nq"], id="unknown-graph"),
+        pytest.param(["--void", "v.ttl"], id="void-without-output"),
+        pytest.param(["--output", "."], id="output-is-a-directory"),
+        pytest.param(["--compress"], id="unknown-option"),
+    ],
+)
 def test_export_bad_options_are_usage_errors(built: tuple[Path, BuildReport], args: list[str]) -> None:
     result = cli("export", *args, store_dir=built[0])
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and result.stderr.strip()
 
 
-def test_export_writes_its_description_beside_the_dump(built: tuple[Path, BuildReport], store: EmbeddedStore,
-                                                       tmp_path: Path) -> None:
+def test_export_writes_its_description_beside_the_dump(
+    built: tuple[Path, BuildReport], store: EmbeddedStore, tmp_path: Path
+) -> None:
     dump, void = tmp_path / "ontology.trig", tmp_path / "ontology-void.ttl"
-    result = cli("export", "-f", "trig", "--graph", GRAPH_ONTOLOGY, "-o", str(dump), "--void", str(void),
-                 store_dir=built[0])
+    result = cli(
+        "export", "-f", "trig", "--graph", GRAPH_ONTOLOGY, "-o", str(dump), "--void", str(void), store_dir=built[0]
+    )
     assert result.returncode == 0, result.stderr
     described = ox.Store()
     described.load(void.read_bytes(), format=ox.RdfFormat.TURTLE)
-    row = next(iter(described.query(
-        f"SELECT ?url ?size ?n WHERE {{ ?d <{DCAT}distribution> ?url . ?url <{DCAT}byteSize> ?size . "
-        f"?d <{VOID}subset> [ <{SD}name> <{GRAPH_ONTOLOGY}> ; <{VOID}triples> ?n ] }}")))
+    row = next(
+        iter(
+            described.query(
+                f"SELECT ?url ?size ?n WHERE {{ ?d <{DCAT}distribution> ?url . ?url <{DCAT}byteSize> ?size . "
+                f"?d <{VOID}subset> [ <{SD}name> <{GRAPH_ONTOLOGY}> ; <{VOID}triples> ?n ] }}"
+            )
+        )
+    )
     assert row["url"].value == dump.resolve().as_uri()  # type: ignore[index]
     assert int(row["size"].value) == dump.stat().st_size  # type: ignore[index]
     assert int(row["n"].value) == store.count(GRAPH_ONTOLOGY)  # type: ignore[index]
@@ -139,11 +159,18 @@ def test_description_has_licence_sipri_attribution_sources_and_graph_counts(stor
     dataset = ox.NamedNode("http://h/.well-known/void#dataset")
     assert ox.NamedNode(f"{DCAT}Dataset") in {q.object for q in described.quads_for_pattern(dataset, None, None)}
     assert ox.Quad(dataset, ox.NamedNode(DCT + "license"), ox.NamedNode(CC_BY_4)) in described
-    listed = {r["g"].value: int(r["n"].value) for r in described.query(  # type: ignore[union-attr]
-        f"SELECT ?g ?n {{ ?d <{VOID}subset> [ <{SD}name> ?g ; <{VOID}triples> ?n ] }}")}
+    listed = {
+        r["g"].value: int(r["n"].value)
+        for r in described.query(  # type: ignore[union-attr]
+            f"SELECT ?g ?n {{ ?d <{VOID}subset> [ <{SD}name> ?g ; <{VOID}triples> ?n ] }}"
+        )
+    }
     assert listed == counts
-    sipri_attribution = list(described.query(
-        f"SELECT ?text {{ ?s <{SD}name> <{GRAPH_SIPRI}> ; <{CC}attributionText> ?text ; <{DCT}rights> ?r }}"))
+    sipri_attribution = list(
+        described.query(
+            f"SELECT ?text {{ ?s <{SD}name> <{GRAPH_SIPRI}> ; <{CC}attributionText> ?text ; <{DCT}rights> ?r }}"
+        )
+    )
     assert [r["text"].value for r in sipri_attribution] == [SIPRI_ATTRIBUTION]  # type: ignore[index]
     cited = {q.object.value for q in described.quads_for_pattern(dataset, ox.NamedNode(DCT + "source"), None)}
     assert {iri for iri, _ in sources} <= cited and len(sources) > 10
@@ -151,9 +178,11 @@ def test_description_has_licence_sipri_attribution_sources_and_graph_counts(stor
 
 # --- over HTTP -------------------------------------------------------------------------------------
 
+
 def _graph_counts(client: TestClient) -> dict[str, int]:
-    response = client.get("/sparql", params={
-        "query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"})
+    response = client.get(
+        "/sparql", params={"query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"}
+    )
     return {b["g"]["value"]: int(b["n"]["value"]) for b in response.json()["results"]["bindings"]}
 
 
@@ -167,14 +196,28 @@ def _void(client: TestClient) -> ox.Store:
 
 def test_well_known_void_describes_licence_attribution_counts_and_dumps(client: TestClient) -> None:
     described = _void(client)
-    assert bool(described.query(f"ASK {{ ?d a <{DCAT}Dataset>, <{VOID}Dataset> ; <{DCT}license> <{CC_BY_4}> ; "
-                                f"<{DCT}modified> ?m ; <{VOID}uriSpace> ?u ; <{VOID}sparqlEndpoint> ?e }}"))
-    assert bool(described.query(f'ASK {{ ?s <{SD}name> <{GRAPH_SIPRI}> ; <{CC}attributionText> "{SIPRI_ATTRIBUTION}" }}'))
-    listed = {r["g"].value: int(r["n"].value) for r in described.query(  # type: ignore[union-attr]
-        f"SELECT ?g ?n {{ ?d <{VOID}subset> [ <{SD}name> ?g ; <{VOID}triples> ?n ] }}")}
+    assert bool(
+        described.query(
+            f"ASK {{ ?d a <{DCAT}Dataset>, <{VOID}Dataset> ; <{DCT}license> <{CC_BY_4}> ; "
+            f"<{DCT}modified> ?m ; <{VOID}uriSpace> ?u ; <{VOID}sparqlEndpoint> ?e }}"
+        )
+    )
+    assert bool(
+        described.query(f'ASK {{ ?s <{SD}name> <{GRAPH_SIPRI}> ; <{CC}attributionText> "{SIPRI_ATTRIBUTION}" }}')
+    )
+    listed = {
+        r["g"].value: int(r["n"].value)
+        for r in described.query(  # type: ignore[union-attr]
+            f"SELECT ?g ?n {{ ?d <{VOID}subset> [ <{SD}name> ?g ; <{VOID}triples> ?n ] }}"
+        )
+    }
     assert listed == _graph_counts(client)
-    urls = {r["u"].value for r in described.query(  # type: ignore[union-attr]
-        f"SELECT ?u {{ ?d <{DCAT}distribution> [ <{DCAT}downloadURL> ?u ; <{DCAT}mediaType> ?m ] }}")}
+    urls = {
+        r["u"].value
+        for r in described.query(  # type: ignore[union-attr]
+            f"SELECT ?u {{ ?d <{DCAT}distribution> [ <{DCAT}downloadURL> ?u ; <{DCAT}mediaType> ?m ] }}"
+        )
+    }
     assert "http://testserver/download/dragonbear.nq.gz" in urls and len(urls) == 8
 
 
@@ -189,8 +232,12 @@ def test_download_serves_a_dump_with_headers_etag_and_304(client: TestClient) ->
     assert _parsed_count(gzip.decompress(response.content), ExportFormat.TRIG) == sum(_graph_counts(client).values())
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.headers["etag"] == etag and not again.content
-    size = {r["s"].value for r in _void(client).query(  # type: ignore[union-attr]
-        f"SELECT ?s {{ <{url}> <{DCAT}byteSize> ?s }}")}
+    size = {
+        r["s"].value
+        for r in _void(client).query(  # type: ignore[union-attr]
+            f"SELECT ?s {{ <{url}> <{DCAT}byteSize> ?s }}"
+        )
+    }
     assert size == {str(len(response.content))}  # the description knows the size once the file is made
 
 
@@ -205,12 +252,15 @@ def test_download_listing_answers_html_and_json(client: TestClient) -> None:
     assert files["dragonbear.ttl"]["named_graphs"] is False
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    pytest.param("/download/dragonbear.xml", "no download is named", id="unknown-format"),
-    pytest.param("/download/dragonbear.nq.zip", "no download is named", id="unknown-compression"),
-    pytest.param("/download/..%2Fcurrent", "", id="traversal"),
-    pytest.param("/download/%2E%2E", "", id="dot-dot"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        pytest.param("/download/dragonbear.xml", "no download is named", id="unknown-format"),
+        pytest.param("/download/dragonbear.nq.zip", "no download is named", id="unknown-compression"),
+        pytest.param("/download/..%2Fcurrent", "", id="traversal"),
+        pytest.param("/download/%2E%2E", "", id="dot-dot"),
+    ],
+)
 def test_download_of_an_unknown_file_is_404(client: TestClient, path: str, message: str) -> None:
     response = client.get(path)
     assert response.status_code == 404 and message in response.text

@@ -50,11 +50,17 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The query URL of an Oxigraph server on loopback holding :data:`REMOTE_TURTLE`."""
     root = tmp_path_factory.mktemp("remote")
     (root / "remote.ttl").write_text(REMOTE_TURTLE, encoding="utf-8")
-    subprocess.run([_oxigraph(), "load", "--location", str(root / "db"), "--file", str(root / "remote.ttl")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [_oxigraph(), "load", "--location", str(root / "db"), "--file", str(root / "remote.ttl")],
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
-    process = subprocess.Popen([_oxigraph(), "serve-read-only", "--location", str(root / "db"),
-                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [_oxigraph(), "serve-read-only", "--location", str(root / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/query"
     try:
         for _ in range(150):
@@ -136,15 +142,19 @@ def test_allowlisted_service_works_by_post_and_with_silent(federating: TestClien
     assert _rows(response) == EXPECTED_ROWS
 
 
-@pytest.mark.parametrize("template", [
-    pytest.param("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }", id="iri"),
-    pytest.param("SELECT * WHERE { SERVICE SILENT <%s> { ?s ?p ?o } }", id="silent"),
-    pytest.param("SELECT * WHERE { BIND(<%s> AS ?e) SERVICE ?e { ?s ?p ?o } }", id="variable"),
-    pytest.param("SELECT * WHERE { ?a ?b ?c FILTER EXISTS { SERVICE <%s> { ?s ?p ?o } } } LIMIT 1", id="in-filter"),
-    pytest.param("SELECT * WHERE { { SELECT * { SERVICE <%s> { ?s ?p ?o } } } }", id="in-subquery"),
-])
-def test_service_off_the_allowlist_is_refused_and_never_connects(allowlisted: TestClient, internal_host: Listener,
-                                                                  template: str) -> None:
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }", id="iri"),
+        pytest.param("SELECT * WHERE { SERVICE SILENT <%s> { ?s ?p ?o } }", id="silent"),
+        pytest.param("SELECT * WHERE { BIND(<%s> AS ?e) SERVICE ?e { ?s ?p ?o } }", id="variable"),
+        pytest.param("SELECT * WHERE { ?a ?b ?c FILTER EXISTS { SERVICE <%s> { ?s ?p ?o } } } LIMIT 1", id="in-filter"),
+        pytest.param("SELECT * WHERE { { SELECT * { SERVICE <%s> { ?s ?p ?o } } } }", id="in-subquery"),
+    ],
+)
+def test_service_off_the_allowlist_is_refused_and_never_connects(
+    allowlisted: TestClient, internal_host: Listener, template: str
+) -> None:
     response = allowlisted.get("/sparql", params={"query": template % internal_host.url})
     assert response.status_code == 400
     assert "is refused" in response.text and "DRAGONBEAR_FEDERATION_ALLOWLIST" in response.text
@@ -178,56 +188,75 @@ def test_default_server_refuses_wikidata_over_http_and_points_to_https(client: T
 @pytest.mark.server
 @pytest.mark.slow
 def test_command_line_sparql_calls_an_allowlisted_endpoint(built: tuple[Path, object], remote: str) -> None:
-    result = cli("sparql", JOIN % remote, "-f", "csv", store_dir=built[0],
-                 env={"DRAGONBEAR_FEDERATION_ALLOWLIST": remote})
+    result = cli(
+        "sparql", JOIN % remote, "-f", "csv", store_dir=built[0], env={"DRAGONBEAR_FEDERATION_ALLOWLIST": remote}
+    )
     assert result.returncode == 0, result.stderr
     assert "remote note on the J-11" in result.stdout and "remote note on the Su-27SK" in result.stdout
 
 
-def test_command_line_sparql_refuses_endpoints_off_the_allowlist(built: tuple[Path, object],
-                                                                 internal_host: Listener) -> None:
-    result = cli("sparql", f"SELECT * {{ SERVICE <{internal_host.url}> {{ ?s ?p ?o }} }}", store_dir=built[0],
-                 env={"DRAGONBEAR_FEDERATION_ALLOWLIST": ""})
+def test_command_line_sparql_refuses_endpoints_off_the_allowlist(
+    built: tuple[Path, object], internal_host: Listener
+) -> None:
+    result = cli(
+        "sparql",
+        f"SELECT * {{ SERVICE <{internal_host.url}> {{ ?s ?p ?o }} }}",
+        store_dir=built[0],
+        env={"DRAGONBEAR_FEDERATION_ALLOWLIST": ""},
+    )
     assert result.returncode == 2
     assert "is refused" in result.stderr and "none are configured" in result.stderr
     assert not internal_host.was_contacted()
 
 
-@pytest.mark.parametrize("query", [
-    pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", id="wikidata"),
-    pytest.param("SELECT * { SERVICE <https://dbpedia.org/sparql> { ?s ?p ?o } }", id="dbpedia"),
-    pytest.param("SELECT * { SERVICE <HTTPS://DBpedia.org:443/sparql> { ?s ?p ?o } }", id="dbpedia-case-and-port"),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", id="wikidata"),
+        pytest.param("SELECT * { SERVICE <https://dbpedia.org/sparql> { ?s ?p ?o } }", id="dbpedia"),
+        pytest.param("SELECT * { SERVICE <HTTPS://DBpedia.org:443/sparql> { ?s ?p ?o } }", id="dbpedia-case-and-port"),
+    ],
+)
 def test_default_allowlist_admits_wikidata_and_dbpedia(query: str) -> None:
     check_service_calls(query, Settings(store_dir=Path("/nowhere")).federation_allowlist)
 
 
-@pytest.mark.parametrize("query", [
-    pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql/> {} }", id="trailing-slash"),
-    pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql?x=1> {} }", id="query-string"),
-    pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql@10.0.0.1/> {} }", id="userinfo-trick"),
-    pytest.param("SELECT * { SERVICE <https://user@query.wikidata.org/sparql> {} }", id="user"),
-    pytest.param("PREFIX w: <https://query.wikidata.org/> SELECT * { SERVICE w:sparql {} }", id="prefixed-name"),
-    pytest.param("BASE <https://query.wikidata.org/> SELECT * { SERVICE <sparql> {} }", id="relative-iri"),
-    pytest.param("SELECT * { SERVICE <file:///etc/passwd> {} }", id="file-iri"),
-    pytest.param("SELECT * { SERVICE <http://169.254.169.254/latest> {} }", id="metadata-address"),
-    pytest.param(r"SELECT * { SERVICE <http://127.0.0.1:1/\u0073parql> {} }", id="escaped-iri"),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql/> {} }", id="trailing-slash"),
+        pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql?x=1> {} }", id="query-string"),
+        pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql@10.0.0.1/> {} }", id="userinfo-trick"),
+        pytest.param("SELECT * { SERVICE <https://user@query.wikidata.org/sparql> {} }", id="user"),
+        pytest.param("PREFIX w: <https://query.wikidata.org/> SELECT * { SERVICE w:sparql {} }", id="prefixed-name"),
+        pytest.param("BASE <https://query.wikidata.org/> SELECT * { SERVICE <sparql> {} }", id="relative-iri"),
+        pytest.param("SELECT * { SERVICE <file:///etc/passwd> {} }", id="file-iri"),
+        pytest.param("SELECT * { SERVICE <http://169.254.169.254/latest> {} }", id="metadata-address"),
+        pytest.param(r"SELECT * { SERVICE <http://127.0.0.1:1/\u0073parql> {} }", id="escaped-iri"),
+    ],
+)
 def test_default_allowlist_refuses_lookalikes(query: str) -> None:
     with pytest.raises(ProtocolError, match="is refused"):
         check_service_calls(query, DEFAULT_ALLOWLIST)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    pytest.param(None, DEFAULT_ALLOWLIST, id="unset-gives-wikidata-and-dbpedia"),
-    pytest.param("", (), id="empty-allows-none"),
-    pytest.param("  ", (), id="blank-allows-none"),
-    pytest.param("http://127.0.0.1:7878/query", ("http://127.0.0.1:7878/query",), id="replaces-the-default"),
-    pytest.param("<https://a.example/sparql>,https://b.example/sparql", ("https://a.example/sparql",
-                                                                         "https://b.example/sparql"), id="two"),
-])
-def test_allowlist_from_the_environment(monkeypatch: pytest.MonkeyPatch, raw: str | None,
-                                        expected: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(None, DEFAULT_ALLOWLIST, id="unset-gives-wikidata-and-dbpedia"),
+        pytest.param("", (), id="empty-allows-none"),
+        pytest.param("  ", (), id="blank-allows-none"),
+        pytest.param("http://127.0.0.1:7878/query", ("http://127.0.0.1:7878/query",), id="replaces-the-default"),
+        pytest.param(
+            "<https://a.example/sparql>,https://b.example/sparql",
+            ("https://a.example/sparql", "https://b.example/sparql"),
+            id="two",
+        ),
+    ],
+)
+def test_allowlist_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, raw: str | None, expected: tuple[str, ...]
+) -> None:
     if raw is None:
         monkeypatch.delenv("DRAGONBEAR_FEDERATION_ALLOWLIST", raising=False)
     else:
@@ -246,4 +275,5 @@ def test_allowlist_entry_that_is_not_an_endpoint_is_a_usage_error(monkeypatch: p
 def test_federation_doctests_pass(module: str) -> None:
     import doctest
     import importlib
+
     assert doctest.testmod(importlib.import_module(module)).failed == 0

@@ -23,7 +23,13 @@ def test_figures_have_their_values_as_columns_and_their_sources(store: EmbeddedS
     found = {local(r["figure"]): r for r in rows(store, "figures")}
     more = found["joint-exercises-2003-2024"]
     assert (more["text"], more["value"], more["comparator"], more["unit"], more["periodStart"], more["periodEnd"]) == (
-        "more than 90 exercises, 2003-2024", "90", "more than", "exercises", "2003", "2024")
+        "more than 90 exercises, 2003-2024",
+        "90",
+        "more than",
+        "exercises",
+        "2003",
+        "2024",
+    )
     assert more["sourceKeys"] == "vonessen-2025" and more["locators"] == "paragraph 2"
     assert all(r.get("text") for r in found.values()), "every figure has its text"
     assert len(found) >= 30
@@ -57,8 +63,19 @@ def test_claims_list_each_attestation_once(store: EmbeddedStore) -> None:
 def test_claims_put_the_entitys_own_claims_before_its_deals(store: EmbeddedStore) -> None:
     kinds = [r["kind"] for r in rows(store, "claims", entity="China")]
     assert kinds[0] == "claims" and kinds[-1] == "transfers"
-    assert kinds == sorted(kinds, key=["claims", "figures", "exercises", "events", "derivations", "dependencies",
-                                       "descriptions", "transfers"].index)
+    assert kinds == sorted(
+        kinds,
+        key=[
+            "claims",
+            "figures",
+            "exercises",
+            "events",
+            "derivations",
+            "dependencies",
+            "descriptions",
+            "transfers",
+        ].index,
+    )
 
 
 @pytest.mark.slow

@@ -51,8 +51,7 @@ def test_the_formats_that_take_prefixes_are_those_pyoxigraph_writes_them_in(fmt:
 
 
 def test_every_format_pyoxigraph_writes_is_in_the_registry_once() -> None:
-    known = [getattr(cls, attr) for cls in (ox.RdfFormat, ox.QueryResultsFormat) for attr in dir(cls)
-             if attr.isupper()]
+    known = [getattr(cls, attr) for cls in (ox.RdfFormat, ox.QueryResultsFormat) for attr in dir(cls) if attr.isupper()]
     assert {f for f in known if f not in NOT_SPOKEN} == {f.syntax for f in Format}
     assert len({f.syntax for f in Format}) == len(Format)
 
@@ -75,18 +74,21 @@ def test_the_short_names_and_aliases_the_service_has_always_taken() -> None:
         ("application/sparql-results+json", ("json", "srj"), ("application/json",)),
         ("application/sparql-results+xml", ("xml", "srx"), ()),
         ("text/csv", ("csv",), ()),
-        ("text/tab-separated-values", ("tsv",), ())]
+        ("text/tab-separated-values", ("tsv",), ()),
+    ]
     assert [(f.media_type, f.names, f.aliases) for f in RDF_FORMATS] == [
         ("text/turtle", ("turtle", "ttl"), ("application/x-turtle",)),
         ("application/n-triples", ("ntriples", "nt"), ()),
         ("application/ld+json", ("jsonld", "json-ld", "json"), ("application/json",)),
         ("application/rdf+xml", ("rdfxml", "rdf", "xml"), ()),
         ("application/n-quads", ("nquads", "nq"), ()),
-        ("application/trig", ("trig",), ())]
+        ("application/trig", ("trig",), ()),
+    ]
 
 
 def test_the_cli_offers_registry_formats() -> None:
     from dragonbear.cli.output import OutputFormat
+
     for choice in OutputFormat:
         if choice is OutputFormat.table:
             assert choice.registry_format is None
@@ -97,8 +99,9 @@ def test_the_cli_offers_registry_formats() -> None:
 
 def test_negotiation_offers_the_registry() -> None:
     from dragonbear.service.runtime.negotiation import GRAPHS, RESULTS, Representation
-    assert RESULTS == tuple(Representation.of(f) for f in RESULT_FORMATS)
-    assert GRAPHS == tuple(Representation.of(f) for f in RDF_FORMATS)
+
+    assert tuple(Representation.of(f) for f in RESULT_FORMATS) == RESULTS
+    assert tuple(Representation.of(f) for f in RDF_FORMATS) == GRAPHS
     for rep in RESULTS + GRAPHS:
         assert rep.format is not None
         assert (rep.media_type, rep.names, rep.aliases) == (rep.format.media_type, rep.format.names, rep.format.aliases)
@@ -109,11 +112,17 @@ def test_negotiation_offers_the_registry() -> None:
 def test_dumps_and_downloads_are_registry_formats() -> None:
     from dragonbear.graph.export import ExportFormat
     from dragonbear.service.protocol.download import dump_files
+
     for choice in ExportFormat:
         fmt = Format.named(choice.value, Kind.RDF)
         assert fmt is not None and choice.registry_format is fmt and choice.value == fmt.short_name
         assert (choice.rdf_format, choice.extension, choice.media_type, choice.label, choice.keeps_graphs) == (
-            fmt.syntax, fmt.extension, fmt.media_type, fmt.label, fmt.supports_datasets)
+            fmt.syntax,
+            fmt.extension,
+            fmt.media_type,
+            fmt.label,
+            fmt.supports_datasets,
+        )
         assert ExportFormat.from_extension(fmt.extension) is choice
     assert {f.fmt.registry_format for f in dump_files()} == {c.registry_format for c in ExportFormat}
     assert {f.media_type for f in dump_files() if f.compressed} == {FileFormat.GZIP.media_type}
@@ -124,9 +133,22 @@ def test_the_loader_reads_the_registrys_extensions() -> None:
 
     from dragonbear.errors import LoadError
     from dragonbear.loaders.rdf import FORMATS, format_for
-    assert FORMATS == {f".{e}": f.syntax for f in RDF_FORMATS for e in f.extensions}
-    assert {".ttl", ".turtle", ".nt", ".ntriples", ".nq", ".nquads", ".trig", ".jsonld", ".json", ".rdf", ".owl",
-            ".xml"} == set(FORMATS)
+
+    assert {f".{e}": f.syntax for f in RDF_FORMATS for e in f.extensions} == FORMATS
+    assert {
+        ".ttl",
+        ".turtle",
+        ".nt",
+        ".ntriples",
+        ".nq",
+        ".nquads",
+        ".trig",
+        ".jsonld",
+        ".json",
+        ".rdf",
+        ".owl",
+        ".xml",
+    } == set(FORMATS)
     for suffix, syntax in FORMATS.items():
         assert format_for(Path("a" + suffix.upper())) == syntax
     for name in ("a.txt", "a.n3", "a.csv", "a"):
@@ -136,25 +158,31 @@ def test_the_loader_reads_the_registrys_extensions() -> None:
 
 def test_the_service_description_lists_the_registry() -> None:
     from dragonbear.service.protocol.description import service_description
+
     sd = "http://www.w3.org/ns/sparql-service-description#resultFormat"
-    triples = ox.parse(service_description("http://example.org/", {}, updates=False).encode(),
-                       format=ox.RdfFormat.TURTLE)
+    triples = ox.parse(
+        service_description("http://example.org/", {}, updates=False).encode(), format=ox.RdfFormat.TURTLE
+    )
     listed = {t.object.value for t in triples if t.predicate.value == sd}
     assert listed == {f.iri for f in Format}
     assert FORMATS_NS + "JSON-LD" in listed and FORMATS_NS + "SPARQL_Results_TSV" in listed
 
 
-@pytest.mark.parametrize(("media", "accepted"), [
-    pytest.param("text/turtle", True, id="turtle"),
-    pytest.param("application/x-turtle; charset=UTF-8", True, id="turtle-alias"),
-    pytest.param("application/n-quads", True, id="nquads"),
-    pytest.param("text/plain", True, id="ntriples-by-pyoxigraphs-alias"),
-    pytest.param("text/n3", False, id="n3-not-spoken"),
-    pytest.param("application/sparql-results+json", False, id="results-format"),
-    pytest.param("application/pdf", False, id="not-rdf"),
-])
+@pytest.mark.parametrize(
+    ("media", "accepted"),
+    [
+        pytest.param("text/turtle", True, id="turtle"),
+        pytest.param("application/x-turtle; charset=UTF-8", True, id="turtle-alias"),
+        pytest.param("application/n-quads", True, id="nquads"),
+        pytest.param("text/plain", True, id="ntriples-by-pyoxigraphs-alias"),
+        pytest.param("text/n3", False, id="n3-not-spoken"),
+        pytest.param("application/sparql-results+json", False, id="results-format"),
+        pytest.param("application/pdf", False, id="not-rdf"),
+    ],
+)
 def test_the_graph_store_reads_the_registrys_rdf_formats(media: str, accepted: bool) -> None:
     from dragonbear.service.protocol.graph_store import _body_type
+
     request = SimpleNamespace(headers={"content-type": media})
     if accepted:
         assert _body_type(request) == media.split(";")[0].strip().lower()  # type: ignore[arg-type]
@@ -167,11 +195,14 @@ def test_other_files_take_their_media_types_from_the_registry() -> None:
     from dragonbear.graph.charts import ChartFormat
     from dragonbear.graph.citations import CitationFormat
     from dragonbear.graph.lineage_export import MEDIA_TYPES, ExportFormat
+
     for choice in (*ChartFormat, *CitationFormat, *ExportFormat):
-        assert FileFormat[choice.name].media_type == (MEDIA_TYPES[choice] if choice in MEDIA_TYPES
-                                                      else choice.media_type)
-    assert MEDIA_TYPES[ExportFormat.DOT] == "text/vnd.graphviz" and CitationFormat.RIS.media_type == \
-        "application/x-research-info-systems"
+        expected = MEDIA_TYPES[choice] if choice in MEDIA_TYPES else choice.media_type  # type: ignore[index, union-attr]  # noqa: SIM401 - the default exists only for some kinds
+        assert FileFormat[choice.name].media_type == expected
+    assert (
+        MEDIA_TYPES[ExportFormat.DOT] == "text/vnd.graphviz"
+        and CitationFormat.RIS.media_type == "application/x-research-info-systems"
+    )
     python = mimetypes.MimeTypes(filenames=())  # Python's own table, not the machine's
     for fmt in FileFormat:
         known = python.guess_type(f"a.{fmt.extension}")[0]
@@ -183,11 +214,29 @@ def test_other_files_take_their_media_types_from_the_registry() -> None:
 # The Accept parser.
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-HEADERS = [None, "", "*/*", "*", BROWSER, "text/html", "application/xhtml+xml", "text/turtle", "text/*",
-           "application/*", "text/html;q=0.5, text/turtle", "text/html, text/turtle", "text/turtle;q=0.9, */*",
-           "application/ld+json;q=0.5, text/html;q=0.4", "application/json", "text/html;q=0, text/turtle;q=0",
-           "image/png", "text/html;q=abc", "application/rdf+xml;q=0.3, application/n-triples;q=0.3",
-           " TEXT/Turtle ; q=0.7 , application/trig;q=0.7", "junk, text/html"]
+HEADERS = [
+    None,
+    "",
+    "*/*",
+    "*",
+    BROWSER,
+    "text/html",
+    "application/xhtml+xml",
+    "text/turtle",
+    "text/*",
+    "application/*",
+    "text/html;q=0.5, text/turtle",
+    "text/html, text/turtle",
+    "text/turtle;q=0.9, */*",
+    "application/ld+json;q=0.5, text/html;q=0.4",
+    "application/json",
+    "text/html;q=0, text/turtle;q=0",
+    "image/png",
+    "text/html;q=abc",
+    "application/rdf+xml;q=0.3, application/n-triples;q=0.3",
+    " TEXT/Turtle ; q=0.7 , application/trig;q=0.7",
+    "junk, text/html",
+]
 
 
 @pytest.mark.parametrize("accept", [pytest.param(h, id=repr(h)) for h in HEADERS])
@@ -206,18 +255,23 @@ def test_choose_page_decides_as_the_pages_do(accept: str | None) -> None:
     assert outcome(choose_page) == outcome(pick_representation)
 
 
-@pytest.mark.parametrize(("accept", "fmt", "json"), [
-    pytest.param(None, None, False, id="no-accept"),
-    pytest.param("*/*", None, False, id="anything"),
-    pytest.param(BROWSER, None, False, id="browser"),
-    pytest.param("application/json", None, True, id="json"),
-    pytest.param("text/html;q=0.5, application/json", None, True, id="json-preferred"),
-    pytest.param("text/html, application/json", None, False, id="html-among-equals"),
-    pytest.param("image/png", None, False, id="neither"),
-    pytest.param("text/html", "json", True, id="format-json"),
-])
+@pytest.mark.parametrize(
+    ("accept", "fmt", "json"),
+    [
+        pytest.param(None, None, False, id="no-accept"),
+        pytest.param("*/*", None, False, id="anything"),
+        pytest.param(BROWSER, None, False, id="browser"),
+        pytest.param("application/json", None, True, id="json"),
+        pytest.param("text/html;q=0.5, application/json", None, True, id="json-preferred"),
+        pytest.param("text/html, application/json", None, False, id="html-among-equals"),
+        pytest.param("image/png", None, False, id="neither"),
+        pytest.param("text/html", "json", True, id="format-json"),
+    ],
+)
 def test_the_download_listing_uses_the_one_parser(accept: str | None, fmt: str | None, json: bool) -> None:
     from dragonbear.service.protocol.download import _wants_json
-    request = SimpleNamespace(headers={"accept": accept} if accept is not None else {},
-                              query_params={"format": fmt} if fmt else {})
+
+    request = SimpleNamespace(
+        headers={"accept": accept} if accept is not None else {}, query_params={"format": fmt} if fmt else {}
+    )
     assert _wants_json(request) is json  # type: ignore[arg-type]

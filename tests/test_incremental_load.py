@@ -35,7 +35,9 @@ PREFIXES = """@prefix dgb: <https://w3id.org/dragonbear/ontology#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 """
 # Two new systems, a licensed production between them with its attestation and source, a Russian name.
-NEW_LINEAGE = PREFIXES + """
+NEW_LINEAGE = (
+    PREFIXES
+    + """
 id:system\\/test-origin a dgb:SystemModel ; rdfs:label "Test origin"@en ; dgb:category dgb:FighterAircraft .
 id:system\\/test-copy a dgb:SystemModel ; rdfs:label "Test copy"@en ; skos:altLabel "Тест-копия"@ru ;
     dgb:category dgb:FighterAircraft .
@@ -46,8 +48,11 @@ id:derivation\\/test-copy-from-origin a dgb:Derivation ; dgb:derivedSystem id:sy
 id:derivation\\/test-copy-from-origin\\#att a dgb:Attestation ; dgb:source id:source\\/test-note ;
     dgb:stance dgb:Asserts ; dgb:sourceReliability dgb:ReliabilityC .
 """
+)
 # Links between lineages the shipped graph holds (closures through the new edges), a fit, a variant.
-JOINED_LINEAGES = PREFIXES + """
+JOINED_LINEAGES = (
+    PREFIXES
+    + """
 id:derivation\\/test-su-27-from-s-300 a dgb:Derivation ; dgb:derivedSystem id:system\\/su-27 ;
     dgb:sourceSystem id:system\\/s-300 ; dgb:derivationKind dgb:DerivedDesign ;
     dgb:hasAttestation id:derivation\\/test-su-27-from-s-300\\#att .
@@ -64,22 +69,32 @@ id:fit\\/test-j-11-s-300\\#att a dgb:Attestation ; dgb:source id:source\\/partne
     dgb:stance dgb:Asserts .
 id:system\\/j-16 dgb:variantOf id:system\\/j-11 ; skos:hiddenLabel "jian sixteen" .
 """
+)
 DEPRECATION = PREFIXES + "id:derivation\\/hq-9-modeled-after-s-300 dgb:rank dgb:DeprecatedRank .\n"
 
 
 def _quads(turtle: str, graph: str = "http://example.org/test") -> list[ox.Quad]:
-    return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
-            for t in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)]
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+        for t in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)
+    ]
 
 
 def _second_attestation(store: EmbeddedStore) -> str:
     """A curated statement given a second attestation (every grade of the statement changes)."""
-    row = next(iter(store.select(f"SELECT ?s WHERE {{ GRAPH <{GRAPH_CURATED}> {{ ?s dgb:hasAttestation ?a }} }} "
-                                 "ORDER BY ?s LIMIT 1")))
+    row = next(
+        iter(
+            store.select(
+                f"SELECT ?s WHERE {{ GRAPH <{GRAPH_CURATED}> {{ ?s dgb:hasAttestation ?a }} }} ORDER BY ?s LIMIT 1"
+            )
+        )
+    )
     statement = row["s"].value  # type: ignore[union-attr]
-    return (PREFIXES + f"<{statement}> dgb:hasAttestation <{statement}#att-test> .\n"
-            f"<{statement}#att-test> a dgb:Attestation ; dgb:source id:source\\/partnership-2025 ; "
-            "dgb:stance dgb:Denies ; dgb:sourceReliability dgb:ReliabilityA .\n")
+    return (
+        PREFIXES + f"<{statement}> dgb:hasAttestation <{statement}#att-test> .\n"
+        f"<{statement}#att-test> a dgb:Attestation ; dgb:source id:source\\/partnership-2025 ; "
+        "dgb:stance dgb:Denies ; dgb:sourceReliability dgb:ReliabilityA .\n"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +123,7 @@ def _change(store: EmbeddedStore, added: Sequence[ox.Quad], drop: Sequence[str])
         for graph in drop:
             store.drop_graph(graph)
         store.extend(added)
+
     return change
 
 
@@ -116,23 +132,36 @@ def _wikidata(store_nquads: bytes, files: list[Path]) -> list[ox.Quad]:
 
 
 SLOW = pytest.mark.slow
-SCENARIOS = ["new lineage", "joined lineages", "deprecation", "second attestation", "restated derived triple",
-             pytest.param("wikidata added", marks=SLOW), "wikidata replaced",
-             pytest.param("wikidata removed", marks=SLOW), "joined lineages removed"]
+SCENARIOS = [
+    "new lineage",
+    "joined lineages",
+    "deprecation",
+    "second attestation",
+    "restated derived triple",
+    pytest.param("wikidata added", marks=SLOW),
+    "wikidata replaced",
+    pytest.param("wikidata removed", marks=SLOW),
+    "joined lineages removed",
+]
 
 
 def _scenario(nquads: bytes, name: str) -> tuple[list[ox.Quad], list[ox.Quad], list[str]]:
     """The quads in the store before, the quads added, and the graphs dropped, of one scenario."""
-    texts = {"new lineage": NEW_LINEAGE, "joined lineages": JOINED_LINEAGES, "deprecation": DEPRECATION,
-             "restated derived triple": PREFIXES + "id:system\\/j-11 dgb:derivedFrom id:system\\/su-27sk .\n"}
+    texts = {
+        "new lineage": NEW_LINEAGE,
+        "joined lineages": JOINED_LINEAGES,
+        "deprecation": DEPRECATION,
+        "restated derived triple": PREFIXES + "id:system\\/j-11 dgb:derivedFrom id:system\\/su-27sk .\n",
+    }
     if name in texts:
         return [], _quads(texts[name]), []
     if name == "second attestation":
         return [], _quads(_second_attestation(_in_memory(nquads))), []
     if name == "joined lineages removed":
         return _quads(JOINED_LINEAGES, "http://example.org/prior"), [], ["http://example.org/prior"]
-    every = _wikidata(nquads, [WIKIDATA / "Q173680.json", WIKIDATA / "dump-lines.json",
-                               WIKIDATA / "sparql-results.json"])
+    every = _wikidata(
+        nquads, [WIKIDATA / "Q173680.json", WIKIDATA / "dump-lines.json", WIKIDATA / "sparql-results.json"]
+    )
     if name == "wikidata added":
         return [], every, []
     one = _wikidata(nquads, [WIKIDATA / "Q173680.json"]) if name == "wikidata replaced" else []
@@ -164,22 +193,26 @@ def _violations(report: object) -> set[tuple[str, str, str, str]]:
 
 
 VIOLATIONS = {
-    "second English preferred label": "id:system\\/j-11 skos:prefLabel \"Another name\"@en .\n",
-    "category outside its scheme": "id:system\\/j-11 dgb:category dgb:Nonsense ; dgb:startYear \"soon\" .\n",
+    "second English preferred label": 'id:system\\/j-11 skos:prefLabel "Another name"@en .\n',
+    "category outside its scheme": 'id:system\\/j-11 dgb:category dgb:Nonsense ; dgb:startYear "soon" .\n',
     "attestation of a second statement": None,  # an existing attestation: found through sh:inversePath
     "conforming lineage": "",
 }
 
 
 @pytest.mark.parametrize("case", list(VIOLATIONS))
-def test_validating_the_touched_nodes_finds_what_validating_everything_finds(shipped_nquads: bytes,
-                                                                             case: str) -> None:
+def test_validating_the_touched_nodes_finds_what_validating_everything_finds(shipped_nquads: bytes, case: str) -> None:
     store = _in_memory(shipped_nquads)
     before = _violations(validate_store(store))
     text = VIOLATIONS[case]
     if text is None:
-        row = next(iter(store.select(f"SELECT ?a WHERE {{ GRAPH <{GRAPH_CURATED}> {{ ?s dgb:hasAttestation ?a }} }} "
-                                     "ORDER BY ?a LIMIT 1")))
+        row = next(
+            iter(
+                store.select(
+                    f"SELECT ?a WHERE {{ GRAPH <{GRAPH_CURATED}> {{ ?s dgb:hasAttestation ?a }} }} ORDER BY ?a LIMIT 1"
+                )
+            )
+        )
         text = f'id:claim\\/test a dgb:Claim ; dgb:statement "test"@en ; dgb:hasAttestation <{row["a"].value}> .\n'  # type: ignore[union-attr]
     added = _quads(PREFIXES + (text or NEW_LINEAGE))
     store.extend(added)
@@ -194,10 +227,14 @@ def test_validating_the_touched_nodes_finds_what_validating_everything_finds(shi
 
 
 def test_validating_after_a_removal_finds_values_that_lost_their_type(shipped_nquads: bytes) -> None:
-    typed = _quads(PREFIXES + 'id:system\\/test-radar a dgb:SystemModel ; rdfs:label "Test radar"@en ; '
-                   "dgb:category dgb:Radar .\n", "http://example.org/types")
-    fit = _quads(PREFIXES + "id:fit\\/test a dgb:ComponentFit ; dgb:platform id:system\\/j-11 ; "
-                 "dgb:component id:system\\/test-radar .\n")
+    typed = _quads(
+        PREFIXES + 'id:system\\/test-radar a dgb:SystemModel ; rdfs:label "Test radar"@en ; dgb:category dgb:Radar .\n',
+        "http://example.org/types",
+    )
+    fit = _quads(
+        PREFIXES + "id:fit\\/test a dgb:ComponentFit ; dgb:platform id:system\\/j-11 ; "
+        "dgb:component id:system\\/test-radar .\n"
+    )
     store = _in_memory(shipped_nquads, [*typed, *fit])
     before = _violations(validate_store(store))
     store.drop_graph("http://example.org/types")
@@ -206,11 +243,13 @@ def test_validating_after_a_removal_finds_values_that_lost_their_type(shipped_nq
     local = _violations(validate_nodes(store, nodes or set(), reach=reach))
     new = _violations(validate_store(store)) - before
     assert {(v[0], v[1]) for v in new} == {
-        ("https://w3id.org/dragonbear/id/fit/test", "https://w3id.org/dragonbear/ontology#component")}
+        ("https://w3id.org/dragonbear/id/fit/test", "https://w3id.org/dragonbear/ontology#component")
+    }
     assert new <= local
 
 
 # --- the command: checkpoints, atomicity ------------------------------------------------------------------
+
 
 def _inodes(gen: Path) -> dict[int, int]:
     """Inode and link count of each RocksDB table file of a generation."""
@@ -219,12 +258,16 @@ def _inodes(gen: Path) -> dict[int, int]:
 
 def _snapshot(store_dir: Path) -> tuple[Path | None, list[str], int]:
     """What `current` points at, the generations on disk, and how many quads the store holds."""
-    return current_generation(store_dir), sorted(p.name for p in store_dir.glob("gen-*")), \
-        len(open_store(store_dir, read_only=True))
+    return (
+        current_generation(store_dir),
+        sorted(p.name for p in store_dir.glob("gen-*")),
+        len(open_store(store_dir, read_only=True)),
+    )
 
 
 def test_load_makes_the_new_generation_from_a_checkpoint_sharing_files_by_hard_link(
-        built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
     store_dir = copy_store(built[0], tmp_path / "store")
     before = current_generation(store_dir)
     assert before is not None and _inodes(before)
@@ -238,11 +281,15 @@ def test_load_makes_the_new_generation_from_a_checkpoint_sharing_files_by_hard_l
     assert shared, "the new generation shares no table file with the one it was made from"
     assert all(_inodes(after)[inode] >= 2 for inode in shared)
     store = open_store(store_dir, read_only=True)
-    assert store.ask("ASK { GRAPH <https://w3id.org/dragonbear/graph/derived> { "
-                     "system:test-copy dgb:licensedProductionOf system:test-origin ; "
-                     "dgb:technologyAncestor system:test-origin ; dgb:nameKey 'testkopiya' } }")
-    assert store.ask("ASK { GRAPH <https://w3id.org/dragonbear/graph/derived> { "
-                     "<https://w3id.org/dragonbear/id/derivation/test-copy-from-origin#att> dgb:grade 'C3' } }")
+    assert store.ask(
+        "ASK { GRAPH <https://w3id.org/dragonbear/graph/derived> { "
+        "system:test-copy dgb:licensedProductionOf system:test-origin ; "
+        "dgb:technologyAncestor system:test-origin ; dgb:nameKey 'testkopiya' } }"
+    )
+    assert store.ask(
+        "ASK { GRAPH <https://w3id.org/dragonbear/graph/derived> { "
+        "<https://w3id.org/dragonbear/id/derivation/test-copy-from-origin#att> dgb:grade 'C3' } }"
+    )
 
 
 def test_load_gives_the_derived_graph_a_rebuild_gives(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
@@ -258,23 +305,31 @@ def test_load_gives_the_derived_graph_a_rebuild_gives(built: tuple[Path, BuildRe
     assert _derived(loaded) == _derived(rebuilt)
 
 
-def test_a_violation_leaves_current_and_its_contents_unchanged(built: tuple[Path, BuildReport],
-                                                               tmp_path: Path) -> None:
+def test_a_violation_leaves_current_and_its_contents_unchanged(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     store_dir = copy_store(built[0], tmp_path / "store")
     before = _snapshot(store_dir)
-    attestation = next(iter(open_store(store_dir, read_only=True).select(
-        f"SELECT ?a WHERE {{ GRAPH <{GRAPH_CURATED}> {{ ?s dgb:hasAttestation ?a }} }} ORDER BY ?a LIMIT 1")))["a"]
+    attestation = next(
+        iter(
+            open_store(store_dir, read_only=True).select(
+                f"SELECT ?a WHERE {{ GRAPH <{GRAPH_CURATED}> {{ ?s dgb:hasAttestation ?a }} }} ORDER BY ?a LIMIT 1"
+            )
+        )
+    )["a"]
     bad = tmp_path / "bad.ttl"  # a claim that takes over an existing attestation (which then has two statements)
-    bad.write_text(PREFIXES + f'id:claim\\/test a dgb:Claim ; dgb:statement "test"@en ; '
-                   f"dgb:hasAttestation <{attestation.value}> .\n", encoding="utf-8")  # type: ignore[union-attr]
+    bad.write_text(
+        PREFIXES + f'id:claim\\/test a dgb:Claim ; dgb:statement "test"@en ; '
+        f"dgb:hasAttestation <{attestation.value}> .\n",
+        encoding="utf-8",
+    )  # type: ignore[union-attr]
     with pytest.raises(ValidationError) as info:
         load_files(store_dir, [bad])
     assert any(v["focus"] == attestation.value for v in info.value.violations)  # type: ignore[union-attr]
     assert _snapshot(store_dir) == before
 
 
-def test_a_malformed_file_leaves_current_and_its_contents_unchanged(built: tuple[Path, BuildReport],
-                                                                    tmp_path: Path) -> None:
+def test_a_malformed_file_leaves_current_and_its_contents_unchanged(
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
     store_dir = copy_store(built[0], tmp_path / "store")
     before = _snapshot(store_dir)
     bad = tmp_path / "bad.ttl"
@@ -285,7 +340,8 @@ def test_a_malformed_file_leaves_current_and_its_contents_unchanged(built: tuple
 
 
 def test_a_generation_left_by_a_killed_load_is_never_used_and_swept_by_the_next(
-        built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
     store_dir = copy_store(built[0], tmp_path / "store")
     previous = current_generation(store_dir)
     assert previous is not None
@@ -303,8 +359,9 @@ def test_a_generation_left_by_a_killed_load_is_never_used_and_swept_by_the_next(
 
 
 @pytest.mark.slow
-def test_reloading_wikidata_gives_the_derived_graph_a_rebuild_gives(built: tuple[Path, BuildReport],
-                                                                    tmp_path: Path) -> None:
+def test_reloading_wikidata_gives_the_derived_graph_a_rebuild_gives(
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
     store_dir = copy_store(built[0], tmp_path / "store")
     before = _inodes(current_generation(store_dir))  # type: ignore[arg-type]
     for files in ([WIKIDATA / "Q173680.json", WIKIDATA / "dump-lines.json"], [WIKIDATA / "sparql-results.json"]):
@@ -319,6 +376,7 @@ def test_reloading_wikidata_gives_the_derived_graph_a_rebuild_gives(built: tuple
 
 
 # --- a store holding the full SIPRI register ---------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def full_register(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -342,9 +400,11 @@ def test_load_onto_the_full_register_checkpoints_derives_and_validates(full_regi
     after = current_generation(full_register)
     assert after is not None and set(_inodes(before)) & set(_inodes(after))
     store = open_store(full_register, read_only=True)
-    assert store.ask("ASK { GRAPH <https://w3id.org/dragonbear/graph/derived> { "
-                     "system:test-copy dgb:derivedFrom system:test-origin . "
-                     "system:test-origin dgb:hasDerivative system:test-copy } }")
+    assert store.ask(
+        "ASK { GRAPH <https://w3id.org/dragonbear/graph/derived> { "
+        "system:test-copy dgb:derivedFrom system:test-origin . "
+        "system:test-origin dgb:hasDerivative system:test-copy } }"
+    )
     assert store.ask("ASK { ?t a dgb:ArmsTransfer ; dgb:supplier state:brazil }")  # the register is all there
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + 'id:system\\/test-copy skos:prefLabel "One"@en , "Two"@en .\n', encoding="utf-8")

@@ -30,8 +30,16 @@ ALLOWED: dict[str, set[str]] = {
     "service.runtime": {"core", "ontology", "graph", "queries", "pipeline"},
     "service.web": {"core", "ontology", "graph", "queries", "pipeline", "service.runtime"},
     "service.protocol": {"core", "ontology", "graph", "queries", "pipeline", "service.runtime", "service.web"},
-    "service.api": {"core", "ontology", "graph", "queries", "pipeline", "service.runtime", "service.web",
-                    "service.protocol"},
+    "service.api": {
+        "core",
+        "ontology",
+        "graph",
+        "queries",
+        "pipeline",
+        "service.runtime",
+        "service.web",
+        "service.protocol",
+    },
     "service": {"core", "ontology", "graph", "queries", "pipeline", *(f"service.{p}" for p in SERVICE_PARTS)},
     "cli": {"core", "ontology", "loaders", "graph", "queries", "pipeline", "service"},
 }
@@ -124,6 +132,7 @@ def test_settings_import_no_layer() -> None:
 @pytest.mark.parametrize("package", sorted(_packages_on_disk()))
 def test_each_package_says_what_lives_there_and_what_it_may_import(package: str) -> None:
     import importlib
+
     doc = importlib.import_module(package).__doc__ or ""
     layer_roots = set(PACKAGE_DIRS) | {f"dragonbear.service.{p}" for p in SERVICE_PARTS}
     if package in layer_roots:
@@ -135,8 +144,12 @@ def test_each_package_says_what_lives_there_and_what_it_may_import(package: str)
 def test_an_installed_wheel_runs_from_inside_the_checkout(tmp_path: Path) -> None:
     """`pip install .` (not editable), then the command in the clone: the installed copy is the one used,
     and the wheel holds exactly the packages on disk."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(tmp_path / "dist"), str(ROOT)], check=True, cwd=tmp_path, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     wheel = next((tmp_path / "dist").glob("dragonbear-*.whl"))
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
@@ -147,14 +160,23 @@ def test_an_installed_wheel_runs_from_inside_the_checkout(tmp_path: Path) -> Non
     assert any(n.endswith("data/curated/systems.toml") for n in names)
     assert any(n.endswith("static/explorer.js") for n in names)
     env = {**os.environ, "PYTHONPATH": str(site)}
-    probe = ("import dragonbear, dragonbear.service.app, dragonbear.service.supervisor, dragonbear.cli;"
-             "print(dragonbear.__file__)")
+    probe = (
+        "import dragonbear, dragonbear.service.app, dragonbear.service.supervisor, dragonbear.cli;"
+        "print(dragonbear.__file__)"
+    )
     # From inside the checkout, as `-m` does (the working directory first on sys.path):
-    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
-                         check=True, timeout=120).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120
+    ).stdout.strip()
     assert Path(out).is_relative_to(site), out
-    version = subprocess.run([sys.executable, "-m", "dragonbear", "--version"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
+    version = subprocess.run(
+        [sys.executable, "-m", "dragonbear", "--version"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert version.returncode == 0 and version.stdout.startswith("dragonbear "), version.stderr
 
 
@@ -162,14 +184,18 @@ def test_only_the_embedded_store_touches_pyoxigraphs_store() -> None:
     """`GraphStore` is the one way to the store: no module but graph/store.py opens a pyoxigraph `Store`
     or reaches through an `EmbeddedStore` to the one it wraps."""
     import re
+
     reach = re.compile(r"\b(?:ox|pyoxigraph)\.Store\b(?!\.(?:dump|backup)\b`)|\.inner\b|\._store\b")
     found = []
     for path in _modules():
         rel = path.relative_to(ROOT).as_posix()
         if rel == "graph/store.py":
             continue
-        code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
-                         if not line.lstrip().startswith(("#", ">>>", ":meth:")))
+        code = "\n".join(
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if not line.lstrip().startswith(("#", ">>>", ":meth:"))
+        )
         found += [f"{rel}: {m.group(0)}" for m in reach.finditer(code) if "pyoxigraph.Store.dump" not in m.group(0)]
     assert not found, found
 
@@ -179,9 +205,11 @@ def test_the_package_runs_without_pyshacl() -> None:
     """pySHACL is optional (``dragonbear[shacl]``, for the tests' cross-checks): no module of the package
     imports it when loaded, and the wheel does not require it."""
     modules = sorted(m for m in _modules().values() if not m.endswith("__main__"))
-    probe = ("import importlib, sys\n"
-             f"for name in {modules!r}:\n    importlib.import_module(name)\n"
-             "print('pyshacl' in sys.modules)")
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n    importlib.import_module(name)\n"
+        "print('pyshacl' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -47,17 +47,31 @@ def full_view(full_store: EmbeddedStore) -> nx.MultiDiGraph:
     return lineage_view(full_store)
 
 
-@pytest.mark.parametrize("backend", [pytest.param(Backend.NETWORKX, id="networkx"),
-                                     pytest.param(Backend.SPARQL, id="sparql")])
+@pytest.mark.parametrize(
+    "backend", [pytest.param(Backend.NETWORKX, id="networkx"), pytest.param(Backend.SPARQL, id="sparql")]
+)
 def test_ancestors_of_j11_include_su27sk_and_its_licensor(store: EmbeddedStore, backend: Backend) -> None:
     found = ancestors_of(store, J11, backend=backend)
     assert {SU27SK, SU27, ID + "state/russia"} <= found
     assert J11 not in found and CHINA not in found  # agents are leaves: nothing China bought
 
 
-@pytest.mark.parametrize("iri", [pytest.param(ID + s, id=s) for s in (
-    "system/j-11", "system/hq-9", "system/su-27", "system/al-31f", "system/project-21631", "state/china",
-    "state/russia", "org/sukhoi")])
+@pytest.mark.parametrize(
+    "iri",
+    [
+        pytest.param(ID + s, id=s)
+        for s in (
+            "system/j-11",
+            "system/hq-9",
+            "system/su-27",
+            "system/al-31f",
+            "system/project-21631",
+            "state/china",
+            "state/russia",
+            "org/sukhoi",
+        )
+    ],
+)
 @pytest.mark.parametrize("walk", [pytest.param(ancestors_of, id="up"), pytest.param(descendants_of, id="down")])
 def test_sparql_and_networkx_backends_find_the_same_nodes(store: EmbeddedStore, iri: str, walk: object) -> None:
     assert walk(store, iri, backend=Backend.SPARQL) == walk(store, iri, backend=Backend.NETWORKX)  # type: ignore[operator]
@@ -75,7 +89,8 @@ def test_component_edges_carry_maker_and_period(view: nx.MultiDiGraph) -> None:
     (fit,) = fits.values()
     assert fit["relation"] == "component" and fit["end"] == 2014 and fit["maker_state"] == ID + "state/germany"
     assert {ID + "system/j-10", ID + "system/j-15", ID + "system/j-20"} <= descendants_of(
-        view, ID + "system/al-31f", relations={Relation.COMPONENT, Relation.VARIANT})  # J-10: the AL-31FN
+        view, ID + "system/al-31f", relations={Relation.COMPONENT, Relation.VARIANT}
+    )  # J-10: the AL-31FN
 
 
 def test_transfer_edges_point_from_recipient_to_system(view: nx.MultiDiGraph) -> None:
@@ -97,23 +112,27 @@ def test_paths_between_unrelated_systems_are_none(view: nx.MultiDiGraph) -> None
         paths_between(view, HQ9, ID + "system/no-such-system")
 
 
-@pytest.mark.parametrize(("year", "present", "absent"), [
-    pytest.param(1995, {SU27}, {SU27SK}, id="1995-before-the-licence"),
-    pytest.param(2000, {SU27, SU27SK}, set(), id="2000-after-the-licence"),
-])
-def test_as_of_drops_derivations_that_began_later(view: nx.MultiDiGraph, year: int, present: set[str],
-                                                  absent: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("year", "present", "absent"),
+    [
+        pytest.param(1995, {SU27}, {SU27SK}, id="1995-before-the-licence"),
+        pytest.param(2000, {SU27, SU27SK}, set(), id="2000-after-the-licence"),
+    ],
+)
+def test_as_of_drops_derivations_that_began_later(
+    view: nx.MultiDiGraph, year: int, present: set[str], absent: set[str]
+) -> None:
     graph = lineage_subgraph(view, J11, direction=Direction.UP, relations=TECHNOLOGY, year=year)
     assert present <= set(graph) and not absent & set(graph)
 
 
 def test_as_of_2013_drops_later_transfers_and_fits(view: nx.MultiDiGraph) -> None:
     china = lineage_subgraph(view, CHINA, direction=Direction.UP, relations={Relation.TRANSFER}, year=2013)
-    assert ID + "system/su-35" not in china and SU27SK in china          # ordered 2015; 1991
+    assert ID + "system/su-35" not in china and SU27SK in china  # ordered 2015; 1991
     assert ID + "system/su-35" in lineage_subgraph(view, CHINA, direction=Direction.UP, year=2016)
     platform = ID + "system/project-21631"
     in_2013 = lineage_subgraph(view, platform, direction=Direction.UP, year=2013)
-    assert set(in_2013) == {platform, ID + "system/mtu-16v4000"}          # German engines until 2014
+    assert set(in_2013) == {platform, ID + "system/mtu-16v4000"}  # German engines until 2014
     assert set(lineage_subgraph(view, platform, year=2019)) == {platform, ID + "system/chd622v20"}
 
 
@@ -136,6 +155,7 @@ def test_one_off_lineage_reads_the_same_graph_as_the_cached_view(store: Embedded
 
 
 # --- Exports ---------------------------------------------------------------------------------------
+
 
 def _parse_json(data: bytes, graph: nx.MultiDiGraph, tmp: Path) -> None:
     body = json.loads(data)
@@ -160,7 +180,7 @@ def _parse_dot(data: bytes, graph: nx.MultiDiGraph, tmp: Path) -> None:
     edges = [line for line in text.splitlines() if " -> " in line]
     assert len(edges) == graph.number_of_edges()
     quoted = r'"(?:[^"\\]|\\.)*"'
-    statement = re.compile(rf'^  {quoted}( -> {quoted})? \[(\w+=({quoted}|[\w.]+)(, )?)+\];$')
+    statement = re.compile(rf"^  {quoted}( -> {quoted})? \[(\w+=({quoted}|[\w.]+)(, )?)+\];$")
     assert all(statement.match(line) for line in text.splitlines()[3:-1])
 
 
@@ -176,15 +196,20 @@ def _written(path: Path, data: bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("fmt", "check"), [
-    pytest.param(ExportFormat.JSON, _parse_json, id="json"),
-    pytest.param(ExportFormat.GRAPHML, _parse_graphml, id="graphml"),
-    pytest.param(ExportFormat.GEXF, _parse_gexf, id="gexf"),
-    pytest.param(ExportFormat.DOT, _parse_dot, id="dot"),
-    pytest.param(ExportFormat.SVG, _parse_svg, id="svg"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "check"),
+    [
+        pytest.param(ExportFormat.JSON, _parse_json, id="json"),
+        pytest.param(ExportFormat.GRAPHML, _parse_graphml, id="graphml"),
+        pytest.param(ExportFormat.GEXF, _parse_gexf, id="gexf"),
+        pytest.param(ExportFormat.DOT, _parse_dot, id="dot"),
+        pytest.param(ExportFormat.SVG, _parse_svg, id="svg"),
+    ],
+)
 @pytest.mark.slow
-def test_each_export_format_parses_back(full_view: nx.MultiDiGraph, tmp_path: Path, fmt: ExportFormat, check: object) -> None:
+def test_each_export_format_parses_back(
+    full_view: nx.MultiDiGraph, tmp_path: Path, fmt: ExportFormat, check: object
+) -> None:
     graph = lineage_subgraph(full_view, HQ9)
     assert graph.number_of_edges() >= 2  # the derivation and the exports
     check(export_lineage(graph, fmt), graph, tmp_path)  # type: ignore[operator]
@@ -200,6 +225,7 @@ def test_entity_page_lineage_still_draws_the_licence(store: EmbeddedStore) -> No
 
 # --- The command ------------------------------------------------------------------------------------
 
+
 def test_cli_lineage_resolves_a_chinese_name_and_prints_json(built: tuple[Path, BuildReport]) -> None:
     result = cli("lineage", "歼-11", "--direction", "up", store_dir=built[0])
     assert result.returncode == 0, result.stderr
@@ -211,21 +237,25 @@ def test_cli_lineage_resolves_a_chinese_name_and_prints_json(built: tuple[Path, 
 @pytest.mark.slow
 def test_cli_lineage_writes_graphml_for_an_as_of_year(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
     out = tmp_path / "j11.graphml"
-    result = cli("lineage", "J11", "--as-of", "1995", "--format", "graphml", "--output", str(out),
-                 store_dir=built[0])
+    result = cli("lineage", "J11", "--as-of", "1995", "--format", "graphml", "--output", str(out), store_dir=built[0])
     assert result.returncode == 0, result.stderr
     assert SU27 in nx.read_graphml(out) and SU27SK not in nx.read_graphml(out)
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    pytest.param(("Kilo",), 2, "ambiguous", id="ambiguous-name", marks=pytest.mark.slow),  # reads the names
-    pytest.param(("no-such-system-xyz",), 1, "no system, state or organization", id="unknown-name",
-                 marks=pytest.mark.slow),
-    pytest.param(("J-11", "--as-of", "20x3"), 2, "as-of", id="bad-year"),
-    pytest.param(("J-11", "--direction", "sideways"), 2, "direction", id="bad-direction"),
-])
-def test_cli_lineage_rejects_bad_input_with_exit_code(built: tuple[Path, BuildReport], args: tuple[str, ...],
-                                                       code: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        pytest.param(("Kilo",), 2, "ambiguous", id="ambiguous-name", marks=pytest.mark.slow),  # reads the names
+        pytest.param(
+            ("no-such-system-xyz",), 1, "no system, state or organization", id="unknown-name", marks=pytest.mark.slow
+        ),
+        pytest.param(("J-11", "--as-of", "20x3"), 2, "as-of", id="bad-year"),
+        pytest.param(("J-11", "--direction", "sideways"), 2, "direction", id="bad-direction"),
+    ],
+)
+def test_cli_lineage_rejects_bad_input_with_exit_code(
+    built: tuple[Path, BuildReport], args: tuple[str, ...], code: int, message: str
+) -> None:
     result = cli("lineage", *args, store_dir=built[0])
     assert result.returncode == code
     assert message in result.stderr and "Traceback" not in result.stderr
@@ -250,31 +280,43 @@ def test_api_lineage_keeps_its_shape_and_adds_types_relations_and_sources(client
     assert nodes[J11].type == "system" and nodes[ID + "state/russia"].type == "state"
     edge = next(e for e in graph.edges if e.source == J11 and e.target == SU27SK)
     assert (edge.relation, edge.kind, edge.year, edge.start, edge.confidence) == (
-        "derivation", "licensed production", 1998, 1998, 0.85)
+        "derivation",
+        "licensed production",
+        1998,
+        1998,
+        0.85,
+    )
     assert {s.iri for s in edge.sources} == {ID + "source/sipri-at-2024", ID + "source/partnership-2025"}
     assert any(e.relation == "variant" for e in graph.edges)
 
 
-@pytest.mark.parametrize(("params", "inside", "outside"), [
-    pytest.param({"direction": "up"}, {SU27SK}, {ID + "system/j-15"}, id="up"),
-    pytest.param({"direction": "down"}, {ID + "system/j-15"}, {SU27SK}, id="down"),
-    pytest.param({"as_of": "1995", "direction": "up"}, {SU27}, {SU27SK}, id="as-of"),
-    pytest.param({"relation": "variant"}, {ID + "system/j-11b"}, {SU27SK}, id="relation"),
-])
-def test_api_lineage_takes_direction_as_of_and_relation(client: TestClient, params: dict[str, str],
-                                                        inside: set[str], outside: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("params", "inside", "outside"),
+    [
+        pytest.param({"direction": "up"}, {SU27SK}, {ID + "system/j-15"}, id="up"),
+        pytest.param({"direction": "down"}, {ID + "system/j-15"}, {SU27SK}, id="down"),
+        pytest.param({"as_of": "1995", "direction": "up"}, {SU27}, {SU27SK}, id="as-of"),
+        pytest.param({"relation": "variant"}, {ID + "system/j-11b"}, {SU27SK}, id="relation"),
+    ],
+)
+def test_api_lineage_takes_direction_as_of_and_relation(
+    client: TestClient, params: dict[str, str], inside: set[str], outside: set[str]
+) -> None:
     response = client.get("/api/lineage/j-11", params=params)
     assert response.status_code == 200
     nodes = {n["iri"] for n in response.json()["nodes"]}
     assert inside <= nodes and not outside & nodes
 
 
-@pytest.mark.parametrize(("fmt", "media"), [
-    pytest.param("dot", "text/vnd.graphviz", id="dot"),
-    pytest.param("graphml", "application/graphml+xml", id="graphml"),
-    pytest.param("gexf", "application/gexf+xml", id="gexf"),
-    pytest.param("svg", "image/svg+xml", id="svg"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        pytest.param("dot", "text/vnd.graphviz", id="dot"),
+        pytest.param("graphml", "application/graphml+xml", id="graphml"),
+        pytest.param("gexf", "application/gexf+xml", id="gexf"),
+        pytest.param("svg", "image/svg+xml", id="svg"),
+    ],
+)
 def test_api_lineage_downloads_each_format(client: TestClient, fmt: str, media: str) -> None:
     response = client.get("/api/lineage/hq-9", params={"format": fmt})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
@@ -284,16 +326,20 @@ def test_api_lineage_downloads_each_format(client: TestClient, fmt: str, media: 
     assert b"s-300" in response.content
 
 
-@pytest.mark.parametrize(("path", "status", "message"), [
-    pytest.param("/api/lineage/no-such-system", 404, "no system", id="unknown"),
-    pytest.param("/api/lineage/j-11?as_of=20x3", 400, "as_of must be a year", id="bad-year"),
-    pytest.param("/api/lineage/j-11?as_of=12345", 400, "as_of must be a year", id="long-year"),
-    pytest.param("/api/lineage/j-11?direction=sideways", 400, "direction must be", id="bad-direction"),
-    pytest.param("/api/lineage/j-11?format=png", 400, "format must be", id="bad-format"),
-    pytest.param("/api/lineage/j-11?relation=friendship", 400, "relation must be", id="bad-relation"),
-])
-def test_api_lineage_rejects_bad_requests_with_json_errors(client: TestClient, path: str, status: int,
-                                                           message: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        pytest.param("/api/lineage/no-such-system", 404, "no system", id="unknown"),
+        pytest.param("/api/lineage/j-11?as_of=20x3", 400, "as_of must be a year", id="bad-year"),
+        pytest.param("/api/lineage/j-11?as_of=12345", 400, "as_of must be a year", id="long-year"),
+        pytest.param("/api/lineage/j-11?direction=sideways", 400, "direction must be", id="bad-direction"),
+        pytest.param("/api/lineage/j-11?format=png", 400, "format must be", id="bad-format"),
+        pytest.param("/api/lineage/j-11?relation=friendship", 400, "relation must be", id="bad-relation"),
+    ],
+)
+def test_api_lineage_rejects_bad_requests_with_json_errors(
+    client: TestClient, path: str, status: int, message: str
+) -> None:
     response = client.get(path)
     assert response.status_code == status
     assert message in response.json()["message"]

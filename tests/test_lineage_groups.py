@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dragonbear.graph.store import EmbeddedStore, open_store
 
 import dragonbear.service.web.lineage_groups as groups_module
+from dragonbear.graph.store import EmbeddedStore, open_store
 from dragonbear.service.web.lineage import Lineage, lineage_of
 from dragonbear.service.web.lineage_groups import COLLAPSE_AT, MAX_DRAWN, MAX_ROW, group_links, plan_drawing
 from dragonbear.service.web.lineage_section import lineage_section
@@ -45,11 +45,16 @@ def test_hub_has_more_than_a_hundred_links(hub: Lineage) -> None:
 def test_links_are_grouped_by_anchor_relation_kind_and_side(hub: Lineage) -> None:
     at_hub = {(g.relation, g.kind, g.side): len(g.members) for g in group_links(hub) if g.anchor == HUB}
     assert at_hub == {
-        ("component", "weapon", "in"): PLATFORMS, ("derivation", "licensed production", "in"): 14,
-        ("derivation", "reverse engineering", "in"): 8, ("derivation", "derived design", "in"): 6,
-        ("derivation", "derived design", "out"): 2, ("variant", "variant of", "in"): VARIANTS,
-        ("component", "main propulsion", "out"): 1, ("component", "sensor", "out"): 1,
-        ("component", "electronics", "out"): 1}
+        ("component", "weapon", "in"): PLATFORMS,
+        ("derivation", "licensed production", "in"): 14,
+        ("derivation", "reverse engineering", "in"): 8,
+        ("derivation", "derived design", "in"): 6,
+        ("derivation", "derived design", "out"): 2,
+        ("variant", "variant of", "in"): VARIANTS,
+        ("component", "main propulsion", "out"): 1,
+        ("component", "sensor", "out"): 1,
+        ("component", "electronics", "out"): 1,
+    }
     deeper = {(g.anchor.rsplit("/", 1)[1], g.kind): len(g.members) for g in group_links(hub) if g.anchor != HUB}
     assert deeper[("synthetic-derived-01", "variant of")] == 14
     assert deeper[("synthetic-platform-01", "variant of")] == 3
@@ -101,14 +106,19 @@ def test_entity_section_lists_every_link_grouped_by_relation_and_kind(hub: Linea
     html = lineage_section(hub)
     rows = re.findall(r"<tr><td>", html)
     assert len(rows) == len(hub.edges)
-    counts = {(r, k): int(n) for r, k, n in re.findall(
-        r'<details open id="links-[^"]+" class="lineage-kind" data-relation="(\w+)" data-kind="([^"]+)" '
-        r'data-count="(\d+)"', html)}
+    counts = {
+        (r, k): int(n)
+        for r, k, n in re.findall(
+            r'<details open id="links-[^"]+" class="lineage-kind" data-relation="(\w+)" data-kind="([^"]+)" '
+            r'data-count="(\d+)"',
+            html,
+        )
+    }
     assert counts[("component", "weapon")] == PLATFORMS
     assert counts[("variant", "variant of")] == VARIANTS + 14 + 9
     assert sum(counts.values()) == len(hub.edges)
     assert "(50 links, 50 of them in a collapsed group)" in html
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert '<g class="node group">' in svg and "50 platforms" in svg
     assert f'href="/id/system/{HUB_LOCAL}?expand={HUB_LOCAL}~component~weapon~in#lineage"' in svg
     assert "Synthetic lineage test data (not facts)" in html  # the sources of each link
@@ -116,7 +126,7 @@ def test_entity_section_lists_every_link_grouped_by_relation_and_kind(hub: Linea
 
 def test_opening_a_group_from_the_page_draws_its_members(hub: Lineage) -> None:
     html = lineage_section(hub, opened=[f"{HUB_LOCAL}~component~weapon~in"])
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert svg.count('<g class="node system">') >= PLATFORMS
     assert f'?collapse={HUB_LOCAL}~component~weapon~in#lineage"' in html
 

@@ -44,32 +44,39 @@ def first(names: NameIndex, text: str) -> str:
 
 # --- Any name finds its entity first ------------------------------------------------------------
 
-@pytest.mark.parametrize("text,expected", [
-    pytest.param("Flanker", "su-27", id="nato-name"),
-    pytest.param("Су-27", "su-27", id="cyrillic"),
-    pytest.param("歼-11", "j-11", id="chinese"),
-    pytest.param("J11", "j-11", id="no-hyphen-j11"),
-    pytest.param("S300", "s-300", id="no-hyphen-s300"),
-    pytest.param("Kilo", "kilo-class", id="kilo-family"),
-    pytest.param("  sHENYANG   j-11 ", "j-11", id="case-and-spacing"),
-    pytest.param("su 27 sk", "su-27sk", id="spaces-for-hyphens"),
-    pytest.param("Су27СК", "su-27sk", id="cyrillic-without-hyphen"),
-    pytest.param("Фланкер", "su-27", id="nato-name-in-cyrillic-romanized"),
-    pytest.param("С-300", "s-300", id="cyrillic-es-for-latin-s"),
-    pytest.param("歼11", "j-11", id="chinese-without-hyphen"),
-])
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param("Flanker", "su-27", id="nato-name"),
+        pytest.param("Су-27", "su-27", id="cyrillic"),
+        pytest.param("歼-11", "j-11", id="chinese"),
+        pytest.param("J11", "j-11", id="no-hyphen-j11"),
+        pytest.param("S300", "s-300", id="no-hyphen-s300"),
+        pytest.param("Kilo", "kilo-class", id="kilo-family"),
+        pytest.param("  sHENYANG   j-11 ", "j-11", id="case-and-spacing"),
+        pytest.param("su 27 sk", "su-27sk", id="spaces-for-hyphens"),
+        pytest.param("Су27СК", "su-27sk", id="cyrillic-without-hyphen"),
+        pytest.param("Фланкер", "su-27", id="nato-name-in-cyrillic-romanized"),
+        pytest.param("С-300", "s-300", id="cyrillic-es-for-latin-s"),
+        pytest.param("歼11", "j-11", id="chinese-without-hyphen"),
+    ],
+)
 def test_name_finds_its_entity_first(names: NameIndex, text: str, expected: str) -> None:
     assert first(names, text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    pytest.param("Flankr", "su-27", id="letter-dropped"),
-    pytest.param("Flankex", "su-27", id="letter-replaced"),
-    pytest.param("Falnker", "su-27", id="letters-swapped"),
-    pytest.param("Varshavianka", "project-636", id="transliteration-variant"),
-    pytest.param("Kilio", "kilo-class", id="letter-added"),
-    pytest.param("Фланкр", "su-27", id="cyrillic-typo"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param("Flankr", "su-27", id="letter-dropped"),
+        pytest.param("Flankex", "su-27", id="letter-replaced"),
+        pytest.param("Falnker", "su-27", id="letters-swapped"),
+        pytest.param("Varshavianka", "project-636", id="transliteration-variant"),
+        pytest.param("Kilio", "kilo-class", id="letter-added"),
+        pytest.param("Фланкр", "su-27", id="cyrillic-typo"),
+    ],
+)
 def test_one_letter_typo_finds_the_entity_with_score_60(names: NameIndex, text: str, expected: str) -> None:
     found = names.candidates(text)
     assert local(found[0].iri) == expected
@@ -84,6 +91,7 @@ def test_a_different_digit_is_not_a_typo(names: NameIndex) -> None:
 
 # --- Ranking and its explanation -----------------------------------------------------------------
 
+
 def test_kilo_ranks_the_family_first_then_by_statements(names: NameIndex) -> None:
     found = names.candidates("Kilo")
     # the family first; then its two variants, the one more statements involve first (the SIPRI comments
@@ -96,13 +104,17 @@ def test_kilo_ranks_the_family_first_then_by_statements(names: NameIndex) -> Non
     assert "NATO reporting name 'Kilo'" in family.why and "variants" in family.why
 
 
-@pytest.mark.parametrize("text,family,member", [
-    pytest.param("Hip", "mi-8", "mi-17", id="hip"),
-    pytest.param("Grumble", "s-300", "s-300pmu", id="grumble"),
-    pytest.param("Gauntlet", "tor", "tor-m1", id="gauntlet"),
-])
-def test_shared_nato_name_ranks_the_family_above_its_variant(names: NameIndex, text: str, family: str,
-                                                              member: str) -> None:
+@pytest.mark.parametrize(
+    "text,family,member",
+    [
+        pytest.param("Hip", "mi-8", "mi-17", id="hip"),
+        pytest.param("Grumble", "s-300", "s-300pmu", id="grumble"),
+        pytest.param("Gauntlet", "tor", "tor-m1", id="gauntlet"),
+    ],
+)
+def test_shared_nato_name_ranks_the_family_above_its_variant(
+    names: NameIndex, text: str, family: str, member: str
+) -> None:
     order = [local(c.iri) for c in names.candidates(text)]
     assert order.index(family) < order.index(member)
 
@@ -136,12 +148,15 @@ def kind_tie_store() -> EmbeddedStore:
 
 def test_tie_is_broken_by_how_the_name_is_attached(kind_tie_store: EmbeddedStore) -> None:
     found = NameIndex.from_store(kind_tie_store).candidates("kilo")
-    assert [(local(c.iri), c.name_kind) for c in found] == [("project-877", "NATO reporting name"),
-                                                           ("kilo-class", "spelling variant")]
+    assert [(local(c.iri), c.name_kind) for c in found] == [
+        ("project-877", "NATO reporting name"),
+        ("kilo-class", "spelling variant"),
+    ]
     assert found[0].score == found[1].score == 90 and found[0].ahead_by == "name kind"
 
 
 # --- Strict resolution of canned-query parameters ----------------------------------------------
+
 
 def test_kilo_stays_ambiguous_for_a_parameter_and_lists_the_family_first(names: NameIndex) -> None:
     with pytest.raises(ParameterError, match="ambiguous") as info:
@@ -150,64 +165,96 @@ def test_kilo_stays_ambiguous_for_a_parameter_and_lists_the_family_first(names: 
     assert local(info.value.candidates[0][0]) == "kilo-class"
 
 
-@pytest.mark.parametrize("text,expected", [
-    pytest.param("Flanker", "su-27", id="leader-by-score"),
-    pytest.param("Flankr", "su-27", id="lone-typo"),
-    pytest.param("Су27СК", "su-27sk", id="romanized"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param("Flanker", "su-27", id="leader-by-score"),
+        pytest.param("Flankr", "su-27", id="lone-typo"),
+        pytest.param("Су27СК", "su-27sk", id="romanized"),
+    ],
+)
 def test_a_leader_alone_in_its_score_resolves(names: NameIndex, text: str, expected: str) -> None:
     assert local(names.resolve(text)) == expected
 
 
 # --- Name keys and full-text search in SPARQL ----------------------------------------------------
 
+
 def search(store: EmbeddedStore, needle: str) -> set[str]:
-    query = bind_values('SELECT DISTINCT ?e WHERE { ?e dgb:nameKey ?k FILTER(CONTAINS(?k, LCASE(REPLACE(?q, '
-                        '"[^\\\\p{L}\\\\p{N}]", "")))) }', {"q": ox.Literal(needle)})
+    query = bind_values(
+        "SELECT DISTINCT ?e WHERE { ?e dgb:nameKey ?k FILTER(CONTAINS(?k, LCASE(REPLACE(?q, "
+        '"[^\\\\p{L}\\\\p{N}]", "")))) }',
+        {"q": ox.Literal(needle)},
+    )
     rows = store.query(query)
     return {local(r["e"].value) for r in rows}  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("needle", [
-    pytest.param("flanker", id="nato-name"),
-    pytest.param("су27", id="cyrillic"),
-    pytest.param("Су-27", id="cyrillic-with-hyphen"),
-    pytest.param("SU 27", id="latin-with-space"),
-])
+@pytest.mark.parametrize(
+    "needle",
+    [
+        pytest.param("flanker", id="nato-name"),
+        pytest.param("су27", id="cyrillic"),
+        pytest.param("Су-27", id="cyrillic-with-hyphen"),
+        pytest.param("SU 27", id="latin-with-space"),
+    ],
+)
 def test_sparql_search_over_name_keys_finds_su27(store: EmbeddedStore, needle: str) -> None:
     assert "su-27" in search(store, needle)
 
 
 def test_name_keys_are_derived_and_romanize_cyrillic(store: EmbeddedStore) -> None:
-    keys = {r["k"].value for r in store.query(  # type: ignore[union-attr]
-        f"SELECT ?k WHERE {{ GRAPH <{GRAPH_DERIVED}> {{ system:su-27 dgb:nameKey ?k }} }}")}
+    keys = {
+        r["k"].value
+        for r in store.query(  # type: ignore[union-attr]
+            f"SELECT ?k WHERE {{ GRAPH <{GRAPH_DERIVED}> {{ system:su-27 dgb:nameKey ?k }} }}"
+        )
+    }
     assert {"flanker", "су27", "su27", "sukhoisu27"} <= keys
     assert not store.query(f"ASK {{ GRAPH ?g {{ ?e dgb:nameKey ?k }} FILTER(?g != <{GRAPH_DERIVED}>) }}")
 
 
 def test_search_key_matches_what_sparql_computes(store: EmbeddedStore) -> None:
     text = "Су-27 «Flanker» J_11 (歼-11)"
-    query = bind_values('SELECT (LCASE(REPLACE(?t, "[^\\\\p{L}\\\\p{N}]", "")) AS ?k) WHERE {}', {"t": ox.Literal(text)})
+    query = bind_values(
+        'SELECT (LCASE(REPLACE(?t, "[^\\\\p{L}\\\\p{N}]", "")) AS ?k) WHERE {}', {"t": ox.Literal(text)}
+    )
     row = next(iter(store.query(query)))  # type: ignore[call-overload]
     assert row["k"].value in name_keys(text)
 
 
 def test_materialize_reports_the_name_keys_it_adds(kind_tie_store: EmbeddedStore) -> None:
     report = materialize(kind_tie_store)
-    keys = {(local(r["e"].value), r["k"].value)  # type: ignore[union-attr]
-            for r in kind_tie_store.query(f"SELECT ?e ?k WHERE {{ GRAPH <{GRAPH_DERIVED}> {{ ?e dgb:nameKey ?k }} }}")}
-    assert keys == {("kilo-class", "kilo"), ("kilo-class", "kiloclasssubmarine"), ("project-877", "kilo"),
-                    ("project-877", "проект877палтус"), ("project-877", "proekt877paltus")}
+    keys = {
+        (local(r["e"].value), r["k"].value)  # type: ignore[union-attr]
+        for r in kind_tie_store.query(f"SELECT ?e ?k WHERE {{ GRAPH <{GRAPH_DERIVED}> {{ ?e dgb:nameKey ?k }} }}")
+    }
+    assert keys == {
+        ("kilo-class", "kilo"),
+        ("kilo-class", "kiloclasssubmarine"),
+        ("project-877", "kilo"),
+        ("project-877", "проект877палтус"),
+        ("project-877", "proekt877paltus"),
+    }
     assert report.name_keys == len(keys) == kind_tie_store.count(GRAPH_DERIVED)
 
 
 def test_canned_name_search_lists_flanker_systems_exact_match_first(store: EmbeddedStore) -> None:
     result = run_canned(store, "name-search", {"text": "Flanker"}, catalogue=load_catalogue())
-    rows = [{v.value: s[v.value].value for v in result.variables if s[v.value] is not None}  # type: ignore[union-attr]
-            for s in result]  # type: ignore[union-attr]
+    rows = [
+        {v.value: s[v.value].value for v in result.variables if s[v.value] is not None}  # type: ignore[union-attr]
+        for s in result
+    ]  # type: ignore[union-attr]
     assert local(rows[0]["entity"]) == "su-27" and rows[0]["exact"] == "true"
-    assert {local(r["entity"]) for r in rows} == {"su-27", "su-27sk", "su-27ubk", "su-30mk2", "su-30mkk", "su-33",
-                                                  "su-35"}
+    assert {local(r["entity"]) for r in rows} == {
+        "su-27",
+        "su-27sk",
+        "su-27ubk",
+        "su-30mk2",
+        "su-30mkk",
+        "su-33",
+        "su-35",
+    }
 
 
 # --- The API and the command line ----------------------------------------------------------------
@@ -221,7 +268,12 @@ def test_api_resolve_explains_each_candidate(client: TestClient) -> None:
     answer = ResolveResult.model_validate(response.json())
     top = answer.candidates[0]
     assert (top.iri, top.rank, top.name_kind, top.family_of, top.ahead_by) == (
-        ID + "system/kilo-class", 1, "NATO reporting name", 2, "family")
+        ID + "system/kilo-class",
+        1,
+        "NATO reporting name",
+        2,
+        "family",
+    )
     assert top.why and top.matched == "Kilo" and top.statements >= 1 and f"{top.statements} statement" in top.why
 
 
@@ -231,7 +283,9 @@ def test_openapi_documents_the_ranking_fields(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     validate(schema)
     fields = schema["components"]["schemas"]["CandidateInfo"]["properties"]
-    assert {"score", "matched", "match", "name_kind", "family_of", "statements", "rank", "ahead_by", "why"} <= set(fields)
+    assert {"score", "matched", "match", "name_kind", "family_of", "statements", "rank", "ahead_by", "why"} <= set(
+        fields
+    )
 
 
 def test_api_canned_query_with_kilo_is_400_listing_the_family_first(client: TestClient) -> None:

@@ -41,26 +41,38 @@ def test_every_canned_query_parses_and_documents_itself(name: str) -> None:
 
 
 def test_ancestors_of_j11_golden(store: EmbeddedStore) -> None:
-    got = {(local(r["child"]), local(r["ancestor"]), r["kindLabel"], r.get("year")) for r in rows(store, "ancestors", system="J-11")}
+    got = {
+        (local(r["child"]), local(r["ancestor"]), r["kindLabel"], r.get("year"))
+        for r in rows(store, "ancestors", system="J-11")
+    }
     assert got == {
-        ("j-11", "su-27sk", "licensed production", "1998"),   # partnership-2025 §1 ¶2, SIPRI
-        ("j-11", "su-27", "reverse engineering", None),       # partnership-2025 §1 ¶6
+        ("j-11", "su-27sk", "licensed production", "1998"),  # partnership-2025 §1 ¶2, SIPRI
+        ("j-11", "su-27", "reverse engineering", None),  # partnership-2025 §1 ¶6
         ("su-27sk", "su-27", "variant of", None),
     }
 
 
 def test_descendants_of_s300_golden(store: EmbeddedStore) -> None:
-    got = {(local(r["parent"]), local(r["descendant"]), r["kindLabel"]) for r in rows(store, "descendants", system="S-300")}
-    assert ("s-300", "hq-9", "modeled after") in got                       # partnership-2025 §1 ¶6
+    got = {
+        (local(r["parent"]), local(r["descendant"]), r["kindLabel"]) for r in rows(store, "descendants", system="S-300")
+    }
+    assert ("s-300", "hq-9", "modeled after") in got  # partnership-2025 §1 ¶6
     assert {("s-300", "s-300pmu", "variant"), ("s-300pmu", "s-300pmu1", "variant")} <= got
 
 
 def test_transfers_golden_s400_and_su35(store: EmbeddedStore) -> None:
-    got = {local(r["transfer"]): r for r in rows(store, "transfers", supplier="Russia", recipient="China",
-                                                   **{"from": "2015", "to": "2015"})}
+    got = {
+        local(r["transfer"]): r
+        for r in rows(store, "transfers", supplier="Russia", recipient="China", **{"from": "2015", "to": "2015"})
+    }
     s400 = got["russia-china-2015-s-400-triumf"]
-    assert (s400["quantityOrdered"], s400["quantityOrderedUncertain"], s400["deliveryStartYear"],
-            s400["deliveryEndYear"], s400["sources"]) == ("8", "true", "2018", "2019", "2")
+    assert (
+        s400["quantityOrdered"],
+        s400["quantityOrderedUncertain"],
+        s400["deliveryStartYear"],
+        s400["deliveryEndYear"],
+        s400["sources"],
+    ) == ("8", "true", "2018", "2019", "2")
     assert all(int(r.get("orderYear", 0)) <= 2015 and int(r.get("deliveryEndYear", 9999)) >= 2015 for r in got.values())
 
 
@@ -78,8 +90,12 @@ def test_exercises_golden_for_mongolia(store: EmbeddedStore) -> None:
 
 def test_claims_about_j15_golden(store: EmbeddedStore) -> None:
     got = {(local(r["statement"]), local(r["source"])) for r in rows(store, "claims", entity="J-15")}
-    assert {("j-15-from-t-10k", "ain-2011-05-09-j-15"), ("j-15-from-t-10k", "partnership-2025"),
-            ("j-15-from-j-11", "partnership-2025"), ("j-15", "partnership-2025")} <= got
+    assert {
+        ("j-15-from-t-10k", "ain-2011-05-09-j-15"),
+        ("j-15-from-t-10k", "partnership-2025"),
+        ("j-15-from-j-11", "partnership-2025"),
+        ("j-15", "partnership-2025"),
+    } <= got
 
 
 def test_conflicts_golden(store: EmbeddedStore) -> None:
@@ -87,25 +103,35 @@ def test_conflicts_golden(store: EmbeddedStore) -> None:
     by_conflict: dict[str, set[str]] = {}
     for r in got:
         by_conflict.setdefault(local(r["conflict"]), set()).add(local(r["source"]))
-    assert set(by_conflict) == {"su-35-deal-quantity", "buyan-m-chinese-engine-hulls", "karakurt-chinese-engines",
-                                "vostok-2022-dates", "j-11-derivation-kind"}
+    assert set(by_conflict) == {
+        "su-35-deal-quantity",
+        "buyan-m-chinese-engine-hulls",
+        "karakurt-chinese-engines",
+        "vostok-2022-dates",
+        "j-11-derivation-kind",
+    }
     assert {"sipri-at-2024", "partnership-2025"} <= by_conflict["su-35-deal-quantity"]
-    su35 = [r for r in got if local(r["conflict"]) == "su-35-deal-quantity" and local(r["source"]) == "partnership-2025"]
+    su35 = [
+        r for r in got if local(r["conflict"]) == "su-35-deal-quantity" and local(r["source"]) == "partnership-2025"
+    ]
     assert su35[0]["reportedQuantity"] == "10"
 
 
-@pytest.mark.parametrize("text,expected", [
-    pytest.param("Flanker", "su-27", id="nato-name"),
-    pytest.param("Су-27", "su-27", id="cyrillic"),
-    pytest.param("歼-11", "j-11", id="chinese"),
-    pytest.param("J11", "j-11", id="no-hyphen"),
-    pytest.param("S300", "s-300", id="s300"),
-    pytest.param("Shenyang J-11", "j-11", id="full-name"),
-    pytest.param("system:j-15", "j-15", id="prefixed"),
-    pytest.param("https://w3id.org/dragonbear/id/system/hq-9", "hq-9", id="iri"),
-    pytest.param("su-27sk", "su-27sk", id="local-id"),
-    pytest.param("Soviet Union", "soviet-union", id="sipri-name"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param("Flanker", "su-27", id="nato-name"),
+        pytest.param("Су-27", "su-27", id="cyrillic"),
+        pytest.param("歼-11", "j-11", id="chinese"),
+        pytest.param("J11", "j-11", id="no-hyphen"),
+        pytest.param("S300", "s-300", id="s300"),
+        pytest.param("Shenyang J-11", "j-11", id="full-name"),
+        pytest.param("system:j-15", "j-15", id="prefixed"),
+        pytest.param("https://w3id.org/dragonbear/id/system/hq-9", "hq-9", id="iri"),
+        pytest.param("su-27sk", "su-27sk", id="local-id"),
+        pytest.param("Soviet Union", "soviet-union", id="sipri-name"),
+    ],
+)
 def test_names_resolve_in_any_language_and_spelling(names: NameIndex, text: str, expected: str) -> None:
     assert local(names.resolve(text)) == expected
 

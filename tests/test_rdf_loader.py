@@ -15,8 +15,10 @@ GOOD = {
     "a.nq": '<http://example.org/a> <http://example.org/p> "x" <http://example.org/g> .\n',
     "a.trig": '@prefix ex: <http://example.org/> .\nex:g { ex:a ex:p "x" . }\n',
     "a.jsonld": '{"@id": "http://example.org/a", "http://example.org/p": "x"}',
-    "a.rdf": ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
-              '<rdf:Description rdf:about="http://example.org/a"><ex:p>x</ex:p></rdf:Description></rdf:RDF>'),
+    "a.rdf": (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+        '<rdf:Description rdf:about="http://example.org/a"><ex:p>x</ex:p></rdf:Description></rdf:RDF>'
+    ),
 }
 
 
@@ -31,16 +33,32 @@ def test_parse_reads_every_format(tmp_path: Path, name: str) -> None:
     assert quads[0].graph_name.value == expected_graph
 
 
-@pytest.mark.parametrize("name,text,line,column", [
-    pytest.param("bad.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:p "x" .\nex:b ex:p ex:c ex:d .\n', 3, None,
-                 id="turtle"),
-    pytest.param("bad.nt", '<http://e/a> <http://e/p> "x" .\n<http://e/a> <http://e/p> bare .\n', 2, 27, id="ntriples"),
-    pytest.param("bad.rdf", '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<a>\n</rdf:RDF>', 3, 3,
-                 id="rdfxml"),
-    pytest.param("bad.jsonld", '{"@id": "http://e/a",\n "http://e/p": [}', 2, None, id="jsonld"),
-])
-def test_parse_rejects_malformed_file_with_line_and_column(tmp_path: Path, name: str, text: str,
-                                                           line: int, column: int | None) -> None:
+@pytest.mark.parametrize(
+    "name,text,line,column",
+    [
+        pytest.param(
+            "bad.ttl",
+            '@prefix ex: <http://example.org/> .\nex:a ex:p "x" .\nex:b ex:p ex:c ex:d .\n',
+            3,
+            None,
+            id="turtle",
+        ),
+        pytest.param(
+            "bad.nt", '<http://e/a> <http://e/p> "x" .\n<http://e/a> <http://e/p> bare .\n', 2, 27, id="ntriples"
+        ),
+        pytest.param(
+            "bad.rdf",
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<a>\n</rdf:RDF>',
+            3,
+            3,
+            id="rdfxml",
+        ),
+        pytest.param("bad.jsonld", '{"@id": "http://e/a",\n "http://e/p": [}', 2, None, id="jsonld"),
+    ],
+)
+def test_parse_rejects_malformed_file_with_line_and_column(
+    tmp_path: Path, name: str, text: str, line: int, column: int | None
+) -> None:
     path = tmp_path / name
     path.write_text(text)
     with pytest.raises(LoadError) as info:

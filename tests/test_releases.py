@@ -57,8 +57,10 @@ def test_diff_finds_added_removed_and_changed_statements_by_kind_and_source(tmp_
     new = OLD.replace('"p. 1"', '"p. 2"').replace("<http://x/c2>", "<http://x/c3>")
     result = diff_releases(_quads(OLD), _quads(new))
     assert {(c.statement, c.change, c.kind) for c in result.changes} == {
-        ("http://x/c1", "changed", "claims"), ("http://x/c2", "removed", "dependencies"),
-        ("http://x/c3", "added", "dependencies")}
+        ("http://x/c1", "changed", "claims"),
+        ("http://x/c2", "removed", "dependencies"),
+        ("http://x/c3", "added", "dependencies"),
+    }
     assert result.counts("source")["paper"]["changed"] == 1
     old_file, new_file = tmp_path / "old.nq", tmp_path / "new.nq"
     old_file.write_text(OLD)
@@ -78,6 +80,7 @@ def test_diff_of_a_store_with_itself_is_empty(built: tuple[Path, BuildReport]) -
 
 def test_version_of_the_software_and_the_data_from_the_command() -> None:
     from dragonbear import __version__
+
     expected = f"dragonbear {__version__} (data release {data_release().version}, {data_release().issued})"
     assert cli("--version").stdout.strip() == expected  # and from each entry point: test_entry_points.py
 

@@ -38,8 +38,11 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Oxigraph's own server on loopback, on a store of its own, with its default graph left empty."""
     port = _port()
     location = tmp_path_factory.mktemp("oxigraph-server")
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -82,8 +85,9 @@ def test_the_server_holds_the_same_graphs_and_quads(remote: RemoteStore, store: 
 
 
 @pytest.mark.parametrize("name", sorted(load_catalogue()))
-def test_every_canned_query_answers_the_same_on_the_server(remote: RemoteStore, store: EmbeddedStore,
-                                                           name: str) -> None:
+def test_every_canned_query_answers_the_same_on_the_server(
+    remote: RemoteStore, store: EmbeddedStore, name: str
+) -> None:
     examples = {e.name: e for e in example_queries(load_catalogue(), name_index(store))}
     sparql = examples[name].sparql
     assert _rows(remote.query(sparql)) == _rows(store.query(sparql))
@@ -91,8 +95,11 @@ def test_every_canned_query_answers_the_same_on_the_server(remote: RemoteStore, 
 
 def test_the_default_graph_is_the_projects_graphs_not_the_servers(remote: RemoteStore, oxigraph_url: str) -> None:
     # Oxigraph's own default graph is empty: the project's graphs are named graphs there.
-    plain = httpx.post(f"{oxigraph_url}/query", data={"query": "ASK { ?s a <https://w3id.org/dragonbear/ontology#SystemModel> }"},
-                       headers={"Accept": "application/sparql-results+json"})
+    plain = httpx.post(
+        f"{oxigraph_url}/query",
+        data={"query": "ASK { ?s a <https://w3id.org/dragonbear/ontology#SystemModel> }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert plain.json()["boolean"] is False
     assert remote.ask("ASK { ?s a dgb:SystemModel }") is True
 

@@ -136,16 +136,20 @@ def test_an_ambiguous_name_is_a_400_in_json_with_the_candidates(client: TestClie
     assert set(response.json()) == {"error", "message", "candidates"}
 
 
-@pytest.mark.parametrize(("path", "accept", "kind"), [
-    pytest.param("/api/queries/nope", "text/html", "application/json", id="api-json-even-for-a-browser"),
-    pytest.param("/id/system/no-such-thing", "text/html", "text/html", id="page-html"),
-    pytest.param("/static/nothing.js", "text/html", "text/html", id="static-html-for-a-browser"),
-    pytest.param("/static/nothing.js", "*/*", "text/plain", id="static-text-for-a-client"),
-    pytest.param("/sparql?query=SELEC", "text/html", "text/plain", id="protocol-text"),
-    pytest.param("/no/such/path", "text/html", "text/plain", id="unknown-path-text"),
-])
-def test_one_handler_answers_errors_in_the_form_of_the_route(client: TestClient, path: str, accept: str,
-                                                             kind: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "accept", "kind"),
+    [
+        pytest.param("/api/queries/nope", "text/html", "application/json", id="api-json-even-for-a-browser"),
+        pytest.param("/id/system/no-such-thing", "text/html", "text/html", id="page-html"),
+        pytest.param("/static/nothing.js", "text/html", "text/html", id="static-html-for-a-browser"),
+        pytest.param("/static/nothing.js", "*/*", "text/plain", id="static-text-for-a-client"),
+        pytest.param("/sparql?query=SELEC", "text/html", "text/plain", id="protocol-text"),
+        pytest.param("/no/such/path", "text/html", "text/plain", id="unknown-path-text"),
+    ],
+)
+def test_one_handler_answers_errors_in_the_form_of_the_route(
+    client: TestClient, path: str, accept: str, kind: str
+) -> None:
     response = client.get(path, headers={"Accept": accept})
     assert 400 <= response.status_code < 500
     assert response.headers["content-type"].startswith(kind)

@@ -48,9 +48,15 @@ def _score(rows: list[dict[str, object]]) -> tuple[Counter[str], Counter[str], C
     errors: list[str] = []
     for row in rows:
         gold = Counter(_gold(r) for r in row["relations"])  # type: ignore[union-attr]
-        read = Counter(_read(r) for r in read_comment(str(row["comment"]), recipient=str(row["recipient"]),
-                                                          supplier=str(row["supplier"]),
-                                                          designation=str(row["designation"])))
+        read = Counter(
+            _read(r)
+            for r in read_comment(
+                str(row["comment"]),
+                recipient=str(row["recipient"]),
+                supplier=str(row["supplier"]),
+                designation=str(row["designation"]),
+            )
+        )
         for key in gold | read:
             hit = min(gold[key], read[key])
             tp[key[0]] += hit
@@ -78,8 +84,12 @@ def test_hedges_agree_with_the_labels_on_matched_relations() -> None:
     agree = total = 0
     for row in _rows():
         gold = {_gold(r): bool(r["hedged"]) for r in row["relations"]}  # type: ignore[union-attr, index]
-        for relation in read_comment(str(row["comment"]), recipient=str(row["recipient"]),
-                                     supplier=str(row["supplier"]), designation=str(row["designation"])):
+        for relation in read_comment(
+            str(row["comment"]),
+            recipient=str(row["recipient"]),
+            supplier=str(row["supplier"]),
+            designation=str(row["designation"]),
+        ):
             if _read(relation) in gold:
                 total += 1
                 agree += gold[_read(relation)] == relation.hedged
@@ -92,8 +102,21 @@ def test_labelled_sample_is_complete() -> None:
     assert len(rows) >= 200
     assert len({row["key"] for row in rows}) == len(rows)
     strata = Counter(str(row["stratum"]) for row in rows)
-    for stratum in ("china-for", "russia-for", "ukraine", "third-for", "engines", "radars", "missiles", "guns",
-                    "ships", "licence", "copies-kits", "hedged", "nothing"):
+    for stratum in (
+        "china-for",
+        "russia-for",
+        "ukraine",
+        "third-for",
+        "engines",
+        "radars",
+        "missiles",
+        "guns",
+        "ships",
+        "licence",
+        "copies-kits",
+        "hedged",
+        "nothing",
+    ):
         assert strata[stratum] >= 5, stratum
 
 
@@ -101,8 +124,7 @@ def test_reader_precision_and_recall_on_the_labelled_sample() -> None:
     rows = _rows()
     print()
     results = {}
-    for name, subset in (("tuned", [r for i, r in enumerate(rows) if i % 4]),
-                         ("held-out", rows[::4]), ("all", rows)):
+    for name, subset in (("tuned", [r for i, r in enumerate(rows) if i % 4]), ("held-out", rows[::4]), ("all", rows)):
         tp, fp, fn, errors = _score(subset)
         results[name] = _table(name, tp, fp, fn)
         if name == "all":
@@ -112,36 +134,58 @@ def test_reader_precision_and_recall_on_the_labelled_sample() -> None:
         assert recall >= MIN_RECALL, f"{kind} recall {recall:.3f} below {MIN_RECALL}"
 
 
-@pytest.mark.parametrize("comment, expected", [
-    pytest.param("RD-93 version; for JF-17 combat aircraft from China; incl spare engines",
-                 [("JF-17", "RD-93", "China")], id="version-for-platform-from-state"),
-    pytest.param("AL-31F-M2 version for J-20 combat aircraft produced in China",
-                 [("J-20", "AL-31F-M2", "China")], id="version-in-the-same-clause"),
-    pytest.param("For 50 Type-054A (Jiangkai-2) frigates produced in China; for use with HHQ-16 SAM",
-                 [("Type-054A", None, "China"), ("HHQ-16", None, None)], id="count-alias-and-use-with"),
-    pytest.param("For frigates; for national police; for training", [], id="unnamed-platforms-give-nothing"),
-])
+@pytest.mark.parametrize(
+    "comment, expected",
+    [
+        pytest.param(
+            "RD-93 version; for JF-17 combat aircraft from China; incl spare engines",
+            [("JF-17", "RD-93", "China")],
+            id="version-for-platform-from-state",
+        ),
+        pytest.param(
+            "AL-31F-M2 version for J-20 combat aircraft produced in China",
+            [("J-20", "AL-31F-M2", "China")],
+            id="version-in-the-same-clause",
+        ),
+        pytest.param(
+            "For 50 Type-054A (Jiangkai-2) frigates produced in China; for use with HHQ-16 SAM",
+            [("Type-054A", None, "China"), ("HHQ-16", None, None)],
+            id="count-alias-and-use-with",
+        ),
+        pytest.param("For frigates; for national police; for training", [], id="unnamed-platforms-give-nothing"),
+    ],
+)
 def test_dependencies_of_the_issue_examples(comment: str, expected: list[tuple[str, str | None, str | None]]) -> None:
     found = [(r.platform, r.version, r.platform_state) for r in read_comment(comment) if isinstance(r, Dependency)]
     assert found == expected
 
 
 def test_derivations_of_the_issue_examples() -> None:
-    mig19 = read_comment("Most assembled/produced in China from kits delivered before 1960 China-Soviet Union break;"
-                         " more produced as illegal copy after 1960 China-Soviet Union break as J-6 (F-6)",
-                         recipient="China", supplier="Soviet Union", designation="MiG-19")
-    assert ("ReverseEngineering", "J-6", "China") in [(r.derivation, r.product, r.state) for r in mig19
-                                                       if isinstance(r, Derivation)]
-    su27 = read_comment("Part of $1.5-2.5 b deal for 200 but about 95 cancelled; assembled from kits; Chinese "
-                        "designation J-11", recipient="China", supplier="Russia", designation="Su-27S")
+    mig19 = read_comment(
+        "Most assembled/produced in China from kits delivered before 1960 China-Soviet Union break;"
+        " more produced as illegal copy after 1960 China-Soviet Union break as J-6 (F-6)",
+        recipient="China",
+        supplier="Soviet Union",
+        designation="MiG-19",
+    )
+    assert ("ReverseEngineering", "J-6", "China") in [
+        (r.derivation, r.product, r.state) for r in mig19 if isinstance(r, Derivation)
+    ]
+    su27 = read_comment(
+        "Part of $1.5-2.5 b deal for 200 but about 95 cancelled; assembled from kits; Chinese designation J-11",
+        recipient="China",
+        supplier="Russia",
+        designation="Su-27S",
+    )
     assert [(r.kind, getattr(r, "derivation", None), getattr(r, "product", None)) for r in su27] == [
-        ("derivation", "KitAssembly", "J-11")]
+        ("derivation", "KitAssembly", "J-11")
+    ]
 
 
 def test_hedges_mark_the_relation_they_qualify() -> None:
     relations = read_comment("For T-90 and possibly T-72 tanks; probably second-hand")
-    assert [(r.platform, r.hedged) for r in relations if isinstance(r, Dependency)] == [("T-90", False),
-                                                                                        ("T-72", True)]
-    copy = read_comment("Possibly copied and produced in China as PL-11", recipient="China", supplier="Italy",
-                        designation="Aspide")
+    assert [(r.platform, r.hedged) for r in relations if isinstance(r, Dependency)] == [("T-90", False), ("T-72", True)]
+    copy = read_comment(
+        "Possibly copied and produced in China as PL-11", recipient="China", supplier="Italy", designation="Aspide"
+    )
     assert [(r.product, r.hedged) for r in copy if isinstance(r, Derivation)] == [("PL-11", True)]

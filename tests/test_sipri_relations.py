@@ -28,27 +28,34 @@ def test_dependencies_of_the_jf17_give_the_russian_rd93_with_its_row(full_store:
     rd93 = next(r for r in found if local(r["fit"]).startswith("russia-pakistan-2004-rd-33"))
     assert local(rd93["supplier"]) == "russia" and local(rd93["operator"]) == "pakistan"
     assert rd93["role"] == "main propulsion" and rd93["sourceKeys"] == "sipri-at-2024"
-    locator = full_store.query(f"""SELECT ?l WHERE {{ <{rd93['fit']}> dgb:hasAttestation/dgb:locator ?l }}""")
+    locator = full_store.query(f"""SELECT ?l WHERE {{ <{rd93["fit"]}> dgb:hasAttestation/dgb:locator ?l }}""")
     text = next(iter(locator))["l"].value  # type: ignore[index]
     assert text.startswith("row: Pakistan,Russia,2004,RD-33; comment:") and "for JF-17" in text
 
 
 @pytest.mark.slow
 def test_the_rd93_is_a_variant_of_the_delivered_rd33(full_store: EmbeddedStore) -> None:
-    assert full_store.query("""ASK { ?v rdfs:label "RD-93"@en ; dgb:variantOf ?base . ?base dgb:sipriDesignation "RD-33" }""")
+    assert full_store.query(
+        """ASK { ?v rdfs:label "RD-93"@en ; dgb:variantOf ?base . ?base dgb:sipriDesignation "RD-33" }"""
+    )
 
 
 @pytest.mark.slow
 def test_exposure_to_russia_reaches_third_countries_jf17s(full_store: EmbeddedStore) -> None:
-    operators = {local(r["operator"]) for r in rows(full_store, "exposure", state="Russia")
-                 if local(r["platform"]) == "jf-17" and "operator" in r}
+    operators = {
+        local(r["operator"])
+        for r in rows(full_store, "exposure", state="Russia")
+        if local(r["platform"]) == "jf-17" and "operator" in r
+    }
     assert {"pakistan", "myanmar", "nigeria"} <= operators
 
 
 @pytest.mark.slow
 def test_exposure_counts_the_supplier_of_a_soviet_design(full_store: EmbeddedStore) -> None:
     # AL-31F engines delivered by Russia count for Russia (stateBasis "supplied by")
-    found = [r for r in rows(full_store, "exposure", state="Russia") if local(r["platform"]) in ("j-10", "j-20", "j-11")]
+    found = [
+        r for r in rows(full_store, "exposure", state="Russia") if local(r["platform"]) in ("j-10", "j-20", "j-11")
+    ]
     assert {local(r["platform"]) for r in found} >= {"j-10", "j-20"}
     assert any(r["stateBasis"] == "supplied by" for r in found)
 
@@ -76,8 +83,10 @@ def test_licensed_production_as_a_named_product_is_a_derivation(full_store: Embe
 
 @pytest.mark.slow
 def test_hedged_relations_are_hedged_with_a_lower_confidence(full_store: EmbeddedStore) -> None:
-    rows_ = list(full_store.query("""SELECT ?s ?c ?stance WHERE { ?s dgb:hasAttestation ?a ; dgb:confidence ?c .
-                                  ?a dgb:readFromText true ; dgb:stance ?stance }"""))
+    rows_ = list(
+        full_store.query("""SELECT ?s ?c ?stance WHERE { ?s dgb:hasAttestation ?a ; dgb:confidence ?c .
+                                  ?a dgb:readFromText true ; dgb:stance ?stance }""")
+    )
     assert rows_
     hedged = {float(r["c"].value) for r in rows_ if r["stance"].value.endswith("Hedged")}  # type: ignore[index]
     plain = {float(r["c"].value) for r in rows_ if r["stance"].value.endswith("Asserts")}  # type: ignore[index]
@@ -90,14 +99,20 @@ def test_a_relation_a_curated_record_states_is_one_relation(full_store: Embedded
     assert not full_store.query("""ASK { ?d dgb:derivedSystem system:j-11 ; dgb:sourceSystem system:su-27sk .
                                     FILTER(STRSTARTS(STR(?d), STR(id:))) FILTER(CONTAINS(STR(?d), "/sipri/")) }""")
     # the L-15 fit of the curated record gains Zambia's SIPRI deal as an attestation, not a second fit
-    fits = list(full_store.query("SELECT ?f WHERE { ?f dgb:platform system:l-15 ; dgb:component ?c . ?c rdfs:label ?l "
-                            "FILTER(CONTAINS(?l, 'AI-222')) }"))
+    fits = list(
+        full_store.query(
+            "SELECT ?f WHERE { ?f dgb:platform system:l-15 ; dgb:component ?c . ?c rdfs:label ?l "
+            "FILTER(CONTAINS(?l, 'AI-222')) }"
+        )
+    )
     assert len(fits) == 1
 
 
 @pytest.mark.slow
 def test_every_relation_read_from_text_cites_the_register(full_store: EmbeddedStore) -> None:
-    assert not full_store.query("""ASK { ?a dgb:readFromText true . FILTER NOT EXISTS { ?a dgb:source/dgb:sourceKey "sipri-at-2024" } }""")
+    assert not full_store.query(
+        """ASK { ?a dgb:readFromText true . FILTER NOT EXISTS { ?a dgb:source/dgb:sourceKey "sipri-at-2024" } }"""
+    )
     assert not full_store.query("""ASK { ?a dgb:readFromText true ; dgb:locator ?l1 , ?l2 FILTER(?l1 != ?l2) }""")
 
 
@@ -138,13 +153,23 @@ def test_a_curated_statement_that_disagrees_is_a_conflict_with_both_sides() -> N
     deal = next(d for d in register.deals if d.comments and "for" in d.comments.lower())
     curated_fit = "https://w3id.org/dragonbear/id/fit/curated-example"
     data, report = register_to_nquads(register, load_designation_map())
-    platform = next(q.object.value for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)
-                    if q.predicate.value.endswith("#platform"))
-    component = next(q.object.value for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)
-                     if q.predicate.value.endswith("#component"))
+    platform = next(
+        q.object.value for q in ox.parse(data, format=ox.RdfFormat.N_QUADS) if q.predicate.value.endswith("#platform")
+    )
+    component = next(
+        q.object.value for q in ox.parse(data, format=ox.RdfFormat.N_QUADS) if q.predicate.value.endswith("#component")
+    )
     # the curated fit gives other numbers, and a start after the deal's first delivery
-    context = CuratedContext(fits={(platform, component): _Statement(curated_fit, units=999, start=2099, attestations={
-        curated_fit + "#att-paper": ["section 1", "https://w3id.org/dragonbear/id/source/paper"]})})
+    context = CuratedContext(
+        fits={
+            (platform, component): _Statement(
+                curated_fit,
+                units=999,
+                start=2099,
+                attestations={curated_fit + "#att-paper": ["section 1", "https://w3id.org/dragonbear/id/source/paper"]},
+            )
+        }
+    )
     data, report = register_to_nquads(register, load_designation_map(), context=context)
     quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
     assert report.relations.attested_curated == 1 and report.relations.conflicts == 2, deal.comments
@@ -152,8 +177,9 @@ def test_a_curated_statement_that_disagrees_is_a_conflict_with_both_sides() -> N
     assert aspects == {"quantity", "year"}
     sides = {q.object.value for q in quads if q.predicate.value.endswith("#conflictBetween")}
     assert curated_fit + "#att-paper" in sides and any("#att-sipri-" in side for side in sides)
-    assert not any(q.predicate.value.endswith("#platform") and q.object.value == platform
-                   for q in quads)  # no second fit
+    assert not any(
+        q.predicate.value.endswith("#platform") and q.object.value == platform for q in quads
+    )  # no second fit
 
 
 @pytest.mark.slow
@@ -168,10 +194,12 @@ def test_the_full_register_reads_every_comment() -> None:
     assert relations.read["LicensedProduction"] > 400 and relations.derivations > 300
 
 
-@pytest.mark.parametrize("spelling", ["Type-052D", "Type 052D", "052D", "type-052d", "Luyang-3", "Luyang III",
-                                      "Luyang 3"])
+@pytest.mark.parametrize(
+    "spelling", ["Type-052D", "Type 052D", "052D", "type-052d", "Luyang-3", "Luyang III", "Luyang 3"]
+)
 def test_usual_spellings_of_a_platform_resolve_to_one_system(spelling: str) -> None:
     from dragonbear.loaders.sipri_names import NameIndex
+
     index = NameIndex()
     index.add("Type-052D", "<x:type-052d>", 3, category="Destroyer")
     index.add("Luyang-3", "<x:type-052d>", 3, category="Destroyer")
@@ -180,6 +208,7 @@ def test_usual_spellings_of_a_platform_resolve_to_one_system(spelling: str) -> N
 
 def test_a_sipri_system_of_another_kind_is_not_taken_for_a_platform() -> None:
     from dragonbear.loaders.sipri_names import NameIndex
+
     index = NameIndex()
     index.add("Type-62", "<x:type-62-light-tank>", 2, 10, "ArmouredVehicle")
     assert index.find("Type-62", "FighterAircraft") is None
@@ -189,8 +218,10 @@ def test_a_sipri_system_of_another_kind_is_not_taken_for_a_platform() -> None:
 @pytest.mark.slow
 def test_the_type052d_in_the_shipped_graph_has_its_usual_names(full_store: EmbeddedStore) -> None:
     # rows China,...: "for 31 Type-052D (Luyang-3) destroyers produced in China"
-    found = list(full_store.query("""SELECT DISTINCT ?s WHERE { ?f dgb:platform ?s . ?s rdfs:label ?l
-                                  FILTER(REPLACE(LCASE(STR(?l)), "[^a-z0-9]", "") = "type052d") }"""))
+    found = list(
+        full_store.query("""SELECT DISTINCT ?s WHERE { ?f dgb:platform ?s . ?s rdfs:label ?l
+                                  FILTER(REPLACE(LCASE(STR(?l)), "[^a-z0-9]", "") = "type052d") }""")
+    )
     assert len(found) == 1
     names = {r["n"].value for r in full_store.query(f"SELECT ?n WHERE {{ <{found[0]['s'].value}> skos:altLabel ?n }}")}  # type: ignore[index]
     assert "Luyang-3" in names
@@ -199,8 +230,10 @@ def test_the_type052d_in_the_shipped_graph_has_its_usual_names(full_store: Embed
 @pytest.mark.slow
 def test_no_system_read_from_sipri_duplicates_a_curated_one(full_store: EmbeddedStore) -> None:
     """A system SIPRI's rows or comments name (``system/sipri/...``) never repeats a curated system's name or id."""
+
     def key(text: str) -> str:
         return name_key(text.rsplit("/", 1)[-1] if text.startswith("https://") else text)
+
     # SIPRI's "D-30" deal for India's Il-78s names no version; the curated record is the D-30KP-2 of China's deals
     allowed = {"https://w3id.org/dragonbear/id/system/sipri/d-30"}
     curated: dict[str, str] = {}

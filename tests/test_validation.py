@@ -43,8 +43,9 @@ def _params(paths: list[Path]) -> list[object]:
 
 @pytest.fixture
 def ontology_ttl() -> str:
-    return "\n".join((ONTOLOGY_DIR / name).read_text(encoding="utf-8")
-                     for name in ("dragonbear.ttl", "vocabularies.ttl"))
+    return "\n".join(
+        (ONTOLOGY_DIR / name).read_text(encoding="utf-8") for name in ("dragonbear.ttl", "vocabularies.ttl")
+    )
 
 
 def _store(ontology_ttl: str, graphs: dict[str, str]) -> EmbeddedStore:
@@ -58,8 +59,9 @@ def _store(ontology_ttl: str, graphs: dict[str, str]) -> EmbeddedStore:
 
 def _keys(report: ValidationReport) -> set[tuple[str, str, str]]:
     """(focus, path, constraint) of each violation; blank nodes, named differently by each engine, as ``_:``."""
-    return {("_:" if v["focus"].startswith("_:") else v["focus"], v["path"], v["constraint"])
-            for v in report.violations}
+    return {
+        ("_:" if v["focus"].startswith("_:") else v["focus"], v["path"], v["constraint"]) for v in report.violations
+    }
 
 
 def _expand(curie: str) -> str:
@@ -80,6 +82,7 @@ def _expectation(path: Path) -> tuple[str, str]:
 
 
 # --- the fixtures -----------------------------------------------------------------------------------
+
 
 @pytest.mark.slow  # pySHACL, the reference engine, takes about half a second a fixture
 @pytest.mark.parametrize("path", _params(VALID + INVALID))
@@ -118,21 +121,27 @@ def test_invalid_fixture_fails_for_its_reason(path: Path, ontology_ttl: str) -> 
 
 def test_valid_fixtures_instantiate_every_class(ontology_ttl: str) -> None:
     store = _store(ontology_ttl, {f"{GRAPH_CURATED}/{p.stem}": p.read_text(encoding="utf-8") for p in VALID})
-    query = (f"SELECT ?c WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?c a <{OWL}Class> FILTER(STRSTARTS(STR(?c), '{DGB}')) }} "
-             f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?x a ?sub }} GRAPH <{GRAPH_ONTOLOGY}> {{ ?sub <{PREFIXES['rdfs']}subClassOf>* ?c }} "
-             f"FILTER(?g != <{GRAPH_ONTOLOGY}>) }} }}")
+    query = (
+        f"SELECT ?c WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?c a <{OWL}Class> FILTER(STRSTARTS(STR(?c), '{DGB}')) }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?x a ?sub }} GRAPH <{GRAPH_ONTOLOGY}> {{ ?sub <{PREFIXES['rdfs']}subClassOf>* ?c }} "
+        f"FILTER(?g != <{GRAPH_ONTOLOGY}>) }} }}"
+    )
     uninstantiated = [row["c"].value for row in store.query(query)]  # type: ignore[union-attr]
     assert uninstantiated == [DGB + "Concept"]  # the concepts live in the ontology graph itself
 
 
 # --- the shapes -------------------------------------------------------------------------------------
 
+
 def test_shapes_target_every_class_of_the_ontology() -> None:
     ontology = rdflib.Graph().parse(ONTOLOGY_DIR / "dragonbear.ttl")
     shapes = rdflib.Graph().parse(default_shapes_path())
     classes = {str(c) for c in ontology.subjects(rdflib.RDF.type, rdflib.OWL.Class) if str(c).startswith(DGB)}
-    targeted = {str(c) for s in shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape"))
-                for c in shapes.objects(s, rdflib.URIRef(SH + "targetClass"))}
+    targeted = {
+        str(c)
+        for s in shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape"))
+        for c in shapes.objects(s, rdflib.URIRef(SH + "targetClass"))
+    }
     assert DGB + "ArmsTransfer" in classes
     assert classes - targeted == set()
 
@@ -140,11 +149,16 @@ def test_shapes_target_every_class_of_the_ontology() -> None:
 def test_every_concept_scheme_is_enumerated_exactly_by_its_shapes() -> None:
     vocabularies = rdflib.Graph().parse(ONTOLOGY_DIR / "vocabularies.ttl")
     shapes = rdflib.Graph().parse(default_shapes_path())
-    listed = {(str(shapes.value(ps, rdflib.URIRef(SH + "path"))), str(scheme)):
-              {str(c) for c in Collection(shapes, shapes.value(ps, rdflib.URIRef(SH + "in")))}
-              for ps, scheme in shapes.subject_objects(rdflib.URIRef(SHAPES_NS + "valuesFromScheme"))}
-    in_scheme = {(path, scheme): {str(c) for c in vocabularies.subjects(rdflib.SKOS.inScheme, rdflib.URIRef(scheme))}
-                 for path, scheme in listed}
+    listed = {
+        (str(shapes.value(ps, rdflib.URIRef(SH + "path"))), str(scheme)): {
+            str(c) for c in Collection(shapes, shapes.value(ps, rdflib.URIRef(SH + "in")))
+        }
+        for ps, scheme in shapes.subject_objects(rdflib.URIRef(SHAPES_NS + "valuesFromScheme"))
+    }
+    in_scheme = {
+        (path, scheme): {str(c) for c in vocabularies.subjects(rdflib.SKOS.inScheme, rdflib.URIRef(scheme))}
+        for path, scheme in listed
+    }
     schemes = {str(s) for s in vocabularies.subjects(rdflib.RDF.type, rdflib.SKOS.ConceptScheme)}
     assert {scheme for _, scheme in listed} == schemes
     assert listed == in_scheme
@@ -152,30 +166,44 @@ def test_every_concept_scheme_is_enumerated_exactly_by_its_shapes() -> None:
 
 # --- what is validated ------------------------------------------------------------------------------
 
+
 def test_derived_graph_is_not_validated(ontology_ttl: str) -> None:
-    derived = (f"<https://w3id.org/dragonbear/id/system/su-27> <{DGB}hasVariant> "
-               f"<https://w3id.org/dragonbear/id/system/su-27sk> .")
-    store = _store(ontology_ttl, {GRAPH_CURATED: (FIXTURES / "valid" / "derivation-j11.ttl").read_text(encoding="utf-8"),
-                                  GRAPH_DERIVED: derived})
+    derived = (
+        f"<https://w3id.org/dragonbear/id/system/su-27> <{DGB}hasVariant> "
+        f"<https://w3id.org/dragonbear/id/system/su-27sk> ."
+    )
+    store = _store(
+        ontology_ttl,
+        {
+            GRAPH_CURATED: (FIXTURES / "valid" / "derivation-j11.ttl").read_text(encoding="utf-8"),
+            GRAPH_DERIVED: derived,
+        },
+    )
     assert validate_store(store).conforms
     forced = validate_store(store, data_graphs=[GRAPH_CURATED, GRAPH_DERIVED])
     assert {v["path"] for v in forced.violations} == {DGB + "hasVariant"}
 
 
 TURTLE_HEAD = f"""@base <https://w3id.org/dragonbear/id/> . @prefix dgb: <{DGB}> .
-@prefix rdfs: <{PREFIXES['rdfs']}> . @prefix dcterms: <{PREFIXES['dcterms']}> .
+@prefix rdfs: <{PREFIXES["rdfs"]}> . @prefix dcterms: <{PREFIXES["dcterms"]}> .
 """
-CURATED_PARTIES = TURTLE_HEAD + """<state/russia> a dgb:State ; rdfs:label "Russia"@en .
+CURATED_PARTIES = (
+    TURTLE_HEAD
+    + """<state/russia> a dgb:State ; rdfs:label "Russia"@en .
 <state/china> a dgb:State ; rdfs:label "China"@en .
 <system/su-35> a dgb:SystemModel ; rdfs:label "Su-35"@en ; dgb:category dgb:FighterAircraft .
 <source/sipri-at-2024> a dgb:SourceDocument ; dgb:sourceKey "sipri-at-2024" ; dcterms:title "SIPRI"@en .
 """
-SIPRI_DEAL = TURTLE_HEAD + """<transfer/sipri/russia-china-2015-su-35> a dgb:ArmsTransfer ;
+)
+SIPRI_DEAL = (
+    TURTLE_HEAD
+    + """<transfer/sipri/russia-china-2015-su-35> a dgb:ArmsTransfer ;
     dgb:supplier <state/russia> ; dgb:recipient <state/china> ; dgb:transferredSystem <system/su-35> ;
     dgb:orderYear 2015 ; dgb:hasAttestation <transfer/sipri/russia-china-2015-su-35#att-sipri-at-2024> .
 <transfer/sipri/russia-china-2015-su-35#att-sipri-at-2024> a dgb:Attestation ;
     dgb:source <source/sipri-at-2024> ; dgb:stance dgb:Asserts .
 """
+)
 
 
 @pytest.mark.slow
@@ -184,7 +212,8 @@ def test_validation_resolves_references_across_data_graphs(ontology_ttl: str) ->
     assert validate_store(store).conforms
     alone = validate_store(store, data_graphs=[GRAPH_SIPRI])
     assert {(v["path"].removeprefix(DGB), v["constraint"].removeprefix(SH)) for v in alone.violations} == {
-        (p, "ClassConstraintComponent") for p in ("supplier", "recipient", "transferredSystem", "source")}
+        (p, "ClassConstraintComponent") for p in ("supplier", "recipient", "transferredSystem", "source")
+    }
 
 
 def test_triple_stated_in_two_graphs_counts_once(ontology_ttl: str) -> None:
@@ -194,20 +223,27 @@ def test_triple_stated_in_two_graphs_counts_once(ontology_ttl: str) -> None:
 
 # --- undeclared terms -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", _params(VALID))
 def test_valid_fixture_uses_only_declared_terms(path: Path, ontology_ttl: str) -> None:
     store = _store(ontology_ttl, {GRAPH_CURATED: path.read_text(encoding="utf-8")})
     assert undeclared_terms(store, data_graphs=[GRAPH_CURATED], ontology_graphs=[GRAPH_ONTOLOGY]) == []
 
 
-@pytest.mark.parametrize(("triple", "undeclared"), [
-    pytest.param(f"<{DGB}exportLicenceNumber> \"RU-2015-17\"", DGB + "exportLicenceNumber", id="made-up-predicate"),
-    pytest.param(f"a <{DGB}Frigate>", DGB + "Frigate", id="concept-used-as-class"),
-    pytest.param(f"<{DGB}Agent> <https://w3id.org/dragonbear/id/state/china>", DGB + "Agent", id="class-used-as-predicate"),
-    pytest.param("<https://schema.org/name> \"Su-35\"", None, id="standard-vocabulary"),
-])
+@pytest.mark.parametrize(
+    ("triple", "undeclared"),
+    [
+        pytest.param(f'<{DGB}exportLicenceNumber> "RU-2015-17"', DGB + "exportLicenceNumber", id="made-up-predicate"),
+        pytest.param(f"a <{DGB}Frigate>", DGB + "Frigate", id="concept-used-as-class"),
+        pytest.param(
+            f"<{DGB}Agent> <https://w3id.org/dragonbear/id/state/china>", DGB + "Agent", id="class-used-as-predicate"
+        ),
+        pytest.param('<https://schema.org/name> "Su-35"', None, id="standard-vocabulary"),
+    ],
+)
 def test_undeclared_terms_finds_terms_the_ontology_does_not_declare(
-        triple: str, undeclared: str | None, ontology_ttl: str) -> None:
+    triple: str, undeclared: str | None, ontology_ttl: str
+) -> None:
     data = f"<https://w3id.org/dragonbear/id/system/su-35> a <{DGB}SystemModel> ; {triple} ."
     store = _store(ontology_ttl, {GRAPH_CURATED: data})
     found = undeclared_terms(store, data_graphs=[GRAPH_CURATED], ontology_graphs=[GRAPH_ONTOLOGY])
@@ -221,23 +257,47 @@ SHAPE_PREFIXES = f"""@prefix sh: <{SH}> . @prefix dgb: <{DGB}> . @prefix ex: <ht
 """
 
 
-@pytest.mark.parametrize(("shape", "component"), [
-    pytest.param("ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:closed true .", "closed", id="closed"),
-    pytest.param("ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
-                 "sh:qualifiedValueShape [ sh:datatype xsd:string ] ; sh:qualifiedMinCount 1 ] .",
-                 "qualifiedMinCount", id="qualified-value-shape"),
-    pytest.param("ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
-                 "sh:xone ( [ sh:datatype xsd:string ] [ sh:nodeKind sh:IRI ] ) ] .", "xone", id="xone"),
-    pytest.param("ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
-                 "sh:equals dgb:note ] .", "equals", id="equals"),
-    pytest.param("ex:S a sh:NodeShape ; sh:targetClass dgb:State ; "
-                 "sh:or ( [ sh:path dgb:sipriName ; sh:minCount 1 ] [ sh:path dgb:note ; sh:minCount 1 ] ) .",
-                 "property", id="or-of-property-shapes"),
-    pytest.param("ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:property [ sh:path dgb:basedIn ; "
-                 "sh:property [ sh:path dgb:sipriName ; sh:minCount 1 ] ] .", "property", id="nested-property-shape"),
-    pytest.param("ex:S a sh:NodeShape , rdfs:Class ; sh:property [ sh:path dgb:sipriName ; sh:minCount 1 ] .",
-                 "targetClass", id="implicit-class-target"),
-])
+@pytest.mark.parametrize(
+    ("shape", "component"),
+    [
+        pytest.param("ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:closed true .", "closed", id="closed"),
+        pytest.param(
+            "ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
+            "sh:qualifiedValueShape [ sh:datatype xsd:string ] ; sh:qualifiedMinCount 1 ] .",
+            "qualifiedMinCount",
+            id="qualified-value-shape",
+        ),
+        pytest.param(
+            "ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
+            "sh:xone ( [ sh:datatype xsd:string ] [ sh:nodeKind sh:IRI ] ) ] .",
+            "xone",
+            id="xone",
+        ),
+        pytest.param(
+            "ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
+            "sh:equals dgb:note ] .",
+            "equals",
+            id="equals",
+        ),
+        pytest.param(
+            "ex:S a sh:NodeShape ; sh:targetClass dgb:State ; "
+            "sh:or ( [ sh:path dgb:sipriName ; sh:minCount 1 ] [ sh:path dgb:note ; sh:minCount 1 ] ) .",
+            "property",
+            id="or-of-property-shapes",
+        ),
+        pytest.param(
+            "ex:S a sh:NodeShape ; sh:targetClass dgb:State ; sh:property [ sh:path dgb:basedIn ; "
+            "sh:property [ sh:path dgb:sipriName ; sh:minCount 1 ] ] .",
+            "property",
+            id="nested-property-shape",
+        ),
+        pytest.param(
+            "ex:S a sh:NodeShape , rdfs:Class ; sh:property [ sh:path dgb:sipriName ; sh:minCount 1 ] .",
+            "targetClass",
+            id="implicit-class-target",
+        ),
+    ],
+)
 def test_unsupported_constraint_raises(shape: str, component: str, tmp_path: Path, ontology_ttl: str) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(SHAPE_PREFIXES + shape, encoding="utf-8")
@@ -255,32 +315,69 @@ ex:old-deal a dgb:ArmsTransfer ; dgb:supplier ex:russia ; dgb:orderYear 1992 ; d
 """
 
 
-@pytest.mark.parametrize(("shape", "component"), [
-    pytest.param("ex:S sh:targetNode ex:china ; sh:property [ sh:path dgb:sipriName ; sh:hasValue \"China\" ] .",
-                 "HasValue", id="has-value-target-node"),
-    pytest.param("ex:S sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
-                 "sh:pattern \"^[A-Z]\" ] .", "Pattern", id="pattern"),
-    pytest.param("ex:S sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
-                 "sh:pattern \"^russia|china$\" ; sh:flags \"i\" ] .", "Pattern", id="pattern-with-flags"),
-    pytest.param("ex:S sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; sh:maxLength 3 ] .",
-                 "MaxLength", id="max-length"),
-    pytest.param("ex:S sh:targetObjectsOf dgb:supplier ; sh:property [ sh:path [ sh:inversePath dgb:recipient ] ; "
-                 "sh:minCount 1 ] .", "MinCount", id="inverse-path-target-objects-of"),
-    pytest.param("ex:S sh:targetClass dgb:ArmsTransfer ; sh:property [ sh:path dgb:orderYear ; "
-                 "sh:lessThan dgb:deliveryStartYear ] .", "LessThan", id="less-than"),
-    pytest.param("ex:S sh:targetClass dgb:ArmsTransfer ; sh:property [ sh:path dgb:orderYear ; "
-                 "sh:minExclusive 1991 ; sh:maxExclusive 2015 ] .", "MaxExclusive", id="exclusive-bounds"),
-    pytest.param("ex:S sh:targetClass dgb:ArmsTransfer ; sh:property [ sh:path ( dgb:recipient dgb:basedIn ) ; "
-                 "sh:minCount 1 ] .", "MinCount", id="sequence-path"),
-    pytest.param("ex:S sh:targetClass dgb:ArmsTransfer ; sh:property [ sh:path dgb:supplier ; "
-                 "sh:node ex:Named ] . ex:Named sh:class dgb:State ; sh:nodeKind sh:BlankNode .",
-                 "Node", id="node"),
-    pytest.param("ex:S sh:targetSubjectsOf dgb:basedIn ; sh:class dgb:Organization .",
-                 "Class", id="node-shape-class"),
-])
+@pytest.mark.parametrize(
+    ("shape", "component"),
+    [
+        pytest.param(
+            'ex:S sh:targetNode ex:china ; sh:property [ sh:path dgb:sipriName ; sh:hasValue "China" ] .',
+            "HasValue",
+            id="has-value-target-node",
+        ),
+        pytest.param(
+            'ex:S sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; sh:pattern "^[A-Z]" ] .',
+            "Pattern",
+            id="pattern",
+        ),
+        pytest.param(
+            "ex:S sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; "
+            'sh:pattern "^russia|china$" ; sh:flags "i" ] .',
+            "Pattern",
+            id="pattern-with-flags",
+        ),
+        pytest.param(
+            "ex:S sh:targetClass dgb:State ; sh:property [ sh:path dgb:sipriName ; sh:maxLength 3 ] .",
+            "MaxLength",
+            id="max-length",
+        ),
+        pytest.param(
+            "ex:S sh:targetObjectsOf dgb:supplier ; sh:property [ sh:path [ sh:inversePath dgb:recipient ] ; "
+            "sh:minCount 1 ] .",
+            "MinCount",
+            id="inverse-path-target-objects-of",
+        ),
+        pytest.param(
+            "ex:S sh:targetClass dgb:ArmsTransfer ; sh:property [ sh:path dgb:orderYear ; "
+            "sh:lessThan dgb:deliveryStartYear ] .",
+            "LessThan",
+            id="less-than",
+        ),
+        pytest.param(
+            "ex:S sh:targetClass dgb:ArmsTransfer ; sh:property [ sh:path dgb:orderYear ; "
+            "sh:minExclusive 1991 ; sh:maxExclusive 2015 ] .",
+            "MaxExclusive",
+            id="exclusive-bounds",
+        ),
+        pytest.param(
+            "ex:S sh:targetClass dgb:ArmsTransfer ; sh:property [ sh:path ( dgb:recipient dgb:basedIn ) ; "
+            "sh:minCount 1 ] .",
+            "MinCount",
+            id="sequence-path",
+        ),
+        pytest.param(
+            "ex:S sh:targetClass dgb:ArmsTransfer ; sh:property [ sh:path dgb:supplier ; "
+            "sh:node ex:Named ] . ex:Named sh:class dgb:State ; sh:nodeKind sh:BlankNode .",
+            "Node",
+            id="node",
+        ),
+        pytest.param(
+            "ex:S sh:targetSubjectsOf dgb:basedIn ; sh:class dgb:Organization .", "Class", id="node-shape-class"
+        ),
+    ],
+)
 @pytest.mark.slow  # pySHACL, the reference engine
 def test_validator_agrees_with_pyshacl_on_other_components(
-        shape: str, component: str, tmp_path: Path, ontology_ttl: str) -> None:
+    shape: str, component: str, tmp_path: Path, ontology_ttl: str
+) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(SHAPE_PREFIXES + shape, encoding="utf-8")
     ours = validate_store(_store(ontology_ttl, {GRAPH_CURATED: DATA}), shapes_path=shapes)
@@ -291,19 +388,23 @@ def test_validator_agrees_with_pyshacl_on_other_components(
 
 def test_deactivated_shape_is_skipped(tmp_path: Path, ontology_ttl: str) -> None:
     shapes = tmp_path / "shapes.ttl"
-    shapes.write_text(SHAPE_PREFIXES + "ex:S sh:targetClass dgb:State ; sh:deactivated true ; "
-                      "sh:property [ sh:path dgb:note ; sh:minCount 1 ] .", encoding="utf-8")
+    shapes.write_text(
+        SHAPE_PREFIXES + "ex:S sh:targetClass dgb:State ; sh:deactivated true ; "
+        "sh:property [ sh:path dgb:note ; sh:minCount 1 ] .",
+        encoding="utf-8",
+    )
     assert validate_store(_store(ontology_ttl, {GRAPH_CURATED: DATA}), shapes_path=shapes).conforms
 
 
 def test_unparsable_shapes_raise_load_error(tmp_path: Path, ontology_ttl: str) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("ex:S a sh:NodeShape", encoding="utf-8")
-    with pytest.raises(LoadError, match="shapes.ttl"):
+    with pytest.raises(LoadError, match=r"shapes\.ttl"):
         validate_store(_store(ontology_ttl, {GRAPH_CURATED: DATA}), shapes_path=shapes)
 
 
 # --- the report -------------------------------------------------------------------------------------
+
 
 def test_report_text_names_focus_path_and_truncates(ontology_ttl: str) -> None:
     turtle = (FIXTURES / "invalid" / "transfer-without-attestation.ttl").read_text(encoding="utf-8")

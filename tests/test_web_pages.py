@@ -72,27 +72,30 @@ def test_j11_page_shows_names_lineage_and_sources(client: httpx.Client) -> None:
     assert "<h1>Shenyang J-11</h1>" in html
     for name in ("歼-11", "Цзянь-11", "Jian-11"):
         assert name in html
-    assert 'href="http://dbpedia.org/resource/Shenyang_J-11"' in html            # skos:exactMatch as a link
-    svg = html[html.index("<svg"):html.index("</svg>")]
-    assert "Sukhoi Su-27SK" in svg and "licensed production 1998" in svg           # the ancestor in the drawing
-    assert 'href="/id/source/partnership-2025"' in html                            # a source of its claims
-    assert "section 1 (&#x27;The Beginning&#x27;), paragraph 2" in html           # a locator, escaped
+    assert 'href="http://dbpedia.org/resource/Shenyang_J-11"' in html  # skos:exactMatch as a link
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "Sukhoi Su-27SK" in svg and "licensed production 1998" in svg  # the ancestor in the drawing
+    assert 'href="/id/source/partnership-2025"' in html  # a source of its claims
+    assert "section 1 (&#x27;The Beginning&#x27;), paragraph 2" in html  # a locator, escaped
     assert "Conflicts between sources" in html
 
 
 def test_entity_page_escapes_what_it_shows(client: httpx.Client) -> None:
     html = client.get("/id/system/j-11").text
-    body = html[html.index("<main"):]
+    body = html[html.index("<main") :]
     assert "<script" not in body or "dragonbear-config" in body
     assert "'The Beginning'" not in body  # quotes in text are escaped
 
 
-@pytest.mark.parametrize(("accept", "fmt", "media"), [
-    pytest.param("text/turtle", ox.RdfFormat.TURTLE, "text/turtle", id="turtle"),
-    pytest.param("application/ld+json", ox.RdfFormat.JSON_LD, "application/ld+json", id="jsonld"),
-    pytest.param("application/n-triples", ox.RdfFormat.N_TRIPLES, "application/n-triples", id="ntriples"),
-    pytest.param("text/turtle;q=0.9, text/html;q=0.5", ox.RdfFormat.TURTLE, "text/turtle", id="q-values"),
-])
+@pytest.mark.parametrize(
+    ("accept", "fmt", "media"),
+    [
+        pytest.param("text/turtle", ox.RdfFormat.TURTLE, "text/turtle", id="turtle"),
+        pytest.param("application/ld+json", ox.RdfFormat.JSON_LD, "application/ld+json", id="jsonld"),
+        pytest.param("application/n-triples", ox.RdfFormat.N_TRIPLES, "application/n-triples", id="ntriples"),
+        pytest.param("text/turtle;q=0.9, text/html;q=0.5", ox.RdfFormat.TURTLE, "text/turtle", id="q-values"),
+    ],
+)
 def test_rdf_clients_get_the_description(client: httpx.Client, accept: str, fmt: ox.RdfFormat, media: str) -> None:
     response = client.get("/id/system/j-11", headers={"Accept": accept})
     assert response.status_code == 200
@@ -103,8 +106,12 @@ def test_rdf_clients_get_the_description(client: httpx.Client, accept: str, fmt:
     labels = {t.object for t in triples if t.subject == j11 and t.predicate == ox.NamedNode(SKOS + "prefLabel")}
     assert ox.Literal("歼-11", language="zh-hans") in labels
     # the attestation of its description comes with it
-    assert any(isinstance(t.subject, ox.NamedNode) and t.subject.value == ID + "system/j-11#att-partnership-2025"
-               and t.predicate.value.endswith("#locator") for t in triples)
+    assert any(
+        isinstance(t.subject, ox.NamedNode)
+        and t.subject.value == ID + "system/j-11#att-partnership-2025"
+        and t.predicate.value.endswith("#locator")
+        for t in triples
+    )
 
 
 def test_format_parameter_selects_rdf(client: httpx.Client) -> None:
@@ -116,11 +123,14 @@ def test_unacceptable_media_type_is_406(client: httpx.Client) -> None:
     assert client.get("/id/system/j-11", headers={"Accept": "image/png"}).status_code == 406
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param("/id/transfer/sipri/russia-china-2015-su-35s", id="sipri-deal"),
-    pytest.param("/id/state/russia", id="state-with-many-transfers"),
-    pytest.param("/id/source/partnership-2025", id="source"),
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/id/transfer/sipri/russia-china-2015-su-35s", id="sipri-deal"),
+        pytest.param("/id/state/russia", id="state-with-many-transfers"),
+        pytest.param("/id/source/partnership-2025", id="source"),
+    ],
+)
 def test_other_entities_have_pages(client: httpx.Client, path: str) -> None:
     response = client.get(path, headers={"Accept": BROWSER})
     assert response.status_code == 200
@@ -131,7 +141,7 @@ def test_sipri_system_iris_resolve(client: httpx.Client, store: object) -> None:
     rows = list(store.query("SELECT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), STR(sipri-system:))) } LIMIT 1"))  # type: ignore[attr-defined]
     if not rows:
         pytest.skip("every SIPRI designation maps to a curated system in this build")
-    path = "/id/" + rows[0]["s"].value[len(ID):]
+    path = "/id/" + rows[0]["s"].value[len(ID) :]
     assert client.get(path, headers={"Accept": BROWSER}).status_code == 200
 
 
@@ -156,7 +166,7 @@ def test_ontology_page_documents_terms_with_anchors(client: httpx.Client) -> Non
     html = response.text
     assert 'id="SystemModel"' in html and 'id="licensedProductionOf"' in html and 'id="DerivationKind"' in html
     assert 'id="LicensedProduction"' in html  # a concept, under its scheme
-    section = html[html.index('id="SystemModel"'):]
+    section = html[html.index('id="SystemModel"') :]
     assert "system model" in section[:2000] and "definition" in section[:2000]
 
 
@@ -165,5 +175,11 @@ def test_ontology_turtle_by_negotiation(client: httpx.Client) -> None:
     assert response.headers["content-type"].startswith("text/turtle")
     triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.TURTLE)]
     dgb = "https://w3id.org/dragonbear/ontology#"
-    assert ox.Triple(ox.NamedNode(dgb + "SystemModel"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                     ox.NamedNode("http://www.w3.org/2002/07/owl#Class")) in triples
+    assert (
+        ox.Triple(
+            ox.NamedNode(dgb + "SystemModel"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("http://www.w3.org/2002/07/owl#Class"),
+        )
+        in triples
+    )

@@ -42,19 +42,27 @@ def select(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
 
 # --- formats ------------------------------------------------------------------------------------------
 
+
 def _gzipped_dump(tmp_path: Path) -> Path:
     target = tmp_path / "dump-lines.json.gz"
     target.write_bytes(gzip.compress((DATA / "dump-lines.json").read_bytes()))
     return target
 
 
-@pytest.mark.parametrize("make,form,qids", [
-    pytest.param(lambda _t: DATA / "Q173680.json", "entity-json", ["Q173680"], id="entity-json"),
-    pytest.param(lambda _t: DATA / "dump-lines.json", "dump", ["Q245275", "Q39600", "Q4115189"], id="dump-lines"),
-    pytest.param(_gzipped_dump, "dump", ["Q245275", "Q39600", "Q4115189"], id="dump-lines-gzip"),
-    pytest.param(lambda _t: DATA / "sparql-results.json", "sparql-results", ["Q635779", "Q740536", "Q15397819"],
-                 id="sparql-results"),
-])
+@pytest.mark.parametrize(
+    "make,form,qids",
+    [
+        pytest.param(lambda _t: DATA / "Q173680.json", "entity-json", ["Q173680"], id="entity-json"),
+        pytest.param(lambda _t: DATA / "dump-lines.json", "dump", ["Q245275", "Q39600", "Q4115189"], id="dump-lines"),
+        pytest.param(_gzipped_dump, "dump", ["Q245275", "Q39600", "Q4115189"], id="dump-lines-gzip"),
+        pytest.param(
+            lambda _t: DATA / "sparql-results.json",
+            "sparql-results",
+            ["Q635779", "Q740536", "Q15397819"],
+            id="sparql-results",
+        ),
+    ],
+)
 def test_reader_yields_the_items_of_each_format(tmp_path: Path, make, form: str, qids: list[str]) -> None:  # type: ignore[no-untyped-def]
     items = list(read_wikidata_file(make(tmp_path)))
     assert [i.qid for i in items] == qids
@@ -78,13 +86,16 @@ def test_reader_reads_sparql_labels_aliases_and_infers_time_precision() -> None:
     assert sorted((v.pid, v.qid, v.precision) for v in j10.values) == [("P137", "Q148", None), ("P729", None, 9)]
 
 
-@pytest.mark.parametrize("text,line,column", [
-    pytest.param('[\n{"type":"item","id":"Q1"},\n  {"type":"item" "id":"Q2"},\n]\n', 3, 18, id="dump-line-syntax"),
-    pytest.param('{"entities": {"Q1": {"id": "Q1",\n  "labels": {]}}}', 2, 14, id="entity-json-syntax"),
-    pytest.param('[\n{"type":"item","id":"Q1"},\n]\n{"x":1}\n', 4, 1, id="text-after-dump"),
-    pytest.param('{"head": {"vars": ["x"]}, "results": {"bindings": []}}', 1, 1, id="results-without-item"),
-    pytest.param("<html>", 1, 1, id="not-json"),
-])
+@pytest.mark.parametrize(
+    "text,line,column",
+    [
+        pytest.param('[\n{"type":"item","id":"Q1"},\n  {"type":"item" "id":"Q2"},\n]\n', 3, 18, id="dump-line-syntax"),
+        pytest.param('{"entities": {"Q1": {"id": "Q1",\n  "labels": {]}}}', 2, 14, id="entity-json-syntax"),
+        pytest.param('[\n{"type":"item","id":"Q1"},\n]\n{"x":1}\n', 4, 1, id="text-after-dump"),
+        pytest.param('{"head": {"vars": ["x"]}, "results": {"bindings": []}}', 1, 1, id="results-without-item"),
+        pytest.param("<html>", 1, 1, id="not-json"),
+    ],
+)
 def test_reader_rejects_bad_files_with_line_and_column(tmp_path: Path, text: str, line: int, column: int) -> None:
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")
@@ -100,27 +111,58 @@ SYS, ATT = SYSTEM + "x", SYSTEM + "x#att-doc"
 
 
 def _writer(curated: dict[tuple[str, str], set[str]]) -> StatementWriter:
-    context = LinkContext(entities_of={"Q1": [SYS], "Q159": [ID + "state/russia"], "Q148": [ID + "state/china"]},
-                          labels={SYS: "X"}, curated=curated, attestations={SYS: [ATT]})
+    context = LinkContext(
+        entities_of={"Q1": [SYS], "Q159": [ID + "state/russia"], "Q148": [ID + "state/china"]},
+        labels={SYS: "X"},
+        curated=curated,
+        attestations={SYS: [ATT]},
+    )
     return StatementWriter(context)
 
 
-@pytest.mark.parametrize("curated,value,aspect", [
-    pytest.param({(SYS, "serviceEntry"): {"1990"}}, ItemValue("P729", time="+1985-00-00T00:00:00Z", precision=9),
-                 "year", id="service-entry-year-differs"),
-    pytest.param({(SYS, "serviceEntry"): {"1985-06"}}, ItemValue("P729", time="+1985-00-00T00:00:00Z", precision=9),
-                 None, id="service-entry-same-year"),
-    pytest.param({(SYS, "countryOfOrigin"): {ID + "state/china"}}, ItemValue("P495", qid="Q159"), "fact",
-                 id="country-differs"),
-    pytest.param({(SYS, "countryOfOrigin"): {ID + "state/russia"}}, ItemValue("P495", qid="Q159"), None,
-                 id="country-agrees"),
-    pytest.param({(SYS, "countryOfOrigin"): {ID + "state/china"}}, ItemValue("P495", qid="Q159", rank="deprecated"),
-                 None, id="deprecated-statement-never-conflicts"),
-    pytest.param({(SYS, "manufacturer"): {ID + "org/unlinked"}}, ItemValue("P176", qid="Q99"), None,
-                 id="unlinked-on-both-sides-is-undecidable"),
-])
-def test_conflict_recorded_only_where_wikidata_contradicts_curated_facts(curated, value: ItemValue,  # type: ignore[no-untyped-def]
-                                                                         aspect: str | None) -> None:
+@pytest.mark.parametrize(
+    "curated,value,aspect",
+    [
+        pytest.param(
+            {(SYS, "serviceEntry"): {"1990"}},
+            ItemValue("P729", time="+1985-00-00T00:00:00Z", precision=9),
+            "year",
+            id="service-entry-year-differs",
+        ),
+        pytest.param(
+            {(SYS, "serviceEntry"): {"1985-06"}},
+            ItemValue("P729", time="+1985-00-00T00:00:00Z", precision=9),
+            None,
+            id="service-entry-same-year",
+        ),
+        pytest.param(
+            {(SYS, "countryOfOrigin"): {ID + "state/china"}},
+            ItemValue("P495", qid="Q159"),
+            "fact",
+            id="country-differs",
+        ),
+        pytest.param(
+            {(SYS, "countryOfOrigin"): {ID + "state/russia"}}, ItemValue("P495", qid="Q159"), None, id="country-agrees"
+        ),
+        pytest.param(
+            {(SYS, "countryOfOrigin"): {ID + "state/china"}},
+            ItemValue("P495", qid="Q159", rank="deprecated"),
+            None,
+            id="deprecated-statement-never-conflicts",
+        ),
+        pytest.param(
+            {(SYS, "manufacturer"): {ID + "org/unlinked"}},
+            ItemValue("P176", qid="Q99"),
+            None,
+            id="unlinked-on-both-sides-is-undecidable",
+        ),
+    ],
+)
+def test_conflict_recorded_only_where_wikidata_contradicts_curated_facts(
+    curated,
+    value: ItemValue,  # type: ignore[no-untyped-def]
+    aspect: str | None,
+) -> None:
     writer = _writer(curated)
     item = ItemRecord("Q1", values=[value], revision=7)
     source = writer.source(item)
@@ -131,13 +173,16 @@ def test_conflict_recorded_only_where_wikidata_contradicts_curated_facts(curated
     lines = writer.conflicts()
     store = ox.Store()
     store.extend(writer.quads)
-    found = [(q.subject.value, q.object.value) for q in store.quads_for_pattern(
-        None, ox.NamedNode("https://w3id.org/dragonbear/ontology#aspect"), None, None)]
+    found = [
+        (q.subject.value, q.object.value)
+        for q in store.quads_for_pattern(None, ox.NamedNode("https://w3id.org/dragonbear/ontology#aspect"), None, None)
+    ]
     assert [a for _, a in found] == ([aspect] if aspect else [])
     assert len(lines) == (1 if aspect else 0)
 
 
 # --- the load, as a user runs it ------------------------------------------------------------------------
+
 
 def test_load_reports_what_it_imported_and_skipped(loaded: tuple[Path, str]) -> None:
     out = loaded[1]
@@ -149,8 +194,11 @@ def test_load_reports_what_it_imported_and_skipped(loaded: tuple[Path, str]) -> 
 
 def test_load_adds_russian_and_chinese_names_that_resolve(loaded: tuple[Path, str]) -> None:
     store = open_store(loaded[0], read_only=True)
-    names = select(store, f"""SELECT ?name (LANG(?name) AS ?lang) WHERE {{
-        GRAPH <{GRAPH_WIKIDATA}> {{ <{SYSTEM}su-27> skos:altLabel ?name }} }} ORDER BY ?name""")
+    names = select(
+        store,
+        f"""SELECT ?name (LANG(?name) AS ?lang) WHERE {{
+        GRAPH <{GRAPH_WIKIDATA}> {{ <{SYSTEM}su-27> skos:altLabel ?name }} }} ORDER BY ?name""",
+    )
     assert names == [{"name": "Т-10", "lang": "ru"}, {"name": "蘇愷-27", "lang": "zh-hant"}]
     resolved = cli("resolve", "Су-27М", "--format", "json", store_dir=loaded[0])
     assert resolved.returncode == 0, resolved.stderr
@@ -159,13 +207,16 @@ def test_load_adds_russian_and_chinese_names_that_resolve(loaded: tuple[Path, st
 
 def test_based_on_becomes_a_derivation_with_wikidata_provenance(loaded: tuple[Path, str]) -> None:
     store = open_store(loaded[0], read_only=True)
-    rows = select(store, f"""SELECT ?d ?kind ?confidence ?key ?title ?modified ?note ?locator WHERE {{
+    rows = select(
+        store,
+        f"""SELECT ?d ?kind ?confidence ?key ?title ?modified ?note ?locator WHERE {{
         GRAPH <{GRAPH_WIKIDATA}> {{
           ?d a dgb:Derivation ; dgb:derivedSystem <{SYSTEM}su-35> ; dgb:sourceSystem <{SYSTEM}su-27> ;
              dgb:derivationKind ?kind ; dgb:confidence ?confidence ; dgb:hasAttestation ?att .
           ?att dgb:source ?src ; dgb:locator ?locator .
           ?src dgb:sourceKey ?key ; dcterms:title ?title ; dcterms:modified ?modified ; dgb:note ?note }} }}
-        ORDER BY ?key""")
+        ORDER BY ?key""",
+    )
     assert [r["key"] for r in rows] == ["wikidata-q173680-r2150000001", "wikidata-q245275-r2150000002"]
     assert {r["kind"].rsplit("#")[-1] for r in rows} == {"DerivedDesign"}
     assert float(rows[0]["confidence"]) < 0.6  # below every curated default
@@ -176,18 +227,27 @@ def test_based_on_becomes_a_derivation_with_wikidata_provenance(loaded: tuple[Pa
 
 def test_service_entry_keeps_wikidata_precision_as_datatype(loaded: tuple[Path, str]) -> None:
     store = open_store(loaded[0], read_only=True)
-    rows = select(store, f"""SELECT ?s ?date (DATATYPE(?date) AS ?type) WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{
-        ?c dgb:claimPredicate dgb:serviceEntry ; dgb:claimSubject ?s ; dgb:serviceEntry ?date }} }} ORDER BY ?s""")
+    rows = select(
+        store,
+        f"""SELECT ?s ?date (DATATYPE(?date) AS ?type) WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{
+        ?c dgb:claimPredicate dgb:serviceEntry ; dgb:claimSubject ?s ; dgb:serviceEntry ?date }} }} ORDER BY ?s""",
+    )
     assert [(r["s"].rsplit("/")[-1], r["date"], r["type"].rsplit("#")[-1]) for r in rows] == [
-        ("j-10", "2006", "gYear"), ("l-15", "2013-06-15", "date"), ("su-27", "1985", "gYear")]
+        ("j-10", "2006", "gYear"),
+        ("l-15", "2013-06-15", "date"),
+        ("su-27", "1985", "gYear"),
+    ]
 
 
 def test_unlinked_items_and_unlinked_based_on_targets_are_not_imported(loaded: tuple[Path, str]) -> None:
     store = open_store(loaded[0], read_only=True)
     for qid in ("Q4115189", "Q15397819"):
         assert not select(store, f"SELECT * WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{ ?s ?p <{WD}{qid}> }} }}")
-        assert not select(store, f"SELECT * WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{ ?s ?p ?o }} "
-                                 f"FILTER(CONTAINS(LCASE(STR(?s)), '{qid.lower()}')) }}")
+        assert not select(
+            store,
+            f"SELECT * WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{ ?s ?p ?o }} "
+            f"FILTER(CONTAINS(LCASE(STR(?s)), '{qid.lower()}')) }}",
+        )
 
 
 def test_disagreements_are_listed_by_the_conflicts_query(loaded: tuple[Path, str]) -> None:
@@ -208,11 +268,11 @@ def test_store_still_validates_after_the_load(loaded: tuple[Path, str]) -> None:
 
 
 def test_malformed_file_names_line_and_column_and_leaves_store_unchanged(
-        built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
     store_dir = copy_store(built[0], tmp_path / "store")
     before = (current_generation(store_dir), sorted(os.listdir(store_dir)))
-    result = cli("load-wikidata", str(DATA / "Q173680.json"), str(DATA / "malformed-dump.json"),
-                 store_dir=store_dir)
+    result = cli("load-wikidata", str(DATA / "Q173680.json"), str(DATA / "malformed-dump.json"), store_dir=store_dir)
     assert result.returncode == 2
     assert f"{DATA / 'malformed-dump.json'}:3:" in result.stderr and "Traceback" not in result.stderr
     assert (current_generation(store_dir), sorted(os.listdir(store_dir))) == before
@@ -225,8 +285,10 @@ def test_reload_replaces_the_wikidata_graph(loaded: tuple[Path, str], tmp_path: 
     result = cli("load-wikidata", str(DATA / "Q173680.json"), store_dir=store_dir)
     assert result.returncode == 0, result.stderr
     store = open_store(store_dir, read_only=True)
-    subjects = {r["s"] for r in select(store, f"SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{ "
-                                              f"?c dgb:claimSubject ?s }} }}")}
+    subjects = {
+        r["s"]
+        for r in select(store, f"SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{ ?c dgb:claimSubject ?s }} }}")
+    }
     assert subjects == {SYSTEM + "su-27"}
     assert not select(store, f"SELECT * WHERE {{ GRAPH <{GRAPH_WIKIDATA}> {{ ?c dgb:derivedSystem <{SYSTEM}h-6> }} }}")
 

@@ -22,7 +22,14 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         return
     query = urllib.parse.parse_qs(scope["query_string"].decode("latin-1"))["query"][0]
     body = _store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/sparql-results+json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"application/sparql-results+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -31,13 +31,19 @@ _FORMATS = {rep.media_type: fmt for rep in CITATIONS for fmt in CitationFormat i
 router = APIRouter(prefix="/api", tags=["api"])
 
 
-@router.get("/cite", response_class=Response, summary="The references behind an entity",
-            responses={200: {"content": {rep.media_type: {"schema": {"type": "string"}} for rep in CITATIONS}}})
-def cite(request: Request, served: ServedDep,
-         entity: str = Query(..., description="the entity: an IRI, a prefixed name or any name"),
-         kind: str | None = Query(None, description="only one kind of statement: " + ", ".join(KINDS)),
-         format: str | None = Query(None, description="csl-json, bibtex, ris or text (wins over Accept)"),
-         ) -> Response:
+@router.get(
+    "/cite",
+    response_class=Response,
+    summary="The references behind an entity",
+    responses={200: {"content": {rep.media_type: {"schema": {"type": "string"}} for rep in CITATIONS}}},
+)
+def cite(
+    request: Request,
+    served: ServedDep,
+    entity: str = Query(..., description="the entity: an IRI, a prefixed name or any name"),
+    kind: str | None = Query(None, description="only one kind of statement: " + ", ".join(KINDS)),
+    format: str | None = Query(None, description="csl-json, bibtex, ris or text (wins over Accept)"),
+) -> Response:
     """Every source that attests what the graph says about ``entity``, with the locators it is cited for."""
     if kind is not None and kind not in KINDS:
         raise ParameterError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")

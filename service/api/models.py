@@ -6,8 +6,17 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-__all__ = ["CandidateInfo", "ErrorBody", "LineageEdgeInfo", "LineageGraph", "LineageNodeInfo", "ParameterInfo",
-           "QueryInfo", "ResolveResult", "SourceRef"]
+__all__ = [
+    "CandidateInfo",
+    "ErrorBody",
+    "LineageEdgeInfo",
+    "LineageGraph",
+    "LineageNodeInfo",
+    "ParameterInfo",
+    "QueryInfo",
+    "ResolveResult",
+    "SourceRef",
+]
 
 
 class ParameterInfo(BaseModel):
@@ -37,20 +46,30 @@ class CandidateInfo(BaseModel):
     iri: str
     label: str
     types: list[str] = []
-    score: int | None = Field(None, description="100 IRI or id, 95 preferred name, 90 other name, "
-                                                "80 normalized or romanized, 60 one letter away, 40 prefix")
+    score: int | None = Field(
+        None,
+        description="100 IRI or id, 95 preferred name, 90 other name, "
+        "80 normalized or romanized, 60 one letter away, 40 prefix",
+    )
     matched: str | None = Field(None, description="the name that matched")
     match: str | None = Field(default=None, description="id, exact, normalized, transliterated, one edit or prefix")
-    name_kind: str | None = Field(default=None, description="how the matched name is attached: preferred label, "
-                                  "label, NATO reporting name, designation, alternative name, SIPRI designation, "
-                                  "SIPRI name, spelling variant, or id")
+    name_kind: str | None = Field(
+        default=None,
+        description="how the matched name is attached: preferred label, "
+        "label, NATO reporting name, designation, alternative name, SIPRI designation, "
+        "SIPRI name, spelling variant, or id",
+    )
     name_property: str | None = Field(default=None, description="the property that attaches the matched name")
-    family_of: int | None = Field(default=None, description="how many other candidates with the same score are "
-                                  "variants of this one (the name is the family's)")
+    family_of: int | None = Field(
+        default=None,
+        description="how many other candidates with the same score are variants of this one (the name is the family's)",
+    )
     statements: int | None = Field(default=None, description="how many statements involve the entity")
     rank: int | None = Field(default=None, description="1 for the best candidate")
-    ahead_by: str | None = Field(default=None, description="what puts it above the next candidate: score, "
-                                 "name kind, family, statements, label or IRI")
+    ahead_by: str | None = Field(
+        default=None,
+        description="what puts it above the next candidate: score, name kind, family, statements, label or IRI",
+    )
     why: str | None = Field(default=None, description="the reasons for its rank, in a sentence")
 
 
@@ -89,8 +108,9 @@ class LineageEdgeInfo(BaseModel):
 
     source: str
     target: str
-    kind: str = Field(description="e.g. 'licensed production', 'reverse engineering', 'variant of', "
-                                  "'main propulsion', 'new'")
+    kind: str = Field(
+        description="e.g. 'licensed production', 'reverse engineering', 'variant of', 'main propulsion', 'new'"
+    )
     kind_iri: str | None = None
     year: int | None = Field(None, description="derivation: start year; transfer: order year")
     confidence: float | None = None

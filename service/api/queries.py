@@ -27,17 +27,23 @@ from dragonbear.errors import NotFoundError, ParameterError, UnknownQueryError
 from dragonbear.graph.lineage import Direction, lineage_subgraph, lineage_view
 from dragonbear.graph.lineage_export import MEDIA_TYPES, ExportFormat, export_lineage, lineage_json
 from dragonbear.graph.store import GraphStore
-from dragonbear.namespaces import ID, PREFIXES
+from dragonbear.namespaces import ID
 from dragonbear.queries.catalogue import CannedQuery, bind_parameters, load_catalogue
-from dragonbear.service.api.models import (CandidateInfo, ErrorBody, LineageGraph, ParameterInfo, QueryInfo,
-                                           ResolveResult)
+from dragonbear.service.api.models import (
+    CandidateInfo,
+    ErrorBody,
+    LineageGraph,
+    ParameterInfo,
+    QueryInfo,
+    ResolveResult,
+)
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.jobs import Reply, answer
+from dragonbear.service.runtime.names import name_index
+from dragonbear.service.runtime.negotiation import RESULTS, ResultKind, choose
 from dragonbear.service.web.examples import bind_values
 from dragonbear.service.web.layout import local_path
 from dragonbear.service.web.lineage import lineage_options
-from dragonbear.service.runtime.names import name_index
-from dragonbear.service.runtime.negotiation import RESULTS, ResultKind, choose
 
 __all__ = ["router"]
 
@@ -53,8 +59,14 @@ _LINEAGE_CONTENT = {MEDIA_TYPES[f]: {"schema": {"type": "string"}} for f in Expo
 def _query_info(query: CannedQuery) -> QueryInfo:
     examples = {p.name: p.example for p in query.parameters if p.example}
     url = f"/api/queries/{query.name}" + (f"?{urlencode(examples)}" if examples else "")
-    return QueryInfo(name=query.name, title=query.title, description=query.description, returns=query.returns,
-                     parameters=[ParameterInfo(**p.as_dict()) for p in query.parameters], url=url)  # type: ignore[arg-type]
+    return QueryInfo(
+        name=query.name,
+        title=query.title,
+        description=query.description,
+        returns=query.returns,
+        parameters=[ParameterInfo(**p.as_dict()) for p in query.parameters],  # type: ignore[arg-type]
+        url=url,
+    )
 
 
 def _values(request: Request) -> dict[str, str]:
@@ -77,14 +89,27 @@ def list_queries() -> list[QueryInfo]:
     return [_query_info(q) for q in load_catalogue().values()]
 
 
-@router.get("/queries/{name}", response_class=Response, summary="Run a canned query",
-            responses={200: {"content": _RESULT_CONTENT, "description": "the results"}, **_ERRORS,
-                       406: {"model": ErrorBody, "description": "no acceptable result format"},
-                       422: {"model": ErrorBody, "description": "more results than the server's cap"}})
-def run_query(name: str, request: Request, served: ServedDep,
-              format: str | None = Query(None, description="json, xml, csv or tsv; for a CONSTRUCT query such "
-                                         "as lineage turtle, nt, jsonld or rdfxml (wins over Accept)"),
-              ) -> Response:
+@router.get(
+    "/queries/{name}",
+    response_class=Response,
+    summary="Run a canned query",
+    responses={
+        200: {"content": _RESULT_CONTENT, "description": "the results"},
+        **_ERRORS,
+        406: {"model": ErrorBody, "description": "no acceptable result format"},
+        422: {"model": ErrorBody, "description": "more results than the server's cap"},
+    },
+)
+def run_query(
+    name: str,
+    request: Request,
+    served: ServedDep,
+    format: str | None = Query(
+        None,
+        description="json, xml, csv or tsv; for a CONSTRUCT query such "
+        "as lineage turtle, nt, jsonld or rdfxml (wins over Accept)",
+    ),
+) -> Response:
     """Run the canned query ``name`` with its parameters given as ``?name=value``.
 
     Entity parameters take an IRI, a prefixed name or any name in any language; an ambiguous name
@@ -110,14 +135,17 @@ def run_query(name: str, request: Request, served: ServedDep,
         return answer(result, rep, cap)
 
     reply = served.read(work, key=("api/queries", name, tuple(sorted(values.items())), rep.media_type))
-    return Response(reply.body, media_type=rep.content_type,
-                    headers={"Vary": "Accept", "Dragonbear-Result-Count": str(reply.count)})
+    return Response(
+        reply.body, media_type=rep.content_type, headers={"Vary": "Accept", "Dragonbear-Result-Count": str(reply.count)}
+    )
 
 
 @router.get("/resolve", response_model=ResolveResult, summary="Resolve a name")
-def resolve(served: ServedDep,
-            q: str = Query(..., min_length=1, description="a name in any language, an IRI or an id"),
-            limit: int = Query(10, ge=1, le=100)) -> ResolveResult:
+def resolve(
+    served: ServedDep,
+    q: str = Query(..., min_length=1, description="a name in any language, an IRI or an id"),
+    limit: int = Query(10, ge=1, le=100),
+) -> ResolveResult:
     """The entities a name may denote, best first (scores as in :class:`CandidateInfo`).
 
     Ties within a score are ordered by name kind, family, statements and label; each candidate
@@ -128,21 +156,38 @@ def resolve(served: ServedDep,
     return ResolveResult(query=q, candidates=[CandidateInfo(**c.as_dict()) for c in found])  # type: ignore[arg-type]
 
 
-@router.get("/lineage/{system:path}", response_model=LineageGraph, summary="Lineage of a system",
-            responses={200: {"content": _LINEAGE_CONTENT, "description": "the lineage graph"}, **_ERRORS})
-def lineage(system: str, served: ServedDep,
-            direction: str = Query("both", description="up (where it came from, what it depends on), "
-                                   "down (what came of it, what depends on it) or both",
-                                   json_schema_extra={"enum": [d.value for d in Direction]}),
-            as_of: str | None = Query(None, description="a year: the lineage as it stood then (periods "
-                                      "containing it, derivations and transfers up to it)",
-                                      json_schema_extra={"pattern": "^[0-9]{4}$", "examples": ["2013"]}),
-            relation: Annotated[list[str] | None, Query(
-                description="edge kinds to follow: derivation, variant, component, transfer; repeatable "
-                            "or comma-separated (default all)")] = None,
-            format: str = Query("json", description="json, or a download: dot, graphml, gexf, svg",
-                                json_schema_extra={"enum": [f.value for f in ExportFormat]}),
-            ) -> Response:
+@router.get(
+    "/lineage/{system:path}",
+    response_model=LineageGraph,
+    summary="Lineage of a system",
+    responses={200: {"content": _LINEAGE_CONTENT, "description": "the lineage graph"}, **_ERRORS},
+)
+def lineage(
+    system: str,
+    served: ServedDep,
+    direction: str = Query(
+        "both",
+        description="up (where it came from, what it depends on), down (what came of it, what depends on it) or both",
+        json_schema_extra={"enum": [d.value for d in Direction]},
+    ),
+    as_of: str | None = Query(
+        None,
+        description="a year: the lineage as it stood then (periods containing it, derivations and transfers up to it)",
+        json_schema_extra={"pattern": "^[0-9]{4}$", "examples": ["2013"]},
+    ),
+    relation: Annotated[
+        list[str] | None,
+        Query(
+            description="edge kinds to follow: derivation, variant, component, transfer; repeatable "
+            "or comma-separated (default all)"
+        ),
+    ] = None,
+    format: str = Query(
+        "json",
+        description="json, or a download: dot, graphml, gexf, svg",
+        json_schema_extra={"enum": [f.value for f in ExportFormat]},
+    ),
+) -> Response:
     """Ancestors and descendants of a system (its id, such as ``j-11``, or its IRI; a state's or
     organization's IRI also works) as nodes and edges, from the view of the store cached per
     generation. See :mod:`dragonbear.graph.lineage` for the edges and their direction."""
@@ -157,13 +202,14 @@ def lineage(system: str, served: ServedDep,
         view = lineage_view(store)
         if iri not in view:
             raise NotFoundError(f"no system {system!r}: see /api/resolve?q={system}")
-        return lineage_subgraph(view, iri, direction=options.direction, relations=options.relations,
-                                year=options.year)
+        return lineage_subgraph(view, iri, direction=options.direction, relations=options.relations, year=options.year)
 
     graph = served.read(work)
     if options.format == ExportFormat.JSON:
         return JSONResponse(lineage_json(graph))
     name = f"lineage-{iri.rstrip('/').rsplit('/', 1)[-1]}.{options.format.value}"
-    return Response(export_lineage(graph, options.format, href=local_path),
-                    media_type=MEDIA_TYPES[options.format],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        export_lineage(graph, options.format, href=local_path),
+        media_type=MEDIA_TYPES[options.format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

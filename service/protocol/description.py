@@ -10,8 +10,6 @@ SIPRI's attribution, sources, per-graph counts, the dumps of ``/download``; see
 
 from __future__ import annotations
 
-from dragonbear.graph.dataset import store_release
-
 from datetime import datetime
 
 import pyoxigraph as ox
@@ -20,13 +18,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dragonbear.graph.dataset import DESCRIPTION_PREFIXES, Distribution, dataset_description, generation_time, \
-    source_documents
 from dragonbear.formats import FORMATS_NS, RDF_FORMATS, RESULT_FORMATS
-from dragonbear.namespaces import PREFIXES
-from dragonbear.service.runtime.negotiation import ResultKind, choose
+from dragonbear.graph.dataset import (
+    DESCRIPTION_PREFIXES,
+    Distribution,
+    dataset_description,
+    generation_time,
+    source_documents,
+    store_release,
+)
 from dragonbear.graph.store import GraphStore
+from dragonbear.namespaces import PREFIXES
 from dragonbear.service.runtime.deps import ServedDep, current_generation_of
+from dragonbear.service.runtime.negotiation import ResultKind, choose
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.settings import Settings
 
@@ -43,14 +47,21 @@ _PREFIXES = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 _FORMATS = tuple(fmt.iri for fmt in (*RESULT_FORMATS, *RDF_FORMATS))  # what the endpoint writes
-_SD_PREFIXES = {"rdfs": PREFIXES["rdfs"], "dcterms": PREFIXES["dcterms"], "sd": "http://www.w3.org/ns/sparql-service-description#",
-                "void": "http://rdfs.org/ns/void#", "formats": FORMATS_NS,
-                "foaf": "http://xmlns.com/foaf/0.1/"}
+_SD_PREFIXES = {
+    "rdfs": PREFIXES["rdfs"],
+    "dcterms": PREFIXES["dcterms"],
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+    "formats": FORMATS_NS,
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
 
 
 def _named_graphs(counts: dict[str, int]) -> str:
-    return " ,\n".join(f'    [ a sd:NamedGraph ; sd:name <{g}> ; sd:graph [ a sd:Graph ; void:triples {n} ] ]'
-                       for g, n in sorted(counts.items()))
+    return " ,\n".join(
+        f"    [ a sd:NamedGraph ; sd:name <{g}> ; sd:graph [ a sd:Graph ; void:triples {n} ] ]"
+        for g, n in sorted(counts.items())
+    )
 
 
 def service_description(base: str, counts: dict[str, int], *, updates: bool) -> str:
@@ -58,7 +69,9 @@ def service_description(base: str, counts: dict[str, int], *, updates: bool) -> 
     endpoint, void = f"{base}sparql", f"{base}{VOID_PATH.lstrip('/')}"
     languages = "sd:SPARQL11Query" + (", sd:SPARQL11Update" if updates else "")
     named = _named_graphs(counts)
-    return _PREFIXES + f"""
+    return (
+        _PREFIXES
+        + f"""
 <{endpoint}> a sd:Service ;
   sd:endpoint <{endpoint}> ;
   dcterms:title "Dragonbear SPARQL endpoint" ;
@@ -73,16 +86,25 @@ def service_description(base: str, counts: dict[str, int], *, updates: bool) -> 
   sd:defaultGraph [ a sd:Graph ;
     dcterms:description "The union of all named graphs." ;
     void:triples {sum(counts.values())} ]{" ;" if named else " ."}
-""" + (f"  sd:namedGraph\n{named} .\n" if named else "")
+"""
+        + (f"  sd:namedGraph\n{named} .\n" if named else "")
+    )
 
 
-def void_description(base: str, counts: dict[str, int], *, sources: list[tuple[str, str]] | None = None,
-                     modified: datetime | None = None, distributions: list[Distribution] | None = None,
-                     release: str | None = None) -> str:
+def void_description(
+    base: str,
+    counts: dict[str, int],
+    *,
+    sources: list[tuple[str, str]] | None = None,
+    modified: datetime | None = None,
+    distributions: list[Distribution] | None = None,
+    release: str | None = None,
+) -> str:
     """The DCAT + VoID description in Turtle: the dataset, its licence, sources, endpoint, dumps, and
     one subset per named graph (see :func:`dragonbear.graph.dataset.dataset_description`)."""
-    triples = dataset_description(base, counts, sources=sources or (), modified=modified,
-                                  distributions=distributions or (), release=release)
+    triples = dataset_description(
+        base, counts, sources=sources or (), modified=modified, distributions=distributions or (), release=release
+    )
     return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES) or b"").decode("utf-8")
 
 
@@ -112,13 +134,19 @@ def _void_facts(store: GraphStore) -> tuple[list[tuple[str, str]], str | None]:
 async def void(request: Request, served: ServedDep) -> Response:
     """The VoID description of the dataset, negotiated (Turtle by default)."""
     from dragonbear.service.protocol.download import dump_cache
+
     fmt = request.query_params.get("format")
     choose(ResultKind.GRAPH, request.headers.get("accept"), fmt)
     counts = await run_in_threadpool(served.graph_counts)
     sources, release = await run_in_threadpool(served.read, _void_facts, key="void")
     generation = current_generation_of(served)
     base = str(request.base_url)
-    turtle = void_description(base, counts, sources=sources, modified=generation_time(generation),
-                              distributions=dump_cache(served.store_dir).distributions(base, generation),
-                              release=release)
+    turtle = void_description(
+        base,
+        counts,
+        sources=sources,
+        modified=generation_time(generation),
+        distributions=dump_cache(served.store_dir).distributions(base, generation),
+        release=release,
+    )
     return _negotiated(turtle, request.headers.get("accept"), fmt)

@@ -32,9 +32,9 @@ from dragonbear.formats import FileFormat
 from dragonbear.graph.dataset import SIPRI_ATTRIBUTION, Distribution
 from dragonbear.graph.export import ExportFormat, write_atomically, write_dump
 from dragonbear.graph.store import EmbeddedStore
-from dragonbear.service.web.layout import esc, page
-from dragonbear.service.runtime.negotiation import HTML, Representation, rank
 from dragonbear.service.runtime.deps import ServedDep, current_generation_of
+from dragonbear.service.runtime.negotiation import HTML, Representation, rank
+from dragonbear.service.web.layout import esc, page
 
 __all__ = ["CACHE_DIR", "DOWNLOAD_PATH", "DumpCache", "DumpFile", "dump_cache", "dump_files", "router"]
 
@@ -113,8 +113,11 @@ class DumpCache:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if file.compressed:  # from the plain file, which is made (and kept) first
                     plain = self.ensure(store, DumpFile(file.fmt, False))
-                    with write_atomically(target) as out, plain.open("rb") as src, \
-                            gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as zipped:
+                    with (
+                        write_atomically(target) as out,
+                        plain.open("rb") as src,
+                        gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as zipped,
+                    ):
                         shutil.copyfileobj(src, zipped, 1 << 20)
                 else:
                     with write_atomically(target) as out:
@@ -134,8 +137,10 @@ class DumpCache:
 
     def distributions(self, base: str, generation: Path) -> list[Distribution]:
         """Every dump as a DCAT distribution of the server at ``base``, with its size when cached."""
-        return [Distribution(f"{base}{DOWNLOAD_PATH.lstrip('/')}/{f.name}", f.fmt, f.compressed,
-                             self.size(generation, f)) for f in dump_files()]
+        return [
+            Distribution(f"{base}{DOWNLOAD_PATH.lstrip('/')}/{f.name}", f.fmt, f.compressed, self.size(generation, f))
+            for f in dump_files()
+        ]
 
 
 _LISTING_JSON = Representation(FileFormat.JSON.media_type, ("json",))
@@ -152,9 +157,10 @@ def _wants_json(request: Request) -> bool:
 def _listing_html(rows: list[dict[str, object]]) -> str:
     items = "".join(
         f'<tr><td><a href="{esc(r["url"])}" download>{esc(r["name"])}</a></td><td>{esc(r["format"])}</td>'
-        f'<td>{"gzip" if r["compressed"] else ""}</td>'
-        f'<td>{esc(format(r["bytes"], ",") if r["bytes"] is not None else "made on first download")}</td></tr>'
-        for r in rows)
+        f"<td>{'gzip' if r['compressed'] else ''}</td>"
+        f"<td>{esc(format(r['bytes'], ',') if r['bytes'] is not None else 'made on first download')}</td></tr>"
+        for r in rows
+    )
     body = (
         "<h1>Download the graph</h1>"
         "<p>Dumps of the whole store, made from the current store generation. N-Quads, TriG and JSON-LD keep "
@@ -163,7 +169,7 @@ def _listing_html(rows: list[dict[str, object]]) -> str:
         "dragonbear.nq.gz</code>.</p>"
         "<table><thead><tr><th>file</th><th>format</th><th>compression</th><th>bytes</th></tr></thead>"
         f"<tbody>{items}</tbody></table>"
-        '<p>The dataset, its licence and its sources are described in DCAT and VoID at '
+        "<p>The dataset, its licence and its sources are described in DCAT and VoID at "
         '<a href="/.well-known/void">/.well-known/void</a>. The project\'s own data is licensed under '
         '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>; the arms-transfer facts of the '
         f"SIPRI graph remain under SIPRI's terms. {esc(SIPRI_ATTRIBUTION)}.</p>"
@@ -188,13 +194,29 @@ async def listing(request: Request, served: ServedDep) -> Response:
     """The downloadable dumps, as HTML or JSON."""
     generation = current_generation_of(served)
     rows: list[dict[str, object]] = [
-        {"name": f.name, "url": f"{DOWNLOAD_PATH}/{f.name}", "format": f.fmt.label, "media_type": f.media_type,
-         "compressed": f.compressed, "named_graphs": f.fmt.keeps_graphs, "bytes": dump_cache(served.store_dir).size(generation, f)}
-        for f in dump_files()]
+        {
+            "name": f.name,
+            "url": f"{DOWNLOAD_PATH}/{f.name}",
+            "format": f.fmt.label,
+            "media_type": f.media_type,
+            "compressed": f.compressed,
+            "named_graphs": f.fmt.keeps_graphs,
+            "bytes": dump_cache(served.store_dir).size(generation, f),
+        }
+        for f in dump_files()
+    ]
     if _wants_json(request):
-        return JSONResponse({"generation": generation.name, "description": "/.well-known/void",
-                             "attribution": SIPRI_ATTRIBUTION, "files": rows}, headers={"Vary": "Accept"})
+        return JSONResponse(
+            {
+                "generation": generation.name,
+                "description": "/.well-known/void",
+                "attribution": SIPRI_ATTRIBUTION,
+                "files": rows,
+            },
+            headers={"Vary": "Accept"},
+        )
     return HTMLResponse(_listing_html(rows), headers={"Vary": "Accept"})
+
 
 @router.api_route(DOWNLOAD_PATH + "/{name}", methods=["GET", "HEAD"], include_in_schema=False)
 async def download(name: str, request: Request, served: ServedDep) -> Response:

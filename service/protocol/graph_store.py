@@ -17,12 +17,12 @@ from starlette.responses import Response
 
 from dragonbear.errors import ProtocolError, UnsupportedMediaTypeError
 from dragonbear.formats import RDF_FORMATS, Format, Kind
-from dragonbear.service.runtime.auth import require_token
 from dragonbear.service.protocol.request import first, graph_iris, media_type_of
-from dragonbear.service.runtime.deps import ServedDep
-from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.protocol.sparql import result_headers
+from dragonbear.service.runtime.auth import require_token
+from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.jobs import GraphJob
+from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.runtime.writer import WriteJob
 
 __all__ = ["router"]
@@ -49,8 +49,9 @@ def _body_type(request: Request) -> str:
     if params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
         raise UnsupportedMediaTypeError("the body must be UTF-8")
     if Format.for_media_type(media, Kind.RDF) is None:
-        raise UnsupportedMediaTypeError(f"{media} is not an RDF format the store reads; send one of "
-                                        + ", ".join(f.media_type for f in RDF_FORMATS))
+        raise UnsupportedMediaTypeError(
+            f"{media} is not an RDF format the store reads; send one of " + ", ".join(f.media_type for f in RDF_FORMATS)
+        )
     return media
 
 
@@ -62,8 +63,9 @@ router = APIRouter()
 async def get_graph(request: Request, served: ServedDep) -> Response:
     """A graph, negotiated (Turtle by default); 404 when the store has no such graph."""
     cap = served.settings.max_results
-    job = GraphJob(_target(request), accept=request.headers.get("accept"),
-                   fmt=request.query_params.get("format"), max_results=cap)
+    job = GraphJob(
+        _target(request), accept=request.headers.get("accept"), fmt=request.query_params.get("format"), max_results=cap
+    )
     reply = await served.query_async(job)
     return Response(reply.body, media_type=reply.content_type, headers=result_headers(reply.count, cap))
 
@@ -73,8 +75,10 @@ async def _write(request: Request, served: ServedStore, operation: str) -> Respo
     graph = _target(request)
     media = _body_type(request) if operation != "delete" else ""
     data = await request.body() if operation != "delete" else b""
-    outcome = await run_in_threadpool(served.write, WriteJob(operation, graph=graph, data=data, media_type=media,
-                                                             base_iri=graph or f"{request.base_url}store"))
+    outcome = await run_in_threadpool(
+        served.write,
+        WriteJob(operation, graph=graph, data=data, media_type=media, base_iri=graph or f"{request.base_url}store"),
+    )
     return Response(status_code=201 if outcome.created else 204)
 
 

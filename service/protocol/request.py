@@ -80,8 +80,9 @@ def _utf8(body: bytes) -> str:
         raise ProtocolError("the request body is not UTF-8") from None
 
 
-async def read_operation(request: Request, *, name: str, direct_type: str, other: str,
-                         other_hint: str) -> Operation | None:
+async def read_operation(
+    request: Request, *, name: str, direct_type: str, other: str, other_hint: str
+) -> Operation | None:
     """Read the operation ``name`` (``query`` or ``update``) of a GET or POST request.
 
     Args:

@@ -24,11 +24,11 @@ from dragonbear.errors import ProtocolError
 from dragonbear.graph.federation import check_service_calls
 from dragonbear.graph.sparql_text import may_call_service, query_form
 from dragonbear.service.protocol.description import describe_service
-from dragonbear.service.runtime.fastpath import Answer, CachedResponse, Scope, cached_answer, raw_key, read_headers
-from dragonbear.service.runtime.negotiation import choose, kind_of_form
 from dragonbear.service.protocol.request import QUERY_TYPE, Operation, first, graph_iris, read_operation
-from dragonbear.service.runtime.served import CACHE_MAX_BODY, ServedStore
+from dragonbear.service.runtime.fastpath import Answer, CachedResponse, Scope, cached_answer, raw_key, read_headers
 from dragonbear.service.runtime.jobs import QueryJob, Reply
+from dragonbear.service.runtime.negotiation import choose, kind_of_form
+from dragonbear.service.runtime.served import CACHE_MAX_BODY, ServedStore
 from dragonbear.settings import Settings
 
 __all__ = ["check_federation", "make_route", "only_query", "query_job", "result_headers"]
@@ -45,8 +45,9 @@ def check_federation(text: str, allowlist: tuple[str, ...]) -> None:
         check_service_calls(text, allowlist)
 
 
-def query_job(op: Operation, *, base_iri: str, accept: str | None, max_results: int,
-              allowlist: tuple[str, ...] = ()) -> QueryJob:
+def query_job(
+    op: Operation, *, base_iri: str, accept: str | None, max_results: int, allowlist: tuple[str, ...] = ()
+) -> QueryJob:
     """The job for a query operation: its protocol dataset and format preferences.
 
     Raises:
@@ -64,14 +65,24 @@ def query_job(op: Operation, *, base_iri: str, accept: str | None, max_results: 
     kind = kind_of_form(form)
     if kind is not None:
         choose(kind, accept, fmt)  # 406 before running the query
-    return QueryJob(op.text, default_graphs=default if given else None, named_graphs=named if given else None,
-                    base_iri=base_iri, accept=accept, fmt=fmt, max_results=max_results)
+    return QueryJob(
+        op.text,
+        default_graphs=default if given else None,
+        named_graphs=named if given else None,
+        base_iri=base_iri,
+        accept=accept,
+        fmt=fmt,
+        max_results=max_results,
+    )
 
 
 def result_headers(count: int, cap: int) -> dict[str, str]:
     """Headers of every query answer: the number of results, the cap, and CORS/caching hints."""
-    return {"Dragonbear-Result-Count": str(count), "Dragonbear-Result-Cap": str(cap) if cap else "none",
-            "Vary": "Accept"}
+    return {
+        "Dragonbear-Result-Count": str(count),
+        "Dragonbear-Result-Cap": str(cap) if cap else "none",
+        "Vary": "Accept",
+    }
 
 
 def only_query(query_string: bytes) -> str | None:
@@ -103,18 +114,34 @@ def _raw_headers(reply: Reply, etag: str, source: str, cap: bytes) -> list[tuple
     media = reply.content_type
     if media.startswith("text/") and "charset=" not in media.lower():
         media += "; charset=utf-8"
-    return [(b"dragonbear-result-count", str(reply.count).encode()), (b"dragonbear-result-cap", cap),
-            (b"vary", b"Accept"), (b"etag", etag.encode()), (b"dragonbear-cache", source.encode()),
-            (b"content-length", str(len(reply.body)).encode()), (b"content-type", media.encode("latin-1"))]
+    return [
+        (b"dragonbear-result-count", str(reply.count).encode()),
+        (b"dragonbear-result-cap", cap),
+        (b"vary", b"Accept"),
+        (b"etag", etag.encode()),
+        (b"dragonbear-cache", source.encode()),
+        (b"content-length", str(len(reply.body)).encode()),
+        (b"content-type", media.encode("latin-1")),
+    ]
 
 
-def _keep(store: ServedStore, key: tuple[object, ...] | None, body: bytes, etag: str,
-          headers: list[tuple[bytes, bytes]]) -> None:
+def _keep(
+    store: ServedStore, key: tuple[object, ...] | None, body: bytes, etag: str, headers: list[tuple[bytes, bytes]]
+) -> None:
     """Keep a 200 answer in the raw-request map (later asks skip all of this)."""
     if key is not None and len(body) <= CACHE_MAX_BODY:
-        store.raw_cache.put(key, CachedResponse(body, etag.encode(), tuple(
-            (b"dragonbear-cache", b"hit; raw") if k == b"dragonbear-cache" else (k, v)
-            for k, v in headers if k != b"content-length")))
+        store.raw_cache.put(
+            key,
+            CachedResponse(
+                body,
+                etag.encode(),
+                tuple(
+                    (b"dragonbear-cache", b"hit; raw") if k == b"dragonbear-cache" else (k, v)
+                    for k, v in headers
+                    if k != b"content-length"
+                ),
+            ),
+        )
 
 
 def make_route(settings: Settings, store: ServedStore) -> Route:
@@ -130,7 +157,8 @@ def make_route(settings: Settings, store: ServedStore) -> Route:
     endpoint.
     """
     hint = "updates are not taken here: send them by POST to /update" + (
-        "" if settings.update_token else " (enabled when the server has DRAGONBEAR_UPDATE_TOKEN)")
+        "" if settings.update_token else " (enabled when the server has DRAGONBEAR_UPDATE_TOKEN)"
+    )
     cap = (str(settings.max_results) if settings.max_results else "none").encode()
 
     async def sparql(request: Request) -> Response:
@@ -139,8 +167,13 @@ def make_route(settings: Settings, store: ServedStore) -> Route:
         accept = request.headers.get("accept")
         if op is None:
             return await describe_service(request, store, settings, first(_params(request), "format"))
-        job = query_job(op, base_iri=f"{request.base_url}sparql", accept=accept, max_results=settings.max_results,
-                        allowlist=settings.federation_allowlist)
+        job = query_job(
+            op,
+            base_iri=f"{request.base_url}sparql",
+            accept=accept,
+            max_results=settings.max_results,
+            allowlist=settings.federation_allowlist,
+        )
         current = store.current()
         reply, etag, source = await store.query_cached(job, current)
         headers = result_headers(reply.count, settings.max_results) | {"ETag": etag, "Dragonbear-Cache": source}
@@ -168,8 +201,13 @@ def make_route(settings: Settings, store: ServedStore) -> Route:
             return None
         root = scope.get("app_root_path", scope.get("root_path", ""))  # Starlette's request.base_url
         base = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{root if root.endswith('/') else root + '/'}"
-        job = query_job(Operation(text), base_iri=base + "sparql", accept=None if accept is None else accept.decode(
-            "latin-1"), max_results=settings.max_results, allowlist=settings.federation_allowlist)
+        job = query_job(
+            Operation(text),
+            base_iri=base + "sparql",
+            accept=None if accept is None else accept.decode("latin-1"),
+            max_results=settings.max_results,
+            allowlist=settings.federation_allowlist,
+        )
         reply, etag, source = await store.query_cached(job, current)
         headers = _raw_headers(reply, etag, source, cap)
         _keep(store, key, reply.body, etag, headers)

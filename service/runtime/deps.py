@@ -11,9 +11,8 @@ and ``create_app`` puts the one :class:`~dragonbear.service.runtime.served.Serve
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import Depends
 from starlette.requests import Request

@@ -85,8 +85,11 @@ def _status_and_message(request: Request, exc: Exception) -> tuple[int, str, dic
         status, message = exc.status_code, str(exc.detail)
         headers.update(exc.headers or {})
     elif isinstance(exc, RequestValidationError):
-        status, message = 400, "bad request parameters: " + "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}" for e in exc.errors())
+        status, message = (
+            400,
+            "bad request parameters: "
+            + "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}" for e in exc.errors()),
+        )
     else:
         status = status_for(exc)
         message = str(exc) if status != 500 else "internal server error (it is logged)"
@@ -120,12 +123,18 @@ class ErrorHandler:
         """Answer any error raised while serving ``request`` (JSON, HTML or text by route)."""
         status, message, headers = _status_and_message(request, exc)
         if request.url.path.startswith("/api/"):
-            candidates = [{"iri": iri, "label": label, "score": None, "matched": None}
-                          for iri, label in (exc.candidates if isinstance(exc, ParameterError) else [])]
-            kind = type(exc).__name__ if isinstance(exc, DragonbearError) else (
-                "NotFoundError" if status == 404 else "ProtocolError" if status < 500 else "InternalError")
-            return JSONResponse({"error": kind, "message": message, "candidates": candidates},
-                                status_code=status, headers=headers)
+            candidates = [
+                {"iri": iri, "label": label, "score": None, "matched": None}
+                for iri, label in (exc.candidates if isinstance(exc, ParameterError) else [])
+            ]
+            kind = (
+                type(exc).__name__
+                if isinstance(exc, DragonbearError)
+                else ("NotFoundError" if status == 404 else "ProtocolError" if status < 500 else "InternalError")
+            )
+            return JSONResponse(
+                {"error": kind, "message": message, "candidates": candidates}, status_code=status, headers=headers
+            )
         if self.page is not None and _wants_page(request):
             headers["Vary"] = "Accept"
             return HTMLResponse(self.page(status, message), status_code=status, headers=headers)

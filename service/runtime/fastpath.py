@@ -82,8 +82,14 @@ def raw_key(generation: object, scope: Scope) -> tuple[object, ...] | None:
     accept, host, _tags, origin = read_headers(scope)
     if origin:
         return None
-    return (generation, scope.get("scheme"), host or b"", scope.get("root_path", ""), scope.get("query_string", b""),
-            accept or b"")
+    return (
+        generation,
+        scope.get("scheme"),
+        host or b"",
+        scope.get("root_path", ""),
+        scope.get("query_string", b""),
+        accept or b"",
+    )
 
 
 def cached_answer(hit: CachedResponse, tags: bytes | None) -> Answer:
@@ -103,16 +109,21 @@ class QueryFastPath:
         generation: returns the current store generation (part of every key).
     """
 
-    def __init__(self, app: ASGIApp, *, cache: LruCache[tuple[object, ...], CachedResponse], generation: Callable[[], object],
-                 endpoint: Callable[[Request], Awaitable[Response]] | None = None,
-                 on_error: Callable[[Request, Exception], Awaitable[Response]] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        cache: LruCache[tuple[object, ...], CachedResponse],
+        generation: Callable[[], object],
+        endpoint: Callable[[Request], Awaitable[Response]] | None = None,
+        on_error: Callable[[Request, Exception], Awaitable[Response]] | None = None,
+    ) -> None:
         self.app = app
         self.cache = cache
         self.generation = generation
         self.endpoint = endpoint
         self.on_error = on_error
-        self.answer_get: Callable[[Scope], Awaitable[Answer | None]] | None = getattr(
-            endpoint, "answer_get", None)
+        self.answer_get: Callable[[Scope], Awaitable[Answer | None]] | None = getattr(endpoint, "answer_get", None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/sparql" and scope.get("query_string"):
@@ -146,7 +157,7 @@ class QueryFastPath:
         request = Request(scope, receive)
         try:
             response = await self.endpoint(request)  # type: ignore[misc]
-        except Exception as exc:  # noqa: BLE001 - answered as the app's handler answers it
+        except Exception as exc:
             response = await self.on_error(request, exc)  # type: ignore[misc]
         await response(scope, receive, send)
 

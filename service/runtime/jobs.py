@@ -73,14 +73,18 @@ def _term(term: object) -> dict[str, object]:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _term(term.subject), "predicate": _term(term.predicate),
-                                            "object": _term(term.object)}}
+        return {
+            "type": "triple",
+            "value": {"subject": _term(term.subject), "predicate": _term(term.predicate), "object": _term(term.object)},
+        }
     raise TypeError(f"unexpected term {term!r}")
 
 
 def _cap_error(cap: int, what: str) -> ResultLimitError:
-    return ResultLimitError(f"the result has more than {cap:,} {what}, the server's result cap; nothing was "
-                            "sent. Narrow the query, or page through it with LIMIT and OFFSET")
+    return ResultLimitError(
+        f"the result has more than {cap:,} {what}, the server's result cap; nothing was "
+        "sent. Narrow the query, or page through it with LIMIT and OFFSET"
+    )
 
 
 def _take(items: object, cap: int, what: str) -> list[object]:
@@ -132,7 +136,7 @@ def _fast_json(result: ox.QuerySolutions, rep: Representation, cap: int) -> Repl
     """
     out = _Bounded(FAST_BYTES)
     try:
-        result.serialize(out, format=ox.QueryResultsFormat.JSON)
+        result.serialize(out, format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]
     except _Spill:
         return None
     except OSError as exc:  # pyoxigraph reports the writer's exception as an OSError caused by it
@@ -152,8 +156,9 @@ def _solutions(result: ox.QuerySolutions, rep: Representation, cap: int) -> Repl
     names = [v.value for v in result.variables]
     rows = _take(result, cap, "rows")
     bindings = [{n: _term(sol[n]) for n in names if sol[n] is not None} for sol in rows]  # type: ignore[index]
-    body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = json.dumps(
+        {"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
     if rep.results_format != ox.QueryResultsFormat.JSON:
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         body = parsed.serialize(format=rep.results_format) or b""
@@ -179,24 +184,25 @@ def answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, rep: R
         QueryError: the query failed while its results were read.
     """
     if isinstance(result, ox.QueryBoolean):
-        return Reply(body=result.serialize(format=rep.results_format) or b"", content_type=rep.content_type,
-                     count=1)
+        return Reply(body=result.serialize(format=rep.results_format) or b"", content_type=rep.content_type, count=1)
     if isinstance(result, ox.QuerySolutions):
         return _solutions(result, rep, cap)
     return _triples(_take(result, cap, "triples"), rep)
 
 
 def _run_query(store: GraphStore, job: QueryJob) -> Reply:
-    result = store.query(job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs,
-                         base_iri=job.base_iri)
+    result = store.query(
+        job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base_iri
+    )
     kind = ResultKind.GRAPH if isinstance(result, ox.QueryTriples) else ResultKind.RESULTS
     rep = choose(kind, job.accept, job.fmt)
     if isinstance(result, ox.QuerySolutions) and rep.results_format == ox.QueryResultsFormat.JSON:
         reply = _fast_json(result, rep, job.max_results)
         if reply is not None:
             return reply
-        result = store.query(job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs,
-                             base_iri=job.base_iri)  # a large answer: again, row by row against the cap
+        result = store.query(
+            job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base_iri
+        )  # a large answer: again, row by row against the cap
     return answer(result, rep, job.max_results)
 
 
@@ -213,8 +219,9 @@ def run_bounded(store: GraphStore, job: QueryJob) -> Reply | None:
     rep = choose(ResultKind.RESULTS, job.accept, job.fmt)
     if rep.results_format != ox.QueryResultsFormat.JSON:
         return None
-    result = store.query(job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs,
-                         base_iri=job.base_iri)
+    result = store.query(
+        job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base_iri
+    )
     if isinstance(result, ox.QueryBoolean):
         return answer(result, rep, job.max_results)
     if not isinstance(result, ox.QuerySolutions):  # not a lookup after all: the threads run it
@@ -232,9 +239,8 @@ def _run_graph(store: GraphStore, job: GraphJob) -> Reply:
 
 
 def _count(store: GraphStore) -> Reply:
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-                       named_graphs=None)
-    counts = {r["g"].value: int(r["n"].value) for r in rows}
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", named_graphs=None)
+    counts = {r["g"].value: int(r["n"].value) for r in rows}  # type: ignore[union-attr]
     for graph in store.graphs():
         counts.setdefault(graph, 0)
     return Reply(data=counts)

@@ -22,8 +22,21 @@ import pyoxigraph as ox
 from dragonbear.errors import NotAcceptableError, ProtocolError
 from dragonbear.formats import RDF_FORMATS, RESULT_FORMATS, Format
 
-__all__ = ["GRAPHS", "HTML", "RESULTS", "MediaRange", "Representation", "ResultKind", "choose", "choose_among",
-           "choose_page", "kind_of_form", "media_ranges", "quality", "rank"]
+__all__ = [
+    "GRAPHS",
+    "HTML",
+    "RESULTS",
+    "MediaRange",
+    "Representation",
+    "ResultKind",
+    "choose",
+    "choose_among",
+    "choose_page",
+    "kind_of_form",
+    "media_ranges",
+    "quality",
+    "rank",
+]
 
 
 class ResultKind(str, enum.Enum):
@@ -47,25 +60,32 @@ class Representation:
     """
 
     media_type: str
-    names: tuple[str, ...]           # ``format=`` values
-    aliases: tuple[str, ...] = ()    # other media types an Accept header may use for it
+    names: tuple[str, ...]  # ``format=`` values
+    aliases: tuple[str, ...] = ()  # other media types an Accept header may use for it
     results_format: ox.QueryResultsFormat | None = None
     rdf_format: ox.RdfFormat | None = None
-    format: Format | None = None     # the registry's format, when it is one
+    format: Format | None = None  # the registry's format, when it is one
 
     @classmethod
     def of(cls, fmt: Format) -> Representation:
         """The representation of a registry format: its media type, short names and aliases."""
-        return cls(fmt.media_type, fmt.names, fmt.aliases, results_format=fmt.results_format,
-                   rdf_format=fmt.rdf_format, format=fmt)
+        return cls(
+            fmt.media_type,
+            fmt.names,
+            fmt.aliases,
+            results_format=fmt.results_format,
+            rdf_format=fmt.rdf_format,
+            format=fmt,
+        )
 
     @property
     def content_type(self) -> str:
         """The Content-Type header value."""
         if self.format is not None:
             return self.format.content_type
-        text = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml", "trig", "triples",
-                                                                                "quads"))
+        text = self.media_type.startswith("text/") or self.media_type.endswith(
+            ("json", "xml", "trig", "triples", "quads")
+        )
         return f"{self.media_type}; charset=utf-8" if text else self.media_type
 
 
@@ -209,8 +229,14 @@ def _choose(kind: ResultKind, accept: str | None, fmt: str | None) -> Representa
     return choose_among(offered, accept, fmt, kind.label, others=RESULTS + GRAPHS)
 
 
-def choose_among(offered: tuple[Representation, ...], accept: str | None, fmt: str | None, label: str, *,
-                 others: tuple[Representation, ...] = ()) -> Representation:
+def choose_among(
+    offered: tuple[Representation, ...],
+    accept: str | None,
+    fmt: str | None,
+    label: str,
+    *,
+    others: tuple[Representation, ...] = (),
+) -> Representation:
     """The representation of ``offered`` to write: ``fmt`` if given, else the best the Accept header takes.
 
     Args:
@@ -229,13 +255,17 @@ def choose_among(offered: tuple[Representation, ...], accept: str | None, fmt: s
             if wanted in rep.names or wanted == rep.media_type or wanted in rep.aliases:
                 return rep
         if any(wanted in r.names or wanted == r.media_type for r in others):
-            raise NotAcceptableError(f"format {fmt!r} does not fit a {kind_label} result; use one of "
-                                     + ", ".join(r.names[0] for r in offered))
+            raise NotAcceptableError(
+                f"format {fmt!r} does not fit a {kind_label} result; use one of "
+                + ", ".join(r.names[0] for r in offered)
+            )
         raise ProtocolError(f"unknown format {fmt!r}; use one of " + ", ".join(r.names[0] for r in offered))
     best = rank(offered, accept)
     if best is None:
-        raise NotAcceptableError(f"cannot answer with any of the accepted media types ({accept}); a {kind_label} "
-                                 "result is available as " + ", ".join(r.media_type for r in offered))
+        raise NotAcceptableError(
+            f"cannot answer with any of the accepted media types ({accept}); a {kind_label} "
+            "result is available as " + ", ".join(r.media_type for r in offered)
+        )
     return best
 
 
@@ -265,6 +295,8 @@ def choose_page(accept: str | None, fmt: str | None) -> Representation | None:
         return None
     best = rank((HTML, *GRAPHS), accept)
     if best is None:
-        raise NotAcceptableError(f"cannot answer with any of the accepted media types ({accept}); offered: "
-                                 + ", ".join(r.media_type for r in (HTML, *GRAPHS)))
+        raise NotAcceptableError(
+            f"cannot answer with any of the accepted media types ({accept}); offered: "
+            + ", ".join(r.media_type for r in (HTML, *GRAPHS))
+        )
     return None if best is HTML else best

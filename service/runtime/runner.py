@@ -25,9 +25,9 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
 
 from dragonbear.errors import QueryTimeoutError, ServiceUnavailableError
 
@@ -107,7 +107,7 @@ class QueryRunner:
         self.overruns = 0
         self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._excess = 0          # threads to let go once their job ends (replaced after an overrun)
+        self._excess = 0  # threads to let go once their job ends (replaced after an overrun)
         self._closed = False
         for _ in range(threads):
             self._add_thread()
@@ -125,7 +125,7 @@ class QueryRunner:
                 started = time.monotonic()
                 try:
                     future.set_result(work())
-                except BaseException as exc:  # noqa: BLE001 - the error travels to the caller as it is
+                except BaseException as exc:
                     _release_frames(exc)
                     future.set_exception(exc)
                 if time.monotonic() - started > TRIM_AFTER_SECONDS:
@@ -164,7 +164,7 @@ class QueryRunner:
         waiter: asyncio.Future[T] = loop.create_future()
 
         def notify(done: Future[T]) -> None:
-            try:
+            try:  # noqa: SIM105 - a plain try costs less than contextlib.suppress on this path
                 loop.call_soon_threadsafe(_settle, waiter, done)
             except RuntimeError:  # the loop has closed: nobody waits any more
                 pass
@@ -189,8 +189,10 @@ class QueryRunner:
             QueryTimeoutError: the job is still running.
         """
         if future.cancel():
-            raise ServiceUnavailableError(f"all {self.threads} query threads of this server process stayed busy "
-                                          f"for {self.timeout:g} s; try again later")
+            raise ServiceUnavailableError(
+                f"all {self.threads} query threads of this server process stayed busy "
+                f"for {self.timeout:g} s; try again later"
+            )
         if future.done():
             return future.result()
         with self._lock:
@@ -200,12 +202,12 @@ class QueryRunner:
         log.warning("a query ran past the time limit of %g s", self.timeout)
         if self.on_overrun is not None:
             self.on_overrun()
-        raise QueryTimeoutError(f"the query ran past the time limit of {self.timeout:g} s and was stopped; "
-                                "narrow it, or add a LIMIT")
+        raise QueryTimeoutError(
+            f"the query ran past the time limit of {self.timeout:g} s and was stopped; narrow it, or add a LIMIT"
+        )
 
     def close(self) -> None:
         """Stop taking jobs; idle threads end (running ones end with their job: they are daemons)."""
         self._closed = True
         for _ in range(self.threads):
             self._tasks.put(None)
-

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from dragonbear.errors import StoreError
+from dragonbear.graph.generations import CURRENT
 from dragonbear.graph.sparql_text import bounded_lookup
-from dragonbear.graph.store import CURRENT, EmbeddedStore, GraphStore, current_generation
+from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation
 from dragonbear.service.runtime.cache import LruCache
 from dragonbear.service.runtime.fastpath import RAW_ENTRIES, CachedResponse
 from dragonbear.service.runtime.jobs import CountJob, GraphJob, QueryJob, Reply, run_bounded, run_job
@@ -62,8 +63,9 @@ class ServedStore:
             (:meth:`query_cached`); ``bench/http.py --steps`` turns it off to measure what it buys.
     """
 
-    def __init__(self, settings: Settings, *, on_overrun: Callable[[], None] | None = None,
-                 inline: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, on_overrun: Callable[[], None] | None = None, inline: bool = True
+    ) -> None:
         self.settings = settings
         self.inline = inline
         self.store_dir = settings.store_dir
@@ -77,7 +79,8 @@ class ServedStore:
         self._link_path = str(self.store_dir / CURRENT)
         self._local: tuple[Path, EmbeddedStore] | None = None
         self._answers: LruCache[tuple[object, ...], tuple[Reply, str]] = LruCache(
-            entries=CACHE_ENTRIES, max_bytes=CACHE_MAX_BODY, size=lambda hit: len(hit[0].body))
+            entries=CACHE_ENTRIES, max_bytes=CACHE_MAX_BODY, size=lambda hit: len(hit[0].body)
+        )
         self._reads: LruCache[tuple[object, ...], object] = LruCache(entries=CACHE_ENTRIES)
         self._running: dict[tuple[object, ...], asyncio.Future[tuple[Reply, str]]] = {}
         self.raw_cache: LruCache[tuple[object, ...], CachedResponse] = LruCache(entries=RAW_ENTRIES)
@@ -90,11 +93,13 @@ class ServedStore:
         """
         if current_generation(self.store_dir) is None:
             raise StoreError(f"no store at {self.store_dir}: run `dragonbear build` first")
-        self.runner = QueryRunner(threads=QUERY_THREADS, timeout=self.settings.query_timeout,
-                                  on_overrun=self.on_overrun)
+        self.runner = QueryRunner(
+            threads=QUERY_THREADS, timeout=self.settings.query_timeout, on_overrun=self.on_overrun
+        )
         self.local_store()
-        self._writer = StoreWriter(self.store_dir, timeout=self.settings.query_timeout,
-                                   on_swap=lambda gen: self.generation())
+        self._writer = StoreWriter(
+            self.store_dir, timeout=self.settings.query_timeout, on_swap=lambda gen: self.generation()
+        )
 
     def close(self) -> None:
         """Stop the query threads."""
@@ -185,21 +190,30 @@ class ServedStore:
         subject's values (:func:`~dragonbear.graph.sparql_text.bounded_lookup`) over the default
         dataset. Its work is bounded by its answer, which :func:`run_bounded` bounds (1 MiB, else the
         threads run it); the hop to a thread and back would cost it more than its own run."""
-        return (self.inline and job.default_graphs is None and job.named_graphs is None
-                and bounded_lookup(job.sparql))
+        return self.inline and job.default_graphs is None and job.named_graphs is None and bounded_lookup(job.sparql)
 
     def _key(self, gen: Path, job: QueryJob) -> tuple[object, ...]:
-        return (str(gen), job.sparql, tuple(job.default_graphs or ()), tuple(job.named_graphs or ()),
-                job.default_graphs is None, job.named_graphs is None, job.base_iri, job.accept, job.fmt,
-                job.max_results)
+        return (
+            str(gen),
+            job.sparql,
+            tuple(job.default_graphs or ()),
+            tuple(job.named_graphs or ()),
+            job.default_graphs is None,
+            job.named_graphs is None,
+            job.base_iri,
+            job.accept,
+            job.fmt,
+            job.max_results,
+        )
 
     def _remember(self, key: tuple[object, ...], gen: Path, reply: Reply) -> str:
         etag = '"' + hashlib.blake2b(str(gen).encode() + b"\0" + reply.body, digest_size=12).hexdigest() + '"'
         self._answers.put(key, (reply, etag))
         return etag
 
-    async def query_cached(self, job: QueryJob, current: tuple[Path, EmbeddedStore] | None = None
-                           ) -> tuple[Reply, str, str]:
+    async def query_cached(
+        self, job: QueryJob, current: tuple[Path, EmbeddedStore] | None = None
+    ) -> tuple[Reply, str, str]:
         """Run a query, or answer it from the cache of the current generation, or share the run of the
         same query already under way in this process.
 
@@ -229,7 +243,7 @@ class ServedStore:
         running = self._running.get(key)
         if running is not None:
             reply, etag = await asyncio.shield(running)
-            return reply, etag, "shared"
+            return reply, etag, "shared"  # type: ignore[return-value]
         shared: asyncio.Future[tuple[Reply, str]] = asyncio.get_running_loop().create_future()
         self._running[key] = shared
         try:

@@ -23,8 +23,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dragonbear.errors import (DragonbearError, LoadError, NotFoundError, QueryError, QueryTimeoutError,
-                               ServiceUnavailableError, StoreError)
+from dragonbear.errors import (
+    DragonbearError,
+    LoadError,
+    NotFoundError,
+    QueryError,
+    QueryTimeoutError,
+    ServiceUnavailableError,
+    StoreError,
+)
 from dragonbear.graph.sparql_text import query_form
 from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
 
@@ -39,14 +46,12 @@ WRITE_LOCK = ".write-lock"
 class WriteJob:
     """A write: a SPARQL update, or a Graph Store Protocol PUT, POST or DELETE."""
 
-    operation: str                      # "update", "put", "post" or "delete"
-    text: str = ""                      # the update
+    operation: str  # "update", "put", "post" or "delete"
+    text: str = ""  # the update
     base_iri: str | None = None
-    graph: str | None = None            # GSP target; None: the store's own default graph
-    data: bytes = b""                   # GSP body
-    media_type: str = ""                # GSP body media type
-
-
+    graph: str | None = None  # GSP target; None: the store's own default graph
+    data: bytes = b""  # GSP body
+    media_type: str = ""  # GSP body media type
 
 
 @dataclass(frozen=True)
@@ -104,14 +109,16 @@ class StoreWriter:
             target = new_generation(self.store_dir)
             target.rmdir()  # the checkpoint creates it
             parent, child = _CONTEXT.Pipe()
-            process = _CONTEXT.Process(target=apply_write, args=(child, str(current), str(target), job),
-                                       daemon=True, name="dragonbear-writer")
+            process = _CONTEXT.Process(
+                target=apply_write, args=(child, str(current), str(target), job), daemon=True, name="dragonbear-writer"
+            )
             process.start()
             child.close()
             try:
                 if not parent.poll(self.timeout):
-                    raise QueryTimeoutError(f"the update ran past the time limit of {self.timeout:g} s and was "
-                                            "stopped; nothing was changed")
+                    raise QueryTimeoutError(
+                        f"the update ran past the time limit of {self.timeout:g} s and was stopped; nothing was changed"
+                    )
                 outcome = parent.recv()
                 if isinstance(outcome, BaseException):
                     raise outcome
@@ -182,5 +189,5 @@ def apply_write(conn: Connection, current: str, target: str, job: WriteJob) -> N
         conn.send(WriteOutcome(created=created))
     except DragonbearError as exc:
         conn.send(exc)
-    except Exception:  # noqa: BLE001 - a bug: sent back, the server logs it and answers 500
+    except Exception:
         conn.send(WriteBug(traceback.format_exc()))

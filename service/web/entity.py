@@ -23,12 +23,21 @@ Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
 ROW_LIMIT = 200
 
 NAME_PROPERTIES = {
-    SKOS + "prefLabel": "preferred name", RDFS + "label": "label", SKOS + "altLabel": "other name",
-    SKOS + "hiddenLabel": "search spelling", DGB + "natoReportingName": "NATO reporting name",
-    DGB + "designation": "designation", DGB + "sipriDesignation": "SIPRI designation", DGB + "sipriName": "SIPRI name",
+    SKOS + "prefLabel": "preferred name",
+    RDFS + "label": "label",
+    SKOS + "altLabel": "other name",
+    SKOS + "hiddenLabel": "search spelling",
+    DGB + "natoReportingName": "NATO reporting name",
+    DGB + "designation": "designation",
+    DGB + "sipriDesignation": "SIPRI designation",
+    DGB + "sipriName": "SIPRI name",
 }
-LINK_PROPERTIES = {SKOS + "exactMatch": "same as", SKOS + "closeMatch": "close to", OWL + "sameAs": "same as",
-                   SCHEMA + "sameAs": "same as"}
+LINK_PROPERTIES = {
+    SKOS + "exactMatch": "same as",
+    SKOS + "closeMatch": "close to",
+    OWL + "sameAs": "same as",
+    SCHEMA + "sameAs": "same as",
+}
 
 _SUBJECT_QUERY = f"""
 SELECT DISTINCT ?e ?p ?o ?asserted WHERE {{
@@ -60,9 +69,9 @@ class EntityView:
 
     iri: str
     label: str
-    names: list[tuple[str, ox.Literal]] = field(default_factory=list)          # (what, name)
+    names: list[tuple[str, ox.Literal]] = field(default_factory=list)  # (what, name)
     types: list[str] = field(default_factory=list)
-    links: list[tuple[str, str]] = field(default_factory=list)                 # (relation, IRI)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (relation, IRI)
     properties: list[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal, bool]] = field(default_factory=list)
     claims: list[Row] = field(default_factory=list)
     claim_count: int = 0
@@ -93,10 +102,12 @@ def labels_of(store: GraphStore, iris: Iterable[str]) -> dict[str, str]:
     wanted = sorted({i for i in iris if i})
     labels: dict[str, str] = {}
     for start in range(0, len(wanted), 400):
-        terms = " ".join(str(ox.NamedNode(i)) for i in wanted[start:start + 400])
-        query = ("SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " + terms + " } "
-                 "VALUES ?p { rdfs:label skos:prefLabel dcterms:title } ?s ?p ?l "
-                 "FILTER(LANG(?l) = \"en\" || LANG(?l) = \"\") } GROUP BY ?s")
+        terms = " ".join(str(ox.NamedNode(i)) for i in wanted[start : start + 400])
+        query = (
+            "SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " + terms + " } "
+            "VALUES ?p { rdfs:label skos:prefLabel dcterms:title } ?s ?p ?l "
+            'FILTER(LANG(?l) = "en" || LANG(?l) = "") } GROUP BY ?s'
+        )
         for row in _rows(store.select(query)):
             if row["s"] is not None and row["label"] is not None:
                 labels[row["s"].value] = row["label"].value
@@ -113,10 +124,14 @@ def entity_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
     of the attestation nodes of its statements (the sources, locators and stances of its description)."""
     node = ox.NamedNode(iri)
     bound = {"e": node}
-    triples = [ox.Triple(node, r["p"], r["o"]) for r in _rows(store.select(  # type: ignore[arg-type]
-        bind_values("SELECT DISTINCT ?e ?p ?o WHERE { ?e ?p ?o }", bound)))]
-    triples += [ox.Triple(r["s"], r["p"], r["o"]) for r in _rows(store.select(  # type: ignore[arg-type]
-        bind_values(_ATTESTATIONS_QUERY, bound)))]
+    triples = [
+        ox.Triple(node, r["p"], r["o"])  # type: ignore[arg-type]
+        for r in _rows(store.select(bind_values("SELECT DISTINCT ?e ?p ?o WHERE { ?e ?p ?o }", bound)))
+    ]
+    triples += [
+        ox.Triple(r["s"], r["p"], r["o"])  # type: ignore[arg-type]
+        for r in _rows(store.select(bind_values(_ATTESTATIONS_QUERY, bound)))
+    ]
     return triples
 
 

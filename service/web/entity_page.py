@@ -10,14 +10,23 @@ import pyoxigraph as ox
 from dragonbear.namespaces import DGB
 from dragonbear.service.web.entity import EntityView, Row
 from dragonbear.service.web.explorer import explore_path
-from dragonbear.service.web.statement_text import statement_sentence
 from dragonbear.service.web.layout import esc, iri_link, local_path, page, table
+from dragonbear.service.web.statement_text import statement_sentence
 
 __all__ = ["entity_html", "not_found_html"]
 
-_LANGUAGES = {"en": "English", "ru": "Russian", "zh": "Chinese", "zh-hans": "Chinese (simplified)",
-              "zh-hant": "Chinese (traditional)", "zh-latn-pinyin": "Chinese (pinyin)", "ru-latn": "Russian (Latin)",
-              "uk": "Ukrainian", "fr": "French", "de": "German"}
+_LANGUAGES = {
+    "en": "English",
+    "ru": "Russian",
+    "zh": "Chinese",
+    "zh-hans": "Chinese (simplified)",
+    "zh-hant": "Chinese (traditional)",
+    "zh-latn-pinyin": "Chinese (pinyin)",
+    "ru-latn": "Russian (Latin)",
+    "uk": "Ukrainian",
+    "fr": "French",
+    "de": "German",
+}
 
 
 def _term(term: object, labels: dict[str, str]) -> str:
@@ -27,8 +36,7 @@ def _term(term: object, labels: dict[str, str]) -> str:
     if isinstance(term, ox.Literal):
         shown = term.language and term.language != "en"
         lang = f' <span class="muted">@{esc(term.language)}</span>' if shown else ""
-        return f'<span lang="{esc(term.language)}">{esc(term.value)}</span>{lang}' if term.language \
-            else esc(term.value)
+        return f'<span lang="{esc(term.language)}">{esc(term.value)}</span>{lang}' if term.language else esc(term.value)
     if isinstance(term, ox.BlankNode):
         return f"<code>_:{esc(term.value)}</code>"
     return ""
@@ -41,15 +49,19 @@ def _cells(row: Row, keys: tuple[str, ...], labels: dict[str, str]) -> list[str]
 def _more(shown: int, total: int, what: str) -> str:
     if total <= shown:
         return ""
-    return (f'<p class="muted">Showing the first {shown:,} of {total:,} {esc(what)}; {total - shown:,} more '
-            'are in the graph: query them on the <a href="/">query page</a>.</p>')
+    return (
+        f'<p class="muted">Showing the first {shown:,} of {total:,} {esc(what)}; {total - shown:,} more '
+        'are in the graph: query them on the <a href="/">query page</a>.</p>'
+    )
 
 
 def _names(view: EntityView) -> str:
     if not view.names:
         return ""
-    rows = [[esc(what), _term(name, {}), esc(_LANGUAGES.get((name.language or "").lower(), name.language or "—"))]
-            for what, name in view.names]
+    rows = [
+        [esc(what), _term(name, {}), esc(_LANGUAGES.get((name.language or "").lower(), name.language or "—"))]
+        for what, name in view.names
+    ]
     return "<h2>Names</h2>" + table(["kind", "name", "language"], rows)
 
 
@@ -59,18 +71,23 @@ def _properties(view: EntityView) -> str:
 
     def rows(items: Sequence[tuple[str, object]]) -> list[list[str]]:
         return [[iri_link(p, view.labels.get(p)), _term(o, view.labels)] for p, o in items]
-    html = "<h2>Facts</h2>" + (table(["property", "value"], rows(asserted)) if asserted
-                                 else "<p class=\"muted\">No asserted facts.</p>")
+
+    html = "<h2>Facts</h2>" + (
+        table(["property", "value"], rows(asserted)) if asserted else '<p class="muted">No asserted facts.</p>'
+    )
     if derived:
-        html += (f"<details><summary>{len(derived)} inferred facts (the derived graph: inverses, "
-                 "super-properties, transitive closures)</summary>" + table(["property", "value"], rows(derived))
-                 + "</details>")
+        html += (
+            f"<details><summary>{len(derived)} inferred facts (the derived graph: inverses, "
+            "super-properties, transitive closures)</summary>"
+            + table(["property", "value"], rows(derived))
+            + "</details>"
+        )
     return html
 
 
 def _claims(view: EntityView) -> str:
     if not view.claims:
-        return "<h2>Claims and sources</h2><p class=\"muted\">No attested statements.</p>"
+        return '<h2>Claims and sources</h2><p class="muted">No attested statements.</p>'
     keys = ("statement", "kind", "text", "source", "locator", "stance", "grade", "confidence", "rank")
     rows, classes = [], []
     for row in view.claims:
@@ -84,37 +101,98 @@ def _claims(view: EntityView) -> str:
         cells.append("in conflict" if conflict else "")
         rows.append(cells)
         classes.append("conflict" if conflict else "")
-    headers = ["statement", "kind", "what it says", "source", "locator", "stance", "grade", "confidence",
-               "rank", "conflict"]
-    return ("<h2>Claims and sources</h2><p class=\"muted\">Every attested statement that involves this entity, one "
-            "row per source that attests it: the entity's own claims and figures first, its arms transfers last. "
-            "A grade pairs the source's reliability (A-F) with the information's credibility (1-6).</p>"
-            + table(headers, rows, row_classes=classes, css_class="claims")
-            + _more(len(view.claims), view.claim_count, "attestations"))
+    headers = [
+        "statement",
+        "kind",
+        "what it says",
+        "source",
+        "locator",
+        "stance",
+        "grade",
+        "confidence",
+        "rank",
+        "conflict",
+    ]
+    return (
+        '<h2>Claims and sources</h2><p class="muted">Every attested statement that involves this entity, one '
+        "row per source that attests it: the entity's own claims and figures first, its arms transfers last. "
+        "A grade pairs the source's reliability (A-F) with the information's credibility (1-6).</p>"
+        + table(headers, rows, row_classes=classes, css_class="claims")
+        + _more(len(view.claims), view.claim_count, "attestations")
+    )
 
 
 def _transfers(view: EntityView) -> str:
     if not view.transfer_count:
         return ""
-    keys = ("transfer", "supplier", "recipient", "system", "orderYear", "quantityOrdered", "quantityDelivered",
-            "deliveryStartYear", "deliveryEndYear", "status")
+    keys = (
+        "transfer",
+        "supplier",
+        "recipient",
+        "system",
+        "orderYear",
+        "quantityOrdered",
+        "quantityDelivered",
+        "deliveryStartYear",
+        "deliveryEndYear",
+        "status",
+    )
     rows = [_cells(r, keys, view.labels) for r in view.transfers]
-    headers = ["deal", "supplier", "recipient", "system", "ordered", "number ordered", "number delivered",
-               "first delivery", "last delivery", "status"]
-    return (f"<h2>Arms transfers ({view.transfer_count:,})</h2>" + table(headers, rows)
-            + _more(len(view.transfers), view.transfer_count, "transfers"))
+    headers = [
+        "deal",
+        "supplier",
+        "recipient",
+        "system",
+        "ordered",
+        "number ordered",
+        "number delivered",
+        "first delivery",
+        "last delivery",
+        "status",
+    ]
+    return (
+        f"<h2>Arms transfers ({view.transfer_count:,})</h2>"
+        + table(headers, rows)
+        + _more(len(view.transfers), view.transfer_count, "transfers")
+    )
 
 
 def _conflicts(view: EntityView) -> str:
     if not view.conflicts:
         return ""
-    keys = ("conflict", "aspect", "concerns", "side", "source", "locator", "stance", "reportedQuantity",
-            "reportedOrderYear", "reportedDeliveryStartYear", "reportedDeliveryEndYear", "note")
+    keys = (
+        "conflict",
+        "aspect",
+        "concerns",
+        "side",
+        "source",
+        "locator",
+        "stance",
+        "reportedQuantity",
+        "reportedOrderYear",
+        "reportedDeliveryStartYear",
+        "reportedDeliveryEndYear",
+        "note",
+    )
     rows = [_cells(r, keys, view.labels) for r in view.conflicts]
-    headers = ["conflict", "aspect", "concerns", "side", "source", "locator", "stance", "quantity", "order year",
-               "first delivery", "last delivery", "note"]
-    return ("<h2>Conflicts between sources</h2><p class=\"muted\">Disagreements are kept, not resolved: each side "
-            "is shown with its source.</p>" + table(headers, rows, css_class="conflicts"))
+    headers = [
+        "conflict",
+        "aspect",
+        "concerns",
+        "side",
+        "source",
+        "locator",
+        "stance",
+        "quantity",
+        "order year",
+        "first delivery",
+        "last delivery",
+        "note",
+    ]
+    return (
+        '<h2>Conflicts between sources</h2><p class="muted">Disagreements are kept, not resolved: each side '
+        "is shown with its source.</p>" + table(headers, rows, css_class="conflicts")
+    )
 
 
 def entity_html(view: EntityView, *, lineage_html: str | None = None) -> str:
@@ -126,21 +204,31 @@ def entity_html(view: EntityView, *, lineage_html: str | None = None) -> str:
     """
     path = local_path(view.iri) or ""
     sentence = statement_sentence(view.types, view.properties, view.labels)
-    types = "".join(f'<span class="tag">{iri_link(t, view.labels.get(t))}</span>' for t in view.types
-                    if t.startswith(DGB)) or ""
-    formats = " · ".join(f'<a href="{esc(path)}?format={f}">{esc(n)}</a>'
-                         for f, n in (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples")))
-    parts = [f"<h1>{esc(view.label)}</h1>",
-             f"<p><code class=\"iri\">{esc(view.iri)}</code></p>",
-             f"<p>{types}</p>" if types else "",
-             (f'<p><a href="{esc(explore)}">Explore lineage</a></p>'
-              if view.is_system and (explore := explore_path(view.iri)) else ""),
-             f"<p class=\"statement\">{esc(sentence)}</p>" if sentence else "",
-             f"<p class=\"muted\">This description as RDF: {formats}</p>",
-             _names(view)]
+    types = (
+        "".join(f'<span class="tag">{iri_link(t, view.labels.get(t))}</span>' for t in view.types if t.startswith(DGB))
+        or ""
+    )
+    formats = " · ".join(
+        f'<a href="{esc(path)}?format={f}">{esc(n)}</a>'
+        for f, n in (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples"))
+    )
+    parts = [
+        f"<h1>{esc(view.label)}</h1>",
+        f'<p><code class="iri">{esc(view.iri)}</code></p>',
+        f"<p>{types}</p>" if types else "",
+        (
+            f'<p><a href="{esc(explore)}">Explore lineage</a></p>'
+            if view.is_system and (explore := explore_path(view.iri))
+            else ""
+        ),
+        f'<p class="statement">{esc(sentence)}</p>' if sentence else "",
+        f'<p class="muted">This description as RDF: {formats}</p>',
+        _names(view),
+    ]
     if view.links:
-        items = "".join(f"<li>{esc(rel)}: <a href=\"{esc(iri)}\" rel=\"external\">{esc(iri)}</a></li>"
-                        for rel, iri in view.links)
+        items = "".join(
+            f'<li>{esc(rel)}: <a href="{esc(iri)}" rel="external">{esc(iri)}</a></li>' for rel, iri in view.links
+        )
         parts.append(f"<h2>Elsewhere</h2><ul>{items}</ul>")
     if lineage_html:
         parts.append(lineage_html)
@@ -150,6 +238,9 @@ def entity_html(view: EntityView, *, lineage_html: str | None = None) -> str:
 
 def not_found_html(iri: str) -> str:
     """The 404 page for an IRI the graph says nothing about."""
-    return page("Not found", f"<h1>Not found</h1><p>The graph says nothing about <code>{esc(iri)}</code>.</p>"
-                "<p>Look a name up on the <a href=\"/\">query page</a>, or with "
-                f"<a href=\"/api/resolve?q={esc(quote(iri.rsplit('/', 1)[-1]))}\">the resolver</a>.</p>")
+    return page(
+        "Not found",
+        f"<h1>Not found</h1><p>The graph says nothing about <code>{esc(iri)}</code>.</p>"
+        '<p>Look a name up on the <a href="/">query page</a>, or with '
+        f'<a href="/api/resolve?q={esc(quote(iri.rsplit("/", 1)[-1]))}">the resolver</a>.</p>',
+    )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
 from dragonbear.errors import DragonbearError
 from dragonbear.graph.resolve import NameIndex
 from dragonbear.namespaces import PREFIXES
@@ -65,10 +64,10 @@ def runnable_query(query: CannedQuery, values: dict[str, str], names: NameIndex 
     terms = bind_parameters(query, values, names)
     text = query.sparql
     header = [line for line in text.splitlines() if line.startswith("#")]
-    body = "\n".join(text.splitlines()[len(header):]).strip("\n")
+    body = "\n".join(text.splitlines()[len(header) :]).strip("\n")
     body = bind_values(body, terms)
     prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in _used_prefixes(body))
-    return "\n".join(header + [prologue]) + "\n" + body if header else prologue + "\n" + body
+    return "\n".join([*header, prologue]) + "\n" + body if header else prologue + "\n" + body
 
 
 def example_queries(catalogue: dict[str, CannedQuery], names: NameIndex) -> list[ExampleQuery]:
@@ -84,7 +83,6 @@ def example_queries(catalogue: dict[str, CannedQuery], names: NameIndex) -> list
         try:
             sparql = runnable_query(query, values, names)
         except DragonbearError:
-            sparql = runnable_query(query, {}, names) if not any(p.required for p in query.parameters) \
-                else query.sparql
+            sparql = runnable_query(query, {}, names) if not any(p.required for p in query.parameters) else query.sparql
         examples.append(ExampleQuery(query.name, query.title, query.description, sparql))
     return examples

@@ -31,16 +31,18 @@ from dragonbear.graph.resolve import Candidate
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import DGB, ID
 from dragonbear.queries.catalogue import bind_values
-from dragonbear.service.web.layout import esc, iri_link, page
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.names import name_index
+from dragonbear.service.web.layout import esc, iri_link, page
 
 __all__ = ["CONTENT_SECURITY_POLICY", "explore_path", "explorer_html", "router", "search_html"]
 
 SYSTEM_PREFIX = ID + "system/"
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-                           "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
 _HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 _SYSTEM_QUERY = """
@@ -61,7 +63,7 @@ def explore_path(iri: str) -> str | None:
     """
     if not iri.startswith(SYSTEM_PREFIX) or len(iri) == len(SYSTEM_PREFIX):
         return None
-    return "/explore/" + quote(iri[len(SYSTEM_PREFIX):], safe="-._~")
+    return "/explore/" + quote(iri[len(SYSTEM_PREFIX) :], safe="-._~")
 
 
 def _system_label(store: GraphStore, iri: str) -> str | None:
@@ -74,32 +76,39 @@ def _system_label(store: GraphStore, iri: str) -> str | None:
 
 def _head() -> str:
     v = quote(__version__)
-    return (f'<link rel="stylesheet" href="/static/explorer.css?v={v}">'
-            f'<script src="/static/cytoscape/cytoscape.min.js?v={v}" defer></script>'
-            f'<script src="/static/cytoscape/cytoscape-dagre.min.js?v={v}" defer></script>'
-            f'<script src="/static/explorer.search.js?v={v}" defer></script>'
-            f'<script src="/static/explorer.groups.js?v={v}" defer></script>'
-            f'<script src="/static/explorer.table.js?v={v}" defer></script>'
-            f'<script src="/static/explorer.panels.js?v={v}" defer></script>'
-            f'<script src="/static/explorer.js?v={v}" defer></script>')
+    return (
+        f'<link rel="stylesheet" href="/static/explorer.css?v={v}">'
+        f'<script src="/static/cytoscape/cytoscape.min.js?v={v}" defer></script>'
+        f'<script src="/static/cytoscape/cytoscape-dagre.min.js?v={v}" defer></script>'
+        f'<script src="/static/explorer.search.js?v={v}" defer></script>'
+        f'<script src="/static/explorer.groups.js?v={v}" defer></script>'
+        f'<script src="/static/explorer.table.js?v={v}" defer></script>'
+        f'<script src="/static/explorer.panels.js?v={v}" defer></script>'
+        f'<script src="/static/explorer.js?v={v}" defer></script>'
+    )
 
 
 def _search_form(value: str = "") -> str:
-    return ('<form class="explorer-search" action="/explore" method="get" role="search">'
-            '<label for="explorer-q">System</label> '
-            f'<input id="explorer-q" name="q" type="search" value="{esc(value)}" autocomplete="off" '
-            'placeholder="a name in any language: J-11, Flanker, 歼-11" aria-describedby="explorer-q-help" '
-            'aria-controls="explorer-suggestions">'
-            '<button type="submit">Explore</button>'
-            '<span id="explorer-q-help" class="muted"> names are looked up with the resolver '
-            '(<a href="/api/resolve?q=J-11">/api/resolve</a>)</span>'
-            '<ul id="explorer-suggestions" class="explorer-suggestions" aria-label="Matching systems"></ul></form>')
+    return (
+        '<form class="explorer-search" action="/explore" method="get" role="search">'
+        '<label for="explorer-q">System</label> '
+        f'<input id="explorer-q" name="q" type="search" value="{esc(value)}" autocomplete="off" '
+        'placeholder="a name in any language: J-11, Flanker, 歼-11" aria-describedby="explorer-q-help" '
+        'aria-controls="explorer-suggestions">'
+        '<button type="submit">Explore</button>'
+        '<span id="explorer-q-help" class="muted"> names are looked up with the resolver '
+        '(<a href="/api/resolve?q=J-11">/api/resolve</a>)</span>'
+        '<ul id="explorer-suggestions" class="explorer-suggestions" aria-label="Matching systems"></ul></form>'
+    )
 
 
 def _candidate_list(candidates: list[Candidate]) -> str:
-    items = "".join(f'<li><a href="{esc(explore_path(c.iri))}">{esc(c.label)}</a> '
-                    f'<span class="muted">({esc(c.matched)}; {iri_link(c.iri, "entity page")})</span></li>'
-                    for c in candidates if explore_path(c.iri))
+    items = "".join(
+        f'<li><a href="{esc(explore_path(c.iri))}">{esc(c.label)}</a> '
+        f'<span class="muted">({esc(c.matched)}; {iri_link(c.iri, "entity page")})</span></li>'
+        for c in candidates
+        if explore_path(c.iri)
+    )
     return f'<ul class="explorer-candidates">{items}</ul>'
 
 
@@ -111,11 +120,16 @@ def search_html(query: str = "", candidates: list[Candidate] | None = None, *, n
         candidates: the systems the name may denote, best first.
         notice: a message shown under the title (plain text, escaped here).
     """
-    parts = ["<h1>Lineage explorer</h1>", f'<p class="note" role="alert">{esc(notice)}</p>' if notice else "",
-             ("<p>Choose a system to see where it came from and what came of it: derivations, variants, "
-              "component fits and transfers, with a year slider and filters. Every link names its kind, "
-              "year, confidence and sources.</p>"),
-             _search_form(query)]
+    parts = [
+        "<h1>Lineage explorer</h1>",
+        f'<p class="note" role="alert">{esc(notice)}</p>' if notice else "",
+        (
+            "<p>Choose a system to see where it came from and what came of it: derivations, variants, "
+            "component fits and transfers, with a year slider and filters. Every link names its kind, "
+            "year, confidence and sources.</p>"
+        ),
+        _search_form(query),
+    ]
     if query:
         if candidates:
             parts.append(f"<h2>Systems that “{esc(query)}” may denote</h2>" + _candidate_list(candidates))
@@ -125,10 +139,15 @@ def search_html(query: str = "", candidates: list[Candidate] | None = None, *, n
 
 
 def _config(iri: str, label: str) -> str:
-    local = iri[len(SYSTEM_PREFIX):]
-    config = {"system": iri, "label": label, "api": "/api/lineage/" + quote(local, safe="-._~"),
-              "entity": "/id/system/" + quote(local, safe="-._~"), "idBase": ID,
-              "systemBase": SYSTEM_PREFIX}
+    local = iri[len(SYSTEM_PREFIX) :]
+    config = {
+        "system": iri,
+        "label": label,
+        "api": "/api/lineage/" + quote(local, safe="-._~"),
+        "entity": "/id/system/" + quote(local, safe="-._~"),
+        "idBase": ID,
+        "systemBase": SYSTEM_PREFIX,
+    }
     text = json.dumps(config, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -140,12 +159,14 @@ def explorer_html(iri: str, label: str) -> str:
         iri: the system's IRI (under ``https://w3id.org/dragonbear/id/system/``).
         label: its English label, for the title.
     """
-    entity = "/id/system/" + quote(iri[len(SYSTEM_PREFIX):], safe="-._~")
+    entity = "/id/system/" + quote(iri[len(SYSTEM_PREFIX) :], safe="-._~")
     controls = (
         '<form class="explorer-controls" id="explorer-controls" aria-label="Filters">'
-        '<fieldset><legend>Direction</legend>'
-        + "".join(f'<label><input type="radio" name="direction" value="{v}"{" checked" if v == "both" else ""}> '
-                  f"{t}</label>" for v, t in (("up", "ancestors"), ("down", "descendants"), ("both", "both")))
+        "<fieldset><legend>Direction</legend>"
+        + "".join(
+            f'<label><input type="radio" name="direction" value="{v}"{" checked" if v == "both" else ""}> {t}</label>'
+            for v, t in (("up", "ancestors"), ("down", "descendants"), ("both", "both"))
+        )
         + "</fieldset>"
         '<fieldset><legend>Year</legend><input type="range" id="explorer-year" name="year" min="1950" '
         'max="2030" step="1" value="2030" aria-describedby="explorer-year-help"> '
@@ -161,7 +182,8 @@ def explorer_html(iri: str, label: str) -> str:
         '<fieldset><legend>Colour</legend><label for="explorer-colour">nodes by</label> '
         '<select id="explorer-colour"><option value="country">country</option>'
         '<option value="type">type</option></select><ul id="explorer-legend" class="explorer-legend"></ul>'
-        "</fieldset></form>")
+        "</fieldset></form>"
+    )
     graph = (
         '<div class="explorer-stage">'
         f'<div id="explorer-graph" class="explorer-graph" role="img" aria-label="Lineage graph of {esc(label)}; '
@@ -172,7 +194,8 @@ def explorer_html(iri: str, label: str) -> str:
         '<p class="muted">Click a system or a link to see it here. Double-click a system to open its page.</p>'
         "</aside>"
         '<section id="explorer-groups" class="explorer-groups" aria-labelledby="explorer-groups-title">'
-        '<h2 id="explorer-groups-title">Groups in the drawing</h2></section></div></div>')
+        '<h2 id="explorer-groups-title">Groups in the drawing</h2></section></div></div>'
+    )
     listing = (
         '<section class="explorer-list" aria-labelledby="explorer-list-title">'
         '<h2 id="explorer-list-title">Links</h2>'
@@ -180,19 +203,24 @@ def explorer_html(iri: str, label: str) -> str:
         '<p class="muted">Every link that passes the filters, drawn or in a collapsed group of the drawing, '
         "grouped by relation and kind; a group's header folds it, a column's header sorts by it.</p>"
         '<table id="explorer-edges" class="explorer-edges"><thead><tr>'
-        + "".join(f'<th scope="col" data-column="{c}">{c}</th>'
-                  for c in ("from", "relation", "how", "to", "year", "confidence", "sources"))
-        + "</tr></thead></table></section>")
+        + "".join(
+            f'<th scope="col" data-column="{c}">{c}</th>'
+            for c in ("from", "relation", "how", "to", "year", "confidence", "sources")
+        )
+        + "</tr></thead></table></section>"
+    )
     body = (
         f"<h1>Lineage of {esc(label)}</h1>"
         '<p class="muted">Arrows point from what comes from something to what it comes from: a derived system '
         "to its origin and licensor, a platform to its component, a recipient to the system it received. "
         f'Double-click a system to open its page. <a href="{esc(entity)}">The entity page of {esc(label)}</a>.'
-        "</p>" + _search_form() +
-        '<noscript><p class="note">The interactive graph needs JavaScript; the entity page draws the same '
+        "</p>"
+        + _search_form()
+        + '<noscript><p class="note">The interactive graph needs JavaScript; the entity page draws the same '
         "lineage without it.</p></noscript>"
         f'<div class="explorer">{controls}{graph}</div>{listing}'
-        f'<script id="explorer-config" type="application/json">{_config(iri, label)}</script>')
+        f'<script id="explorer-config" type="application/json">{_config(iri, label)}</script>'
+    )
     return page(f"Lineage of {label}", body, head=_head(), wide=True)
 
 

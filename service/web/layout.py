@@ -7,11 +7,10 @@ paths, so that the pages can be browsed on any host the service runs on.
 
 from __future__ import annotations
 
-from dragonbear import data_release
-
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from dragonbear import data_release
 from dragonbear.namespaces import DGB, ID, ONTOLOGY_IRI, PREFIXES
 
 __all__ = ["STYLE", "esc", "iri_link", "local_path", "page", "short_iri", "table"]
@@ -69,9 +68,9 @@ def local_path(iri: str) -> str | None:
     True
     """
     if iri.startswith(ID):
-        return "/id/" + iri[len(ID):]
+        return "/id/" + iri[len(ID) :]
     if iri == ONTOLOGY_IRI or iri.startswith(DGB):
-        return "/ontology" + iri[len(ONTOLOGY_IRI):]
+        return "/ontology" + iri[len(ONTOLOGY_IRI) :]
     return None
 
 
@@ -81,9 +80,16 @@ def short_iri(iri: str) -> str:
     >>> short_iri("https://w3id.org/dragonbear/id/system/j-11")
     'system:j-11'
     """
-    best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns) and "/" not in iri[len(ns):]
-                and "#" not in iri[len(ns):]), key=lambda pn: len(pn[1]), default=None)
-    return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
+    best = max(
+        (
+            (p, ns)
+            for p, ns in PREFIXES.items()
+            if iri.startswith(ns) and "/" not in iri[len(ns) :] and "#" not in iri[len(ns) :]
+        ),
+        key=lambda pn: len(pn[1]),
+        default=None,
+    )
+    return f"{best[0]}:{iri[len(best[1]) :]}" if best else iri
 
 
 def iri_link(iri: str, label: str | None = None) -> str:
@@ -94,8 +100,14 @@ def iri_link(iri: str, label: str | None = None) -> str:
     return f'<a href="{esc(href)}"{title}>{esc(text)}</a>'
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, row_classes: Sequence[str] | None = None,
-          caption: str | None = None, css_class: str | None = None) -> str:
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    row_classes: Sequence[str] | None = None,
+    caption: str | None = None,
+    css_class: str | None = None,
+) -> str:
     """An HTML table; ``headers`` are escaped here, cells must already be HTML (escaped by the caller)."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
@@ -119,13 +131,13 @@ def page(title: str, body: str, *, head: str = "", wide: bool = False) -> str:
     """
     main_class = ' class="wide"' if wide else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>{esc(title)} · Dragonbear</title><style>{STYLE}</style>{head}</head><body>"
-        "<header class=\"site\"><a class=\"brand\" href=\"/\">Dragonbear</a>"
-        "<a href=\"/\">Query</a><a href=\"/explore\">Lineage</a><a href=\"/ontology\">Ontology</a><a href=\"/charts\">Charts</a><a href=\"/download\">Download</a><a href=\"/api/queries\">API</a><a href=\"/openapi.json\">OpenAPI</a></header>"
+        '<header class="site"><a class="brand" href="/">Dragonbear</a>'
+        '<a href="/">Query</a><a href="/explore">Lineage</a><a href="/ontology">Ontology</a><a href="/charts">Charts</a><a href="/download">Download</a><a href="/api/queries">API</a><a href="/openapi.json">OpenAPI</a></header>'
         f"<main{main_class}>{body}"
         "<footer>Dragonbear: an open knowledge graph of Russia–China military-technical cooperation. "
         f"Data release {esc(data_release().version)} ({esc(data_release().issued)}). "
-        "Arms transfer data: SIPRI Arms Transfers Database. <a href=\"/download\">Download the data</a>.</footer></main></body></html>"
+        'Arms transfer data: SIPRI Arms Transfers Database. <a href="/download">Download the data</a>.</footer></main></body></html>'
     )

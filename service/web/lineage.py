@@ -35,8 +35,16 @@ from dragonbear.graph.lineage_export import ExportFormat
 from dragonbear.graph.store import GraphStore
 from dragonbear.service.web.layout import local_path
 
-__all__ = ["ENTITY_RELATIONS", "Lineage", "LineageEdge", "LineageNode", "LineageOptions", "lineage_of", "lineage_options",
-           "lineage_svg"]
+__all__ = [
+    "ENTITY_RELATIONS",
+    "Lineage",
+    "LineageEdge",
+    "LineageNode",
+    "LineageOptions",
+    "lineage_of",
+    "lineage_options",
+    "lineage_svg",
+]
 
 
 @dataclass
@@ -82,8 +90,9 @@ class Lineage:
 ENTITY_RELATIONS = TECHNOLOGY | {Relation.COMPONENT}
 
 
-def lineage_of(store: GraphStore, iri: str, catalogue: object = None, *,
-               relations: frozenset[Relation] = ENTITY_RELATIONS) -> Lineage:
+def lineage_of(
+    store: GraphStore, iri: str, catalogue: object = None, *, relations: frozenset[Relation] = ENTITY_RELATIONS
+) -> Lineage:
     """The lineage of the system ``iri``: every ancestor and descendant at any depth, systems only.
 
     Args:
@@ -102,14 +111,25 @@ def lineage_of(store: GraphStore, iri: str, catalogue: object = None, *,
     lineage = Lineage(iri)
     for node, attrs in graph.nodes(data=True):
         if attrs.get("type") == "system":
-            lineage.nodes[node] = LineageNode(node, attrs.get("label", node), attrs.get("country"),
-                                              attrs.get("country_label"))
+            lineage.nodes[node] = LineageNode(
+                node, attrs.get("label", node), attrs.get("country"), attrs.get("country_label")
+            )
     for a, b, attrs in graph.edges(data=True):
         if a in lineage.nodes and b in lineage.nodes:
-            lineage.edges.append(LineageEdge(
-                a, b, attrs.get("kind", ""), attrs.get("kind_iri"), attrs.get("year", attrs.get("start")),
-                attrs.get("confidence"), attrs.get("relation", ""), attrs.get("end"),
-                [dict(s) for s in attrs.get("sources", [])], attrs.get("statement")))
+            lineage.edges.append(
+                LineageEdge(
+                    a,
+                    b,
+                    attrs.get("kind", ""),
+                    attrs.get("kind_iri"),
+                    attrs.get("year", attrs.get("start")),
+                    attrs.get("confidence"),
+                    attrs.get("relation", ""),
+                    attrs.get("end"),
+                    [dict(s) for s in attrs.get("sources", [])],
+                    attrs.get("statement"),
+                )
+            )
     lineage.edges.sort(key=lambda e: (e.year or 9999, e.source, e.target, e.kind))
     return lineage
 
@@ -128,8 +148,14 @@ def lineage_svg(lineage: Lineage) -> str:
     for node in lineage.nodes.values():
         graph.add_node(node.iri, label=node.label, type="system", country_label=node.country_label)
     for e in lineage.edges:
-        graph.add_edge(e.source, e.target, relation=e.relation, kind=e.kind, year=e.year,
-                       **({"start": e.year, "end": e.end} if e.relation == Relation.COMPONENT else {}))
+        graph.add_edge(
+            e.source,
+            e.target,
+            relation=e.relation,
+            kind=e.kind,
+            year=e.year,
+            **({"start": e.year, "end": e.end} if e.relation == Relation.COMPONENT else {}),
+        )
     return lineage_export.lineage_svg(graph, href=local_path)
 
 
@@ -170,5 +196,6 @@ def lineage_options(direction: str, as_of: str | None, relations: list[str] | No
             raise UsageError(f"as_of must be a year such as 2013, not {as_of!r}")
         year = int(text)
     chosen = frozenset(_choice(Relation, "relation", r) for item in relations or [] for r in item.split(",") if r)
-    return LineageOptions(_choice(Direction, "direction", direction), chosen or ALL_RELATIONS, year,
-                          _choice(ExportFormat, "format", fmt))
+    return LineageOptions(
+        _choice(Direction, "direction", direction), chosen or ALL_RELATIONS, year, _choice(ExportFormat, "format", fmt)
+    )

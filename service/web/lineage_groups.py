@@ -32,20 +32,38 @@ from dataclasses import dataclass, field
 
 from dragonbear.service.web.lineage import Lineage, LineageEdge
 
-__all__ = ["COLLAPSE_AT", "MAX_DRAWN", "MAX_ROW", "Drawing", "LinkGroup", "group_links", "kind_groups", "plan_drawing",
-           "when"]
+__all__ = [
+    "COLLAPSE_AT",
+    "MAX_DRAWN",
+    "MAX_ROW",
+    "Drawing",
+    "LinkGroup",
+    "group_links",
+    "kind_groups",
+    "plan_drawing",
+    "when",
+]
 
 COLLAPSE_AT = 12
 MAX_DRAWN = 30
 MAX_ROW = 5  # boxes in one generation: one line of the entity page (a group the reader opens wraps)
 
-_NOUNS = {("derivation", "in"): ("derived system", "derived systems"), ("derivation", "out"): ("origin", "origins"),
-          ("variant", "in"): ("variant", "variants"), ("variant", "out"): ("base system", "base systems"),
-          ("component", "in"): ("platform", "platforms"), ("component", "out"): ("component", "components"),
-          ("transfer", "in"): ("recipient", "recipients"),
-          ("transfer", "out"): ("system received", "systems received")}
-RELATION_NAMES = {"derivation": "derivation", "variant": "variant", "component": "component fit",
-                  "transfer": "transfer"}
+_NOUNS = {
+    ("derivation", "in"): ("derived system", "derived systems"),
+    ("derivation", "out"): ("origin", "origins"),
+    ("variant", "in"): ("variant", "variants"),
+    ("variant", "out"): ("base system", "base systems"),
+    ("component", "in"): ("platform", "platforms"),
+    ("component", "out"): ("component", "components"),
+    ("transfer", "in"): ("recipient", "recipients"),
+    ("transfer", "out"): ("system received", "systems received"),
+}
+RELATION_NAMES = {
+    "derivation": "derivation",
+    "variant": "variant",
+    "component": "component fit",
+    "transfer": "transfer",
+}
 _RELATION_ORDER = ("derivation", "variant", "component", "transfer")
 
 
@@ -194,8 +212,9 @@ def _rows(focus: str, groups: list[LinkGroup], shown: set[str]) -> tuple[dict[st
     return of_group, count
 
 
-def _to_collapse(groups: list[LinkGroup], shown: set[str], opened: set[str], focus: str,
-                 max_drawn: int, max_row: int) -> LinkGroup | None:
+def _to_collapse(
+    groups: list[LinkGroup], shown: set[str], opened: set[str], focus: str, max_drawn: int, max_row: int
+) -> LinkGroup | None:
     """The group rule 4 collapses next, or None when the drawing is small enough (or cannot shrink)."""
     of_group, count = _rows(focus, groups, shown)
     boxes = sum(1 for g in groups if g.collapsed and g.anchor in shown)
@@ -208,8 +227,9 @@ def _to_collapse(groups: list[LinkGroup], shown: set[str], opened: set[str], foc
             for m in g.members:
                 reached[m] = reached.get(m, 0) + 1
     only = {g.key: sum(1 for m in g.members if m in shown and m != focus and reached.get(m) == 1) for g in groups}
-    candidates = [g for g in groups if not g.collapsed and g.key not in opened and g.anchor in shown
-                  and only[g.key] > 1]
+    candidates = [
+        g for g in groups if not g.collapsed and g.key not in opened and g.anchor in shown and only[g.key] > 1
+    ]
     if len(shown) + boxes <= max_drawn:
         candidates = [g for g in candidates if of_group.get(g.key) in crowded]
     if not candidates:
@@ -217,9 +237,16 @@ def _to_collapse(groups: list[LinkGroup], shown: set[str], opened: set[str], foc
     return max(candidates, key=lambda g: (only[g.key], g.depth, g.key))
 
 
-def plan_drawing(lineage: Lineage, groups: list[LinkGroup] | None = None, *, opened: Iterable[str] = (),
-                 closed: Iterable[str] = (), collapse_at: int = COLLAPSE_AT, max_drawn: int = MAX_DRAWN,
-                 max_row: int = MAX_ROW) -> Drawing:
+def plan_drawing(
+    lineage: Lineage,
+    groups: list[LinkGroup] | None = None,
+    *,
+    opened: Iterable[str] = (),
+    closed: Iterable[str] = (),
+    collapse_at: int = COLLAPSE_AT,
+    max_drawn: int = MAX_DRAWN,
+    max_row: int = MAX_ROW,
+) -> Drawing:
     """Decide which groups are drawn collapsed (rules 3 to 5 above) and what is drawn.
 
     Args:
@@ -270,8 +297,10 @@ def kind_groups(edges: Iterable[LineageEdge]) -> list[tuple[str, str, list[Linea
     for e in edges:
         found.setdefault((e.relation, e.kind), []).append(e)
     order = {r: i for i, r in enumerate(_RELATION_ORDER)}
-    return [(r, k, links) for (r, k), links in sorted(found.items(), key=lambda item: (order.get(item[0][0], 9),
-                                                                                    item[0][0], item[0][1]))]
+    return [
+        (r, k, links)
+        for (r, k), links in sorted(found.items(), key=lambda item: (order.get(item[0][0], 9), item[0][0], item[0][1]))
+    ]
 
 
 def when(edge: LineageEdge) -> str:

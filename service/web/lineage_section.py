@@ -8,9 +8,8 @@ Under it every link is listed, one foldable table per relation and kind, with it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from dragonbear.graph.lazy import lazy_module
@@ -56,8 +55,14 @@ def _drawing_svg(lineage: Lineage, drawing: Drawing, box_href: dict[str, str]) -
         node = lineage.nodes[iri]
         graph.add_node(iri, label=node.label, type="system", country_label=node.country_label)
     for e in drawing.edges:
-        graph.add_edge(e.source, e.target, relation=e.relation, kind=e.kind, year=e.year,
-                       **({"start": e.year, "end": e.end} if e.relation == "component" else {}))
+        graph.add_edge(
+            e.source,
+            e.target,
+            relation=e.relation,
+            kind=e.kind,
+            year=e.year,
+            **({"start": e.year, "end": e.end} if e.relation == "component" else {}),
+        )
     for box in drawing.boxes:
         iri = BOX_PREFIX + box.key
         graph.add_node(iri, label=box.box_label, type="group", country_label=box.kind)
@@ -70,18 +75,29 @@ def _drawing_svg(lineage: Lineage, drawing: Drawing, box_href: dict[str, str]) -
 def _sources(edge: LineageEdge) -> str:
     if not edge.sources:
         return '<span class="muted">—</span>'
-    return "; ".join(iri_link(s["iri"], s.get("label")) + (f' <span class="muted">({esc(s["locator"])})</span>'
-                                                           if s.get("locator") else "") for s in edge.sources)
+    return "; ".join(
+        iri_link(s["iri"], s.get("label"))
+        + (f' <span class="muted">({esc(s["locator"])})</span>' if s.get("locator") else "")
+        for s in edge.sources
+    )
 
 
 def _row(lineage: Lineage, edge: LineageEdge) -> list[str]:
     def name(iri: str) -> str:
         node = lineage.nodes.get(iri)
         return iri_link(iri, node.label if node else None)
+
     how = iri_link(edge.kind_iri, edge.kind) if edge.kind_iri else esc(edge.kind)
     confidence = "" if edge.confidence is None else f"{edge.confidence:.2f}"
-    return [name(edge.source), esc(RELATION_NAMES.get(edge.relation, edge.relation)), how, name(edge.target),
-            esc(when(edge)), esc(confidence), _sources(edge)]
+    return [
+        name(edge.source),
+        esc(RELATION_NAMES.get(edge.relation, edge.relation)),
+        how,
+        name(edge.target),
+        esc(when(edge)),
+        esc(confidence),
+        _sources(edge),
+    ]
 
 
 def _group_list(drawing: Drawing, lineage: Lineage, path: str, opened: set[str], closed: set[str]) -> str:
@@ -92,19 +108,23 @@ def _group_list(drawing: Drawing, lineage: Lineage, path: str, opened: set[str],
         if not big or g.anchor not in drawing.shown or (g.collapsed and not g.hidden):
             continue  # small, out of the drawing, or collapsed with every member drawn anyway
         anchor = lineage.nodes[g.anchor].label
-        what = f"{esc(g.noun)} <span class=\"muted\">({esc(g.kind)}, {len(g.edges)} links, of {esc(anchor)})</span>"
+        what = f'{esc(g.noun)} <span class="muted">({esc(g.kind)}, {len(g.edges)} links, of {esc(anchor)})</span>'
         if g.collapsed:
             href = _view_url(path, opened | {g.key}, closed - {g.key})
             action = f'<a href="{esc(href)}" class="lineage-expand" data-group="{esc(g.key)}">draw them</a>'
         else:
             href = _view_url(path, opened - {g.key}, closed | {g.key})
             action = f'<a href="{esc(href)}" class="lineage-collapse" data-group="{esc(g.key)}">collapse</a>'
-        items.append(f'<li data-group="{esc(g.key)}" data-collapsed="{str(g.collapsed).lower()}">{what} · {action}</li>')
+        items.append(
+            f'<li data-group="{esc(g.key)}" data-collapsed="{str(g.collapsed).lower()}">{what} · {action}</li>'
+        )
     if not items:
         return ""
-    return (f'<p class="muted">Groups of more than {COLLAPSE_AT} systems are drawn as one box with their count, '
-            "and smaller ones too where a row of the drawing would grow too wide; the table lists their links."
-            f'</p><ul class="lineage-groups">{"".join(items)}</ul>')
+    return (
+        f'<p class="muted">Groups of more than {COLLAPSE_AT} systems are drawn as one box with their count, '
+        "and smaller ones too where a row of the drawing would grow too wide; the table lists their links."
+        f'</p><ul class="lineage-groups">{"".join(items)}</ul>'
+    )
 
 
 def _tables(lineage: Lineage, drawing: Drawing) -> tuple[str, str]:
@@ -118,17 +138,21 @@ def _tables(lineage: Lineage, drawing: Drawing) -> tuple[str, str]:
         undrawn = sum(1 for e in links if id(e) not in drawn)
         note = f", {undrawn} of them in a collapsed group" if undrawn else ""
         rows = [_row(lineage, e) for e in sorted(links, key=lambda e: (e.year or 9999, lineage.nodes[e.source].label))]
-        sections.append(f'<details open id="{anchor}" class="lineage-kind" data-relation="{esc(relation)}" '
-                        f'data-kind="{esc(kind)}" data-count="{len(links)}"><summary>{esc(name)} · {esc(kind)} '
-                        f'<span class="count">({len(links)} link{"" if len(links) == 1 else "s"}{note})</span>'
-                        f"</summary>{table(_HEADERS, rows, css_class='lineage-links')}</details>")
+        sections.append(
+            f'<details open id="{anchor}" class="lineage-kind" data-relation="{esc(relation)}" '
+            f'data-kind="{esc(kind)}" data-count="{len(links)}"><summary>{esc(name)} · {esc(kind)} '
+            f'<span class="count">({len(links)} link{"" if len(links) == 1 else "s"}{note})</span>'
+            f"</summary>{table(_HEADERS, rows, css_class='lineage-links')}</details>"
+        )
         counts.setdefault(name, []).append((kind, anchor, len(links)))
-    overview = " · ".join(f"<b>{esc(name)}</b> {sum(n for _k, _a, n in kinds)} ("
-                          + ", ".join(f'<a href="#{a}">{esc(k)}</a> {n}' for k, a, n in kinds) + ")"
-                          for name, kinds in counts.items())
+    overview = " · ".join(
+        f"<b>{esc(name)}</b> {sum(n for _k, _a, n in kinds)} ("
+        + ", ".join(f'<a href="#{a}">{esc(k)}</a> {n}' for k, a, n in kinds)
+        + ")"
+        for name, kinds in counts.items()
+    )
     total = len(lineage.edges)
-    return (f'<p class="lineage-counts">{total} link{"" if total == 1 else "s"}: {overview}</p>',
-            "".join(sections))
+    return (f'<p class="lineage-counts">{total} link{"" if total == 1 else "s"}: {overview}</p>', "".join(sections))
 
 
 def lineage_section(lineage: Lineage, *, opened: Iterable[str] = (), closed: Iterable[str] = ()) -> str:
@@ -146,14 +170,21 @@ def lineage_section(lineage: Lineage, *, opened: Iterable[str] = (), closed: Ite
     boxes = {BOX_PREFIX + g.key: _view_url(path, opened | {g.key}, closed - {g.key}) for g in drawing.boxes}
     counts, tables = _tables(lineage, drawing)
     drawn = len(drawing.edges)
-    summary = (f"All {drawn} links are drawn." if drawn == len(lineage.edges) else
-               f"{drawn} of {len(lineage.edges)} links are drawn; the others are in the {len(drawing.boxes)} "
-               "collapsed groups (boxes with a count), and all are in the table below.")
-    return ('<h2 id="lineage">Lineage and components</h2>'
-            '<p class="muted">Arrows point from a system to the system it comes from or depends on: solid '
-            "derivations, dashed variants, dotted component fits. Transfers are listed under Arms transfers and "
-            "drawn in the lineage explorer.</p>" + counts +
-            f'<div class="lineage">{_drawing_svg(lineage, drawing, boxes)}</div>'
-            f'<p class="muted lineage-summary">{esc(summary)}</p>'
-            + _group_list(drawing, lineage, path, opened, closed)
-            + '<h3 id="lineage-links">Every link, by relation and kind</h3>' + tables)
+    summary = (
+        f"All {drawn} links are drawn."
+        if drawn == len(lineage.edges)
+        else f"{drawn} of {len(lineage.edges)} links are drawn; the others are in the {len(drawing.boxes)} "
+        "collapsed groups (boxes with a count), and all are in the table below."
+    )
+    return (
+        '<h2 id="lineage">Lineage and components</h2>'
+        '<p class="muted">Arrows point from a system to the system it comes from or depends on: solid '
+        "derivations, dashed variants, dotted component fits. Transfers are listed under Arms transfers and "
+        "drawn in the lineage explorer.</p>"
+        + counts
+        + f'<div class="lineage">{_drawing_svg(lineage, drawing, boxes)}</div>'
+        f'<p class="muted lineage-summary">{esc(summary)}</p>'
+        + _group_list(drawing, lineage, path, opened, closed)
+        + '<h3 id="lineage-links">Every link, by relation and kind</h3>'
+        + tables
+    )

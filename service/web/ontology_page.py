@@ -27,10 +27,16 @@ _KINDS = (
     ("concept-schemes", "Concept schemes", (SKOS + "ConceptScheme",)),
 )
 _SHOWN = (
-    (RDFS + "subClassOf", "subclass of"), (RDFS + "subPropertyOf", "subproperty of"), (RDFS + "domain", "domain"),
-    (RDFS + "range", "range"), (OWL + "inverseOf", "inverse of"), (SKOS + "broader", "broader"),
-    (DGB + "shortcutProperty", "shortcut property"), (SKOS + "exactMatch", "same as"),
-    (SKOS + "closeMatch", "close to"), (OWL + "equivalentClass", "equivalent class"),
+    (RDFS + "subClassOf", "subclass of"),
+    (RDFS + "subPropertyOf", "subproperty of"),
+    (RDFS + "domain", "domain"),
+    (RDFS + "range", "range"),
+    (OWL + "inverseOf", "inverse of"),
+    (SKOS + "broader", "broader"),
+    (DGB + "shortcutProperty", "shortcut property"),
+    (SKOS + "exactMatch", "same as"),
+    (SKOS + "closeMatch", "close to"),
+    (OWL + "equivalentClass", "equivalent class"),
     (OWL + "equivalentProperty", "equivalent property"),
 )
 
@@ -61,36 +67,45 @@ def _text(desc: Description, *props: str) -> str:
 def _term_link(iri: str, terms: dict[str, Description]) -> str:
     if iri.startswith(DGB):
         label = _text(terms.get(iri, {}), RDFS + "label", SKOS + "prefLabel")
-        return f'<a href="#{esc(iri[len(DGB):])}" title="{esc(label)}">{esc(short_iri(iri))}</a>'
+        return f'<a href="#{esc(iri[len(DGB) :])}" title="{esc(label)}">{esc(short_iri(iri))}</a>'
     return iri_link(iri)
 
 
 def _entry(iri: str, terms: dict[str, Description]) -> str:
     desc = terms[iri]
-    local = iri[len(DGB):]
+    local = iri[len(DGB) :]
     label = _text(desc, RDFS + "label", SKOS + "prefLabel")
     definition = _text(desc, SKOS + "definition", RDFS + "comment")
     rows = [f"<dt>IRI</dt><dd><code>{esc(iri)}</code></dd>"]
     if definition:
         rows.append(f"<dt>definition</dt><dd>{esc(definition)}</dd>")
-    extra_types = sorted(t.value for t in desc.get(RDF + "type", []) if isinstance(t, ox.NamedNode)
-                         and t.value in (OWL + "TransitiveProperty", OWL + "SymmetricProperty",
-                                         OWL + "FunctionalProperty"))
+    extra_types = sorted(
+        t.value
+        for t in desc.get(RDF + "type", [])
+        if isinstance(t, ox.NamedNode)
+        and t.value in (OWL + "TransitiveProperty", OWL + "SymmetricProperty", OWL + "FunctionalProperty")
+    )
     if extra_types:
         rows.append("<dt>characteristics</dt><dd>" + ", ".join(esc(short_iri(t)) for t in extra_types) + "</dd>")
     for prop, name in _SHOWN:
         values = sorted(v.value for v in desc.get(prop, []) if isinstance(v, ox.NamedNode))
         if values:
             rows.append(f"<dt>{esc(name)}</dt><dd>" + ", ".join(_term_link(v, terms) for v in values) + "</dd>")
-    return (f'<section class="term" id="{esc(local)}"><h3>{esc(label or local)} '
-            f'<span class="muted"><code>dgb:{esc(local)}</code></span></h3><dl class="term">{"".join(rows)}</dl>'
-            "</section>")
+    return (
+        f'<section class="term" id="{esc(local)}"><h3>{esc(label or local)} '
+        f'<span class="muted"><code>dgb:{esc(local)}</code></span></h3><dl class="term">{"".join(rows)}</dl>'
+        "</section>"
+    )
 
 
 def _of_type(terms: dict[str, Description], types: tuple[str, ...]) -> list[str]:
-    found = [iri for iri, desc in terms.items() if iri.startswith(DGB) and any(
-        isinstance(t, ox.NamedNode) and t.value in types for t in desc.get(RDF + "type", []))]
-    return sorted(found, key=lambda i: i[len(DGB):].casefold())
+    found = [
+        iri
+        for iri, desc in terms.items()
+        if iri.startswith(DGB)
+        and any(isinstance(t, ox.NamedNode) and t.value in types for t in desc.get(RDF + "type", []))
+    ]
+    return sorted(found, key=lambda i: i[len(DGB) :].casefold())
 
 
 def ontology_html(store: GraphStore) -> str:
@@ -98,13 +113,17 @@ def ontology_html(store: GraphStore) -> str:
     terms = _describe(ontology_triples(store))
     head = terms.get(ONTOLOGY_IRI, {})
     title = _text(head, DCTERMS + "title") or "Dragonbear ontology"
-    intro = [f"<h1>{esc(title)}</h1>",
-             f"<p class=\"note\">{esc(_text(head, DCTERMS + 'description'))}</p>",
-             (f"<p>Namespace <code>{esc(DGB)}</code> (prefix <code>dgb:</code>); version "
-              f"{esc(_text(head, OWL + 'versionInfo'))}. Also as "
-              "<a href=\"/ontology?format=turtle\">Turtle</a>, "
-              "<a href=\"/ontology?format=jsonld\">JSON-LD</a>, "
-              "<a href=\"/ontology?format=ntriples\">N-Triples</a>.</p>")]
+    intro = [
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="note">{esc(_text(head, DCTERMS + "description"))}</p>',
+        (
+            f"<p>Namespace <code>{esc(DGB)}</code> (prefix <code>dgb:</code>); version "
+            f"{esc(_text(head, OWL + 'versionInfo'))}. Also as "
+            '<a href="/ontology?format=turtle">Turtle</a>, '
+            '<a href="/ontology?format=jsonld">JSON-LD</a>, '
+            '<a href="/ontology?format=ntriples">N-Triples</a>.</p>'
+        ),
+    ]
     toc, sections = [], []
     for anchor, heading, types in _KINDS:
         members = _of_type(terms, types)
@@ -115,14 +134,24 @@ def ontology_html(store: GraphStore) -> str:
         for iri in members:
             body.append(_entry(iri, terms))
             if anchor == "concept-schemes":
-                concepts = sorted((c for c, d in terms.items() if any(
-                    isinstance(s, ox.NamedNode) and s.value == iri for s in d.get(SKOS + "inScheme", []))),
-                    key=lambda c: _text(terms[c], SKOS + "prefLabel", RDFS + "label").casefold())
+                concepts = sorted(
+                    (
+                        c
+                        for c, d in terms.items()
+                        if any(isinstance(s, ox.NamedNode) and s.value == iri for s in d.get(SKOS + "inScheme", []))
+                    ),
+                    key=lambda c: _text(terms[c], SKOS + "prefLabel", RDFS + "label").casefold(),
+                )
                 if concepts:
-                    body.append('<div style="margin-left:2rem">' + "".join(_entry(c, terms) for c in concepts)
-                                + "</div>")
+                    body.append(
+                        '<div style="margin-left:2rem">' + "".join(_entry(c, terms) for c in concepts) + "</div>"
+                    )
         sections.append(f'<h2 id="{anchor}">{esc(heading)}</h2>' + "".join(body))
     prefixes = ", ".join(f"<code>{esc(p)}:</code>" for p in PREFIXES)
-    content = ("".join(intro) + f"<ul>{''.join(toc)}</ul>" + "".join(sections)
-               + f"<p class=\"muted\">Prefixes predeclared in queries: {prefixes}.</p>")
+    content = (
+        "".join(intro)
+        + f"<ul>{''.join(toc)}</ul>"
+        + "".join(sections)
+        + f'<p class="muted">Prefixes predeclared in queries: {prefixes}.</p>'
+    )
     return page(title, content)

@@ -24,21 +24,22 @@ from dragonbear.errors import DragonbearError, NotFoundError
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import ID, ONTOLOGY_IRI, PREFIXES
 from dragonbear.queries.catalogue import load_catalogue
+from dragonbear.service.runtime.deps import ServedDep
+from dragonbear.service.runtime.names import name_index
+from dragonbear.service.runtime.negotiation import Representation, choose_page
 from dragonbear.service.web.entity import entity_triples, read_entity
 from dragonbear.service.web.entity_page import entity_html, not_found_html
 from dragonbear.service.web.examples import example_queries
 from dragonbear.service.web.layout import esc, iri_link, page
 from dragonbear.service.web.lineage import lineage_of
 from dragonbear.service.web.lineage_section import lineage_section
-from dragonbear.service.runtime.deps import ServedDep
-from dragonbear.service.runtime.names import name_index
-from dragonbear.service.runtime.negotiation import Representation, choose_page
 from dragonbear.service.web.ontology_page import ontology_html, ontology_triples
 
 __all__ = ["SPARQL_PATH", "STATIC_DIR", "error_page", "pick_representation", "query_page_html", "router"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SPARQL_PATH = "/sparql"
+
 
 def pick_representation(accept: str | None, fmt: str | None) -> Representation | None:
     """The RDF representation to answer with, or None for HTML (see
@@ -64,8 +65,7 @@ def _rdf_response(triples: list[ox.Triple], rep: Representation) -> Response:
 
 def _script_json(data: object) -> str:
     """JSON safe inside a ``<script>`` element (no ``</script>``, no HTML comment openers)."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace(
-        "&", "\\u0026")
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 _DEFAULT_QUERY = """SELECT ?system ?label ?country WHERE {
@@ -87,11 +87,16 @@ def query_page_html(store: GraphStore) -> str:
         "defaultQuery": prologue + "\n" + _DEFAULT_QUERY,
         "examples": [{"name": e.name, "title": e.title, "query": e.sparql} for e in examples],
     }
-    listing = "".join(f"<li><b>{esc(e.name)}</b>: {esc(e.title)}. <span class=\"muted\">{esc(e.description)}</span> "
-                      f"(<a href=\"/api/queries/{quote(e.name)}\">JSON API</a>)</li>" for e in examples)
-    head = ('<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
-            '<script src="/static/yasgui/yasgui.min.js"></script>'
-            "<style>#yasgui { background: #fff; } .yasgui .autocompleteWrapper { display: none !important; }</style>")
+    listing = "".join(
+        f'<li><b>{esc(e.name)}</b>: {esc(e.title)}. <span class="muted">{esc(e.description)}</span> '
+        f'(<a href="/api/queries/{quote(e.name)}">JSON API</a>)</li>'
+        for e in examples
+    )
+    head = (
+        '<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
+        '<script src="/static/yasgui/yasgui.min.js"></script>'
+        "<style>#yasgui { background: #fff; } .yasgui .autocompleteWrapper { display: none !important; }</style>"
+    )
     body = (
         "<h1>Query the graph</h1>"
         f"<p>SPARQL endpoint: <code>{esc(SPARQL_PATH)}</code>. The default graph is the union of all named "
@@ -189,8 +194,10 @@ def entity(path: str, request: Request, served: ServedDep, format: str | None = 
             raise NotFoundError(f"nothing is known about <{node_iri}>")
         return _rdf_response(triples, rep)
     opened, closed = request.query_params.getlist("expand"), request.query_params.getlist("collapse")
-    html = served.read(lambda store: _entity_html(store, node_iri, opened, closed),
-                       key=("page", node_iri, tuple(opened), tuple(closed)))
+    html = served.read(
+        lambda store: _entity_html(store, node_iri, opened, closed),
+        key=("page", node_iri, tuple(opened), tuple(closed)),
+    )
     if html is None:
         return HTMLResponse(not_found_html(node_iri), status_code=404, headers={"Vary": "Accept"})
     return HTMLResponse(html, headers={"Vary": "Accept"})
@@ -198,6 +205,7 @@ def entity(path: str, request: Request, served: ServedDep, format: str | None = 
 
 def error_page(status: int, message: str) -> str:
     """The HTML page of an error (for the app's one error handler)."""
-    title = {404: "Not found", 406: "Not acceptable", 503: "Busy"}.get(status, "Error" if status >= 500 else
-                                                                     "Bad request")
+    title = {404: "Not found", 406: "Not acceptable", 503: "Busy"}.get(
+        status, "Error" if status >= 500 else "Bad request"
+    )
     return page(title, f"<h1>{esc(title)}</h1><p>{esc(message)}</p>")
