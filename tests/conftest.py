@@ -409,8 +409,8 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
         yield running
 
 
-# --- The web service, served for real: pages and API over the session store (tests/test_web_pages.py,
-# tests/test_api.py, tests/test_browser.py).
+# --- The web service, served for real: pages and API over the session store (tests/service/test_web_pages.py,
+# tests/service/test_api.py, tests/service/test_browser.py).
 
 
 @pytest.fixture(scope="session")
@@ -420,7 +420,7 @@ def web_server(server: Server) -> str:
     return server.base.rstrip("/")
 
 
-# --- Canned-query helpers shared by tests/test_queries.py and tests/test_queries_analysis.py.
+# --- Canned-query helpers shared by tests/queries/test_queries.py and tests/queries/test_queries_analysis.py.
 
 _CATALOGUE = load_catalogue()
 
@@ -439,7 +439,7 @@ def local(iri: str) -> str:
 
 
 # --- A synthetic lineage hub (tests/lineage_hub.py): one system with more than a hundred links, for
-# tests/test_lineage_groups.py and tests/test_browser_lineage_groups.py.
+# tests/graph/test_lineage_groups.py and tests/service/test_browser_lineage_groups.py.
 
 
 @pytest.fixture(scope="session")

@@ -214,3 +214,13 @@ def test_the_package_runs_without_pyshacl() -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
     assert not any(dep.startswith("pyshacl") for dep in PYPROJECT["project"]["dependencies"])
+
+
+def test_the_tests_mirror_the_source_folders() -> None:
+    """Each test module lives in the folder of the layer it tests (``tests/graph/`` for ``graph/``...);
+    only the checks of the whole tree stay at the top."""
+    layers = {folder if folder != "core" else "core" for folder in PACKAGE_DIRS.values()}
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name not in ("data", "__pycache__")}
+    assert folders <= layers, folders - layers
+    top = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    assert top == ["test_doctests.py", "test_layout.py"], top
