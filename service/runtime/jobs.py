@@ -190,13 +190,13 @@ def answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, rep: R
     return _triples(_take(result, cap, "triples"), rep)
 
 
-def _run_query(store: GraphStore, job: QueryJob) -> Reply:
+def _run_query(store: GraphStore, job: QueryJob, fast_json: bool = True) -> Reply:
     result = store.query(
         job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base_iri
     )
     kind = ResultKind.GRAPH if isinstance(result, ox.QueryTriples) else ResultKind.RESULTS
     rep = choose(kind, job.accept, job.fmt)
-    if isinstance(result, ox.QuerySolutions) and rep.results_format == ox.QueryResultsFormat.JSON:
+    if fast_json and isinstance(result, ox.QuerySolutions) and rep.results_format == ox.QueryResultsFormat.JSON:
         reply = _fast_json(result, rep, job.max_results)
         if reply is not None:
             return reply
@@ -246,8 +246,9 @@ def _count(store: GraphStore) -> Reply:
     return Reply(data=counts)
 
 
-def run_job(store: GraphStore, job: QueryJob | GraphJob | CountJob) -> Reply:
-    """Run one read job.
+def run_job(store: GraphStore, job: QueryJob | GraphJob | CountJob, *, fast_json: bool = True) -> Reply:
+    """Run one read job (``fast_json=False``: a query's SPARQL JSON row by row at once, for a query
+    whose answer is known to pass :data:`FAST_BYTES`).
 
     Raises:
         QueryError: the query does not parse or fails (``ResultLimitError`` past the cap).
@@ -255,7 +256,7 @@ def run_job(store: GraphStore, job: QueryJob | GraphJob | CountJob) -> Reply:
         NotFoundError: a Graph Store read of a graph the store does not have.
     """
     if isinstance(job, QueryJob):
-        return _run_query(store, job)
+        return _run_query(store, job, fast_json)
     if isinstance(job, GraphJob):
         return _run_graph(store, job)
     return _count(store)

@@ -236,10 +236,12 @@ class ServedStore:
         hit = self._answers.get(key)
         if hit is not None:
             return hit[0], hit[1], "hit"
+        fast_json = True
         if self._inline(job):  # answered here and now: no other request can ask meanwhile
             reply = run_bounded(local, job)
             if reply is not None:
                 return reply, self._remember(key, gen, reply), "miss"
+            fast_json = False  # past 1 MiB (or not JSON): the thread writes it row by row at once
         running = self._running.get(key)
         if running is not None:
             reply, etag = await asyncio.shield(running)
@@ -247,7 +249,7 @@ class ServedStore:
         shared: asyncio.Future[tuple[Reply, str]] = asyncio.get_running_loop().create_future()
         self._running[key] = shared
         try:
-            reply = await self._runner().run_async(lambda: run_job(local, job))
+            reply = await self._runner().run_async(lambda: run_job(local, job, fast_json=fast_json))
             etag = self._remember(key, gen, reply)
             shared.set_result((reply, etag))
             return reply, etag, "miss"
