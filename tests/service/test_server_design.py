@@ -25,7 +25,7 @@ from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.runtime.writer import WriteJob
 from dragonbear.settings import Settings
 
-from ..conftest import copy_store
+from ..conftest import copy_store, serve_store
 
 
 def _all_errors() -> list[type[DragonbearError]]:
@@ -154,3 +154,23 @@ def test_one_handler_answers_errors_in_the_form_of_the_route(
     assert 400 <= response.status_code < 500
     assert response.headers["content-type"].startswith(kind)
     assert "Traceback" not in response.text
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_the_server_still_serves_on_uvicorn_when_asked(served_dir: Path) -> None:
+    """granian serves by default (decision 22); ``DRAGONBEAR_HTTP_SERVER=uvicorn`` keeps uvicorn, with the
+    same routes, negotiation and errors."""
+    import httpx
+
+    with serve_store(served_dir, env_vars={"DRAGONBEAR_HTTP_SERVER": "uvicorn"}) as server:
+        label = httpx.get(
+            server.url("/sparql"),
+            params={"query": "SELECT ?l WHERE { <https://w3id.org/dragonbear/id/state/russia> rdfs:label ?l }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
+        assert label.status_code == 200 and label.json()["results"]["bindings"]
+        bad = httpx.get(server.url("/sparql"), params={"query": "SELEC"}, timeout=30)
+        assert bad.status_code == 400 and "Traceback" not in bad.text
+        assert "uvicorn" in server.log.read_text(encoding="utf-8").lower()
