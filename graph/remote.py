@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from dragonbear.errors import QueryError, StoreError
 from dragonbear.graph.sparql_text import has_dataset_clause, query_form
+from dragonbear.graph.store import TypedReads
 from dragonbear.namespaces import GRAPH, PREFIXES
 
 __all__ = ["RemoteStore"]
@@ -55,7 +56,7 @@ def _values(substitutions: Mapping[str, Term] | None) -> str:
     return f"VALUES ({names}) {{ ({row}) }}"
 
 
-class RemoteStore:
+class RemoteStore(TypedReads):
     """A SPARQL 1.1 server: its query URL, and its update and Graph Store URLs when it takes writes.
 
     Args:
@@ -167,26 +168,6 @@ class RemoteStore:
             return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         except SyntaxError as exc:
             raise StoreError(f"the SPARQL server answered with results that do not parse: {exc}") from exc
-
-    def select(self, sparql: str, **kwargs: object) -> ox.QuerySolutions:
-        """Run a SELECT query (:class:`QueryError` for another form)."""
-        result = self.query(sparql, **kwargs)  # type: ignore[arg-type]
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("a SELECT query was expected")
-        return result
-
-    def ask(self, sparql: str, **kwargs: object) -> bool:
-        """Run an ASK query (:class:`QueryError` for another form)."""
-        result = self.query(sparql, **kwargs)  # type: ignore[arg-type]
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("an ASK query was expected")
-        return bool(result)
-
-    def construct(self, sparql: str, **kwargs: object) -> ox.QueryTriples:
-        """Run a CONSTRUCT or DESCRIBE query (:class:`QueryError` for another form)."""
-        if query_form(sparql) not in ("CONSTRUCT", "DESCRIBE"):
-            raise QueryError("a CONSTRUCT or DESCRIBE query was expected")
-        return self.query(sparql, **kwargs)  # type: ignore[arg-type, return-value]
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update on the server.

@@ -38,6 +38,7 @@ __all__ = [
     "GraphStore",
     "QueryKind",
     "Term",
+    "TypedReads",
     "current_generation",
     "new_generation",
     "open_store",
@@ -219,35 +220,11 @@ def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
     return ox.NamedNode(graph) if graph else ox.DefaultGraph()
 
 
-class EmbeddedStore:
-    """A pyoxigraph store on disk (or in memory when ``path`` is None): the embedded :class:`GraphStore`.
+class TypedReads:
+    """``select``, ``ask`` and ``construct`` over a store's ``query``: what every :class:`GraphStore`
+    implementation shares (the embedded store and :class:`~dragonbear.graph.remote.RemoteStore`)."""
 
-    >>> store = EmbeddedStore.open(None)
-    >>> store.load(b'<http://e/a> <http://e/p> "1" .', format=ox.RdfFormat.N_TRIPLES, graph="http://e/g")
-    >>> store.ask("ASK { <http://e/a> <http://e/p> ?o }"), [r["o"].value for r in store.select("SELECT ?o { ?s ?p ?o }")]
-    (True, ['1'])
-    """
-
-    __slots__ = ("_store", "path")
-
-    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
-        self._store, self.path = store, path
-
-    @classmethod
-    def open(cls, path: Path | None, *, read_only: bool = False) -> EmbeddedStore:
-        """Open the pyoxigraph store at ``path`` (created if missing), or an in-memory one.
-
-        Raises:
-            StoreError: the store cannot be opened (locked by a writer, unreadable, not a store).
-        """
-        try:
-            if path is None:
-                return cls(ox.Store(), None)
-            if read_only:
-                return cls(ox.Store.read_only(str(path)), path)
-            return cls(ox.Store(str(path)), path)
-        except OSError as exc:
-            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+    __slots__ = ()
 
     def query(
         self,
@@ -258,32 +235,7 @@ class EmbeddedStore:
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query with the project prefixes predeclared (a query's own PREFIX wins).
-
-        The dataset is, in order: ``default_graph`` / ``named_graphs`` when either is given (the
-        merge of the listed graphs, an empty list meaning an empty default graph; every named graph
-        stays available unless ``named_graphs`` lists them), else the query's FROM / FROM NAMED,
-        else the union of all named graphs as default graph, with every named graph.
-
-        Raises:
-            QueryError: the query does not parse (evaluation errors surface while iterating).
-        """
-        subs = {ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None
-        kwargs: dict[str, object] = {"prefixes": _prefixes_for(sparql)}
-        if base_iri is not None:
-            kwargs["base_iri"] = base_iri
-        if default_graph is not None or named_graphs is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
-            if named_graphs is not None:
-                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        elif not has_dataset_clause(sparql):
-            kwargs["use_default_graph_as_union"] = True
-        try:
-            return self._store.query(sparql, substitutions=subs, **kwargs)  # type: ignore[arg-type]
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        except (OSError, RuntimeError) as exc:  # evaluation errors of the query itself
-            raise QueryError(f"query failed: {exc}") from exc
+        raise NotImplementedError
 
     def select(
         self,
@@ -356,9 +308,76 @@ class EmbeddedStore:
             named_graphs=named_graphs,
             base_iri=base_iri,
         )
-        if not isinstance(result, ox.QueryTriples):
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             raise QueryError("a CONSTRUCT or DESCRIBE query was expected")
         return result
+
+
+class EmbeddedStore(TypedReads):
+    """A pyoxigraph store on disk (or in memory when ``path`` is None): the embedded :class:`GraphStore`.
+
+    >>> store = EmbeddedStore.open(None)
+    >>> store.load(b'<http://e/a> <http://e/p> "1" .', format=ox.RdfFormat.N_TRIPLES, graph="http://e/g")
+    >>> store.ask("ASK { <http://e/a> <http://e/p> ?o }"), [r["o"].value for r in store.select("SELECT ?o { ?s ?p ?o }")]
+    (True, ['1'])
+    """
+
+    __slots__ = ("__weakref__", "_store", "path")
+
+    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
+        self._store, self.path = store, path
+
+    @classmethod
+    def open(cls, path: Path | None, *, read_only: bool = False) -> EmbeddedStore:
+        """Open the pyoxigraph store at ``path`` (created if missing), or an in-memory one.
+
+        Raises:
+            StoreError: the store cannot be opened (locked by a writer, unreadable, not a store).
+        """
+        try:
+            if path is None:
+                return cls(ox.Store(), None)
+            if read_only:
+                return cls(ox.Store.read_only(str(path)), path)
+            return cls(ox.Store(str(path)), path)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query with the project prefixes predeclared (a query's own PREFIX wins).
+
+        The dataset is, in order: ``default_graph`` / ``named_graphs`` when either is given (the
+        merge of the listed graphs, an empty list meaning an empty default graph; every named graph
+        stays available unless ``named_graphs`` lists them), else the query's FROM / FROM NAMED,
+        else the union of all named graphs as default graph, with every named graph.
+
+        Raises:
+            QueryError: the query does not parse (evaluation errors surface while iterating).
+        """
+        subs = {ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None
+        kwargs: dict[str, object] = {"prefixes": _prefixes_for(sparql)}
+        if base_iri is not None:
+            kwargs["base_iri"] = base_iri
+        if default_graph is not None or named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
+            if named_graphs is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif not has_dataset_clause(sparql):
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            return self._store.query(sparql, substitutions=subs, **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except (OSError, RuntimeError) as exc:  # evaluation errors of the query itself
+            raise QueryError(f"query failed: {exc}") from exc
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction, with the project prefixes predeclared.

@@ -174,3 +174,21 @@ def test_the_server_still_serves_on_uvicorn_when_asked(served_dir: Path) -> None
         bad = httpx.get(server.url("/sparql"), params={"query": "SELEC"}, timeout=30)
         assert bad.status_code == 400 and "Traceback" not in bad.text
         assert "uvicorn" in server.log.read_text(encoding="utf-8").lower()
+
+
+def test_the_name_index_is_kept_per_store_object_and_let_go_with_it() -> None:
+    """A store object can be weakly referenced, so the name index kept for it goes when it goes (its id,
+    which Python reuses, never finds another store's index)."""
+    import gc
+    import weakref
+
+    from dragonbear.graph.store import EmbeddedStore
+    from dragonbear.service.runtime.names import name_index
+
+    store = EmbeddedStore.open(None)
+    index = name_index(store)
+    assert name_index(store) is index
+    ref = weakref.ref(store)
+    del store
+    gc.collect()
+    assert ref() is None
