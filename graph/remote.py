@@ -56,6 +56,22 @@ def _values(substitutions: Mapping[str, Term] | None) -> str:
     return f"VALUES ({names}) {{ ({row}) }}"
 
 
+def _data_block(quads: list[ox.Quad]) -> str:
+    """The body of an ``INSERT DATA`` or ``DELETE DATA``: each quad in its graph.
+
+    >>> a, p = ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p")
+    >>> print(_data_block([ox.Quad(a, p, ox.Literal("1")), ox.Quad(a, p, a, ox.NamedNode("http://e/g"))]))
+    <http://e/a> <http://e/p> "1" .
+    GRAPH <http://e/g> { <http://e/a> <http://e/p> <http://e/a> }
+    """
+    return "\n".join(
+        f"{q.subject} {q.predicate} {q.object} ."
+        if isinstance(q.graph_name, ox.DefaultGraph)
+        else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+        for q in quads
+    )
+
+
 class RemoteStore(TypedReads):
     """A SPARQL 1.1 server: its query URL, and its update and Graph Store URLs when it takes writes.
 
@@ -265,25 +281,13 @@ class RemoteStore(TypedReads):
             self.load(ox.serialize(items, format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
             return
         for i in range(0, len(items), 5000):
-            body = "\n".join(
-                f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
-                if not isinstance(q.graph_name, ox.DefaultGraph)
-                else f"{q.subject} {q.predicate} {q.object} ."
-                for q in items[i : i + 5000]
-            )
-            self.update(f"INSERT DATA {{ {body} }}")
+            self.update(f"INSERT DATA {{ {_data_block(items[i : i + 5000])} }}")
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         """Remove quads (``DELETE DATA``; those the server does not hold are ignored)."""
         items = list(quads)
         for i in range(0, len(items), 5000):
-            body = "\n".join(
-                f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
-                if not isinstance(q.graph_name, ox.DefaultGraph)
-                else f"{q.subject} {q.predicate} {q.object} ."
-                for q in items[i : i + 5000]
-            )
-            self.update(f"DELETE DATA {{ {body} }}")
+            self.update(f"DELETE DATA {{ {_data_block(items[i : i + 5000])} }}")
 
     # --- graphs ----------------------------------------------------------------------------------
 
