@@ -14,7 +14,9 @@ one comment into the relations it states, in the terms of ``docs/sipri-comment-r
 
 Each relation says whether it is hedged ("probably for", "possibly copied") and quotes the clause it
 came from. A platform the comment does not name ("for frigates") gives nothing. The reader knows no
-systems: it returns names as written, and ``loaders/sipri_relations.py`` resolves them.
+systems: it returns names as written, and ``loaders/sipri_relations.py`` resolves them. Each clause
+is read by ``sipri_comment_dependencies`` and ``sipri_comment_derivations``, which split names and
+lists with ``sipri_comment_names``.
 
 >>> [r.platform for r in read_comment("For 50 Type-054A (Jiangkai-2) frigates produced in China")]
 ['Type-054A']
@@ -23,69 +25,19 @@ systems: it returns names as written, and ``loaders/sipri_relations.py`` resolve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from dragonbear.loaders.sipri_comment_words import (
-    ADJECTIVES,
-    CALIBRE,
-    DEMONYMS,
-    ITEM_STOPS,
-    NOT_DEPENDENCY,
-    NOT_NAMES,
-    NUMBER,
-    ORDINAL,
-    STATE_ALIASES,
-    TIME_WORDS,
-    alias_names,
-    category_acronyms,
-    demonym_state,
-    is_hedge,
-    known_states,
-    names_at,
-    split_list,
-    split_tokens,
-    state_at,
-)
+from dragonbear.loaders.sipri_comment_dependencies import FOR_WORD, Dependency, read_dependencies
+from dragonbear.loaders.sipri_comment_derivations import Derivation, read_derivations
+from dragonbear.loaders.sipri_comment_names import find_version, names_at, read_platform, read_platforms, split_list
+from dragonbear.loaders.sipri_states import demonym_state, known_states
 
 __all__ = [
-    "Dependency",
-    "Derivation",
     "Relation",
     "engine_model",
-    "known_states",
-    "name_key",
     "read_comment",
     "split_clauses",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Dependency:
-    """The deal's item (or ``version`` of it) is fitted to, or used with, ``platform``."""
-
-    platform: str
-    aliases: tuple[str, ...] = ()
-    count: int | None = None
-    category: str | None = None  # the category noun as written ("frigates")
-    platform_state: str | None = None
-    hedged: bool = False
-    version: str | None = None
-    clause: str = ""
-    kind: str = field(default="dependency", init=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Derivation:
-    """The deal's item was produced, assembled or copied in ``state`` (as ``product``, if named)."""
-
-    derivation: str  # LicensedProduction, KitAssembly, ReverseEngineering, DerivedDesign
-    product: str | None = None
-    aliases: tuple[str, ...] = ()
-    state: str | None = None
-    hedged: bool = False
-    clause: str = ""
-    kind: str = field(default="derivation", init=False)
-
 
 Relation = Dependency | Derivation
 
@@ -111,287 +63,12 @@ def split_clauses(comment: str) -> list[str]:
     return [clause for clause in clauses if clause]
 
 
-# -- names ----------------------------------------------------------------------------------------
-
-
-def _name_token(token: str) -> bool:
-    bare = token.strip(",.:")
-    if not bare or ORDINAL.match(bare) or bare.startswith("$"):
-        return False
-    acronyms = category_acronyms()
-    if bare.lower() in acronyms or bare.lower().rstrip("s") in acronyms:
-        return False
-    return bare[0].isupper() or bare[0].isdigit() or any(c.isdigit() for c in bare)
-
-
-@dataclass(slots=True)
-class _Item:
-    name: str
-    aliases: tuple[str, ...]
-    count: int | None
-    category: str | None
-    state: str | None
-    hedged: bool
-
-
-def _parse_item(text: str, states: frozenset[str]) -> _Item | None:
-    """One platform of a list: [hedge] [count] [adjectives] NAME [(ALIAS)] [category] [produced in C]."""
-    tokens = split_tokens(text)
-    i, hedged, count = 0, False, None
-    while i < len(tokens) and (is_hedge(tokens[i]) or tokens[i].lower() in {"incl", "also", "mainly", "only"}):
-        hedged = hedged or is_hedge(tokens[i])
-        i += 1
-    if i < len(tokens) and tokens[i].lower() in {"up", "some", "about", "at"}:
-        return None  # "up to 24 ...", "some ...": no named platform follows reliably
-    if i + 1 < len(tokens) and NUMBER.match(tokens[i]) and not CALIBRE.match(tokens[i + 1]):
-        if tokens[i + 1].lower().strip(",.") in TIME_WORDS:
-            return None
-        count = int(tokens[i])
-        i += 1
-    while i < len(tokens) and (
-        tokens[i] in ADJECTIVES
-        or tokens[i] in DEMONYMS
-        or tokens[i].lower() in ("second-hand", "ex-soviet", "ex-russian")
-    ):
-        i += 1
-    name: list[str] = []
-    aliases: list[str] = []
-    while i < len(tokens):
-        token = tokens[i]
-        if token.startswith("("):
-            if not name:
-                return None
-            aliases.extend(alias_names(token))
-            i += 1
-            break
-        if not _name_token(token) or (not name and token.lower().strip(",.") in NOT_NAMES):
-            break
-        if name and CALIBRE.match(token):
-            name.append(token)
-            i += 1
-            continue
-        name.append(token.strip(",.:"))
-        i += 1
-    if not name or CALIBRE.match(name[0]):
-        return None
-    rest = tokens[i:]
-    category_words: list[str] = []
-    for token in rest:
-        bare = token.strip(",.:")
-        if bare.lower() in ITEM_STOPS or token.startswith("("):
-            break
-        category_words.append(bare)
-    category = " ".join(category_words) or None
-    plain_name = " ".join(name)
-    if plain_name in states or STATE_ALIASES.get(plain_name) in states:
-        return None
-    state = None
-    tail = " ".join(rest[len(category_words) :])
-    match = re.match(r"(?:\([^)]*\)\s*)?(?:(?:produced|built|assembled|made|manufactured)\s+in|from)\s+(.+)", tail)
-    if match:
-        state = state_at(match.group(1), states)
-    return _Item(plain_name, tuple(aliases), count, category, state, hedged)
-
-
-def _plausible(item: _Item) -> bool:
-    """A plain word ("for Coast Guard") is a platform only with a category noun or an alias."""
-    return any(c.isdigit() for c in item.name) or item.category is not None or bool(item.aliases)
-
-
-def _parse_list(text: str, states: frozenset[str], designation: str) -> list[_Item]:
-    """The platforms of "A and 3 B (C) frigates produced in X": the last category and state apply to all."""
-    items = [item for item in (_parse_item(part, states) for part in split_list(text)) if item is not None]
-    for index in range(len(items) - 2, -1, -1):
-        later = items[index + 1]
-        if items[index].category is None:
-            items[index].category = later.category
-        if items[index].state is None:
-            items[index].state = later.state
-    return [item for item in items if _plausible(item) and not _same_name(item.name, designation)]
-
-
-# -- dependencies ---------------------------------------------------------------------------------
-
-_FOR = re.compile(r"\bfor\b", re.IGNORECASE)
-_FOR_PREFIX = re.compile(
-    r"^(?:use\s+(?:with|on|in)|modernization\s+of|modification\s+of|modernisation\s+of|upgrade\s+of|"
-    r"upgrading\s+of|refit\s+of|installation\s+on|installation\s+in|fitting\s+(?:on|to)|"
-    r"production\s+of|re-?engining\s+of|replacement\s+of\s+\w+\s+(?:on|in))\s+",
-    re.IGNORECASE,
-)
-_VERSION = re.compile(r"(?:^|\bincl\s+)([A-Z0-9][^\s;()]*(?:\s+\([^)]*\))?)(?:\s+[a-z][\w/-]*)*\s+version\b")
-_NOT_PLATFORM_START = frozenset(
-    {"training", "evaluation", "export", "testing", "tests", "trials", "use", "spares", "components"}
-)
-
-
-def _dependencies(
-    clause: str, states: frozenset[str], designation: str, inherited_hedge: bool
-) -> tuple[list[Dependency], bool]:
-    """Dependencies in one clause; and whether its list runs on (no category noun closed it)."""
-    out: list[Dependency] = []
-    open_list = False
-    for match in _FOR.finditer(clause):
-        before = clause[: match.start()]
-        after_for = clause[match.end() :].strip()
-        if NOT_DEPENDENCY.search(before.rstrip()) and not (
-            before.rstrip().endswith("deal") and _FOR_PREFIX.match(after_for)
-        ):
-            continue
-        # "for" inside a parenthesis that says something else ("(planned for 2020)") still counts
-        hedged = inherited_hedge or any(is_hedge(w) for w in re.split(r"\s+", _last_phrase(before)))
-        after = clause[match.end() :].strip()
-        prefix = _FOR_PREFIX.match(after)
-        if prefix:
-            after = after[prefix.end() :]
-        after = (
-            re.split(r"\bfor\b|\bincl\b|\bwith\b(?! kits)", after, maxsplit=1)[0]
-            if not prefix
-            else re.split(r"\bfor\b|\bincl\b", after, maxsplit=1)[0]
-        )
-        if not after or after.split()[0].lower() in _NOT_PLATFORM_START:
-            continue
-        version = _version_in(before)
-        parts = split_list(after)
-        for item in [
-            item for part in re.split(r"\s+on\s+(?=\d|[A-Z])", after) for item in _parse_list(part, states, designation)
-        ]:
-            out.append(
-                Dependency(
-                    item.name,
-                    item.aliases,
-                    item.count,
-                    item.category,
-                    item.state,
-                    hedged or item.hedged,
-                    version,
-                    clause,
-                )
-            )
-        if parts:
-            last = _parse_item(parts[-1], states)
-            open_list = last is not None and last.category is None
-    return out, open_list
-
-
-def _last_phrase(before: str) -> str:
-    """The words just before a trigger that can hedge it (back to the last comma or parenthesis)."""
-    return re.split(r"[,(]", before)[-1]
-
-
-def _version_in(text: str) -> str | None:
-    match = _VERSION.search(text)
-    if match is None:
-        return None
-    return re.sub(r"\s+\([^)]*\)", "", match.group(1)).strip(",.: ")
-
-
-def _same_name(a: str, b: str) -> bool:
-    return name_key(a) == name_key(b)
-
-
-def name_key(name: str) -> str:
-    """The key names are compared by: case, spaces, hyphens, dots and slashes ignored.
-
-    >>> name_key("Type 052D") == name_key("type-052d")
-    True
-    """
-    return re.sub(r"[\s\-./]", "", name).casefold()
-
-
-# -- derivations ----------------------------------------------------------------------------------
-
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "DerivedDesign",
-        re.compile(r"\btechnology\s+(?:was\s+)?used\s+(?:in|for)\s+(?:the\s+)?development\s+of\s+", re.IGNORECASE),
-    ),
-    (
-        "ReverseEngineering",
-        re.compile(
-            r"\b(?:illegal(?:ly)?\s+)?cop(?:ied|y|ies)\b|\bwithout\s+(?:a\s+)?"
-            r"(?:\w+\s+)?licen[cs]e\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "LicensedProduction",
-        re.compile(
-            r"\bassembl(?:ed|y)\s*(?:/|\s+or\s+)\s*produc(?:ed|tion)\b|\bunder\s+(?:\w+\s+)?licen[cs]e\b|"
-            r"\blicen[cs]ed\s+production\b|\blicen[cs]e[d]?[- ]produc|\bdesigned\s+for\s+production\s+in\b|"
-            r"\bproduction\s+line\b",
-            re.IGNORECASE,
-        ),
-    ),
-    ("KitAssembly", re.compile(r"\bassembled\b|\bassembly\s+(?:in|from|of)\b|\bkits?\b", re.IGNORECASE)),
-]
-_PRODUCED_IN = re.compile(
-    r"^(?:(?:incl|most|more|all|some|\d+|later|partly|also|locally|probably|possibly|"
-    r"reportedly)\s+)*(?:production|produced|built|manufactured)\s+in\s+",
-    re.IGNORECASE,
-)
-_PRODUCTION_LINE = re.compile(r"\b[Ff]rom\s+(?:the\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*)?)\s+production\s+line")
-_DESIGNATION = re.compile(r"\b([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)?)\s+designations?\s+")
-
-
-def _derivations(clause: str, states: frozenset[str]) -> list[Derivation]:
-    """The derivations one clause states (at most one per kind)."""
-    out: list[Derivation] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(clause):
-            if any(a <= match.start() < b for a, b in taken):
-                continue  # "assembled/produced under licence" is one licensed production
-            text = match.group(0).lower()
-            if kind == "LicensedProduction" and text.startswith("assembl") and re.search(r"\bkits?\b", clause):
-                kind = "KitAssembly"  # "assembled/produced in China from kits"
-            taken.append((match.start(), match.end()))
-            out += _derivation(kind, clause, match, states)
-            break  # one relation per kind per clause: later matches restate it
-    if not any(d.derivation == "LicensedProduction" for d in out):
-        produced = _PRODUCED_IN.match(clause)
-        if produced and state_at(clause[produced.end() :], states):
-            out += _derivation("LicensedProduction", clause, produced, states)
-    return out
-
-
-def _derivation(kind: str, clause: str, match: re.Match[str], states: frozenset[str]) -> list[Derivation]:
-    hedged = _hedged_before(clause, match.start())
-    tail = clause[match.start() :]
-    state = _state_after_in(tail, states)
-    products: list[tuple[str, tuple[str, ...]]] = []
-    if kind == "DerivedDesign":
-        products = names_at(clause[match.end() :])
-    elif "production line" in match.group(0).lower():
-        line = _PRODUCTION_LINE.search(clause)
-        if line is None:
-            return []
-        state = demonym_state(line.group(1), "", "") or state_at(line.group(1), states)
-        version = _version_in(clause[: match.start()])
-        products = [(version, ())] if version else []
-    else:
-        as_match = re.search(r"\bas\s+(?=[A-Z0-9])", tail[:160])
-        products = names_at(tail[as_match.end() :]) if as_match else []
-    if not products:
-        products = [("", ())]
-    return [Derivation(kind, name or None, aliases, state, hedged, clause) for name, aliases in products]
-
-
-def _hedged_before(clause: str, position: int) -> bool:
-    start = max(clause.rfind("(", 0, position), 0)
-    words = re.split(r"\s+", clause[start:position])
-    return any(is_hedge(word) for word in words)
-
-
-def _state_after_in(text: str, states: frozenset[str]) -> str | None:
-    match = re.search(r"\bin\s+([A-Z][^;,()]*)", text[:120])
-    return state_at(match.group(1), states) if match else None
-
-
 # -- the comment ----------------------------------------------------------------------------------
 
 # A comment without any of these words states no relation (most say "second-hand", "aid", a deal's value).
 _TRIGGERS = re.compile(r"for\b|licen|cop[yi]|kit|assembl|produc|technology|line\b|built|manufactur", re.IGNORECASE)
+# "Chinese designation J-11": the local name of a derivation's product.
+_DESIGNATION = re.compile(r"\b([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)?)\s+designations?\s+")
 
 
 def read_comment(
@@ -424,53 +101,69 @@ def read_comment(
     if not _TRIGGERS.search(comment):
         return ()
     states = states or known_states()
-    clauses = split_clauses(comment)
     relations: list[Relation] = []
     version = None
-    open_list, open_count, open_hedge, open_version = False, False, False, None
-    for clause in clauses:
-        clause_version = _version_in(clause)
-        if clause_version and not _FOR.search(clause):
+    open_list = _OpenList()
+    for clause in split_clauses(comment):
+        clause_version = find_version(clause)
+        if clause_version and not FOR_WORD.search(clause):
             version = version or clause_version
-        continued: list[Dependency] = []
-        starts_item = (open_list and clause[:1].isupper()) or (open_count and re.match(r"\d+ [A-Z]", clause))
-        if (
-            starts_item
-            and "version" not in clause
-            and not re.match(
-                r"(?:Incl|For|Probably|Possibly|Second|Aid|Part|Ordered|Delivered|Produced|Assembled|Designation)\b",
-                clause,
-            )
-        ):
-            for item in _parse_list(clause, states, designation):
-                continued.append(
-                    Dependency(
-                        item.name,
-                        item.aliases,
-                        item.count,
-                        item.category,
-                        item.state,
-                        open_hedge or item.hedged,
-                        open_version,
-                        clause,
-                    )
-                )
-            last = _parse_item(split_list(clause)[-1], states)
-            open_list = last is not None and last.category is None
-        else:
-            open_list = open_count = False
+        continued = open_list.continued_in(clause, states, designation)
         if continued:
             relations.extend(continued)
             continue
-        dependencies, runs_on = _dependencies(clause, states, designation, False)
+        dependencies, runs_on = read_dependencies(clause, states, designation, False)
         relations.extend(dependencies)
-        if dependencies:
-            open_list, open_hedge = runs_on, dependencies[-1].hedged
-            open_count = dependencies[-1].count is not None
-            open_version = dependencies[-1].version
-        relations.extend(_derivations(clause, states))
+        open_list.opened_by(dependencies, runs_on)
+        relations.extend(read_derivations(clause, states))
     relations = _with_designations(relations, comment, recipient, supplier, states)
     return tuple(_with_version(relation, version) for relation in relations)
+
+
+# A clause that opens with one of these words starts something new, not the next platforms of a list.
+_NOT_CONTINUED = re.compile(
+    r"(?:Incl|For|Probably|Possibly|Second|Aid|Part|Ordered|Delivered|Produced|Assembled|Designation)\b"
+)
+
+
+@dataclass(slots=True)
+class _OpenList:
+    """A list of platforms that may run on into the next clause ("for 2 Type-052 destroyers; 4 Type-054")."""
+
+    runs_on: bool = False  # the list's last platform had no category noun to close it
+    counted: bool = False  # its last platform had a number
+    hedged: bool = False
+    version: str | None = None
+
+    def continued_in(self, clause: str, states: frozenset[str], designation: str) -> list[Dependency]:
+        """The platforms of ``clause`` if it continues the list (and whether the list still runs on)."""
+        starts_item = (self.runs_on and clause[:1].isupper()) or (self.counted and re.match(r"\d+ [A-Z]", clause))
+        if not starts_item or "version" in clause or _NOT_CONTINUED.match(clause):
+            self.runs_on = self.counted = False
+            return []
+        continued = [
+            Dependency(
+                item.name,
+                item.aliases,
+                item.count,
+                item.category,
+                item.state,
+                self.hedged or item.hedged,
+                self.version,
+                clause,
+            )
+            for item in read_platforms(clause, states, designation)
+        ]
+        last = read_platform(split_list(clause)[-1], states)
+        self.runs_on = last is not None and last.category is None
+        return continued
+
+    def opened_by(self, dependencies: list[Dependency], runs_on: bool) -> None:
+        """Keep the list of the clause's dependencies open, if it has any."""
+        if dependencies:
+            self.runs_on, self.hedged = runs_on, dependencies[-1].hedged
+            self.counted = dependencies[-1].count is not None
+            self.version = dependencies[-1].version
 
 
 def _with_version(relation: Relation, version: str | None) -> Relation:

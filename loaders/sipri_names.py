@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from dragonbear.loaders.sipri_comments import name_key
+from dragonbear.loaders.sipri_comment_names import name_key
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY
 
 __all__ = ["NameIndex"]

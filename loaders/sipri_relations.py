@@ -33,17 +33,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from dragonbear.loaders.sipri_comments import (
-    Dependency,
-    Derivation,
-    engine_model,
-    known_states,
-    read_comment,
-)
+from dragonbear.loaders.sipri_comment_dependencies import Dependency
+from dragonbear.loaders.sipri_comment_derivations import Derivation
+from dragonbear.loaders.sipri_comments import engine_model, read_comment
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY, DesignationMap
 from dragonbear.loaders.sipri_layouts import Deal
 from dragonbear.loaders.sipri_names import NameIndex
 from dragonbear.loaders.sipri_rdf import TRANSFER_BASE, DealWriter, SystemTable, literal, readable_locator, slug
+from dragonbear.loaders.sipri_states import known_states
 from dragonbear.namespaces import DGB, ID, RDF, RDFS, SKOS, XSD
 
 __all__ = ["MENTIONS", "CuratedContext", "RelationReport", "RelationWriter", "curated_context"]

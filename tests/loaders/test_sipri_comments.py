@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from dragonbear.loaders.sipri_comments import Dependency, Derivation, Relation, name_key, read_comment
+from dragonbear.loaders.sipri_comment_dependencies import Dependency
+from dragonbear.loaders.sipri_comment_derivations import Derivation
+from dragonbear.loaders.sipri_comment_names import name_key
+from dragonbear.loaders.sipri_comments import Relation, read_comment
 
 LABELS = Path(__file__).parent.parent / "data" / "sipri" / "comment-labels.jsonl"
 MIN_PRECISION, MIN_RECALL = 0.95, 0.85

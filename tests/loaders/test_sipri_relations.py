@@ -12,7 +12,7 @@ import pytest
 
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.loaders.sipri import load_designation_map, read_register, register_to_nquads
-from dragonbear.loaders.sipri_comments import name_key
+from dragonbear.loaders.sipri_comment_names import name_key
 from dragonbear.loaders.sipri_relations import CuratedContext, _Statement
 from dragonbear.pipeline.build import BuildReport
 from dragonbear.pipeline.stats import network_stats
