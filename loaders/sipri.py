@@ -30,10 +30,11 @@ from pathlib import Path
 
 from dragonbear.errors import UsageError
 from dragonbear.loaders.contract import Loaded
+from dragonbear.loaders.sipri_curated import CuratedContext, curated_context
 from dragonbear.loaders.sipri_designations import DesignationMap, load_designation_map
 from dragonbear.loaders.sipri_layouts import Deal, Layout, Register, read_register, rejoin_fields
 from dragonbear.loaders.sipri_rdf import ATTRIBUTION, TRANSFER_BASE, DealWriter, SystemTable, slug
-from dragonbear.loaders.sipri_relations import CuratedContext, RelationReport, RelationWriter, curated_context
+from dragonbear.loaders.sipri_relations import RelationReport, RelationWriter
 from dragonbear.namespaces import GRAPH_SIPRI
 
 __all__ = [

@@ -24,6 +24,7 @@ __all__ = [
     "TRANSFER_BASE",
     "DealWriter",
     "SystemTable",
+    "iri_tail",
     "literal",
     "party_class",
     "party_iri",
@@ -54,6 +55,16 @@ def literal(text: str) -> str:
     if '"' in text or "\\" in text or "\n" in text or "\r" in text:
         text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{text}"'
+
+
+def iri_tail(iri: str) -> str:
+    """The part of an ``<IRI>`` after its kind, for the IRIs of statements about it.
+
+    >>> iri_tail("<https://w3id.org/dragonbear/id/system/sipri/rd-93>")
+    'sipri-rd-93'
+    """
+    path = iri.strip("<>").removeprefix(ID)
+    return path.split("/", 1)[-1].replace("/", "-")
 
 
 def _en(text: str) -> str:

@@ -21,56 +21,43 @@ confidence below that of the register's structured fields (0.7, or 0.45 when hed
 curated record already states gets the SIPRI attestation on the curated statement instead of a
 second statement, unless the curated record already cites the same row; where they disagree on kind
 or number, a ``dgb:Conflict`` names both sides.
+
+The systems are found or made by ``sipri_comment_systems``, the curated graph is indexed by
+``sipri_curated``, and the attestations are written by ``sipri_attestations``.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
+from dragonbear.loaders.sipri_attestations import AttestationWriter
 from dragonbear.loaders.sipri_comment_dependencies import Dependency
 from dragonbear.loaders.sipri_comment_derivations import Derivation
+from dragonbear.loaders.sipri_comment_systems import CommentSystems
 from dragonbear.loaders.sipri_comments import engine_model, read_comment
+from dragonbear.loaders.sipri_curated import CuratedContext, CuratedStatement
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY, DesignationMap
 from dragonbear.loaders.sipri_layouts import Deal
-from dragonbear.loaders.sipri_names import NameIndex
-from dragonbear.loaders.sipri_rdf import TRANSFER_BASE, DealWriter, SystemTable, literal, readable_locator, slug
+from dragonbear.loaders.sipri_rdf import (
+    TRANSFER_BASE,
+    DealWriter,
+    SystemTable,
+    iri_tail,
+    literal,
+    readable_locator,
+    slug,
+)
 from dragonbear.loaders.sipri_states import known_states
-from dragonbear.namespaces import DGB, ID, RDF, RDFS, SKOS, XSD
+from dragonbear.namespaces import DGB, ID, RDF, RDFS, XSD
 
-__all__ = ["MENTIONS", "CuratedContext", "RelationReport", "RelationWriter", "curated_context"]
+__all__ = ["MENTIONS", "RelationReport", "RelationWriter"]
 
-CONFIDENCE, CONFIDENCE_HEDGED = "0.7", "0.45"
 # A comment that mentions one of these but gives no relation is listed for review (build report, stats --missed).
 MENTIONS = re.compile(r"\bfor\b|licen[cs]|\bcop(?:y|ied)\b|\bkits?\b", re.IGNORECASE)
-_NOUNS = {
-    "combat aircraft": "FighterAircraft",
-    "aircraft": "Aircraft",
-    "helicopter": "Helicopter",
-    "combat helicopter": "Helicopter",
-    "ship": "Ship",
-    "tank": "ArmouredVehicle",
-    "mbt": "ArmouredVehicle",
-    "fac": "PatrolCraft",
-    "sam system": "SAMSystem",
-    "ad system": "AirDefenceSystem",
-    "air-defence system": "AirDefenceSystem",
-    "class": FALLBACK_CATEGORY,
-    "vehicle": "ArmouredVehicle",
-    "armoured vehicle": "ArmouredVehicle",
-    "gun": "Artillery",
-    "aa gun": "AntiAircraftGun",
-    "ucav": "UAV",
-    "uav": "UAV",
-    "apc": "ArmouredVehicle",
-    "ifv": "ArmouredVehicle",
-    "boat": "PatrolCraft",
-}
 _ROLES = {
     "Engine": "MainPropulsion",
     "AircraftEngine": "MainPropulsion",
@@ -90,84 +77,6 @@ _ROLES = {
     "AntiAircraftGun": "WeaponRole",
     "Artillery": "WeaponRole",
 }
-
-
-@dataclass
-class _Statement:
-    """A curated derivation or fit: its ends, values and attestations (IRI -> source IRI, locators)."""
-
-    iri: str
-    kind: str | None = None
-    units: int | None = None
-    start: int | None = None  # start year
-    attestations: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass
-class CuratedContext:
-    """What the relation writer needs of the curated graph: system names and statements."""
-
-    names: list[tuple[str, str]] = field(default_factory=list)  # (name, system IRI)
-    relatives: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # variants and bases
-    derivations: dict[tuple[str, str], _Statement] = field(default_factory=dict)  # (derived, source)
-    fits: dict[tuple[str, str], _Statement] = field(default_factory=dict)  # (platform, component)
-
-
-_NAME_PREDICATES = {
-    RDFS + "label",
-    SKOS + "prefLabel",
-    SKOS + "altLabel",
-    SKOS + "hiddenLabel",
-    DGB + "designation",
-    DGB + "natoReportingName",
-}
-
-
-def curated_context(quads: Iterable[ox.Quad]) -> CuratedContext:
-    """Index curated quads: names of systems, derivations by (derived, source), fits by (platform, component).
-
-    >>> curated_context([]).names
-    []
-    """
-    by_subject: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for quad in quads:
-        by_subject[quad.subject.value][quad.predicate.value].append(quad.object)  # type: ignore[union-attr, arg-type]
-    context = CuratedContext()
-    system = DGB + "SystemModel"
-    for subject, props in by_subject.items():
-        types = {o.value for o in props.get(RDF + "type", [])}
-        if system in types:
-            context.names.append((subject.rsplit("/", 1)[-1], subject))  # the id: "mig-21"
-            for predicate in _NAME_PREDICATES:
-                context.names += [(o.value, subject) for o in props.get(predicate, [])]
-            for base in props.get(DGB + "variantOf", []):
-                context.relatives[subject].add(base.value)
-                context.relatives[base.value].add(subject)
-
-        def first(p: str, props: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = props) -> str | None:
-            return props[p][0].value if props.get(p) else None
-
-        atts = {
-            o.value: [loc.value for loc in by_subject.get(o.value, {}).get(DGB + "locator", [])]
-            + [src.value for src in by_subject.get(o.value, {}).get(DGB + "source", [])]
-            for o in props.get(DGB + "hasAttestation", [])
-        }
-        derived, source = first(DGB + "derivedSystem"), first(DGB + "sourceSystem")
-        if derived and source:
-            start = first(DGB + "startYear")
-            context.derivations[(derived, source)] = _Statement(
-                subject, first(DGB + "derivationKind"), start=int(start) if start else None, attestations=atts
-            )
-        platform, component = first(DGB + "platform"), first(DGB + "component")
-        if platform and component:
-            units = first(DGB + "fittedUnits")
-            start = first(DGB + "startYear")
-            context.fits[(platform, component)] = _Statement(
-                subject, units=int(units) if units else None, start=int(start) if start else None, attestations=atts
-            )
-    return context
 
 
 @dataclass
@@ -204,12 +113,6 @@ class RelationReport:
         )
 
 
-def _tail(iri: str) -> str:
-    """The part of an ``<IRI>`` after its kind: ``<.../system/sipri/rd-93>`` gives ``sipri-rd-93``."""
-    path = iri.strip("<>").removeprefix(ID)
-    return path.split("/", 1)[-1].replace("/", "-")
-
-
 class RelationWriter:
     """Resolves the relations of a register's comments and writes them as N-Triples.
 
@@ -226,65 +129,16 @@ class RelationWriter:
         self.mapping, self.systems, self.writer = mapping, systems, writer
         self.context = context or CuratedContext()
         self.report = RelationReport()
-        self.index = NameIndex()
-        for name, iri in self.context.names:
-            self.index.add(name, f"<{iri}>", 0)
-        for (_system, designation), iri in systems.canonical.items():
-            self.index.add(designation, iri, 1)
-        for key, categories in systems.own.items():
-            for category, spellings in categories.items():
-                iri = systems.own_iri(key, category)
-                for spelling, deals in spellings.items():
-                    self.index.add(spelling, iri, 2, deals, category)
-        self.made: dict[str, dict[str, object]] = {}  # IRI -> name, aliases, category, states, deals
+        self.named_systems = CommentSystems(mapping, systems, self.context)
         self.derivation_nodes: dict[tuple[str, str, str, str], dict[str, object]] = {}
         self._local: set[str] = set()
-        self._own_iris = {
-            systems.own_iri(key, category) for key, categories in systems.own.items() for category in categories
-        } | set(systems.canonical.values())
         self.out: list[str] = []
-
-    # -- systems ----------------------------------------------------------------------------------
-
-    def _category(self, noun: str | None) -> str:
-        if not noun:
-            return FALLBACK_CATEGORY
-        words = [
-            w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
-            for w in noun.replace("/", " ").split()
-        ]
-        for n in range(len(words), 0, -1):
-            phrase = " ".join(words[-n:])
-            found = self.mapping.category_for(phrase) or _NOUNS.get(phrase.lower())
-            if found:
-                return found
-        return FALLBACK_CATEGORY
+        self.attestations = AttestationWriter(writer, self.out)
 
     def _system(self, name: str, aliases: Sequence[str], category: str, deal_iri: str) -> str | None:
         """The IRI of a named system: found by its name or an alias, or made; ``None`` if it is no system."""
-        # SIPRI writes two names of one system with a slash ("SA-15/Tor-M1"): a curated part names it
-        parts = [part for part in name.split("/") if len(part) > 1] if "/" in name else []
-        for candidate, curated_only in [*((n, False) for n in (name, *aliases)), *((p, True) for p in parts)]:
-            found = self.index.find(candidate, category, curated_only=curated_only)
-            if found is not None:
-                if found in self.made:
-                    self.made[found]["deals"].add(deal_iri)  # type: ignore[attr-defined]
-                return found
-        if not any(c.isdigit() for c in name) and category == FALLBACK_CATEGORY and not aliases:
-            return None  # "DOSAAF para-military training units": a plain word of no known kind is no platform
-        iri = f"<{ID}system/sipri/{slug(name)}>"
-        while iri in self.made or iri in self._own_iris:
-            iri = iri[:-1] + "-2>"
-        self.made[iri] = {
-            "name": name,
-            "aliases": set(aliases),
-            "category": category,
-            "states": Counter(),
-            "deals": {deal_iri},
-        }
-        for label in (name, *aliases):
-            self.index.add(label, iri, 3, category=category)
-        self.report.new_systems += 1
+        iri, made = self.named_systems.find_or_make(name, aliases, category, deal_iri)
+        self.report.new_systems += made
         return iri
 
     # -- relations --------------------------------------------------------------------------------
@@ -321,34 +175,13 @@ class RelationWriter:
             else:
                 self._derivation(deal, key, deal_iri, system, relation)
 
-    def _attestation(self, node: str, deal: Deal, key: str, hedged: bool, values: Sequence[str] = ()) -> str:
-        """Attest ``node`` by the deal's row and comment; ``values`` are predicate-object texts it reports."""
-        g = self.writer.g
-        att = f"{node[:-1]}#att-sipri-{key}>"
-        locator = f'{readable_locator(deal)}; comment: "{deal.comments}"'
-        self.out.append(
-            f"{node} <{DGB}hasAttestation> {att}{g}"
-            f"{att} <{RDF}type> <{DGB}Attestation>{g}"
-            f"{att} <{DGB}source> {self.writer.source}{g}"
-            f"{att} <{DGB}stance> <{DGB}{'Hedged' if hedged else 'Asserts'}>{g}"
-            f"{att} <{DGB}sourceReliability> <{DGB}ReliabilityA>{g}"
-            f"{att} <{DGB}locator> {literal(locator)}{g}"
-            f'{att} <{DGB}readFromText> "true"^^<{XSD}boolean>{g}'
-        )
-        self.out.extend(f"{att} {value}{g}" for value in values)
-        return att
-
-    def _verdict(self, node: str, hedged: bool) -> None:
-        g, confidence = self.writer.g, CONFIDENCE_HEDGED if hedged else CONFIDENCE
-        level = "LowConfidence" if hedged else "ModerateConfidence"
-        self.out.append(
-            f'{node} <{DGB}confidence> "{confidence}"^^<{XSD}decimal>{g}'
-            f"{node} <{DGB}confidenceLevel> <{DGB}{level}>{g}"
-            f"{node} <{DGB}rank> <{DGB}NormalRank>{g}"
-        )
-
     def _curated(
-        self, statement: _Statement, deal: Deal, key: str, hedged: bool, disagreements: Sequence[tuple[str, str]] = ()
+        self,
+        statement: CuratedStatement,
+        deal: Deal,
+        key: str,
+        hedged: bool,
+        disagreements: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Attest a curated statement, unless it already cites the deal's row; record each disagreement.
 
@@ -359,28 +192,20 @@ class RelationWriter:
         if any(locator.startswith(row) for locators in statement.attestations.values() for locator in locators):
             self.report.restating_curated += 1
             return
-        node = f"<{statement.iri}>"
-        att = self._attestation(node, deal, key, hedged, [value for _, value in disagreements])
+        att = self.attestations.attest(f"<{statement.iri}>", deal, key, hedged, [value for _, value in disagreements])
         self.report.attested_curated += 1
-        g = self.writer.g
         for aspect, _value in disagreements:
-            conflict = f"<{ID}conflict/sipri/{key}--{_tail(statement.iri)}--{aspect}>"
-            self.out.append(
-                f"{conflict} <{RDF}type> <{DGB}Conflict>{g}"
-                f"{conflict} <{DGB}aspect> {literal(aspect)}{g}"
-                f"{conflict} <{DGB}conflictConcerns> {node}{g}"
-                f"{conflict} <{DGB}conflictBetween> {att}{g}"
-            )
-            others = [iri for iri in statement.attestations] or [statement.iri]
-            self.out.extend(f"{conflict} <{DGB}conflictBetween> <{iri}>{g}" for iri in others)
+            self.attestations.conflict(statement, key, att, aspect)
             self.report.conflicts += 1
 
     def _fit(self, deal: Deal, key: str, deal_iri: str, system: str, relation: Dependency) -> None:
-        platform = self._system(relation.platform, relation.aliases, self._category(relation.category), deal_iri)
+        platform = self._system(
+            relation.platform, relation.aliases, self.named_systems.category(relation.category), deal_iri
+        )
         if platform is None:
             return
-        if relation.platform_state and platform in self.made:
-            self.made[platform]["states"][relation.platform_state] += 1  # type: ignore[index]
+        if relation.platform_state and platform in self.named_systems.made:
+            self.named_systems.made[platform].states[relation.platform_state] += 1
         component = self._component(deal, deal_iri, system, relation.version)
         if component == system and self._generic(deal, system):
             component = self._engine(deal, deal_iri) or system
@@ -400,8 +225,9 @@ class RelationWriter:
             self._system(version, (), self.mapping.category_for(deal.description) or FALLBACK_CATEGORY, deal_iri)
             or system
         )
-        if component in self.made and component != system and not self.made[component].get("variant_of"):
-            self.made[component]["variant_of"] = system
+        made = self.named_systems.made.get(component)
+        if made is not None and component != system and not made.variant_of:
+            made.variant_of = system
             self.report.variants += 1
         return component
 
@@ -451,7 +277,7 @@ class RelationWriter:
         self, deal: Deal, key: str, deal_iri: str, platform: str, component: str, relation: Dependency
     ) -> None:
         g = self.writer.g
-        fit = f"<{ID}fit/sipri/{key}--{_tail(platform)}>"
+        fit = f"<{ID}fit/sipri/{key}--{iri_tail(platform)}>"
         parts = [
             f"{fit} <{RDF}type> <{DGB}ComponentFit>{g}",
             f"{fit} <{DGB}platform> {platform}{g}",
@@ -472,8 +298,8 @@ class RelationWriter:
                 f'{fit} <{DGB}endYear> "{deal.delivery_years[-1]}"^^<{XSD}integer>{g}'
             )
         self.out.extend(parts)
-        self._verdict(fit, relation.hedged)
-        self._attestation(fit, deal, key, relation.hedged)
+        self.attestations.verdict(fit, relation.hedged)
+        self.attestations.attest(fit, deal, key, relation.hedged)
         self.report.fits += 1
 
     @staticmethod
@@ -508,9 +334,7 @@ class RelationWriter:
         licensee = self.writer.party(state)
         node_key = (product, system, relation.derivation, licensee)
         node = self.derivation_nodes.get(node_key)
-        iri = (
-            f"<{ID}derivation/sipri/{_tail(product)}--{_tail(system)}--{slug(relation.derivation)}--{_tail(licensee)}>"
-        )
+        iri = f"<{ID}derivation/sipri/{iri_tail(product)}--{iri_tail(system)}--{slug(relation.derivation)}--{iri_tail(licensee)}>"
         if node is None:
             node = self.derivation_nodes[node_key] = {"iri": iri, "hedged": True, "years": []}
             parts = [
@@ -528,7 +352,7 @@ class RelationWriter:
         year = deal.delivery_years[0] if deal.delivery_years else deal.order_year
         if year is not None:
             node["years"].append(year)  # type: ignore[attr-defined]
-        self._attestation(str(node["iri"]), deal, key, relation.hedged)
+        self.attestations.attest(str(node["iri"]), deal, key, relation.hedged)
         self.out.append(f"{deal_iri} <{DGB}enabledDerivation> {node['iri']}{g}")
 
     def text(self) -> str:
@@ -542,31 +366,12 @@ class RelationWriter:
     def _text(self) -> str:
         g = self.writer.g
         for node in self.derivation_nodes.values():
-            self._verdict(str(node["iri"]), bool(node["hedged"]))
+            self.attestations.verdict(str(node["iri"]), bool(node["hedged"]))
             if node["years"]:
                 self.out.append(
                     f'{node["iri"]} <{DGB}startYear> "{min(node["years"])}"'  # type: ignore[call-overload]
                     f"^^<{XSD}integer>{g}"
                 )
-        for iri, made in self.made.items():
-            name = str(made["name"])
-            parts = [
-                f"{iri} <{RDF}type> <{DGB}SystemModel>{g}",
-                f"{iri} <{RDFS}label> {literal(name)}@en{g}",
-                f"{iri} <{SKOS}prefLabel> {literal(name)}@en{g}",
-                f"{iri} <{DGB}category> <{DGB}{made['category']}>{g}",
-            ]
-            parts += [
-                f"{iri} <{SKOS}altLabel> {literal(alias)}@en{g}"
-                for alias in sorted(made["aliases"])  # type: ignore[call-overload]
-                if alias != name
-            ]
-            states: Counter[str] = made["states"]  # type: ignore[assignment]
-            if states:
-                parts.append(f"{iri} <{DGB}countryOfOrigin> {self.writer.party(states.most_common(1)[0][0])}{g}")
-            if made.get("variant_of"):
-                parts.append(f"{iri} <{DGB}variantOf> {made['variant_of']}{g}")
-            parts += [f"{iri} <{DGB}namedIn> {deal}{g}" for deal in sorted(made["deals"])]  # type: ignore[call-overload]
-            self.out.extend(parts)
+        self.out.extend(self.named_systems.triples(g, self.writer.party))
         # Two relations of one deal can state the same triple (two names of one system): keep it once.
         return "".join(dict.fromkeys("".join(self.out).splitlines(keepends=True)))

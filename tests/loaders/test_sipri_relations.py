@@ -13,7 +13,7 @@ import pytest
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.loaders.sipri import load_designation_map, read_register, register_to_nquads
 from dragonbear.loaders.sipri_comment_names import name_key
-from dragonbear.loaders.sipri_relations import CuratedContext, _Statement
+from dragonbear.loaders.sipri_curated import CuratedContext, CuratedStatement
 from dragonbear.pipeline.build import BuildReport
 from dragonbear.pipeline.stats import network_stats
 
@@ -162,7 +162,7 @@ def test_a_curated_statement_that_disagrees_is_a_conflict_with_both_sides() -> N
     # the curated fit gives other numbers, and a start after the deal's first delivery
     context = CuratedContext(
         fits={
-            (platform, component): _Statement(
+            (platform, component): CuratedStatement(
                 curated_fit,
                 units=999,
                 start=2099,
