@@ -31,8 +31,9 @@ from pathlib import Path
 from dragonbear.errors import UsageError
 from dragonbear.loaders.contract import Loaded
 from dragonbear.loaders.sipri_curated import CuratedContext, curated_context
+from dragonbear.loaders.sipri_deals import Deal, Layout, Register
 from dragonbear.loaders.sipri_designations import DesignationMap, load_designation_map
-from dragonbear.loaders.sipri_layouts import Deal, Layout, Register, read_register, rejoin_fields
+from dragonbear.loaders.sipri_layouts import read_register, rejoin_fields
 from dragonbear.loaders.sipri_rdf import ATTRIBUTION, TRANSFER_BASE, DealWriter, SystemTable, slug
 from dragonbear.loaders.sipri_relations import RelationReport, RelationWriter
 from dragonbear.namespaces import GRAPH_SIPRI
@@ -92,7 +93,7 @@ class SipriReport:
 def deal_keys(deals: Sequence[Deal]) -> list[str]:
     """The stable IRI key of every deal, in the order of ``deals``.
 
-    >>> from dragonbear.loaders.sipri_layouts import Deal
+    >>> from dragonbear.loaders.sipri_deals import Deal
     >>> d = Deal((13,), "Russia", "China", "Su-35S", "FGA aircraft", 2015, False, 24, False, 24, False,
     ...          (2016, 2017, 2018), None, "New")
     >>> deal_keys([d])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dragonbear.loaders.sipri_curated import CuratedStatement
-from dragonbear.loaders.sipri_layouts import Deal
+from dragonbear.loaders.sipri_deals import Deal
 from dragonbear.loaders.sipri_rdf import DealWriter, iri_tail, literal, readable_locator
 from dragonbear.namespaces import DGB, ID, RDF, XSD
 

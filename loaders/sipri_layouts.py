@@ -1,4 +1,4 @@
-"""Reading SIPRI's arms-transfer exports: the two file layouts, one deal record.
+"""Reading SIPRI's arms-transfer exports: the two file layouts, into one deal record.
 
 SIPRI publishes its Arms Transfers Database in two CSV layouts, both after a preamble of about
 eleven lines (title, conventions, ``Source: SIPRI Arms Transfers Database``, ``Data generated: ...``):
@@ -14,30 +14,27 @@ eleven lines (title, conventions, ``Source: SIPRI Arms Transfers Database``, ``D
   ordered, no comments and no TIV of the total order.
 
 The layout is detected from the header line and the encoding by trying UTF-8 before ISO-8859-1.
-Anything else that does not fit raises ``LoadError`` with the file, line and column.
+Anything else that does not fit raises ``LoadError`` with the file, line and column. The records
+read (:class:`~dragonbear.loaders.sipri_deals.Deal`, :class:`~dragonbear.loaders.sipri_deals.Register`)
+are in ``sipri_deals``, the typed access to a row's fields in ``sipri_rows``.
 """
 
 from __future__ import annotations
 
 import csv
-import enum
-import io
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from dragonbear.errors import LoadError
+from dragonbear.loaders.sipri_deals import Deal, Layout, Register
+from dragonbear.loaders.sipri_rows import Row, canonical_decimal, field_column, read_records
 from dragonbear.namespaces import slugify
 
 __all__ = [
     "CURRENT_HEADER",
     "LEGACY_HEADER",
-    "Deal",
-    "Layout",
-    "Register",
-    "canonical_decimal",
     "read_register",
     "rejoin_fields",
 ]
@@ -79,93 +76,12 @@ CURRENT_HEADER = (
     "TIV delivery values",
     "Local production",
 )
-STATUSES = ("New", "Second hand", "Second hand but modernized")
 
 # Source keys of the releases the project cites by a short name; other files get sipri-at-{date}.
 _RELEASE_KEYS = {date(2024, 10, 13): "sipri-at-2024"}
 _HEADER_SEARCH_LINES = 40
-_YEAR = re.compile(r"\d{4}")
 _ORDER_DATE = re.compile(r"(\d{4})(?:-\d{2}(?:-\d{2})?)?")
-_INT = re.compile(r"\d+")
-_DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _GENERATED = re.compile(r"(?:generated|created)\W*(\d{1,2} [A-Za-z]{3,9} \d{4}|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
-_CANONICAL_DECIMAL = re.compile(r"(?:0|[1-9]\d*)(?:\.\d*[1-9])?")  # non-negative, no trailing zeros
-_FLAGS = {
-    **dict.fromkeys(("yes", "y", "true", "1", "?", "Yes", "True"), True),
-    **dict.fromkeys(("", "no", "n", "false", "0", "No", "False"), False),
-}
-_STATUS_NAMES = {**{s: s for s in STATUSES}, **{s.casefold(): s for s in STATUSES}}
-
-
-class Layout(enum.Enum):
-    """The two CSV layouts of SIPRI's arms-transfer exports."""
-
-    TRADE_REGISTER = "trade-register"
-    CURRENT_EXPORT = "current-export"
-
-
-@dataclass(slots=True)
-class Deal:
-    """One arms-transfer deal as SIPRI records it; names and designations are SIPRI's own.
-
-    ``lines`` are the 1-based line numbers of the deal's rows in the file (two for a rejoined row
-    of the trade register, one per delivery year in the current export). Uncertainty flags are
-    ``None`` where the layout has no such column. TIV figures are canonical decimal strings.
-    Treat it as read-only (it is not frozen only because frozen dataclasses are slow to build).
-    """
-
-    lines: tuple[int, ...]
-    supplier: str
-    recipient: str
-    designation: str
-    description: str
-    order_year: int | None
-    order_year_uncertain: bool
-    quantity_ordered: int | None
-    quantity_ordered_uncertain: bool | None
-    quantity_delivered: int | None
-    quantity_delivered_uncertain: bool
-    delivery_years: tuple[int, ...]
-    delivery_years_uncertain: bool | None
-    status: str | None
-    comments: str = ""
-    tiv_per_unit: str | None = None
-    tiv_total_order: str | None = None
-    tiv_delivered: str | None = None
-    deal_id: str | None = None
-    local_production: bool | None = None
-    armament_category: str | None = None
-
-    @property
-    def line(self) -> int:
-        """The line of the deal's first row."""
-        return self.lines[0]
-
-    @property
-    def uncertain(self) -> bool:
-        """Whether SIPRI flags any of the deal's values as uncertain."""
-        return bool(
-            self.order_year_uncertain
-            or self.quantity_ordered_uncertain
-            or self.quantity_delivered_uncertain
-            or self.delivery_years_uncertain
-        )
-
-
-@dataclass(slots=True)
-class Register:
-    """A parsed SIPRI export: its deals in file order and what was learned about the file."""
-
-    path: Path
-    layout: Layout
-    encoding: str
-    preamble: tuple[str, ...]
-    header_line: int
-    source_key: str
-    issued: date | None
-    deals: list[Deal] = field(default_factory=list)
-    rows: int = 0
-    rejoined_lines: tuple[int, ...] = ()
 
 
 def read_register(path: Path) -> Register:
@@ -235,14 +151,14 @@ def _find_header(lines: list[str], path: Path) -> tuple[int, Layout]:
                         f" found {'end of line' if found is None else repr(found)}",
                         path=path,
                         line=index + 1,
-                        column=_column(line, position),
+                        column=field_column(line, position),
                     )
             if len(fields) > len(expected):
                 raise LoadError(
                     f"header has {len(fields)} fields, expected {len(expected)}",
                     path=path,
                     line=index + 1,
-                    column=_column(line, len(expected)),
+                    column=field_column(line, len(expected)),
                 )
             return index, layout
     first_data = next((i for i, line in enumerate(lines) if line.count(",") >= 5), len(lines))
@@ -274,134 +190,9 @@ def _source_key(issued: date | None, path: Path) -> str:
     return _RELEASE_KEYS.get(issued, f"sipri-at-{issued.isoformat()}")
 
 
-def _column(line: str, field_index: int) -> int:
-    """1-based character column where field ``field_index`` of ``line`` starts (or end of line)."""
-    position, in_quotes = 0, False
-    for char_index, char in enumerate(line):
-        if char == '"':
-            in_quotes = not in_quotes
-        elif char == "," and not in_quotes:
-            position += 1
-            if position == field_index:
-                return char_index + 2
-    return 1 if field_index == 0 else len(line) + 1
-
-
-def _records(lines: list[str], start: int, path: Path) -> list[tuple[int, list[str]]]:
-    """CSV records after line index ``start``, with the 1-based line each begins on."""
-    reader = csv.reader(io.StringIO("\n".join(lines[start:])))
-    records: list[tuple[int, list[str]]] = []
-    line_before = 0
-    try:
-        for fields in reader:
-            records.append((start + line_before + 1, fields))
-            line_before = reader.line_num
-    except csv.Error as exc:
-        raise LoadError(f"not CSV: {exc}", path=path, line=start + reader.line_num) from exc
-    return records
-
-
-class _Row:
-    """Field access with errors that name the file, line and column.
-
-    Each accessor tries the common, clean form of a value first and falls back to stripping and
-    checking it, so that a clean register is read at CSV speed.
-    """
-
-    __slots__ = ("fields", "line", "path", "text")
-
-    def __init__(self, fields: list[str], line: int, path: Path, text: str) -> None:
-        self.fields, self.line, self.path, self.text = fields, line, path, text
-
-    def error(self, index: int, message: str) -> LoadError:
-        return LoadError(message, path=self.path, line=self.line, column=_column(self.text, index))
-
-    def text_at(self, index: int, name: str, *, required: bool = False) -> str:
-        value = self.fields[index].strip()
-        if required and not value:
-            raise self.error(index, f"empty {name}")
-        return value
-
-    def year(self, index: int, name: str, pattern: re.Pattern[str] = _YEAR) -> int | None:
-        value = self.fields[index]
-        if len(value) == 4 and value.isdigit():
-            return int(value)
-        value = value.strip()
-        if not value:
-            return None
-        match = pattern.fullmatch(value)
-        if match is None:
-            raise self.error(index, f"{name} is not a year: {value!r}")
-        return int(match.group(1) if match.groups() else value)
-
-    def years(self, index: int, name: str) -> tuple[int, ...]:
-        value = self.fields[index]
-        if not value:
-            return ()
-        parts = value.split("; ")
-        if not all(len(part) == 4 and part.isdigit() for part in parts):
-            parts = [part.strip() for part in value.split(";")]
-            for part in parts:
-                if not _YEAR.fullmatch(part):
-                    raise self.error(index, f"{name}: {part!r} is not a year")
-        years = [int(part) for part in parts]
-        return tuple(years) if years == sorted(set(years)) else tuple(sorted(set(years)))
-
-    def count(self, index: int, name: str) -> int | None:
-        value = self.fields[index]
-        if value.isdigit():
-            return int(value)
-        value = value.strip()
-        if not value:
-            return None
-        if not _INT.fullmatch(value):
-            raise self.error(index, f"{name} is not a whole number: {value!r}")
-        return int(value)
-
-    def decimal(self, index: int, name: str) -> str | None:
-        value = self.fields[index]
-        if _CANONICAL_DECIMAL.fullmatch(value):
-            return value
-        value = value.strip()
-        if not value:
-            return None
-        if not _DECIMAL.fullmatch(value):
-            raise self.error(index, f"{name} is not a number: {value!r}")
-        return canonical_decimal(Decimal(value))
-
-    def flag(self, index: int, name: str) -> bool:
-        value = self.fields[index]
-        known = _FLAGS.get(value)
-        if known is not None:
-            return known
-        known = _FLAGS.get(value.strip().lower())
-        if known is not None:
-            return known
-        raise self.error(index, f"{name}: expected '?' or yes/no, found {value!r}")
-
-    def status(self, index: int) -> str | None:
-        value = self.fields[index]
-        known = _STATUS_NAMES.get(value) or _STATUS_NAMES.get(value.strip().casefold())
-        if known is not None:
-            return known
-        if not value.strip():
-            return None
-        raise self.error(index, f"unknown status {value!r}; expected one of {', '.join(STATUSES)}")
-
-
-def canonical_decimal(value: Decimal) -> str:
-    """The canonical lexical form of an ``xsd:decimal``: no exponent, no trailing zeros.
-
-    >>> canonical_decimal(Decimal("27.50")), canonical_decimal(Decimal("3.0")), canonical_decimal(Decimal("0"))
-    ('27.5', '3', '0')
-    """
-    text = format(value.normalize(), "f")
-    return text if text != "-0" else "0"
-
-
 def _read_trade_register(lines: list[str], header_index: int, register: Register) -> None:
     width = len(LEGACY_HEADER)
-    records = _records(lines, header_index + 1, register.path)
+    records = read_records(lines, header_index + 1, register.path)
     rejoined: list[int] = []
     path = register.path
     index = 0
@@ -417,16 +208,16 @@ def _read_trade_register(lines: list[str], header_index: int, register: Register
                 fields = rejoin_fields(fields, rest)
                 rejoined.append(line)
                 index += 1
-                register.deals.append(_legacy_deal(_Row(fields, line, path, lines[line - 1]), (line, next_line)))
+                register.deals.append(_legacy_deal(Row(fields, line, path, lines[line - 1]), (line, next_line)))
                 continue
         if len(fields) != width:
             raise LoadError(
                 f"expected {width} fields, found {len(fields)}",
                 path=path,
                 line=line,
-                column=_column(lines[line - 1], min(len(fields), width)),
+                column=field_column(lines[line - 1], min(len(fields), width)),
             )
-        register.deals.append(_legacy_deal(_Row(fields, line, path, lines[line - 1]), (line,)))
+        register.deals.append(_legacy_deal(Row(fields, line, path, lines[line - 1]), (line,)))
     register.rows = len(records)
     register.rejoined_lines = tuple(rejoined)
 
@@ -441,7 +232,7 @@ def rejoin_fields(first: list[str], second: list[str]) -> list[str]:
     return [*first[:-1], f"{head} {tail}" if head and tail else head or tail, *second[1:]]
 
 
-def _legacy_deal(row: _Row, lines: tuple[int, ...]) -> Deal:
+def _legacy_deal(row: Row, lines: tuple[int, ...]) -> Deal:
     return Deal(
         lines=lines,
         recipient=row.text_at(0, "recipient", required=True),
@@ -471,18 +262,18 @@ _DEAL_COLUMNS = (1, 2, 3, 4, 5, 6, 7, 12, 14, 16)
 def _read_current_export(lines: list[str], header_index: int, register: Register) -> None:
     width = len(CURRENT_HEADER)
     path = register.path
-    groups: dict[str, list[_Row]] = {}
-    records = _records(lines, header_index + 1, path)
+    groups: dict[str, list[Row]] = {}
+    records = read_records(lines, header_index + 1, path)
     for line, fields in records:
         if not fields:
             continue
-        row = _Row(fields, line, path, lines[line - 1])
+        row = Row(fields, line, path, lines[line - 1])
         if len(fields) != width:
             raise LoadError(
                 f"expected {width} fields, found {len(fields)}",
                 path=path,
                 line=line,
-                column=_column(lines[line - 1], min(len(fields), width)),
+                column=field_column(lines[line - 1], min(len(fields), width)),
             )
         deal_id = row.text_at(0, "SIPRI AT Database ID", required=True)
         group = groups.setdefault(deal_id, [])
@@ -500,7 +291,7 @@ def _read_current_export(lines: list[str], header_index: int, register: Register
     register.deals.extend(_current_deal(deal_id, rows) for deal_id, rows in groups.items())
 
 
-def _current_deal(deal_id: str, rows: list[_Row]) -> Deal:
+def _current_deal(deal_id: str, rows: list[Row]) -> Deal:
     first = rows[0]
     years: set[int] = set()
     delivered: int | None = None

@@ -11,8 +11,8 @@ import functools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from dragonbear.loaders.sipri_deals import Deal, Register
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY, DesignationMap
-from dragonbear.loaders.sipri_layouts import Deal, Register
 from dragonbear.namespaces import DCTERMS, DGB, ID, RDF, RDFS, SCHEMA, SKOS, XSD, party_class, party_iri, slugify
 
 __all__ = [

@@ -40,8 +40,8 @@ from dragonbear.loaders.sipri_comment_derivations import Derivation
 from dragonbear.loaders.sipri_comment_systems import CommentSystems
 from dragonbear.loaders.sipri_comments import engine_model, read_comment
 from dragonbear.loaders.sipri_curated import CuratedContext, CuratedStatement
+from dragonbear.loaders.sipri_deals import Deal
 from dragonbear.loaders.sipri_designations import FALLBACK_CATEGORY, DesignationMap
-from dragonbear.loaders.sipri_layouts import Deal
 from dragonbear.loaders.sipri_rdf import (
     TRANSFER_BASE,
     DealWriter,
