@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dragonbear.errors import LoadError
-from dragonbear.graph.shacl_compiler import _term_text
+from dragonbear.graph.shacl_terms import term_text
 from dragonbear.graph.store import EmbeddedStore, GraphStore
 from dragonbear.graph.validation import ValidationReport, default_shapes_path, validate_store
 from dragonbear.namespaces import GRAPH_DERIVED, GRAPH_ONTOLOGY, RDF, RDFS, SH
@@ -165,6 +165,6 @@ def validate_nodes(
     scratch = EmbeddedStore.open(None)
     scratch.extend(quads)
     report = validate_store(scratch, data_graphs=[_FOCUS_GRAPH], shapes_path=shapes_path)
-    wanted = {_term_text(node) for node in nodes}
+    wanted = {term_text(node) for node in nodes}
     violations = [v for v in report.violations if v["focus"] in wanted]
     return ValidationReport(not violations, violations)

@@ -33,25 +33,21 @@ from pathlib import Path
 import rdflib
 
 from dragonbear.errors import UsageError, ValidationError
-from dragonbear.graph.shacl_compiler import (
-    _CLASS_KINDS,
-    _PROPERTY_KINDS,
-    _STANDARD_NAMESPACES,
-    _compact,
-    _Dataset,
-    _parse_graph,
-    _path_text,
-    _project_ontology_ttl,
-    _sh,
-    _ShapeCompiler,
-    _SubclassIndex,
-    _term_text,
-)
+from dragonbear.graph.shacl_compiler import GraphUnion, ShapeCompiler, SubclassIndex
+from dragonbear.graph.shacl_terms import SHACL, compact_iris, ontology_turtle, parse_turtle, path_text, term_text
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import (
+    DCTERMS,
     GRAPH_DERIVED,
     GRAPH_ONTOLOGY,
+    OWL,
+    PROV,
     RDF,
+    RDFS,
+    SCHEMA,
+    SH,
+    SKOS,
+    XSD,
 )
 
 __all__ = [
@@ -61,6 +57,21 @@ __all__ = [
     "validate_store",
     "validate_with_pyshacl",
 ]
+
+_STANDARD_NAMESPACES = (RDF, RDFS, OWL, XSD, SKOS, PROV, DCTERMS, SCHEMA, SH)
+_CLASS_KINDS = {OWL + "Class", RDFS + "Class"}
+_PROPERTY_KINDS = {RDF + "Property"} | {
+    OWL + k
+    for k in (
+        "ObjectProperty",
+        "DatatypeProperty",
+        "AnnotationProperty",
+        "TransitiveProperty",
+        "SymmetricProperty",
+        "FunctionalProperty",
+        "InverseFunctionalProperty",
+    )
+}
 
 
 def default_shapes_path() -> Path:
@@ -93,7 +104,7 @@ class ValidationReport:
             return "Conforms: no SHACL violations."
         lines = [f"{len(self.violations)} SHACL violation(s):"]
         for v in self.violations[:limit]:
-            value = f" (value {_compact(v['value'])})" if v["value"] else ""
+            value = f" (value {compact_iris(v['value'])})" if v["value"] else ""
             lines.append(f"- {v['focus']}: {v['message']}{value}")
         if len(self.violations) > limit:
             lines.append(f"... and {len(self.violations) - limit} more")
@@ -138,10 +149,10 @@ def validate_store(
     graphs = [*data_graphs, *([ontology_graph] if ontology_graph else [])]
     if not graphs:
         return ValidationReport(True, [])
-    dataset = _Dataset(store, graphs)
+    dataset = GraphUnion(store, graphs)
     path = shapes_path or default_shapes_path()
-    subclasses = _SubclassIndex(dataset)
-    checks = _ShapeCompiler(_parse_graph(path.read_text(encoding="utf-8"), path), path, subclasses).checks()
+    subclasses = SubclassIndex(dataset)
+    checks = ShapeCompiler(parse_turtle(path.read_text(encoding="utf-8"), path), path, subclasses).checks()
     violations = []
     for check in checks:
         if check.guard and not dataset.ask(check.guard):
@@ -150,7 +161,7 @@ def validate_store(
             value = row["value"] if check.has_value else None
             violations.append(
                 {
-                    "focus": _term_text(row["focus"]),
+                    "focus": term_text(row["focus"]),
                     "path": check.path,
                     "value": str(value) if value is not None else "",
                     "constraint": check.component,
@@ -183,12 +194,12 @@ def validate_with_pyshacl(
         raise UsageError("pySHACL is not installed: pip install 'dragonbear[shacl]'") from None
 
     path = shapes_path or default_shapes_path()
-    shapes = _parse_graph(path.read_text(encoding="utf-8"), path)
+    shapes = parse_turtle(path.read_text(encoding="utf-8"), path)
     if ontology_ttl is None:
-        ontology_ttl = _project_ontology_ttl()
-    ontology = _parse_graph(ontology_ttl, "<ontology>")
+        ontology_ttl = ontology_turtle()
+    ontology = parse_turtle(ontology_ttl, "<ontology>")
     _, results, _ = pyshacl.validate(
-        _parse_graph(data_ttl, "<data>"),
+        parse_turtle(data_ttl, "<data>"),
         shacl_graph=shapes,
         ont_graph=ontology,
         inference="none",
@@ -198,18 +209,18 @@ def validate_with_pyshacl(
     assert isinstance(results, rdflib.Graph)
     violations = []
     # Only the report's own results: sh:detail results of sh:node and sh:or are typed alike.
-    for result in results.objects(None, _sh.result):
-        path_node = results.value(result, _sh.resultPath)
+    for result in results.objects(None, SHACL.result):
+        path_node = results.value(result, SHACL.resultPath)
         path_graph = results if (path_node, None, None) in results else shapes
-        value = results.value(result, _sh.value)
+        value = results.value(result, SHACL.value)
         violations.append(
             {
-                "focus": _term_text(results.value(result, _sh.focusNode)),
-                "path": _path_text(path_graph, path_node) if path_node is not None else "",
+                "focus": term_text(results.value(result, SHACL.focusNode)),
+                "path": path_text(path_graph, path_node) if path_node is not None else "",
                 "value": value.n3() if value is not None else "",
-                "constraint": str(results.value(result, _sh.sourceConstraintComponent)),
-                "message": str(results.value(result, _sh.resultMessage) or ""),
-                "shape": str(results.value(result, _sh.sourceShape)),
+                "constraint": str(results.value(result, SHACL.sourceConstraintComponent)),
+                "message": str(results.value(result, SHACL.resultMessage) or ""),
+                "shape": str(results.value(result, SHACL.sourceShape)),
             }
         )
     violations.sort(key=lambda v: (v["focus"], v["path"], v["constraint"], v["value"]))
@@ -228,20 +239,20 @@ def undeclared_terms(store: GraphStore, *, data_graphs: list[str], ontology_grap
     """
     if not data_graphs:
         return []
-    used = _Dataset(store, data_graphs).select(
+    used = GraphUnion(store, data_graphs).select(
         f"SELECT DISTINCT ?term ?role WHERE {{ {{ ?s ?term ?o BIND('p' AS ?role) }} "
         f"UNION {{ ?s <{RDF}type> ?term BIND('c' AS ?role) }} }}"
     )
     declared: dict[str, set[str]] = {"c": set(), "p": set()}
     if ontology_graphs:
-        kinds = _Dataset(store, ontology_graphs).select(
+        kinds = GraphUnion(store, ontology_graphs).select(
             f"SELECT DISTINCT ?term ?kind WHERE {{ ?term <{RDF}type> ?kind }}"
         )
         for row in kinds:
-            kind = _term_text(row["kind"])
+            kind = term_text(row["kind"])
             if kind in _CLASS_KINDS:
-                declared["c"].add(_term_text(row["term"]))
+                declared["c"].add(term_text(row["term"]))
             elif kind in _PROPERTY_KINDS:
-                declared["p"].add(_term_text(row["term"]))
-    missing = {_term_text(row["term"]) for row in used if _term_text(row["term"]) not in declared[row["role"].value]}
+                declared["p"].add(term_text(row["term"]))
+    missing = {term_text(row["term"]) for row in used if term_text(row["term"]) not in declared[row["role"].value]}
     return sorted(t for t in missing if not t.startswith(_STANDARD_NAMESPACES))
