@@ -90,6 +90,11 @@ _GRAPH_TITLES = {
     GRAPH_DERIVED: "Triples the build derives from the other graphs",
 }
 _OWN_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_DERIVED)
+_DESCRIPTION = (
+    "An open knowledge graph of Russia-China military-technical cooperation: states, organizations, weapon "
+    "systems and their variants, technology derivations, arms transfers and exercises, every claim with its "
+    "source and confidence."
+)
 
 
 @dataclass(frozen=True)
@@ -166,92 +171,112 @@ def dataset_description(
     """
     void, endpoint = f"{base}.well-known/void", f"{base}sparql"
     dataset = ox.NamedNode(f"{void}#dataset")
-    out: list[ox.Triple] = []
-
-    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
-        out.append(ox.Triple(s, ox.NamedNode(p), o))
-
-    def iri(value: str) -> ox.NamedNode:
-        return ox.NamedNode(value)
-
-    doc = iri(void)
-    add(doc, RDF + "type", iri(VOID + "DatasetDescription"))
-    add(doc, DCTERMS + "title", _lit("DCAT and VoID description of Dragonbear", "en"))
-    add(doc, FOAF + "primaryTopic", dataset)
-
-    add(dataset, RDF + "type", iri(VOID + "Dataset"))
-    add(dataset, RDF + "type", iri(DCAT + "Dataset"))
-    add(dataset, DCTERMS + "title", _lit("Dragonbear", "en"))
-    add(
-        dataset,
-        DCTERMS + "description",
-        _lit(
-            "An open knowledge graph of Russia-China military-technical cooperation: states, organizations, weapon "
-            "systems and their variants, technology derivations, arms transfers and exercises, every claim with its "
-            "source and confidence.",
-            "en",
-        ),
-    )
-    publisher = ox.BlankNode("publisher")
-    add(dataset, DCTERMS + "publisher", publisher)
-    add(publisher, RDF + "type", iri(FOAF + "Organization"))
-    add(publisher, FOAF + "name", _lit("The Dragonbear project"))
-    add(dataset, DCAT + "version", _lit(release or data_release().version))
-    add(dataset, DCTERMS + "license", iri(CC_BY_4))
-    add(dataset, DCTERMS + "rights", _lit(DATASET_RIGHTS, "en"))
-    add(dataset, CC + "attributionText", _lit(SIPRI_ATTRIBUTION))
-    add(dataset, DCTERMS + "source", iri(SIPRI_URL))
-    for source, _title in sources:
-        add(dataset, DCTERMS + "source", iri(source))
-    if modified is not None:
-        add(dataset, DCTERMS + "modified", _typed(modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "dateTime"))
-    add(dataset, DCAT + "landingPage", iri(base))
-    add(dataset, VOID + "sparqlEndpoint", iri(endpoint))
-    add(dataset, VOID + "uriSpace", _lit(ID))
-    add(dataset, VOID + "vocabulary", iri(DGB))
-    add(dataset, VOID + "triples", _typed(sum(counts.values()), "integer"))
+    out = [
+        _triple(ox.NamedNode(void), RDF + "type", ox.NamedNode(VOID + "DatasetDescription")),
+        _triple(ox.NamedNode(void), DCTERMS + "title", _lit("DCAT and VoID description of Dragonbear", "en")),
+        _triple(ox.NamedNode(void), FOAF + "primaryTopic", dataset),
+    ]
+    out += _dataset_triples(dataset, base, endpoint, sources, modified, release or data_release().version)
+    out.append(_triple(dataset, VOID + "triples", _typed(sum(counts.values()), "integer")))
     for i, (graph, n) in enumerate(sorted(counts.items()), start=1):
-        subset = iri(f"{void}#graph-{i}")
-        add(dataset, VOID + "subset", subset)
-        add(subset, RDF + "type", iri(VOID + "Dataset"))
-        add(subset, SD + "name", iri(graph))
-        add(subset, VOID + "sparqlEndpoint", iri(endpoint))
-        add(subset, VOID + "triples", _typed(n, "integer"))
-        if graph in _GRAPH_TITLES:
-            add(subset, DCTERMS + "title", _lit(_GRAPH_TITLES[graph], "en"))
-        if graph in _OWN_GRAPHS:
-            add(subset, DCTERMS + "license", iri(CC_BY_4))
-        if graph == GRAPH_SIPRI:
-            add(subset, DCTERMS + "source", iri(SIPRI_URL))
-            add(subset, DCTERMS + "rights", _lit(SIPRI_RIGHTS, "en"))
-            add(subset, CC + "attributionText", _lit(SIPRI_ATTRIBUTION))
-            add(subset, CC + "attributionURL", iri(SIPRI_URL))
+        out += _subset_triples(dataset, ox.NamedNode(f"{void}#graph-{i}"), graph, n, endpoint)
     for dist in distributions:
-        node = iri(dist.url)
-        add(dataset, DCAT + "distribution", node)
-        add(dataset, VOID + "dataDump", node)
-        add(node, RDF + "type", iri(DCAT + "Distribution"))
-        what = (
-            f"the graph <{dist.graph}>"
-            if dist.graph
-            else "all named graphs"
-            if dist.fmt.keeps_graphs
-            else "the merge of all named graphs"
-        )
-        add(
-            node,
-            DCTERMS + "title",
-            _lit(f"{dist.fmt.label} dump ({what}){', gzipped' if dist.compressed else ''}", "en"),
-        )
-        add(node, DCAT + "downloadURL", node)
-        add(node, DCAT + "accessURL", node)
-        add(node, DCAT + "mediaType", iri(IANA + dist.fmt.media_type))
-        if dist.compressed:
-            add(node, DCAT + "compressFormat", iri(IANA + FileFormat.GZIP.media_type))
-        add(node, DCTERMS + "license", iri(CC_BY_4))
-        add(node, DCTERMS + "rights", _lit(DATASET_RIGHTS, "en"))
-        if dist.byte_size is not None:
-            add(node, DCAT + "byteSize", _typed(dist.byte_size, "nonNegativeInteger"))
+        out += _distribution_triples(dataset, dist)
+    return out
+
+
+def _triple(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.Triple:
+    return ox.Triple(s, ox.NamedNode(p), o)
+
+
+def _dataset_triples(
+    dataset: ox.NamedNode,
+    base: str,
+    endpoint: str,
+    sources: Sequence[tuple[str, str]],
+    modified: datetime | None,
+    release: str,
+) -> list[ox.Triple]:
+    """The dataset's types, title, publisher, release, terms, sources, date and access points."""
+    publisher = ox.BlankNode("publisher")
+    out = [
+        _triple(dataset, RDF + "type", ox.NamedNode(VOID + "Dataset")),
+        _triple(dataset, RDF + "type", ox.NamedNode(DCAT + "Dataset")),
+        _triple(dataset, DCTERMS + "title", _lit("Dragonbear", "en")),
+        _triple(dataset, DCTERMS + "description", _lit(_DESCRIPTION, "en")),
+        _triple(dataset, DCTERMS + "publisher", publisher),
+        _triple(publisher, RDF + "type", ox.NamedNode(FOAF + "Organization")),
+        _triple(publisher, FOAF + "name", _lit("The Dragonbear project")),
+        _triple(dataset, DCAT + "version", _lit(release)),
+        _triple(dataset, DCTERMS + "license", ox.NamedNode(CC_BY_4)),
+        _triple(dataset, DCTERMS + "rights", _lit(DATASET_RIGHTS, "en")),
+        _triple(dataset, CC + "attributionText", _lit(SIPRI_ATTRIBUTION)),
+        _triple(dataset, DCTERMS + "source", ox.NamedNode(SIPRI_URL)),
+    ]
+    out += [_triple(dataset, DCTERMS + "source", ox.NamedNode(source)) for source, _title in sources]
+    if modified is not None:
+        when = modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        out.append(_triple(dataset, DCTERMS + "modified", _typed(when, "dateTime")))
+    return [
+        *out,
+        _triple(dataset, DCAT + "landingPage", ox.NamedNode(base)),
+        _triple(dataset, VOID + "sparqlEndpoint", ox.NamedNode(endpoint)),
+        _triple(dataset, VOID + "uriSpace", _lit(ID)),
+        _triple(dataset, VOID + "vocabulary", ox.NamedNode(DGB)),
+    ]
+
+
+def _subset_triples(dataset: ox.NamedNode, subset: ox.NamedNode, graph: str, n: int, endpoint: str) -> list[ox.Triple]:
+    """One named graph as a ``void:subset``: its name, size, title, and terms."""
+    out = [
+        _triple(dataset, VOID + "subset", subset),
+        _triple(subset, RDF + "type", ox.NamedNode(VOID + "Dataset")),
+        _triple(subset, SD + "name", ox.NamedNode(graph)),
+        _triple(subset, VOID + "sparqlEndpoint", ox.NamedNode(endpoint)),
+        _triple(subset, VOID + "triples", _typed(n, "integer")),
+    ]
+    if graph in _GRAPH_TITLES:
+        out.append(_triple(subset, DCTERMS + "title", _lit(_GRAPH_TITLES[graph], "en")))
+    if graph in _OWN_GRAPHS:
+        out.append(_triple(subset, DCTERMS + "license", ox.NamedNode(CC_BY_4)))
+    if graph == GRAPH_SIPRI:
+        out += [
+            _triple(subset, DCTERMS + "source", ox.NamedNode(SIPRI_URL)),
+            _triple(subset, DCTERMS + "rights", _lit(SIPRI_RIGHTS, "en")),
+            _triple(subset, CC + "attributionText", _lit(SIPRI_ATTRIBUTION)),
+            _triple(subset, CC + "attributionURL", ox.NamedNode(SIPRI_URL)),
+        ]
+    return out
+
+
+def _distribution_triples(dataset: ox.NamedNode, dist: Distribution) -> list[ox.Triple]:
+    """One dump as a ``dcat:distribution`` and ``void:dataDump``: what it holds, its format and terms."""
+    node = ox.NamedNode(dist.url)
+    what = (
+        f"the graph <{dist.graph}>"
+        if dist.graph
+        else "all named graphs"
+        if dist.fmt.keeps_graphs
+        else "the merge of all named graphs"
+    )
+    title = f"{dist.fmt.label} dump ({what}){', gzipped' if dist.compressed else ''}"
+    out = [
+        _triple(dataset, DCAT + "distribution", node),
+        _triple(dataset, VOID + "dataDump", node),
+        _triple(node, RDF + "type", ox.NamedNode(DCAT + "Distribution")),
+        _triple(node, DCTERMS + "title", _lit(title, "en")),
+        _triple(node, DCAT + "downloadURL", node),
+        _triple(node, DCAT + "accessURL", node),
+        _triple(node, DCAT + "mediaType", ox.NamedNode(IANA + dist.fmt.media_type)),
+    ]
+    if dist.compressed:
+        out.append(_triple(node, DCAT + "compressFormat", ox.NamedNode(IANA + FileFormat.GZIP.media_type)))
+    out += [
+        _triple(node, DCTERMS + "license", ox.NamedNode(CC_BY_4)),
+        _triple(node, DCTERMS + "rights", _lit(DATASET_RIGHTS, "en")),
+    ]
+    if dist.byte_size is not None:
+        out.append(_triple(node, DCAT + "byteSize", _typed(dist.byte_size, "nonNegativeInteger")))
     return out
 
 
