@@ -235,21 +235,31 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
     wanted = set(among) if among is not None else None
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     _add_nodes(store, graph, wanted)
-    kinds = dict(
-        _select(
-            store,
-            'SELECT ?k ?l WHERE { ?k a skos:Concept ; skos:prefLabel ?l FILTER(LANG(?l) = "en" || LANG(?l) = "") }',
-        )
-    )
-    deprecated = {s for (s,) in _select(store, "SELECT ?s WHERE { ?s dgb:rank dgb:DeprecatedRank }")}
-    cited: dict[str, list[tuple[str, str, str]]] = {}
-    scanned: dict[str, list[list[Any]]] = {}
+    edges = _EdgeAdder(graph, wanted)
+    _add_statement_edges(store, edges, wanted)
+    for a, b in _pairs(store, "dgb:variantOf", objects=wanted):
+        edges.add(a, b, f"variant {a}", a, {"relation": str(Relation.VARIANT), "kind": "variant of"})
+    _add_component_makers(store, graph)
+    _label_agents(store, graph)
+    found = _sources(store, set(edges.cited) if wanted is not None else None)
+    for cites, cited in edges.cited.items():
+        for a, b, key in cited:
+            graph.edges[a, b, key]["sources"] = found.get(cites, [])
+    return graph
 
-    def add_edge(a: str, b: str, key: str, cites: str, attrs: dict[str, Any]) -> None:
-        if wanted is not None and (a not in wanted or b not in wanted):
+
+class _EdgeAdder:
+    """Adds the edges between wanted nodes (an untyped end gets a type) and keeps the statement each cites."""
+
+    def __init__(self, graph: nx.MultiDiGraph[str], wanted: set[str] | None) -> None:
+        self.graph, self.wanted = graph, wanted
+        self.cited: dict[str, list[tuple[str, str, str]]] = {}
+
+    def add(self, a: str, b: str, key: str, cites: str, attrs: dict[str, Any]) -> None:
+        if self.wanted is not None and (a not in self.wanted or b not in self.wanted):
             return
         for node in (a, b):
-            if node not in graph:  # untyped: an agent when the edge says so, else a system
+            if node not in self.graph:  # untyped: an agent when the edge says so, else a system
                 agent = node == (
                     a
                     if attrs["relation"] == Relation.TRANSFER
@@ -257,10 +267,21 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
                     if attrs.get("role") in ("licensor", "partner")
                     else None
                 )
-                graph.add_node(node, label=_local(node), type="organization" if agent else "system")
-        graph.add_edge(a, b, key=key, **attrs)
-        cited.setdefault(cites, []).append((a, b, key))
+                self.graph.add_node(node, label=_local(node), type="organization" if agent else "system")
+        self.graph.add_edge(a, b, key=key, **attrs)
+        self.cited.setdefault(cites, []).append((a, b, key))
 
+
+def _add_statement_edges(store: GraphStore, edges: _EdgeAdder, wanted: set[str] | None) -> None:
+    """The edges of the derivation, component-fit and transfer statements: one per statement and role."""
+    kinds = dict(
+        _select(
+            store,
+            'SELECT ?k ?l WHERE { ?k a skos:Concept ; skos:prefLabel ?l FILTER(LANG(?l) = "en" || LANG(?l) = "") }',
+        )
+    )
+    deprecated = {s for (s,) in _select(store, "SELECT ?s WHERE { ?s dgb:rank dgb:DeprecatedRank }")}
+    scanned: dict[str, list[list[Any]]] = {}
     for relation, (from_prop, to_props, attr_props) in _EDGES.items():
         sources = {s: a for s, a in _pairs(store, from_prop, objects=wanted) if s not in deprecated}
         stmts = set(sources) if wanted is not None else None
@@ -275,20 +296,29 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
             for stmt, b in _pairs(store, to_prop, subjects=stmts):
                 if stmt not in sources:
                     continue
-                attrs: dict[str, Any] = {"relation": str(relation), "statement": stmt, **details[stmt]}
-                if "kind_iri" in attrs:
-                    attrs["kind"] = kinds.get(attrs["kind_iri"]) or _local(attrs["kind_iri"])
-                if relation == Relation.DERIVATION:
-                    attrs["role"] = role
-                    if "start" in attrs:
-                        attrs["year"] = attrs["start"]
-                elif relation == Relation.TRANSFER:
-                    attrs["recipient"] = sources[stmt]
-                attrs.setdefault("kind", str(relation))
-                add_edge(sources[stmt], b, f"{stmt} {role}".strip(), stmt, attrs)
-    for a, b in _pairs(store, "dgb:variantOf", objects=wanted):
-        add_edge(a, b, f"variant {a}", a, {"relation": str(Relation.VARIANT), "kind": "variant of"})
-    # the maker of a component, and the maker's state
+                attrs = _edge_attributes(relation, stmt, role, details[stmt], sources[stmt], kinds)
+                edges.add(sources[stmt], b, f"{stmt} {role}".strip(), stmt, attrs)
+
+
+def _edge_attributes(
+    relation: Relation, stmt: str, role: str, details: dict[str, Any], source: str, kinds: dict[str, str]
+) -> dict[str, Any]:
+    """The attributes of the edge a statement gives, from its details (kind, years, units...)."""
+    attrs: dict[str, Any] = {"relation": str(relation), "statement": stmt, **details}
+    if "kind_iri" in attrs:
+        attrs["kind"] = kinds.get(attrs["kind_iri"]) or _local(attrs["kind_iri"])
+    if relation == Relation.DERIVATION:
+        attrs["role"] = role
+        if "start" in attrs:
+            attrs["year"] = attrs["start"]
+    elif relation == Relation.TRANSFER:
+        attrs["recipient"] = source
+    attrs.setdefault("kind", str(relation))
+    return attrs
+
+
+def _add_component_makers(store: GraphStore, graph: nx.MultiDiGraph[str]) -> None:
+    """The maker of each component, and the maker's state, on the component-fit edges."""
     components = {b for _a, b, r in graph.edges(data="relation") if r == Relation.COMPONENT}  # type: ignore[var-annotated]
     makers = dict(_pairs(store, "dgb:manufacturer", subjects=components)) if components else {}
     states = dict(_pairs(store, "dgb:basedIn", subjects=set(makers.values()))) if makers else {}
@@ -297,7 +327,11 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
             attrs["maker"] = makers[b]
             if makers[b] in states:
                 attrs["maker_state"] = states[makers[b]]
-    named = ("supplier", "maker", "maker_state")  # the agents an edge mentions, by name
+
+
+def _label_agents(store: GraphStore, graph: nx.MultiDiGraph[str]) -> None:
+    """The names of the agents an edge mentions (supplier, maker, maker's state), as ``{name}_label``."""
+    named = ("supplier", "maker", "maker_state")
     absent = {d[n] for _a, _b, d in graph.edges(data=True) for n in named if n in d and d[n] not in graph}
     names = _labels(store, absent)
     names.update((node, graph.nodes[node]["label"]) for node in graph)
@@ -305,8 +339,3 @@ def load_lineage_graph(store: GraphStore, *, among: Iterable[str] | None = None)
         for name in named:
             if name in attrs:
                 attrs[f"{name}_label"] = names.get(attrs[name]) or _local(attrs[name])
-    found = _sources(store, set(cited) if wanted is not None else None)
-    for cites, edges in cited.items():
-        for a, b, key in edges:
-            graph.edges[a, b, key]["sources"] = found.get(cites, [])
-    return graph
