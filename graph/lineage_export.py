@@ -358,34 +358,47 @@ def lineage_svg(
     levels = _levels(graph, focus)
     rows = _ordered_rows(graph, levels)
     pos, width, height = _place(rows, wrap)
-    parts = [
-        "<svg>",  # the opening tag is written last, when the width is known
-        (
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
-            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6575"/></marker></defs>'
-        ),
-    ]
+    edges, width, left = _edge_parts(graph, levels, rows, pos, wrap, width)
+    nodes = [_node_part(graph, iri, x, y, focus, href) for iri, (x, y) in pos.items()]
+    opening = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage-graph" width="{width - left:.0f}" '
+        f'height="{height:.0f}" viewBox="{left:.0f} 0 {width - left:.0f} {height:.0f}" role="img" '
+        f'aria-label="Technology lineage">'
+    )
+    return "".join([opening, _ARROW_DEFS, *edges, *nodes, "</svg>"])
+
+
+_ARROW_DEFS = (
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
+    'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6575"/></marker></defs>'
+)
+
+
+def _edge_parts(
+    graph: nx.MultiDiGraph[str],
+    levels: dict[str, int],
+    rows: dict[int, list[str]],
+    pos: dict[str, tuple[float, float]],
+    wrap: int | None,
+    width: float,
+) -> tuple[list[str], float, float]:
+    """The arrows between the boxes, with their labels; and the drawing's width and left edge, widened to
+    fit the labels."""
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for a, b, attrs in graph.edges(data=True):
         grouped.setdefault((a, b), []).append(attrs)
+    parts: list[str] = []
     left = 0.0
     labelled: set[tuple[str, int, str]] = set()
     for (source, target), edges in grouped.items():
         relations = {e.get("relation") for e in edges}
-        dash = (
-            ' stroke-dasharray="5 4"'
-            if relations == {"variant"}
-            else ' stroke-dasharray="2 3"'
-            if relations <= {"transfer", "component"}
-            else ""
-        )
         wrapped = wrap is not None and len(rows[levels[source]]) > wrap  # a fan: its kinds, each said once
         text = "; ".join(dict.fromkeys(str(e.get("kind", "")) for e in edges)) if wrapped else _bundle_text(edges)
         along = 0.35 if len(rows[levels[source]]) >= len(rows[levels[target]]) else 0.7
         span = abs(levels[source] - levels[target])
         path, (lx, ly), anchor = _edge_geometry(pos[source], pos[target], span, along)
         parts.append(
-            f'<path d="{path}" fill="none" stroke="#5b6575" stroke-width="1.5"{dash} '
+            f'<path d="{path}" fill="none" stroke="#5b6575" stroke-width="1.5"{_dash(relations)} '
             f'marker-end="url(#arrow)" class="edge {escape(" ".join(sorted(map(str, relations))))}"/>'
         )
         if wrapped and (target, levels[source], text) in labelled:
@@ -398,30 +411,38 @@ def lineage_svg(
         )
         width = max(width, lx + (_CHAR_W * len(text) if anchor == "start" else 0) + _PAD)
         left = min(left, lx - (_CHAR_W * len(text) if anchor == "end" else 0) - _PAD)
-    for iri, (x, y) in pos.items():
-        node = graph.nodes[iri]
-        name = str(node.get("label", iri))
-        label = name if len(name) <= 24 else name[:23] + "…"
-        is_focus, system = iri == focus, node.get("type", "system") == "system"
-        link = (href(iri) if href else None) or iri
-        parts.append(
-            f'<a href="{escape(link)}"><g class="node {escape(node.get("type", "system"))}'
-            f'{" focus" if is_focus else ""}"><title>{escape(name)} ({escape(iri)})</title>'
-            f'<rect x="{x:.0f}" y="{y:.0f}" width="{_BOX_W}" height="{_BOX_H}" rx="{5 if system else 23}" '
-            f'fill="{"#fbe9e7" if is_focus else "#ffffff" if system else "#eef1f5"}" '
-            f'stroke="{"#8a1c1c" if is_focus else "#5b6575"}" stroke-width="{2 if is_focus else 1}"/>'
-            f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 19:.0f}" text-anchor="middle" font-size="13" '
-            f'font-weight="600" fill="#1d2430">{escape(label)}</text>'
-            f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 36:.0f}" text-anchor="middle" font-size="11" '
-            f'fill="#5b6575">{escape(str(node.get("country_label") or ""))}</text></g></a>'
-        )
-    parts[0] = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage-graph" width="{width - left:.0f}" '
-        f'height="{height:.0f}" viewBox="{left:.0f} 0 {width - left:.0f} {height:.0f}" role="img" '
-        f'aria-label="Technology lineage">'
+    return parts, width, left
+
+
+def _dash(relations: set[Any]) -> str:
+    """The dash pattern of an arrow: dashed for variants, dotted for transfers and fits, else solid."""
+    if relations == {"variant"}:
+        return ' stroke-dasharray="5 4"'
+    if relations <= {"transfer", "component"}:
+        return ' stroke-dasharray="2 3"'
+    return ""
+
+
+def _node_part(
+    graph: nx.MultiDiGraph[str], iri: str, x: float, y: float, focus: str, href: Callable[[str], str | None] | None
+) -> str:
+    """The box of one node at (x, y), linked to ``href(iri)`` (default: the IRI)."""
+    node = graph.nodes[iri]
+    name = str(node.get("label", iri))
+    label = name if len(name) <= 24 else name[:23] + "…"
+    is_focus, system = iri == focus, node.get("type", "system") == "system"
+    link = (href(iri) if href else None) or iri
+    return (
+        f'<a href="{escape(link)}"><g class="node {escape(node.get("type", "system"))}'
+        f'{" focus" if is_focus else ""}"><title>{escape(name)} ({escape(iri)})</title>'
+        f'<rect x="{x:.0f}" y="{y:.0f}" width="{_BOX_W}" height="{_BOX_H}" rx="{5 if system else 23}" '
+        f'fill="{"#fbe9e7" if is_focus else "#ffffff" if system else "#eef1f5"}" '
+        f'stroke="{"#8a1c1c" if is_focus else "#5b6575"}" stroke-width="{2 if is_focus else 1}"/>'
+        f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 19:.0f}" text-anchor="middle" font-size="13" '
+        f'font-weight="600" fill="#1d2430">{escape(label)}</text>'
+        f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 36:.0f}" text-anchor="middle" font-size="11" '
+        f'fill="#5b6575">{escape(str(node.get("country_label") or ""))}</text></g></a>'
     )
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def export_lineage(
