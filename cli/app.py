@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dragonbear.cli.output import OutputFormat, render_result
 from dragonbear.errors import DragonbearError, UsageError, exit_code_for
 from dragonbear.settings import Settings
+
+if TYPE_CHECKING:
+    from dragonbear.graph.remote import RemoteStore
+    from dragonbear.graph.store import GraphStore
 
 app = typer.Typer(
     add_completion=False,
@@ -24,14 +28,36 @@ app = typer.Typer(
 )
 
 StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="Store directory (default: $DRAGONBEAR_STORE, else ~/.local/share/dragonbear/store)."),
+    str | None,
+    typer.Option(
+        "--store",
+        help=(
+            "Store directory, or a SPARQL server: oxigraph+http://HOST:PORT, virtuoso+http://HOST:PORT, "
+            "sparql+https://HOST/PATH (default: $DRAGONBEAR_STORE, else ~/.local/share/dragonbear/store)."
+        ),
+    ),
 ]
 FormatOption = Annotated[OutputFormat | None, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _settings(store: Path | None) -> Settings:
+def _settings(store: str | None) -> Settings:
     return Settings.from_env(store=store)
+
+
+def _open_graph(store: str | None) -> GraphStore:
+    """The graph to read: the embedded store, or the SPARQL server ``--store`` names."""
+    from dragonbear.graph.locations import open_graph
+
+    settings = _settings(store)
+    return open_graph(settings.store_dir, settings.store_address)
+
+
+def _open_server(settings: Settings) -> RemoteStore:
+    """The SPARQL server the settings name (they name one: ``settings.store_address`` is set)."""
+    from dragonbear.graph.locations import open_remote
+
+    assert settings.store_address is not None
+    return open_remote(settings.store_address)
 
 
 def _show_version(value: bool) -> None:
@@ -68,10 +94,20 @@ def build(
     store: StoreOption = None,
     sipri: Annotated[Path | None, typer.Option(help="A SIPRI register file instead of the shipped extract.")] = None,
 ) -> None:
-    """Build the store from the ontology, the curated facts and the SIPRI extract, atomically."""
+    """Build the store from the ontology, the curated facts and the SIPRI extract, atomically.
+
+    On a SPARQL server (--store URL) the graph is built and validated locally, then sent under new graph
+    names and switched in with one update: a failed build leaves the server's graphs as they were.
+    """
     from dragonbear.pipeline.build import build_store
 
-    report = build_store(_settings(store).store_dir, sipri_path=sipri)
+    settings = _settings(store)
+    if settings.store_address is not None:
+        from dragonbear.pipeline.remote import build_remote
+
+        report = build_remote(_open_server(settings), settings.store_label, sipri_path=sipri)
+    else:
+        report = build_store(settings.store_dir, sipri_path=sipri)
     typer.echo(report.text())
 
 
@@ -84,7 +120,13 @@ def load(
     """Add RDF files to a named graph; all or nothing. Creates the store if the directory is new."""
     from dragonbear.pipeline.update import load_files
 
-    result = load_files(_settings(store).store_dir, files, graph=graph)
+    settings = _settings(store)
+    if settings.store_address is not None:
+        from dragonbear.pipeline.remote import change_remote
+
+        result, _ = change_remote(_open_server(settings), lambda d: load_files(d, files, graph=graph))
+    else:
+        result = load_files(settings.store_dir, files, graph=graph)
     for name, count in result.items():
         typer.echo(f"{count:,} triples loaded into <{name}>")
 
@@ -96,7 +138,14 @@ def load_sipri(
     """Replace the store's SIPRI graph with the full register or a newer export, atomically."""
     from dragonbear.pipeline.build import replace_sipri
 
-    report = replace_sipri(_settings(store).store_dir, file)
+    settings = _settings(store)
+    if settings.store_address is not None:
+        from dragonbear.pipeline.remote import change_remote
+
+        report, touched = change_remote(_open_server(settings), lambda d: replace_sipri(d, file))
+        report.generation, report.server = None, f"{settings.store_label} ({len(touched)} graphs replaced)"
+    else:
+        report = replace_sipri(settings.store_dir, file)
     typer.echo(report.text())
 
 
@@ -108,7 +157,7 @@ def validate(
     """Validate the store (or RDF files) against the SHACL shapes. Exit 1 on violations."""
     from dragonbear.pipeline.update import validate_current, validate_files
 
-    report = validate_files(files) if files else validate_current(_settings(store).store_dir)
+    report = validate_files(files) if files else validate_current(_open_graph(store))
     if report.conforms:
         typer.echo("SHACL: conforms")
         return
@@ -127,7 +176,7 @@ def stats(
     """Counts per named graph and per class, conflicts, unmapped SIPRI designations, and the lineage network."""
     from dragonbear.pipeline.stats import store_stats
 
-    typer.echo(store_stats(_settings(store).store_dir, unmapped=unmapped, missed=missed))
+    typer.echo(store_stats(_open_graph(store), _settings(store).store_label, unmapped=unmapped, missed=missed))
 
 
 @app.command()
@@ -140,8 +189,6 @@ def sparql(
 
     SERVICE may call only the endpoints of $DRAGONBEAR_FEDERATION_ALLOWLIST (default: Wikidata's and DBpedia's).
     """
-    from dragonbear.graph.store import open_store
-
     if query.startswith("@"):
         try:
             query = Path(query[1:]).read_text(encoding="utf-8")
@@ -153,7 +200,7 @@ def sparql(
     check_service_calls(
         query, settings.federation_allowlist
     )  # as the server does: SERVICE only to allowlisted endpoints
-    result = open_store(settings.store_dir, read_only=True).query(query)
+    result = _open_graph(store).query(query)
     data, count = render_result(result, fmt)
     _emit(data)
     if count == 0:
@@ -190,10 +237,8 @@ def query_cmd(
             raise UsageError(f"--param takes KEY=VALUE, not {item!r}")
         key, value = item.split("=", 1)
         values[key.strip()] = value
-    from dragonbear.graph.store import open_store
-
     result = run_canned(
-        open_store(_settings(store).store_dir, read_only=True),
+        _open_graph(store),
         name,
         values,
         catalogue=catalogue,
@@ -218,9 +263,8 @@ def resolve(
 
     from dragonbear.cli.output import shorten
     from dragonbear.graph.resolve import NameIndex
-    from dragonbear.graph.store import open_store
 
-    found = NameIndex.from_store(open_store(_settings(store).store_dir, read_only=True)).candidates(text)
+    found = NameIndex.from_store(_open_graph(store)).candidates(text)
     if fmt == "json":
         typer.echo(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=2))
     else:

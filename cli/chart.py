@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from dragonbear.cli.app import StoreOption, _settings, app
+from dragonbear.cli.app import StoreOption, _open_graph, app
 from dragonbear.errors import UsageError
 
 __all__ = ["ChartOutput", "chart"]
@@ -69,9 +69,7 @@ def chart(
         return
     chart_spec(name)  # an unknown name is a usage error before the store is opened
     kind = _format_for(fmt, output)
-    from dragonbear.graph.store import open_store
-
-    data = chart_data(open_store(_settings(store).store_dir, read_only=True), name, first=first, last=last)
+    data = chart_data(_open_graph(store), name, first=first, last=last)
     if kind in (ChartOutput.PNG, ChartOutput.SVG):
         from dragonbear.graph.charts import render_chart
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from dragonbear.cli.app import StoreOption, _emit, _settings, app
+from dragonbear.cli.app import StoreOption, _emit, _open_graph, app
 from dragonbear.graph.citations import KINDS, CitationFormat
 
 __all__ = ["cite"]
@@ -28,10 +28,9 @@ def cite(
     from dragonbear.errors import UsageError
     from dragonbear.graph.citations import format_references, references_for
     from dragonbear.graph.resolve import NameIndex
-    from dragonbear.graph.store import open_store
 
     if kind is not None and kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
-    opened = open_store(_settings(store).store_dir, read_only=True)
+    opened = _open_graph(store)
     iri = NameIndex.from_store(opened).resolve(entity, what="entity")
     _emit(format_references(references_for(opened, iri, kind=kind), fmt).encode("utf-8"))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dragonbear.cli.app import StoreOption, _settings, app
+from dragonbear.cli.app import StoreOption, _open_graph, app
 from dragonbear.errors import UsageError
 from dragonbear.graph.export import ExportFormat
+
+if TYPE_CHECKING:
+    from dragonbear.graph.store import GraphStore
 
 __all__ = ["export"]
 
@@ -66,18 +70,30 @@ def export(
     if output is not None and output.is_dir():
         raise UsageError(f"--output {output} is a directory; give a file name")
     compress = gzip or (output is not None and output.suffix == ".gz")
-    store_dir = _settings(store).store_dir
-    result = export_store(store_dir, fmt, output=output, compress=compress, graph=graph)
+    db = _open_graph(store)
+    result = export_store(db, fmt, output=output, compress=compress, graph=graph)
     what = "triples" if fmt is ExportFormat.TURTLE else "quads"
     where = str(result.path) if result.path else "standard output"
     typer.echo(f"{result.count:,} {what} written to {where} ({result.byte_size or 0:,} bytes)", err=True)
     if void is not None and result.path is not None:
-        _write_description(store_dir, void, result.path, fmt, compress, result.byte_size, base_url, graph)
+        _write_description(db, void, result.path, fmt, compress, result.byte_size, base_url, graph)
         typer.echo(f"DCAT/VoID description written to {void}", err=True)
 
 
+def _modified(db: GraphStore) -> datetime.datetime:
+    """When the graph was made: its generation's time, or the build record's on a server (else now)."""
+    from dragonbear.graph.dataset import generation_time
+    from dragonbear.graph.publish import build_record
+
+    path = getattr(db, "path", None)
+    if path is not None:
+        return generation_time(path)
+    record = build_record(db)
+    return record.modified if record is not None else datetime.datetime.now(datetime.UTC)
+
+
 def _write_description(
-    store_dir: Path,
+    db: GraphStore,
     target: Path,
     dump: Path,
     fmt: ExportFormat,
@@ -93,20 +109,16 @@ def _write_description(
         DESCRIPTION_PREFIXES,
         Distribution,
         dataset_description,
-        generation_time,
         source_documents,
     )
     from dragonbear.graph.export import write_atomically
-    from dragonbear.graph.store import open_store
 
-    db = open_store(store_dir, read_only=True)
     counts = {g: db.count(g) for g in db.graphs() if graph is None or g == graph}
-    assert db.path is not None
     triples = dataset_description(
         base_url if base_url.endswith("/") else base_url + "/",
         counts,
         sources=source_documents(db),
-        modified=generation_time(db.path),
+        modified=_modified(db),
         distributions=[Distribution(dump.resolve().as_uri(), fmt, compressed, byte_size, graph)],
     )
     with write_atomically(target) as out:

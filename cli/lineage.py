@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dragonbear.cli.app import StoreOption, _emit, _settings, app
+from dragonbear.cli.app import StoreOption, _emit, _open_graph, app
 from dragonbear.graph.lineage import ALL_RELATIONS, Direction, Relation
 from dragonbear.graph.lineage_export import ExportFormat
 
@@ -42,9 +42,8 @@ def lineage(
     from dragonbear.graph.lineage import lineage_subgraph
     from dragonbear.graph.lineage_export import export_lineage
     from dragonbear.graph.resolve import NameIndex
-    from dragonbear.graph.store import open_store
 
-    opened = open_store(_settings(store).store_dir, read_only=True)
+    opened = _open_graph(store)
     names = NameIndex.from_store(opened)
     iri = names.resolve(
         name,

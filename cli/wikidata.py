@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dragonbear.cli.app import StoreOption, _settings, app
+from dragonbear.cli.app import StoreOption, _open_server, _settings, app
 
 __all__ = ["load_wikidata"]
 
@@ -32,8 +32,13 @@ def load_wikidata(
     from dragonbear.namespaces import GRAPH_WIKIDATA
     from dragonbear.pipeline.wikidata import replace_wikidata
 
-    store_dir = _settings(store).store_dir
-    build, imported = replace_wikidata(store_dir, files)
+    settings = _settings(store)
+    if settings.store_address is not None:
+        from dragonbear.pipeline.remote import change_remote
+
+        (build, imported), _ = change_remote(_open_server(settings), lambda d: replace_wikidata(d, files))
+    else:
+        build, imported = replace_wikidata(settings.store_dir, files)
     typer.echo(imported.text())
     typer.echo(f"Triples in <{GRAPH_WIKIDATA}>: {build.graph_counts.get(GRAPH_WIKIDATA, 0):,}")
     typer.echo(f"Conflicts in the store: {len(build.conflicts)} (`dragonbear query conflicts` lists them)")

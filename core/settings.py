@@ -1,7 +1,11 @@
 """Configuration in one object, from flags and ``DRAGONBEAR_*`` environment variables.
 
-The store directory is, in order: the ``--store`` flag, ``DRAGONBEAR_STORE``, or
+The store is, in order: the ``--store`` flag, ``DRAGONBEAR_STORE``, or the directory
 ``$XDG_DATA_HOME/dragonbear/store`` (``~/.local/share/dragonbear/store`` when XDG_DATA_HOME is unset).
+Flag and variable take a directory or the URL of a SPARQL server (:mod:`dragonbear.addresses`:
+``oxigraph+http://HOST:PORT``, ``virtuoso+http://HOST:PORT``, ``sparql+https://HOST/PATH``); with a
+server, ``store_dir`` is a local folder for what the server process keeps beside it (the download
+cache), ``$XDG_CACHE_HOME/dragonbear/remote/<hash of the address>``.
 
 The server settings follow the same rule (flag, then variable, then default):
 
@@ -26,12 +30,14 @@ replaces them, and an empty value allows none (see :mod:`dragonbear.graph.federa
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from dragonbear.addresses import StoreAddress, parse_store_address
 from dragonbear.endpoints import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
 from dragonbear.errors import UsageError
 
@@ -42,11 +48,19 @@ T = TypeVar("T")
 
 def default_store_dir() -> Path:
     """The store directory when neither ``--store`` nor ``DRAGONBEAR_STORE`` is given."""
-    env = os.environ.get("DRAGONBEAR_STORE")
-    if env:
-        return Path(env).expanduser()
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "dragonbear" / "store"
+
+
+def _store_location(store: Path | str | None) -> tuple[Path, StoreAddress | None]:
+    """The store directory, and the server when the store is a URL (then the directory is a cache)."""
+    given = store if store is not None and str(store) != "" else (os.environ.get("DRAGONBEAR_STORE") or None)
+    where = parse_store_address(given) if given is not None else default_store_dir()
+    if isinstance(where, Path):
+        return where, None
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    digest = hashlib.sha256(where.address.encode()).hexdigest()[:16]
+    return Path(cache_home) / "dragonbear" / "remote" / digest, where
 
 
 def _flag(text: str) -> bool | None:
@@ -101,12 +115,18 @@ class Settings:
     update_token: str | None = None
     federation_allowlist: tuple[str, ...] = DEFAULT_ALLOWLIST
     warm: bool | None = None  # None: auto (warm stores of at most WARM_AUTO_QUADS quads)
+    store_address: StoreAddress | None = None  # a SPARQL server holds the graph (store_dir: a cache)
+
+    @property
+    def store_label(self) -> str:
+        """The store as a user named it: the server's address, or the directory."""
+        return str(self.store_address) if self.store_address is not None else str(self.store_dir)
 
     @classmethod
     def from_env(
         cls,
         *,
-        store: Path | None = None,
+        store: Path | str | None = None,
         host: str | None = None,
         port: int | None = None,
         workers: int | None = None,
@@ -119,7 +139,8 @@ class Settings:
         """Settings from flags (given as arguments) and the environment.
 
         Raises:
-            UsageError: a value out of range, or an environment variable that does not parse.
+            UsageError: a value out of range, an environment variable that does not parse, or a store
+                URL of no known kind.
 
         >>> Settings.from_env(store=Path("/tmp/s"), port=8080, query_timeout=5).query_timeout
         5
@@ -127,9 +148,13 @@ class Settings:
         ('http://localhost/q',)
         >>> Settings.from_env(store=Path("/tmp/s"), warm=False).warm
         False
+        >>> Settings.from_env(store="oxigraph+http://127.0.0.1:7878").store_address.query_url
+        'http://127.0.0.1:7878/query'
         """
+        store_dir, address = _store_location(store)
         settings = cls(
-            store_dir=(store.expanduser() if store else default_store_dir()),
+            store_dir=store_dir,
+            store_address=address,
             host=_pick(host, "DRAGONBEAR_HOST", str, "127.0.0.1"),
             port=_pick(port, "DRAGONBEAR_PORT", int, 8000),
             workers=_pick(workers, "DRAGONBEAR_WORKERS", int, default_workers()),

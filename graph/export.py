@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from dragonbear.errors import StoreError, UsageError
 from dragonbear.formats import Format, Kind
-from dragonbear.graph.store import EmbeddedStore, open_store
+from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import PREFIXES
 
 __all__ = ["ExportFormat", "ExportResult", "dump_store", "export_store", "write_atomically", "write_dump"]
@@ -120,7 +120,7 @@ class _CountingWriter:
         self.stream.flush()
 
 
-def _check_graph(store: EmbeddedStore, graph: str | None) -> ox.NamedNode | None:
+def _check_graph(store: GraphStore, graph: str | None) -> ox.NamedNode | None:
     if graph is None:
         return None
     node = ox.NamedNode(graph) if graph.startswith(("http://", "https://", "urn:")) else None
@@ -130,7 +130,7 @@ def _check_graph(store: EmbeddedStore, graph: str | None) -> ox.NamedNode | None
     return node
 
 
-def dump_store(store: EmbeddedStore, output: BinaryIO, fmt: ExportFormat, *, graph: str | None = None) -> int:
+def dump_store(store: GraphStore, output: BinaryIO, fmt: ExportFormat, *, graph: str | None = None) -> int:
     """Write the store (or one named graph of it) to ``output`` in ``fmt``.
 
     Args:
@@ -147,6 +147,7 @@ def dump_store(store: EmbeddedStore, output: BinaryIO, fmt: ExportFormat, *, gra
         StoreError: reading the store or writing the output failed.
 
     >>> import io
+    >>> from dragonbear.graph.store import EmbeddedStore
     >>> s = EmbeddedStore.open(None)
     >>> s.load(b'<http://e/a> <http://e/p> "1" .', format=ox.RdfFormat.N_TRIPLES, graph="http://e/g")
     >>> out = io.BytesIO(); dump_store(s, out, ExportFormat.NQUADS), out.getvalue()
@@ -208,7 +209,7 @@ def write_atomically(path: Path) -> Iterator[BinaryIO]:
 
 
 def write_dump(
-    store: EmbeddedStore, out: BinaryIO, fmt: ExportFormat, *, compress: bool = False, graph: str | None = None
+    store: GraphStore, out: BinaryIO, fmt: ExportFormat, *, compress: bool = False, graph: str | None = None
 ) -> int:
     """:func:`dump_store`, gzipped when ``compress`` (level 6, no time stamp: the same store gives the same bytes).
 
@@ -226,12 +227,18 @@ def write_dump(
 
 
 def export_store(
-    store_dir: Path, fmt: ExportFormat, *, output: Path | None = None, compress: bool = False, graph: str | None = None
+    store: GraphStore,
+    fmt: ExportFormat,
+    *,
+    output: Path | None = None,
+    compress: bool = False,
+    graph: str | None = None,
 ) -> ExportResult:
-    """Dump the current generation of the store in ``store_dir`` to ``output`` (or standard output).
+    """Dump ``store`` (the current generation of an embedded store, or a server's graphs) to ``output``
+    (or standard output).
 
     Args:
-        store_dir: the store directory.
+        store: the graph.
         fmt: the format.
         output: the file to write (atomically); None writes to standard output.
         compress: gzip the dump.
@@ -244,7 +251,6 @@ def export_store(
         StoreError: there is no store, or the dump failed.
         UsageError: an unknown graph, or an output that cannot be written.
     """
-    store = open_store(store_dir, read_only=True)
     if output is None:
         stream = _CountingWriter(sys.stdout.buffer)
         count = write_dump(store, stream, fmt, compress=compress, graph=graph)  # type: ignore[arg-type]

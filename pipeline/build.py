@@ -30,7 +30,7 @@ from dragonbear import data_release, shipped_data
 from dragonbear.errors import LoadError, StoreError, ValidationError
 from dragonbear.graph.dataset import DATASET, DCAT
 from dragonbear.graph.derive import DerivationReport, drop_restated, materialize
-from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
+from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.curated import load_curated
 from dragonbear.loaders.sipri import curated_context, read_sipri
@@ -67,11 +67,14 @@ class BuildReport:
     relations: RelationReport | None = None
     validation: ValidationReport | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    server: str | None = None  # the SPARQL server the graphs were published to, and the build's id there
 
     def text(self, *, unmapped_limit: int = 25) -> str:
         """The report as a human reads it."""
         lines = [
-            f"Store: {self.store_dir} (generation {self.generation.name if self.generation else '-'})",
+            f"Store: {self.server}"
+            if self.server
+            else f"Store: {self.store_dir} (generation {self.generation.name if self.generation else '-'})",
             "Triples per named graph:",
         ]
         lines += [f"  {g:<55} {n:>9,}" for g, n in sorted(self.graph_counts.items())]
@@ -129,7 +132,7 @@ class _Steps:
         return result
 
 
-def _stderr_progress(message: str) -> None:
+def stderr_progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
@@ -183,7 +186,7 @@ def _check_sipri_refs(store: EmbeddedStore, refs: dict[str, str]) -> None:
         )
 
 
-def list_conflicts(store: EmbeddedStore) -> list[dict[str, str]]:
+def list_conflicts(store: GraphStore) -> list[dict[str, str]]:
     """Each recorded conflict with what it concerns, its aspect and the sources on each side."""
     rows = store.query("""
         SELECT ?c (SAMPLE(?label) AS ?concerns) (SAMPLE(?a) AS ?aspect)
@@ -301,7 +304,7 @@ def build_store(
         ValidationError: the data violates the SHACL shapes.
         StoreError: the store cannot be written.
     """
-    progress = progress or _stderr_progress
+    progress = progress or stderr_progress
     report = BuildReport(store_dir)
 
     def work(store: EmbeddedStore, steps: _Steps) -> None:
@@ -326,7 +329,7 @@ def replace_sipri(store_dir: Path, sipri_path: Path, *, progress: Progress | Non
     The current generation is read without its SIPRI graph, the register loaded, the derived graph
     recomputed and the result validated before it is written as a new generation and swapped in.
     """
-    progress = progress or _stderr_progress
+    progress = progress or stderr_progress
     report = BuildReport(store_dir)
     current = current_generation(store_dir)
     if current is None:

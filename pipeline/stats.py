@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from dragonbear.graph.store import EmbeddedStore, open_store
+from dragonbear.graph.store import GraphStore
 from dragonbear.loaders.sipri_comments import read_comment
 from dragonbear.loaders.sipri_relations import MENTIONS
 from dragonbear.namespaces import DGB, GRAPH_DERIVED, ID
@@ -23,7 +21,7 @@ SELECT ?a ?b ?kind WHERE {{
 }}"""
 
 
-def network_stats(store: EmbeddedStore) -> list[str]:
+def network_stats(store: GraphStore) -> list[str]:
     """The lineage and dependency network: systems linked, edges per kind, longest chain, largest component.
 
     The longest chain follows derivations and variants (what a system came from) as a simple path; the
@@ -52,7 +50,7 @@ def network_stats(store: EmbeddedStore) -> list[str]:
     return lines
 
 
-def missed_comments(store: EmbeddedStore) -> list[str]:
+def missed_comments(store: GraphStore) -> list[str]:
     """SIPRI comments that mention "for", "licence", "copy" or "kits" but gave the reader nothing."""
     rows = store.query("""SELECT ?label ?c ?r ?s ?d WHERE { ?t dgb:sipriComment ?c ; rdfs:label ?label ;
                             dgb:sipriDesignation ?d ; dgb:recipient/dgb:sipriName ?r ; dgb:supplier/dgb:sipriName ?s }
@@ -67,19 +65,20 @@ def missed_comments(store: EmbeddedStore) -> list[str]:
     return out
 
 
-def store_stats(store_dir: Path, *, unmapped: bool = False, missed: bool = False) -> str:
-    """A text report on the store in ``store_dir``.
+def store_stats(store: GraphStore, label: str, *, unmapped: bool = False, missed: bool = False) -> str:
+    """A text report on ``store``.
 
     Args:
+        store: the graph (the embedded store or a SPARQL server).
+        label: the store as the user named it (its directory or address).
         unmapped: also list every SIPRI designation that has no mapping to a curated system.
         missed: also list every SIPRI comment that mentions "for", "licence", "copy" or "kits" but gave
             the comment reader no relation.
     """
-    store = open_store(store_dir, read_only=True)
     from dragonbear.graph.dataset import store_release
 
     lines = [
-        f"Store: {store_dir}",
+        f"Store: {label}",
         f"Data release: {store_release(store) or 'not recorded (built before releases)'}",
         "Triples per named graph:",
     ]

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from dragonbear.errors import UsageError
 from dragonbear.graph.derive_delta import IncrementalUnsupported
 from dragonbear.graph.generations import write_lock
-from dragonbear.graph.store import EmbeddedStore, current_generation, open_store
+from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.rdf import parse_rdf_file
 from dragonbear.namespaces import GRAPH_DERIVED, GRAPH_ONTOLOGY
@@ -88,9 +88,9 @@ def load_files(
     return counts
 
 
-def validate_current(store_dir: Path) -> ValidationReport:
-    """Validate the data graphs of the current store against the SHACL shapes."""
-    return validate_store(open_store(store_dir, read_only=True))
+def validate_current(store: GraphStore) -> ValidationReport:
+    """Validate the data graphs of ``store`` (its current generation) against the SHACL shapes."""
+    return validate_store(store)
 
 
 def validate_files(files: list[Path]) -> ValidationReport:

@@ -48,7 +48,7 @@ def _warm(store: ServedStore, auto: bool) -> None:
     try:
         if auto:
             gen = store.generation()
-            if gen is not None and _disk_bytes(gen) > WARM_AUTO_BYTES:
+            if gen is not None and gen.is_dir() and _disk_bytes(gen) > WARM_AUTO_BYTES:
                 return  # clearly too large: not even counted (a count reads every quad)
             if sum(store.graph_counts().values()) > WARM_AUTO_QUADS:
                 return

@@ -31,6 +31,7 @@ from pathlib import Path
 import uvicorn
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
+from dragonbear.addresses import StoreAddress
 from dragonbear.errors import UsageError
 from dragonbear.settings import Settings
 
@@ -95,9 +96,9 @@ def front_app(  # type: ignore[no-untyped-def]
 
     from dragonbear.service.app import create_app
     from dragonbear.service.runtime.fastpath import QueryFastPath
-    from dragonbear.service.runtime.served import ServedStore
+    from dragonbear.service.runtime.remote_served import served_store
 
-    store = ServedStore(settings, on_overrun=functools.partial(_retire, Path(run_dir)), inline=inline)
+    store = served_store(settings, on_overrun=functools.partial(_retire, Path(run_dir)), inline=inline)
     app = create_app(settings, store, fast_path=False, on_stopped=_stopped)
     started = _Started(app, Path(run_dir) if ready else None)
     if not fast_path:
@@ -316,7 +317,11 @@ def run_server(
     """
     from dragonbear.graph.store import store_exists
 
-    if not store_exists(settings.store_dir):
+    if settings.store_address is not None:
+        from dragonbear.graph.locations import open_remote
+
+        open_remote(settings.store_address, timeout=10).close()  # a server that is down: exit 2 here
+    elif not store_exists(settings.store_dir):
         from dragonbear.pipeline.build import build_store
 
         _say(f"No store at {settings.store_dir}: building it from the shipped data (once) ...")
@@ -334,6 +339,8 @@ def run_server(
         "server": server,
     }
     payload["settings"]["store_dir"] = str(settings.store_dir)  # type: ignore[index]
+    if settings.store_address is not None:
+        payload["settings"]["store_address"] = dataclasses.asdict(settings.store_address)  # type: ignore[index]
     os.environ[PAYLOAD] = json.dumps(payload)
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")  # query threads would each get a malloc arena
     sys.stdout.flush()
@@ -349,6 +356,8 @@ def supervise() -> None:
     payload = json.loads(os.environ.pop(PAYLOAD))
     values = payload["settings"]
     values["store_dir"] = Path(values["store_dir"])
+    if values.get("store_address") is not None:
+        values["store_address"] = StoreAddress(**values["store_address"])
     values["federation_allowlist"] = tuple(values["federation_allowlist"])
     settings = Settings(**values)
     run_dir = Path(tempfile.mkdtemp(prefix="dragonbear-serve-"))
@@ -356,7 +365,8 @@ def supervise() -> None:
         _say(
             f"Dragonbear SPARQL endpoint: http://{settings.host}:{settings.port}/sparql "
             f"({settings.workers} server processes on granian, time limit {settings.query_timeout:g} s, result cap "
-            f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'})"
+            f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'}, "
+            f"store {settings.store_label})"
         )
         try:
             _granian_supervisor(settings, payload["fast_path"], payload["loop"], run_dir).serve(
@@ -384,7 +394,8 @@ def supervise() -> None:
     _say(
         f"Dragonbear SPARQL endpoint: http://{settings.host}:{settings.port}/sparql "
         f"({settings.workers} server processes, time limit {settings.query_timeout:g} s, result cap "
-        f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'})"
+        f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'}, "
+        f"store {settings.store_label})"
     )
     try:
         Supervisor(config, [sock], run_dir).run()

@@ -126,7 +126,7 @@ def test_settings_import_no_layer() -> None:
     settings = ROOT / PACKAGE_DIRS["dragonbear"] / "settings.py"
     imported = {target for _, target in _imports(settings) if target.startswith("dragonbear")}
     assert {_layer(t) for t in imported} <= {"core"}, imported
-    assert imported <= {"dragonbear.errors", "dragonbear.endpoints"}, imported
+    assert imported <= {"dragonbear.errors", "dragonbear.endpoints", "dragonbear.addresses"}, imported
 
 
 @pytest.mark.parametrize("package", sorted(_packages_on_disk()))

@@ -31,7 +31,7 @@ from dragonbear.errors import DragonbearError, NotFoundError, StoreError
 from dragonbear.formats import FileFormat
 from dragonbear.graph.dataset import SIPRI_ATTRIBUTION, Distribution
 from dragonbear.graph.export import ExportFormat, write_atomically, write_dump
-from dragonbear.graph.store import EmbeddedStore
+from dragonbear.graph.store import GraphStore
 from dragonbear.service.runtime.deps import ServedDep, current_generation_of
 from dragonbear.service.runtime.negotiation import HTML, Representation, rank
 from dragonbear.service.web.layout import esc, page
@@ -97,22 +97,20 @@ class DumpCache:
         with self._guard:
             return self._locks.setdefault((generation.name, file.name), threading.Lock())
 
-    def ensure(self, store: EmbeddedStore, file: DumpFile) -> Path:
-        """The cached file of the generation ``store`` is open on, made now if missing.
+    def ensure(self, store: GraphStore, generation: Path, file: DumpFile) -> Path:
+        """The cached file of ``generation`` (the one ``store`` answers from), made now if missing.
 
         Raises:
             StoreError: the cache cannot be written, or the dump failed.
         """
-        if store.path is None:
-            raise StoreError("only a store on disk has downloads")
-        target = self.path(store.path, file)
-        with self._lock(store.path, file):
+        target = self.path(generation, file)
+        with self._lock(generation, file):
             if target.exists():
                 return target
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if file.compressed:  # from the plain file, which is made (and kept) first
-                    plain = self.ensure(store, DumpFile(file.fmt, False))
+                    plain = self.ensure(store, generation, DumpFile(file.fmt, False))
                     with (
                         write_atomically(target) as out,
                         plain.open("rb") as src,
@@ -126,7 +124,7 @@ class DumpCache:
                 raise StoreError(f"cannot write the download cache {target.parent}: {exc.strerror}") from exc
             except DragonbearError as exc:
                 raise StoreError(f"cannot make {file.name}: {exc}") from exc
-            self._prune(store.path)
+            self._prune(generation)
         return target
 
     def _prune(self, current: Path) -> None:
@@ -225,12 +223,11 @@ async def download(name: str, request: Request, served: ServedDep) -> Response:
     file = files.get(name)
     if file is None:
         raise NotFoundError(f"no download is named {name!r}; the files are: {', '.join(files)}")
-    local = await run_in_threadpool(served.local_store)
-    generation = local.path or current_generation_of(served)
+    generation, local = await run_in_threadpool(served.current)
     etag = f'"{generation.name}-{file.name}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     tags = {t.strip().removeprefix("W/") for t in (request.headers.get("if-none-match") or "").split(",")}
     if etag in tags or "*" in tags:
         return Response(status_code=304, headers=headers)
-    path = await run_in_threadpool(dump_cache(served.store_dir).ensure, local, file)
+    path = await run_in_threadpool(dump_cache(served.store_dir).ensure, local, generation, file)
     return FileResponse(path, media_type=file.media_type, filename=file.name, headers=headers)

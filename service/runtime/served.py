@@ -77,7 +77,7 @@ class ServedStore:
         self._open_lock = threading.Lock()
         self._link: str | None = None
         self._link_path = str(self.store_dir / CURRENT)
-        self._local: tuple[Path, EmbeddedStore] | None = None
+        self._local: tuple[Path, GraphStore] | None = None
         self._answers: LruCache[tuple[object, ...], tuple[Reply, str]] = LruCache(
             entries=CACHE_ENTRIES, max_bytes=CACHE_MAX_BODY, size=lambda hit: len(hit[0].body)
         )
@@ -112,7 +112,7 @@ class ServedStore:
             return None
         return self._current()[0]
 
-    def current(self) -> tuple[Path, EmbeddedStore]:
+    def current(self) -> tuple[Path, GraphStore]:
         """The current generation and its read-only handle (one ``readlink``), to pass to
         :meth:`query_cached` so that a request looks the generation up once.
 
@@ -123,7 +123,7 @@ class ServedStore:
             raise StoreError("the served store is not started")
         return self._current()
 
-    def _current(self) -> tuple[Path, EmbeddedStore]:
+    def _current(self) -> tuple[Path, GraphStore]:
         try:
             link = os.readlink(self._link_path)
         except OSError:
@@ -212,7 +212,7 @@ class ServedStore:
         return etag
 
     async def query_cached(
-        self, job: QueryJob, current: tuple[Path, EmbeddedStore] | None = None
+        self, job: QueryJob, current: tuple[Path, GraphStore] | None = None
     ) -> tuple[Reply, str, str]:
         """Run a query, or answer it from the cache of the current generation, or share the run of the
         same query already under way in this process.
@@ -266,7 +266,7 @@ class ServedStore:
             raise StoreError("the served store is not started")
         return self._writer.apply(job)
 
-    def local_store(self) -> EmbeddedStore:
+    def local_store(self) -> GraphStore:
         """The read-only handle on the current generation in this process, for warming its caches
         at startup (reopened when a write has swapped the generation); routes read with :meth:`read`."""
         return self._current()[1]

@@ -33,9 +33,9 @@ from dragonbear.errors import (
     StoreError,
 )
 from dragonbear.graph.sparql_text import query_form
-from dragonbear.graph.store import EmbeddedStore, current_generation, new_generation, swap_generation
+from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
 
-__all__ = ["StoreWriter", "WriteBug", "WriteJob", "WriteOutcome", "apply_write"]
+__all__ = ["StoreWriter", "WriteBug", "WriteJob", "WriteOutcome", "apply_job", "apply_write"]
 
 log = logging.getLogger("dragonbear.service")
 _CONTEXT = multiprocessing.get_context("spawn")  # no fork of a process that runs threads and an event loop
@@ -142,7 +142,18 @@ class StoreWriter:
             return outcome  # type: ignore[no-any-return]
 
 
-def _apply(store: EmbeddedStore, job: WriteJob) -> bool:
+def apply_job(store: GraphStore, job: WriteJob) -> WriteOutcome:
+    """Apply a write to ``store`` (a checkpoint here, or a SPARQL server in one request).
+
+    Raises:
+        QueryError: a query where an update was expected, or an update the store refuses.
+        NotFoundError: DELETE of a graph the store lacks.
+        LoadError: a body that does not parse.
+    """
+    return WriteOutcome(created=_apply(store, job))
+
+
+def _apply(store: GraphStore, job: WriteJob) -> bool:
     """Apply a write; return True when it created the graph it wrote to."""
     if job.operation == "update":
         if query_form(job.text) not in (None, "UPDATE"):

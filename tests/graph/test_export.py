@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from dragonbear.graph.dataset import CC_BY_4, SIPRI_ATTRIBUTION, dataset_description, source_documents
 from dragonbear.graph.export import ExportFormat, export_store
-from dragonbear.graph.store import EmbeddedStore
+from dragonbear.graph.store import EmbeddedStore, open_store
 from dragonbear.namespaces import GRAPH_ONTOLOGY, GRAPH_SIPRI
 from dragonbear.pipeline.build import BuildReport
 
@@ -60,7 +60,7 @@ def test_export_parses_back_with_the_store_quad_count(
     built: tuple[Path, BuildReport], store: EmbeddedStore, tmp_path: Path, fmt: ExportFormat
 ) -> None:
     target = tmp_path / f"dump.{fmt.extension}"
-    result = export_store(built[0], fmt, output=target)
+    result = export_store(open_store(built[0], read_only=True), fmt, output=target)
     expected = _union_triples(store) if fmt is ExportFormat.TURTLE else store.count()
     assert result.count == expected
     assert _parsed_count(target.read_bytes(), fmt) == expected
