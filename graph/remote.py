@@ -10,7 +10,9 @@ with no dataset of its own is sent with one ``default-graph-uri`` and one ``name
 the project wrote, so it sees exactly those graphs on every engine.
 
 Errors are translated once, here: a server that does not answer is a :class:`StoreError`, a query it
-refuses a :class:`QueryError` with the server's message.
+refuses a :class:`QueryError` with the server's message, and an answer the server cut at its row limit
+(Virtuoso's ``ResultSetMaxRows``, which it signals only with an ``X-SPARQL-MaxRows`` header) a
+:class:`ResultLimitError`, never a silent part of the answer.
 
 >>> RemoteStore("http://127.0.0.1:7878/query").query_url
 'http://127.0.0.1:7878/query'
@@ -18,13 +20,14 @@ refuses a :class:`QueryError` with the server's message.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO
 
 import httpx
 import pyoxigraph as ox
 
-from dragonbear.errors import QueryError, StoreError
+from dragonbear.errors import QueryError, ResultLimitError, StoreError
 from dragonbear.graph.sparql_text import has_dataset_clause, query_form
 from dragonbear.graph.store import TypedReads
 from dragonbear.namespaces import GRAPH, PREFIXES
@@ -35,6 +38,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _NQUADS = "application/n-quads"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 def _prologue(sparql: str) -> str:
@@ -70,6 +74,60 @@ def _data_block(quads: list[ox.Quad]) -> str:
         else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
         for q in quads
     )
+
+
+def _canonical_booleans(payload: bytes) -> bytes:
+    """SPARQL JSON results with every ``xsd:boolean`` written ``true`` or ``false``.
+
+    Virtuoso writes booleans as ``"1"`` and ``"0"``: valid lexical forms, but every other engine writes
+    the canonical ones, and an answer must read the same on every engine.
+
+    >>> one = {"type": "literal", "datatype": _XSD_BOOLEAN, "value": "1"}
+    >>> payload = json.dumps({"head": {"vars": ["b"]}, "results": {"bindings": [{"b": one}]}}).encode()
+    >>> json.loads(_canonical_booleans(payload))["results"]["bindings"][0]["b"]["value"]
+    'true'
+    """
+    if _XSD_BOOLEAN.encode() not in payload:
+        return payload
+    document = json.loads(payload)
+    for row in document.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
+                term["value"] = "true" if term["value"] == "1" else "false"
+    return json.dumps(document).encode()
+
+
+def _canonical_triple(triple: ox.Triple) -> ox.Triple:
+    """``triple`` with an ``xsd:boolean`` object written ``true`` or ``false`` (see :func:`_canonical_booleans`)."""
+    o = triple.object
+    if isinstance(o, ox.Literal) and o.datatype.value == _XSD_BOOLEAN and o.value in ("0", "1"):
+        return ox.Triple(triple.subject, triple.predicate, ox.Literal(o.value == "1"))
+    return triple
+
+
+def _check_not_cut(headers: httpx.Headers, payload: bytes) -> None:
+    """Raise :class:`ResultLimitError` when the server cut a SELECT's answer at its row limit.
+
+    Virtuoso ends a SELECT at ``ResultSetMaxRows`` rows without an error and says so only in an
+    ``X-SPARQL-MaxRows`` header (checked on Virtuoso 7.2.5: sent with an answer of exactly that many
+    rows, never with a shorter one). An answer that fills the limit is taken as cut: one that fits it
+    exactly (a LIMIT as large as the limit) cannot be told apart.
+
+    >>> _check_not_cut(httpx.Headers({"X-SPARQL-MaxRows": "1"}), b'{"results": {"bindings": [{}]}}')
+    Traceback (most recent call last):
+    ...
+    dragonbear.errors.ResultLimitError: the SPARQL server cut the answer at its limit of 1 rows ...
+    """
+    limit = headers.get("x-sparql-maxrows", "")
+    if not limit.isdigit():
+        return
+    rows = len(json.loads(payload).get("results", {}).get("bindings", []))
+    if rows >= int(limit):
+        raise ResultLimitError(
+            f"the SPARQL server cut the answer at its limit of {int(limit):,} rows (X-SPARQL-MaxRows; "
+            "Virtuoso's ResultSetMaxRows); nothing was returned. Narrow the query, or page through it with "
+            "LIMIT and OFFSET"
+        )
 
 
 class RemoteStore(TypedReads):
@@ -108,6 +166,7 @@ class RemoteStore(TypedReads):
         params: list[tuple[str, str]] | None = None,
         headers: dict[str, str] | None = None,
         what: str = "query",
+        timeout: float | None = None,
     ) -> httpx.Response:
         try:
             response = self._client.request(
@@ -117,6 +176,7 @@ class RemoteStore(TypedReads):
                 content=content,
                 params=params,  # type: ignore[arg-type]
                 headers=headers,
+                **({"timeout": timeout} if timeout is not None else {}),  # type: ignore[arg-type]
             )
         except httpx.TransportError as exc:
             raise StoreError(f"the SPARQL server at {url} does not answer: {exc}") from exc
@@ -136,6 +196,10 @@ class RemoteStore(TypedReads):
         return self.update_url
 
     # --- SPARQL ----------------------------------------------------------------------------------
+
+    def forget_graphs(self) -> None:
+        """Look the project's graphs up again at the next query (another process may have built)."""
+        self._graphs = None
 
     def _project_graphs(self) -> list[str]:
         if self._graphs is None:
@@ -179,21 +243,26 @@ class RemoteStore(TypedReads):
             headers={"Accept": _NTRIPLES if graph_form else _RESULTS_JSON},
         )
         if graph_form:
-            return iter([q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)])  # type: ignore[return-value]
+            triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+            return iter([_canonical_triple(q.triple) for q in triples])  # type: ignore[return-value]
         try:
-            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        except SyntaxError as exc:
+            payload = _canonical_booleans(response.content)
+            if form == "SELECT":
+                _check_not_cut(response.headers, payload)
+            return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
             raise StoreError(f"the SPARQL server answered with results that do not parse: {exc}") from exc
 
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL update on the server.
+    def update(self, sparql: str, *, base_iri: str | None = None, timeout: float | None = None) -> None:
+        """Run a SPARQL update on the server (``timeout``: seconds to wait for this one, if not the
+        store's; a switch of whole graphs can take minutes on a server that copies them).
 
         Raises:
             QueryError: the server refuses the update.
             StoreError: no update URL, or the server does not answer.
         """
         text = _prologue(sparql) + (f"BASE <{base_iri}>\n" if base_iri else "") + sparql
-        self._send("POST", self._writable(), data={"update": text}, what="update")
+        self._send("POST", self._writable(), data={"update": text}, what="update", timeout=timeout)
         self._graphs = None
 
     # --- quads -----------------------------------------------------------------------------------
@@ -217,7 +286,10 @@ class RemoteStore(TypedReads):
                 ]
             )
         g = f"<{graph}>" if graph else "?g"
-        rows = self.select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
+        rows = self.select(
+            f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}",
+            **({"default_graph": [], "named_graphs": [graph]} if graph else {}),  # type: ignore[arg-type]
+        )
         return iter(
             [
                 ox.Quad(
@@ -249,21 +321,19 @@ class RemoteStore(TypedReads):
         """Add an RDF document: through the Graph Store Protocol when the server has one, else as
         ``INSERT DATA`` (the document parsed here first, so a bad one changes nothing).
 
+        A dataset (N-Quads, TriG) with no target graph is sent one graph per request: the protocol has
+        no request for a dataset (Oxigraph takes one posted to the store, Virtuoso answers such a
+        request with an HTML form, status 200, and loads nothing).
+
         Raises:
-            SyntaxError: the document does not parse (only when it is sent as an update).
+            SyntaxError: the document does not parse (when it is parsed here).
             StoreError: the server refuses or does not answer.
         """
         if self.data_url is not None:
-            params = [("graph", graph)] if graph else ([] if format.supports_datasets else [("default", "")])
-            self._send(
-                "POST",
-                self.data_url,
-                content=data,
-                params=params,
-                headers={"Content-Type": format.media_type},
-                what="load",
-            )
-            self._graphs = None
+            if graph or not format.supports_datasets:
+                self._post_graph(data, format, graph)
+            else:
+                self._post_graphs(ox.parse(data, format=format, base_iri=base_iri))
             return
         target = ox.NamedNode(graph) if graph else None
         quads = [
@@ -278,10 +348,28 @@ class RemoteStore(TypedReads):
         if not items:
             return
         if self.data_url is not None:
-            self.load(ox.serialize(items, format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
+            self._post_graphs(items)
             return
         for i in range(0, len(items), 5000):
             self.update(f"INSERT DATA {{ {_data_block(items[i : i + 5000])} }}")
+
+    def _post_graph(self, data: bytes, format: ox.RdfFormat, graph: str | None) -> None:
+        """POST one graph's document to the Graph Store Protocol (``graph=IRI``, or ``default``)."""
+        assert self.data_url is not None
+        params = [("graph", graph)] if graph else [("default", "")]
+        headers = {"Content-Type": format.media_type}
+        self._send("POST", self.data_url, content=data, params=params, headers=headers, what="load")
+        self._graphs = None
+
+    def _post_graphs(self, quads: Iterable[ox.Quad]) -> None:
+        """POST quads one graph at a time, as N-Triples (see :meth:`load`)."""
+        by_graph: dict[str | None, list[ox.Triple]] = {}
+        for quad in quads:
+            name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+            by_graph.setdefault(name, []).append(quad.triple)
+        for name, triples in by_graph.items():
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            self._post_graph(body, ox.RdfFormat.N_TRIPLES, name)
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         """Remove quads (``DELETE DATA``; those the server does not hold are ignored)."""
@@ -315,13 +403,31 @@ class RemoteStore(TypedReads):
         graph: str | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> None:
-        """Write one graph (any format) or every project graph (a quad format) to ``output``."""
+        """Write one graph (any format) or every project graph (a quad format) to ``output``.
+
+        Each graph is read whole through the Graph Store Protocol when the server has one (a server's
+        row limit, such as Virtuoso's ``ResultSetMaxRows``, applies to queries, not to it), else with
+        one SELECT.
+        """
         graphs = [graph] if graph is not None else self._project_graphs()
         quads: list[ox.Quad] = []
         for name in graphs:
-            quads += self.quads(name)
+            quads += self._read_graph(name)
         items: list[ox.Quad] | list[ox.Triple] = quads if format.supports_datasets else [q.triple for q in quads]
         ox.serialize(items, output, format=format, prefixes=dict(prefixes) if prefixes else None)
+
+    def _read_graph(self, graph: str) -> list[ox.Quad]:
+        """The quads of one named graph (see :meth:`dump`)."""
+        if self.data_url is None:
+            return list(self.quads(graph))
+        response = self._send(
+            "GET", self.data_url, params=[("graph", graph)], headers={"Accept": _NTRIPLES}, what="read"
+        )
+        node = ox.NamedNode(graph)
+        return [
+            ox.Quad(t.subject, t.predicate, t.object, node)
+            for t in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+        ]
 
     def graphs(self) -> list[str]:
         """The project's named graphs on the server (its own system graphs left out), sorted."""
@@ -336,16 +442,26 @@ class RemoteStore(TypedReads):
         return sorted(
             g
             for g in found
-            if g.startswith(GRAPH)
-            or not g.startswith(
-                ("http://www.openlinksw.com/", "http://www.w3.org/", "urn:activitystreams-owl:", "virtrdf:")
+            if not g.startswith("urn:dragonbear:")  # the build record and staged graphs (graph/publish.py)
+            and (
+                g.startswith(GRAPH)
+                or not g.startswith(
+                    (
+                        "http://www.openlinksw.com/",
+                        "http://www.w3.org/",
+                        "urn:activitystreams-owl:",
+                        "virtrdf:",
+                        "http://localuriqaserver/",  # Virtuoso's service description of /sparql
+                    )
+                )
             )
         )
 
     def count(self, graph: str | None = None) -> int:
         """Number of quads (in one graph, or in all the project's graphs)."""
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-        rows = list(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"))
+        dataset = {"default_graph": [], "named_graphs": [graph]} if graph else {}
+        rows = list(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", **dataset))  # type: ignore[arg-type]
         return int(rows[0]["n"].value) if rows else 0
 
     def flush(self) -> None:
