@@ -4,7 +4,7 @@ Both come from :mod:`dragonbear.graph.lineage`: the cached view of the store's g
 the system's derivations, variants and component fits (systems only; the licensors and partners of
 a licence, and the transfers, are left to the explorer, the API and the CLI). Edges point from the
 derived system (variant, platform) to the system it comes from (base, component); the drawing
-(:func:`dragonbear.graph.lineage_export.lineage_svg`) puts ancestors above the system and
+(:func:`dragonbear.graph.lineage_drawing.lineage_svg`) puts ancestors above the system and
 descendants below, computed server-side, no JavaScript. A large lineage is drawn with its big groups
 collapsed into one box each (:mod:`dragonbear.service.web.lineage_groups`).
 """
@@ -22,7 +22,7 @@ else:
     nx = lazy_module("networkx")
 
 from dragonbear.errors import NotFoundError, UsageError
-from dragonbear.graph import lineage_export
+from dragonbear.graph import lineage_drawing
 from dragonbear.graph.lineage import (
     ALL_RELATIONS,
     TECHNOLOGY,
@@ -156,7 +156,7 @@ def lineage_svg(lineage: Lineage) -> str:
             year=e.year,
             **({"start": e.year, "end": e.end} if e.relation == Relation.COMPONENT else {}),
         )
-    return lineage_export.lineage_svg(graph, href=local_path)
+    return lineage_drawing.lineage_svg(graph, href=local_path)
 
 
 @dataclass(frozen=True)

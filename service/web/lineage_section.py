@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 else:
     nx = lazy_module("networkx")
 
-from dragonbear.graph import lineage_export
+from dragonbear.graph import lineage_drawing
 from dragonbear.service.web.layout import esc, iri_link, local_path, table
 from dragonbear.service.web.lineage import Lineage, LineageEdge
 from dragonbear.service.web.lineage_groups import (
@@ -69,7 +69,7 @@ def _drawing_svg(lineage: Lineage, drawing: Drawing, box_href: dict[str, str]) -
         ends = (iri, box.anchor) if box.side == "in" else (box.anchor, iri)
         count = sum(1 for e in box.edges if e.source in box.hidden or e.target in box.hidden)
         graph.add_edge(*ends, relation=box.relation, kind=f"{count} link{'' if count == 1 else 's'}")
-    return lineage_export.lineage_svg(graph, href=lambda iri: box_href.get(iri) or local_path(iri), wrap=WRAP)
+    return lineage_drawing.lineage_svg(graph, href=lambda iri: box_href.get(iri) or local_path(iri), wrap=WRAP)
 
 
 def _sources(edge: LineageEdge) -> str:
