@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
@@ -204,6 +205,26 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
     retiring process exits without waiting for its late query)."""
     from granian.constants import HTTPModes, Interfaces, Loops
     from granian.log import LogLevels
+
+    return _granian_supervisor_class(run_dir)(
+        "dragonbear",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=settings.workers,
+        loop=Loops.uvloop if loop in ("auto", "uvloop") else Loops.asyncio,
+        http=HTTPModes.http1,
+        websockets=False,
+        log_level=LogLevels.info,
+        log_access=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=int(settings.query_timeout) + 5,
+    )
+
+
+def _granian_supervisor_class(run_dir: Path):  # type: ignore[no-untyped-def]
+    """granian's process server with one listening socket for all its processes, which replaces the
+    processes that asked to retire on SIGUSR1 (see :func:`_granian_supervisor`)."""
     from granian.net import SocketSpec  # type: ignore[attr-defined]
     from granian.server.mp import MPServer
 
@@ -228,29 +249,6 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
             self.retire_wanted = True
             self.main_loop_interrupt.set()
 
-        def _replace_retiring(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
-            for idx, old in enumerate(list(self.wrks)):
-                marker = run_dir / f"retire-{old._id()}"  # type: ignore[no-untyped-call]
-                if not marker.exists() or self.interrupt_signal:
-                    continue
-                new = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
-                new.start()  # type: ignore[no-untyped-call]
-                ready = run_dir / f"ready-{new._id()}"  # type: ignore[no-untyped-call]
-                deadline = time.monotonic() + READY_SECONDS
-                while (
-                    not ready.exists() and new.is_alive() and time.monotonic() < deadline and not self.interrupt_signal  # type: ignore[no-untyped-call]
-                ):
-                    time.sleep(0.02)
-                if ready.exists():
-                    self.wrks[idx] = new
-                else:  # keep the count: the old one still serves until it leaves on its own
-                    new.kill()  # type: ignore[no-untyped-call]
-                    new.join()  # type: ignore[no-untyped-call]
-                old.terminate()  # type: ignore[no-untyped-call]
-                _say(f"INFO:     Terminated child process [{old._id()}]")  # type: ignore[no-untyped-call]
-                marker.unlink(missing_ok=True)
-                ready.unlink(missing_ok=True)
-
         def _serve_loop(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
             while True:
                 self.main_loop_interrupt.wait()
@@ -259,26 +257,37 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
                     break
                 if self.retire_wanted:
                     self.retire_wanted = False
-                    self._replace_retiring(spawn_target, target_loader)  # type: ignore[no-untyped-call]
+                    _replace_retiring(self, run_dir, spawn_target, target_loader)
                 if self.interrupt_children:  # a process died (out of memory, say): replace it
                     workers = sorted(set(self.interrupt_children))
                     self.interrupt_children.clear()
                     self._respawn_workers(workers, spawn_target, target_loader)
 
-    return GranianSupervisor(
-        "dragonbear",
-        address=settings.host,
-        port=settings.port,
-        interface=Interfaces.ASGI,
-        workers=settings.workers,
-        loop=Loops.uvloop if loop in ("auto", "uvloop") else Loops.asyncio,
-        http=HTTPModes.http1,
-        websockets=False,
-        log_level=LogLevels.info,
-        log_access=False,
-        respawn_failed_workers=True,
-        workers_kill_timeout=int(settings.query_timeout) + 5,
-    )
+    return GranianSupervisor
+
+
+def _replace_retiring(server: Any, run_dir: Path, spawn_target: Any, target_loader: Any) -> None:
+    """Replace each server process of granian's ``server`` that left a ``retire-<pid>`` file: start a
+    new one, and once it serves (its ``ready-<pid>`` file), or fails to, stop the old one gracefully."""
+    for idx, old in enumerate(list(server.wrks)):
+        marker = run_dir / f"retire-{old._id()}"
+        if not marker.exists() or server.interrupt_signal:
+            continue
+        new = server._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
+        new.start()
+        ready = run_dir / f"ready-{new._id()}"
+        deadline = time.monotonic() + READY_SECONDS
+        while not ready.exists() and new.is_alive() and time.monotonic() < deadline and not server.interrupt_signal:
+            time.sleep(0.02)
+        if ready.exists():
+            server.wrks[idx] = new
+        else:  # keep the count: the old one still serves until it leaves on its own
+            new.kill()
+            new.join()
+        old.terminate()
+        _say(f"INFO:     Terminated child process [{old._id()}]")
+        marker.unlink(missing_ok=True)
+        ready.unlink(missing_ok=True)
 
 
 PAYLOAD = "DRAGONBEAR_SERVE_PAYLOAD"
@@ -315,18 +324,7 @@ def run_server(
     Raises:
         LoadError, ValidationError, StoreError: the first build failed, or the store cannot be opened.
     """
-    from dragonbear.graph.store import store_exists
-
-    if settings.store_address is not None:
-        from dragonbear.graph.locations import open_remote
-
-        open_remote(settings.store_address, timeout=10).close()  # a server that is down: exit 2 here
-    elif not store_exists(settings.store_dir):
-        from dragonbear.pipeline.build import build_store
-
-        _say(f"No store at {settings.store_dir}: building it from the shipped data (once) ...")
-        report = build_store(settings.store_dir, progress=_say)
-        _say(report.text())
+    _ensure_store(settings)
     server = server or os.environ.get("DRAGONBEAR_HTTP_SERVER") or HTTP_SERVERS[0]
     if server not in HTTP_SERVERS:
         raise UsageError(f"unknown HTTP server {server!r}: use one of {', '.join(HTTP_SERVERS)}")
@@ -346,6 +344,22 @@ def run_server(
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, [sys.executable, "-P", "-m", "dragonbear.service.supervisor"])
+
+
+def _ensure_store(settings: Settings) -> None:
+    """Check that the store's server answers, or build the store from the shipped data when there is none."""
+    from dragonbear.graph.store import store_exists
+
+    if settings.store_address is not None:
+        from dragonbear.graph.locations import open_remote
+
+        open_remote(settings.store_address, timeout=10).close()  # a server that is down: exit 2 here
+    elif not store_exists(settings.store_dir):
+        from dragonbear.pipeline.build import build_store
+
+        _say(f"No store at {settings.store_dir}: building it from the shipped data (once) ...")
+        report = build_store(settings.store_dir, progress=_say)
+        _say(report.text())
 
 
 def supervise() -> None:
