@@ -160,31 +160,51 @@ def explorer_html(iri: str, label: str) -> str:
         label: its English label, for the title.
     """
     entity = "/id/system/" + quote(iri[len(SYSTEM_PREFIX) :], safe="-._~")
-    controls = (
-        '<form class="explorer-controls" id="explorer-controls" aria-label="Filters">'
-        "<fieldset><legend>Direction</legend>"
-        + "".join(
-            f'<label><input type="radio" name="direction" value="{v}"{" checked" if v == "both" else ""}> {t}</label>'
-            for v, t in (("up", "ancestors"), ("down", "descendants"), ("both", "both"))
-        )
-        + "</fieldset>"
-        '<fieldset><legend>Year</legend><input type="range" id="explorer-year" name="year" min="1950" '
-        'max="2030" step="1" value="2030" aria-describedby="explorer-year-help"> '
-        '<output id="explorer-year-value" for="explorer-year">all years</output>'
-        '<p id="explorer-year-help" class="muted">Links appear from their year (a transfer from its order); '
-        "component fits end with their period. Undated links are always shown.</p></fieldset>"
-        '<fieldset><legend>Minimum confidence</legend><input type="range" id="explorer-confidence" '
-        'name="confidence" min="0" max="1" step="0.05" value="0"> '
-        '<output id="explorer-confidence-value" for="explorer-confidence">0.00</output>'
-        '<label><input type="checkbox" id="explorer-unrated" checked> links with no recorded confidence'
-        "</label></fieldset>"
-        '<fieldset id="explorer-relations"><legend>Relations</legend></fieldset>'
-        '<fieldset><legend>Colour</legend><label for="explorer-colour">nodes by</label> '
-        '<select id="explorer-colour"><option value="country">country</option>'
-        '<option value="type">type</option></select><ul id="explorer-legend" class="explorer-legend"></ul>'
-        "</fieldset></form>"
+    body = (
+        f"<h1>Lineage of {esc(label)}</h1>"
+        '<p class="muted">Arrows point from what comes from something to what it comes from: a derived system '
+        "to its origin and licensor, a platform to its component, a recipient to the system it received. "
+        f'Double-click a system to open its page. <a href="{esc(entity)}">The entity page of {esc(label)}</a>.'
+        "</p>"
+        + _search_form()
+        + '<noscript><p class="note">The interactive graph needs JavaScript; the entity page draws the same '
+        "lineage without it.</p></noscript>"
+        f'<div class="explorer">{_CONTROLS}{_stage(label)}</div>{_LINKS}'
+        f'<script id="explorer-config" type="application/json">{_config(iri, label)}</script>'
     )
-    graph = (
+    return page(f"Lineage of {label}", body, head=_head(), wide=True)
+
+
+# The filters of the explorer: direction, year, confidence, relations, colours.
+_CONTROLS = (
+    '<form class="explorer-controls" id="explorer-controls" aria-label="Filters">'
+    "<fieldset><legend>Direction</legend>"
+    + "".join(
+        f'<label><input type="radio" name="direction" value="{v}"{" checked" if v == "both" else ""}> {t}</label>'
+        for v, t in (("up", "ancestors"), ("down", "descendants"), ("both", "both"))
+    )
+    + "</fieldset>"
+    '<fieldset><legend>Year</legend><input type="range" id="explorer-year" name="year" min="1950" '
+    'max="2030" step="1" value="2030" aria-describedby="explorer-year-help"> '
+    '<output id="explorer-year-value" for="explorer-year">all years</output>'
+    '<p id="explorer-year-help" class="muted">Links appear from their year (a transfer from its order); '
+    "component fits end with their period. Undated links are always shown.</p></fieldset>"
+    '<fieldset><legend>Minimum confidence</legend><input type="range" id="explorer-confidence" '
+    'name="confidence" min="0" max="1" step="0.05" value="0"> '
+    '<output id="explorer-confidence-value" for="explorer-confidence">0.00</output>'
+    '<label><input type="checkbox" id="explorer-unrated" checked> links with no recorded confidence'
+    "</label></fieldset>"
+    '<fieldset id="explorer-relations"><legend>Relations</legend></fieldset>'
+    '<fieldset><legend>Colour</legend><label for="explorer-colour">nodes by</label> '
+    '<select id="explorer-colour"><option value="country">country</option>'
+    '<option value="type">type</option></select><ul id="explorer-legend" class="explorer-legend"></ul>'
+    "</fieldset></form>"
+)
+
+
+def _stage(label: str) -> str:
+    """The graph's place, with the details of what is clicked and the groups the drawing collapsed."""
+    return (
         '<div class="explorer-stage">'
         f'<div id="explorer-graph" class="explorer-graph" role="img" aria-label="Lineage graph of {esc(label)}; '
         'the table “Links” below lists every link, drawn or in a collapsed group" '
@@ -196,32 +216,22 @@ def explorer_html(iri: str, label: str) -> str:
         '<section id="explorer-groups" class="explorer-groups" aria-labelledby="explorer-groups-title">'
         '<h2 id="explorer-groups-title">Groups in the drawing</h2></section></div></div>'
     )
-    listing = (
-        '<section class="explorer-list" aria-labelledby="explorer-list-title">'
-        '<h2 id="explorer-list-title">Links</h2>'
-        '<p id="explorer-summary" class="muted" aria-live="polite">Loading the lineage…</p>'
-        '<p class="muted">Every link that passes the filters, drawn or in a collapsed group of the drawing, '
-        "grouped by relation and kind; a group's header folds it, a column's header sorts by it.</p>"
-        '<table id="explorer-edges" class="explorer-edges"><thead><tr>'
-        + "".join(
-            f'<th scope="col" data-column="{c}">{c}</th>'
-            for c in ("from", "relation", "how", "to", "year", "confidence", "sources")
-        )
-        + "</tr></thead></table></section>"
+
+
+# The table of every link that passes the filters.
+_LINKS = (
+    '<section class="explorer-list" aria-labelledby="explorer-list-title">'
+    '<h2 id="explorer-list-title">Links</h2>'
+    '<p id="explorer-summary" class="muted" aria-live="polite">Loading the lineage…</p>'
+    '<p class="muted">Every link that passes the filters, drawn or in a collapsed group of the drawing, '
+    "grouped by relation and kind; a group's header folds it, a column's header sorts by it.</p>"
+    '<table id="explorer-edges" class="explorer-edges"><thead><tr>'
+    + "".join(
+        f'<th scope="col" data-column="{c}">{c}</th>'
+        for c in ("from", "relation", "how", "to", "year", "confidence", "sources")
     )
-    body = (
-        f"<h1>Lineage of {esc(label)}</h1>"
-        '<p class="muted">Arrows point from what comes from something to what it comes from: a derived system '
-        "to its origin and licensor, a platform to its component, a recipient to the system it received. "
-        f'Double-click a system to open its page. <a href="{esc(entity)}">The entity page of {esc(label)}</a>.'
-        "</p>"
-        + _search_form()
-        + '<noscript><p class="note">The interactive graph needs JavaScript; the entity page draws the same '
-        "lineage without it.</p></noscript>"
-        f'<div class="explorer">{controls}{graph}</div>{listing}'
-        f'<script id="explorer-config" type="application/json">{_config(iri, label)}</script>'
-    )
-    return page(f"Lineage of {label}", body, head=_head(), wide=True)
+    + "</tr></thead></table></section>"
+)
 
 
 router = APIRouter(include_in_schema=False)
