@@ -156,28 +156,33 @@ class DealWriter:
 
     def deal(self, deal: Deal, key: str, system: str) -> str:
         """All quads of ``deal`` (IRI key ``key``, system ``<IRI>``) and of its attestation."""
-        g, true, false, integer, count, decimal = (
-            self.g,
-            self.true,
-            self.false,
-            self.integer,
-            self.count,
-            self.decimal,
-        )
         s = f"<{TRANSFER_BASE}{key}"
         sp = s + "> "
-        parts = [
-            (
-                f"{sp}{_TYPE}{_ARMS_TRANSFER}{g}"
-                f"{sp}{_SUPPLIER}{self._party(deal.supplier)}{g}"
-                f"{sp}{_RECIPIENT}{self._party(deal.recipient)}{g}"
-                f"{sp}{_SYSTEM}{system}{g}"
-                f"{sp}{_LABEL}{_en(_deal_label(deal))}{g}"
-                f"{sp}{_ORDER_YEAR_U}{true if deal.order_year_uncertain else false}"
-                f"{sp}{_QUANTITY_DELIVERED_U}{true if deal.quantity_delivered_uncertain else false}"
-                f"{sp}{_DESIGNATION}{literal(deal.designation)}{g}"
-            )
-        ]
+        return (
+            self._stated(deal, sp, system)
+            + self._counted(deal, sp)
+            + self._described(deal, sp)
+            + self._attested(deal, s)
+        )
+
+    def _stated(self, deal: Deal, sp: str, system: str) -> str:
+        """What every deal states: its type, parties, system, label, designation and uncertainty flags."""
+        g, true, false = self.g, self.true, self.false
+        return (
+            f"{sp}{_TYPE}{_ARMS_TRANSFER}{g}"
+            f"{sp}{_SUPPLIER}{self._party(deal.supplier)}{g}"
+            f"{sp}{_RECIPIENT}{self._party(deal.recipient)}{g}"
+            f"{sp}{_SYSTEM}{system}{g}"
+            f"{sp}{_LABEL}{_en(_deal_label(deal))}{g}"
+            f"{sp}{_ORDER_YEAR_U}{true if deal.order_year_uncertain else false}"
+            f"{sp}{_QUANTITY_DELIVERED_U}{true if deal.quantity_delivered_uncertain else false}"
+            f"{sp}{_DESIGNATION}{literal(deal.designation)}{g}"
+        )
+
+    def _counted(self, deal: Deal, sp: str) -> str:
+        """The years and numbers a deal has: order year, quantities, delivery years, with their flags."""
+        true, false, integer, count = self.true, self.false, self.integer, self.count
+        parts: list[str] = []
         add = parts.append
         if deal.order_year is not None:
             add(f'{sp}{_ORDER_YEAR}"{deal.order_year}"{integer}')
@@ -193,6 +198,13 @@ class DealWriter:
             add(f'{sp}{_DELIVERY_START}"{years[0]}"{integer}{sp}{_DELIVERY_END}"{years[-1]}"{integer}')
         if deal.delivery_years_uncertain is not None:
             add(f"{sp}{_DELIVERY_YEARS_U}{true if deal.delivery_years_uncertain else false}")
+        return "".join(parts)
+
+    def _described(self, deal: Deal, sp: str) -> str:
+        """The texts and values a deal has: status, description, comment, id, local production, TIV."""
+        g, decimal = self.g, self.decimal
+        parts: list[str] = []
+        add = parts.append
         if deal.status is not None:
             add(f"{sp}{_STATUS_P}{self.statuses[deal.status]}{g}")
         if deal.description:
@@ -202,17 +214,21 @@ class DealWriter:
         if deal.deal_id is not None:
             add(f"{sp}{_DEAL_ID}{literal(deal.deal_id)}{g}")
         if deal.local_production is not None:
-            add(f"{sp}{_LOCAL}{true if deal.local_production else false}")
+            add(f"{sp}{_LOCAL}{self.true if deal.local_production else self.false}")
         if deal.tiv_per_unit is not None:
             add(f'{sp}{_TIV_UNIT}"{deal.tiv_per_unit}"{decimal}')
         if deal.tiv_total_order is not None:
             add(f'{sp}{_TIV_TOTAL}"{deal.tiv_total_order}"{decimal}')
         if deal.tiv_delivered is not None:
             add(f'{sp}{_TIV_DELIVERED}"{deal.tiv_delivered}"{decimal}')
-        uncertain = deal.uncertain
+        return "".join(parts)
+
+    def _attested(self, deal: Deal, s: str) -> str:
+        """The deal's confidence and rank, and its attestation by the register's row."""
+        g, sp, uncertain = self.g, s + "> ", deal.uncertain
         att = s + self.attestation_tail
         at = att + " "
-        add(
+        return (
             f"{sp}{_CONFIDENCE}{self.uncertain if uncertain else self.certain}"
             f"{sp}{_LEVEL}{_MODERATE if uncertain else _HIGH}{g}"
             f"{sp}{_RANK}{_NORMAL}{g}"
@@ -223,7 +239,6 @@ class DealWriter:
             f"{at}{_RELIABILITY}{_RELIABLE_A}{g}"
             f"{at}{_LOCATOR}{literal(readable_locator(deal) + ' (' + _row_locator(deal.lines) + ' of the file)')}{g}"
         )
-        return "".join(parts)
 
     def parties_quads(self) -> str:
         """The ``dgb:State``/``dgb:Organization`` description of every party seen."""
