@@ -25,13 +25,12 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 
 from dragonbear.errors import DragonbearError, StoreError
-from dragonbear.graph.remote import RemoteStore
+from dragonbear.graph.remote import BUILD_GRAPH, HAS_PART, RemoteStore
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import XSD
 
-__all__ = ["BUILD_GRAPH", "STAGING", "BuildRecord", "build_record", "graph_digests", "publish"]
+__all__ = ["BUILD_GRAPH", "STAGING", "BuildRecord", "build_record", "graph_digests", "publish", "record_update"]
 
-BUILD_GRAPH = "urn:dragonbear:build"
 STAGING = "urn:dragonbear:staging:"
 _RECORD = ox.NamedNode(BUILD_GRAPH)
 _ID = ox.NamedNode("http://purl.org/dc/terms/identifier")
@@ -96,23 +95,35 @@ def _send_graph(local: GraphStore, remote: RemoteStore, graph: str, target: str)
     return sent
 
 
-def _switch(staged: dict[str, str], dropped: Iterable[str], build_id: str, when: datetime) -> str:
-    """The one update request that puts the staged graphs in place.
+def record_update(graphs: Iterable[str], build_id: str, when: datetime) -> str:
+    """The update that writes the build record: the project's graphs, the build's id and time.
 
-    >>> print(_switch({"http://g": "urn:dragonbear:staging:1:http://g"}, ["http://old"], "1", datetime(2026, 1, 1, tzinfo=UTC)))
-    MOVE SILENT GRAPH <urn:dragonbear:staging:1:http://g> TO GRAPH <http://g> ;
+    >>> print(record_update(["http://g"], "1", datetime(2026, 1, 1, tzinfo=UTC)))
+    DROP SILENT GRAPH <urn:dragonbear:build> ;
+    INSERT DATA { GRAPH <urn:dragonbear:build> { <urn:dragonbear:build> <http://purl.org/dc/terms/identifier> "1" ; <http://purl.org/dc/terms/modified> "2026-01-01T00:00:00+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> ; <http://purl.org/dc/terms/hasPart> <http://g> } }
+    """
+    stamp = ox.Literal(when.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
+    parts = "".join(f" ; <{HAS_PART}> <{g}>" for g in sorted(graphs))
+    return (
+        f"DROP SILENT GRAPH {_RECORD} ;\n"
+        f'INSERT DATA {{ GRAPH {_RECORD} {{ {_RECORD} {_ID} "{build_id}" ; {_MODIFIED} {stamp}{parts} }} }}'
+    )
+
+
+def _switch(
+    staged: dict[str, str], dropped: Iterable[str], graphs: Iterable[str], build_id: str, when: datetime
+) -> str:
+    """The one update request that puts the staged graphs in place and records the project's ``graphs``.
+
+    >>> print(_switch({"http://g": "urn:s:g"}, ["http://old"], ["http://g"], "1", datetime(2026, 1, 1, tzinfo=UTC)))
+    MOVE SILENT GRAPH <urn:s:g> TO GRAPH <http://g> ;
     DROP SILENT GRAPH <http://old> ;
     DROP SILENT GRAPH <urn:dragonbear:build> ;
-    INSERT DATA { GRAPH <urn:dragonbear:build> { <urn:dragonbear:build> <http://purl.org/dc/terms/identifier> "1" ; <http://purl.org/dc/terms/modified> "2026-01-01T00:00:00+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> } }
+    INSERT DATA { GRAPH <urn:dragonbear:build> { ... <http://purl.org/dc/terms/hasPart> <http://g> } }
     """
     steps = [f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{graph}>" for graph, stage in staged.items()]
     steps += [f"DROP SILENT GRAPH <{graph}>" for graph in dropped]
-    stamp = ox.Literal(when.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
-    steps += [
-        f"DROP SILENT GRAPH {_RECORD}",
-        f'INSERT DATA {{ GRAPH {_RECORD} {{ {_RECORD} {_ID} "{build_id}" ; {_MODIFIED} {stamp} }} }}',
-    ]
-    return " ;\n".join(steps)
+    return " ;\n".join([*steps, record_update(graphs, build_id, when)])
 
 
 def publish(
@@ -141,9 +152,9 @@ def publish(
     build_id = uuid.uuid4().hex[:12]
     wanted = list(local.graphs()) if graphs is None else list(graphs)
     staged = {g: f"{STAGING}{build_id}:{g}" for g in wanted if local.has_graph(g)}
-    dropped = (
-        [g for g in remote.graphs() if g not in staged] if graphs is None else [g for g in wanted if g not in staged]
-    )
+    before = remote.graphs()
+    dropped = [g for g in before if g not in staged] if graphs is None else [g for g in wanted if g not in staged]
+    after = sorted(set(staged) | (set() if graphs is None else set(before) - set(dropped)))
     try:
         for graph, stage in staged.items():
             sent = _send_graph(local, remote, graph, stage)
@@ -153,7 +164,7 @@ def publish(
             say(f"  {sent:>10,} triples sent for <{graph}>")
         when = datetime.now(UTC).replace(microsecond=0)
         say(f"Switching {len(staged)} graphs in one update ...")
-        remote.update(_switch(staged, dropped, build_id, when), timeout=SWITCH_TIMEOUT)
+        remote.update(_switch(staged, dropped, after, build_id, when), timeout=SWITCH_TIMEOUT)
     except DragonbearError as exc:
         for (
             stage

@@ -32,13 +32,15 @@ from dragonbear.graph.sparql_text import has_dataset_clause, query_form
 from dragonbear.graph.store import TypedReads
 from dragonbear.namespaces import GRAPH, PREFIXES
 
-__all__ = ["RemoteStore"]
+__all__ = ["BUILD_GRAPH", "HAS_PART", "RemoteStore"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _NQUADS = "application/n-quads"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+BUILD_GRAPH = "urn:dragonbear:build"  # the build record (graph/publish.py): the project's graphs and build id
+HAS_PART = "http://purl.org/dc/terms/hasPart"
 
 
 def _prologue(sparql: str) -> str:
@@ -224,7 +226,7 @@ class RemoteStore(TypedReads):
         form = query_form(sparql)
         if substitutions:
             sparql = sparql.replace("{", "{ " + _values(substitutions) + " ", 1)
-        text = _prologue(sparql) + (f"BASE <{base_iri}>\n" if base_iri else "") + sparql
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(sparql) + sparql  # Virtuoso: BASE first
         params: list[tuple[str, str]] = []
         if default_graph is not None or named_graphs is not None:
             params += [("default-graph-uri", g) for g in default_graph or []]
@@ -261,7 +263,7 @@ class RemoteStore(TypedReads):
             QueryError: the server refuses the update.
             StoreError: no update URL, or the server does not answer.
         """
-        text = _prologue(sparql) + (f"BASE <{base_iri}>\n" if base_iri else "") + sparql
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(sparql) + sparql  # Virtuoso: BASE first
         self._send("POST", self._writable(), data={"update": text}, what="update", timeout=timeout)
         self._graphs = None
 
@@ -430,7 +432,23 @@ class RemoteStore(TypedReads):
         ]
 
     def graphs(self) -> list[str]:
-        """The project's named graphs on the server (its own system graphs left out), sorted."""
+        """The project's named graphs on the server, sorted: those the build record lists
+        (:mod:`dragonbear.graph.publish`), else every graph the server has but its own system graphs.
+
+        The record is read with one small query; the scan reads every quad of the server (seconds on
+        Virtuoso, whose system graphs are large).
+        """
+        rows = self.select(
+            f"SELECT ?g WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{HAS_PART}> ?g }} }}",
+            default_graph=[],
+            named_graphs=[BUILD_GRAPH],
+        )
+        listed = sorted(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
+        return listed or self.scan_graphs()
+
+    def scan_graphs(self) -> list[str]:
+        """Every named graph the server holds, less its own system graphs and the project's build
+        record and staged graphs, sorted."""
         response = self._send(
             "POST",
             self.query_url,
@@ -470,3 +488,9 @@ class RemoteStore(TypedReads):
     def close(self) -> None:
         """Close the HTTP connections."""
         self._client.close()
+
+    def __del__(self) -> None:
+        # A store a command opened and let go of closes its connections with it.
+        client = getattr(self, "_client", None)
+        if client is not None:
+            client.close()

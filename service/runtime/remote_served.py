@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dragonbear.errors import StoreError
 from dragonbear.graph.locations import open_remote
-from dragonbear.graph.publish import BUILD_GRAPH, build_record
+from dragonbear.graph.publish import build_record, record_update
 from dragonbear.graph.remote import RemoteStore
 from dragonbear.graph.store import GraphStore
 from dragonbear.service.runtime.runner import QueryRunner
@@ -97,16 +97,14 @@ class RemoteServedStore(ServedStore):
         remote = self._remote
         if remote is None:
             raise StoreError("the served store is not started")
+        graphs = set(remote.graphs())
         outcome = apply_job(remote, job)
-        stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
-        remote.update(
-            f"DELETE WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <http://purl.org/dc/terms/identifier> ?id }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <http://purl.org/dc/terms/identifier> "
-            f'"{uuid.uuid4().hex[:12]}" }} }} ;\n'
-            f"DELETE WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <http://purl.org/dc/terms/modified> ?t }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <http://purl.org/dc/terms/modified> "
-            f'"{stamp}"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}'
-        )
+        if job.operation == "update":  # an update may have made or emptied any graph: look
+            graphs = set(remote.scan_graphs())
+        elif job.graph is not None:
+            graphs = graphs - {job.graph} if job.operation == "delete" else graphs | {job.graph}
+        when = datetime.now(UTC).replace(microsecond=0)
+        remote.update(record_update(graphs, uuid.uuid4().hex[:12], when))
         remote.forget_graphs()
         with self._record_lock:
             self._seen = None
