@@ -7,12 +7,15 @@ import enum
 import io
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dragonbear.cli.app import StoreOption, _settings, app
 from dragonbear.errors import UsageError
+
+if TYPE_CHECKING:
+    from dragonbear.graph.store import GraphStore
 
 __all__ = ["LinkFormat", "link"]
 
@@ -65,7 +68,7 @@ def link(
 ) -> None:
     """Report link coverage, or propose candidate links from a Wikidata or DBpedia file (never stored)."""
     from dragonbear.graph.store import open_store
-    from dragonbear.pipeline.links import link_coverage, read_external_names, review_turtle, suggest_links
+    from dragonbear.pipeline.links import link_coverage
 
     if (suggest is None) == (not coverage):
         raise UsageError("give exactly one of --coverage or --suggest FILE")
@@ -76,6 +79,13 @@ def link(
         typer.echo(_coverage_text(link_coverage(db, include_all=include_all), fmt), nl=False)
         return
     assert suggest is not None
+    _suggest(db, suggest, fmt=fmt, output=output, min_score=min_score)
+
+
+def _suggest(db: GraphStore, suggest: Path, *, fmt: LinkFormat, output: Path | None, min_score: int) -> None:
+    """Print the candidate links of ``suggest``'s names, and write them to ``output`` for review."""
+    from dragonbear.pipeline.links import read_external_names, review_turtle, suggest_links
+
     found = suggest_links(db, read_external_names(suggest), min_score=min_score)
     if output is not None:
         try:
