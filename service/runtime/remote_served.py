@@ -58,10 +58,12 @@ class RemoteServedStore(ServedStore):
         Raises:
             StoreError: the server does not answer.
         """
+        # A query past the time limit is answered 503 by the runner, and its thread gives up on the
+        # server 5 s later (the HTTP client's time-out closes the connection): nothing runs on in this
+        # process, so the process is not retired as it is when pyoxigraph runs a query that cannot be
+        # stopped (on_overrun is not used).
         self._remote = open_remote(self.address, timeout=self.settings.query_timeout + 5)
-        self.runner = QueryRunner(
-            threads=QUERY_THREADS, timeout=self.settings.query_timeout, on_overrun=self.on_overrun
-        )
+        self.runner = QueryRunner(threads=QUERY_THREADS, timeout=self.settings.query_timeout, on_overrun=None)
         self._current()
 
     def close(self) -> None:
