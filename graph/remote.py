@@ -39,6 +39,7 @@ _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _NQUADS = "application/n-quads"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+MAX_ANSWER_BYTES = 256 << 20  # the largest answer to a query this process reads from a server
 BUILD_GRAPH = "urn:dragonbear:build"  # the build record (graph/publish.py): the project's graphs and build id
 HAS_PART = "http://purl.org/dc/terms/hasPart"
 
@@ -107,6 +108,27 @@ def _canonical_triple(triple: ox.Triple) -> ox.Triple:
     return triple
 
 
+def _read_bounded(response: httpx.Response, max_bytes: int | None) -> bytes:
+    """The body of a streamed response, read up to ``max_bytes``.
+
+    Raises:
+        ResultLimitError: the body is larger (the rest is not read).
+    """
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            if response.status_code >= 400:  # an error page: its beginning is enough
+                chunks.append(chunk)
+                break
+            raise ResultLimitError(
+                f"the SPARQL server's answer passed {max_bytes:,} bytes and was not read further; "
+                "narrow the query, or page through it with LIMIT and OFFSET"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _check_not_cut(headers: httpx.Headers, payload: bytes) -> None:
     """Raise :class:`ResultLimitError` when the server cut a SELECT's answer at its row limit.
 
@@ -141,6 +163,8 @@ class RemoteStore(TypedReads):
         data_url: the Graph Store HTTP Protocol endpoint (None: loads go through updates).
         auth: HTTP credentials for updates and loads (``httpx.DigestAuth`` for Virtuoso).
         timeout: seconds to wait for an answer.
+        max_answer_bytes: the largest answer to a query read (:class:`ResultLimitError` past it);
+            whole graphs read through the Graph Store Protocol are not bounded.
     """
 
     def __init__(
@@ -151,8 +175,10 @@ class RemoteStore(TypedReads):
         data_url: str | None = None,
         auth: httpx.Auth | None = None,
         timeout: float = 60.0,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self.query_url, self.update_url, self.data_url = query_url, update_url, data_url
+        self.max_answer_bytes = max_answer_bytes
         self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=True)
         self._graphs: list[str] | None = None
 
@@ -169,9 +195,13 @@ class RemoteStore(TypedReads):
         headers: dict[str, str] | None = None,
         what: str = "query",
         timeout: float | None = None,
+        max_bytes: int | None = None,
     ) -> httpx.Response:
+        """One request, its errors translated; with ``max_bytes``, the body is read as it streams in and
+        the request abandoned past that size (:class:`ResultLimitError`), so an answer of any size
+        costs this process at most that much memory."""
         try:
-            response = self._client.request(
+            request = self._client.build_request(
                 method,
                 url,
                 data=data,  # type: ignore[arg-type]
@@ -180,8 +210,14 @@ class RemoteStore(TypedReads):
                 headers=headers,
                 **({"timeout": timeout} if timeout is not None else {}),  # type: ignore[arg-type]
             )
+            response = self._client.send(request, stream=True)
+            try:
+                body = _read_bounded(response, max_bytes if response.status_code < 400 else 1 << 16)
+            finally:
+                response.close()
         except httpx.TransportError as exc:
             raise StoreError(f"the SPARQL server at {url} does not answer: {exc}") from exc
+        response = httpx.Response(response.status_code, headers=response.headers, content=body, request=request)
         if response.status_code >= 500:
             raise StoreError(
                 f"the SPARQL server at {url} failed ({response.status_code}): {response.text.strip()[:500]}"
@@ -243,6 +279,7 @@ class RemoteStore(TypedReads):
             data={"query": text},
             params=params,
             headers={"Accept": _NTRIPLES if graph_form else _RESULTS_JSON},
+            max_bytes=self.max_answer_bytes,
         )
         if graph_form:
             triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dragonbear.addresses import StoreAddress, parse_store_address
-from dragonbear.errors import StoreError
+from dragonbear.errors import ResultLimitError, StoreError
 from dragonbear.graph.locations import open_remote
 from dragonbear.graph.publish import STAGING, build_record, publish
 from dragonbear.graph.remote import RemoteStore
@@ -213,3 +213,11 @@ def test_a_server_that_goes_down_is_a_503_not_a_stack_trace(tmp_path: Path) -> N
     assert down.status_code == 503, down.text
     assert "does not answer" in down.text and "Traceback" not in down.text
     assert page.status_code == 503 and "Traceback" not in page.text
+
+
+def test_an_answer_past_the_byte_bound_is_a_result_limit_error_not_read_whole(remote_built: RemoteStore) -> None:
+    small = RemoteStore(remote_built.query_url, max_answer_bytes=4096)
+    assert small.ask("ASK { ?s a dgb:State }") is True  # a small answer is read as before
+    with pytest.raises(ResultLimitError, match="passed 4,096 bytes"):
+        small.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5000")
+    small.close()
