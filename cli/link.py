@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dragonbear.cli.app import StoreOption, _settings, app
+from dragonbear.cli.app import StoreOption, _open_graph, app
 from dragonbear.errors import UsageError
 
 if TYPE_CHECKING:
@@ -67,14 +67,13 @@ def link(
     store: StoreOption = None,
 ) -> None:
     """Report link coverage, or propose candidate links from a Wikidata or DBpedia file (never stored)."""
-    from dragonbear.graph.store import open_store
     from dragonbear.pipeline.links import link_coverage
 
     if (suggest is None) == (not coverage):
         raise UsageError("give exactly one of --coverage or --suggest FILE")
     if output is not None and suggest is None:
         raise UsageError("--output goes with --suggest FILE")
-    db = open_store(_settings(store).store_dir, read_only=True)
+    db = _open_graph(store)
     if coverage:
         typer.echo(_coverage_text(link_coverage(db, include_all=include_all), fmt), nl=False)
         return
