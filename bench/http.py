@@ -12,7 +12,8 @@ Each dataset's quads are given to ``oxigraph serve-read-only --union-default-gra
 Servers: ``dragonbear serve`` (on granian, and on uvicorn too with ``--uvicorn``); the Python floor
 ``bench/floor/bare_asgi.py`` (an ASGI app that only runs the query in-process: no protocol checks,
 no negotiation, no time limit, no cache) on uvicorn and on granian, with as many processes as
-``dragonbear serve``; ``oxigraph serve-read-only``; ``rdflib-endpoint``.
+``dragonbear serve``; ``oxigraph serve-read-only``; ``rdflib-endpoint``. ``bench/http_servers.py`` starts
+and stops them.
 
 Load: ``wrk`` (Debian package) with a Lua script that sends, for each request, a query of one class,
 as GET ``?query=`` with ``Accept: application/sparql-results+json``:
@@ -59,27 +60,27 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import tempfile
-import time
 import urllib.parse
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 
-def _load_synthetic():  # type: ignore[no-untyped-def]
+def _load(name: str):  # type: ignore[no-untyped-def]
+    """A module of this folder, which is off ``sys.path`` (see above)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).with_name("synthetic.py"))
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[name] = module  # a dataclass looks its module up there
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
 
-synthetic = _load_synthetic()
+synthetic = _load("synthetic")
+servers = _load("http_servers")
+
 
 PREFIX = "PREFIX dgb: <https://w3id.org/dragonbear/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 SYNTHETIC_GRAPH = "https://w3id.org/dragonbear/graph/synthetic"
@@ -114,104 +115,6 @@ def queries(kind: str, systems: int, entities: list[str], *, n: int = 200, seed:
     raise SystemExit(f"unknown class {kind!r}")
 
 
-@dataclass
-class Server:
-    name: str
-    url: str  # the query URL, to which ?query= is appended
-    proc: subprocess.Popen[bytes]
-
-    def pids(self) -> list[int]:
-        out = [self.proc.pid]
-        for pid in out:  # the whole tree (the supervisor's server processes, granian's workers)
-            out += [
-                int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-            ]
-        return out
-
-    def cpu_ticks(self) -> int:
-        total = 0
-        for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-        return total
-
-    def settle(self, *, idle_ticks: int = 5, window: float = 1.0, limit: float = 120) -> None:
-        """Wait until the server is idle (a server warming caches at start would steal the CPU)."""
-        deadline = time.time() + limit
-        before = self.cpu_ticks()
-        while time.time() < deadline:
-            time.sleep(window)
-            now = self.cpu_ticks()
-            if now - before <= idle_ticks:
-                return
-            before = now
-
-    def memory_mib(self) -> tuple[float, float]:
-        """Resident memory of the server and its child processes, in MiB: the sum of their RSS, and
-        the sum of their PSS (each shared page split among the processes sharing it, which is what
-        several processes really take; for one process the two differ by its shared libraries)."""
-        rss = pss = 0
-        for pid in self.pids():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            except OSError:
-                continue
-            match = re.search(r"VmRSS:\s+(\d+) kB", status)
-            rss += int(match.group(1)) if match else 0
-            match = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
-            pss += int(match.group(1)) if match else 0
-        return rss / 1024, pss / 1024
-
-    def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-
-
-def _tool(name: str) -> str:
-    """A command of this Python's environment (the venv's bin), else one on PATH."""
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else (shutil.which(name) or name)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start(name: str, args: list[str], url: str, *, env: dict[str, str] | None = None, wait_s: float = 900) -> Server:
-    proc = subprocess.Popen(
-        args,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env={**os.environ, **(env or {})},
-    )
-    probe = url + "?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
-    deadline = time.time() + wait_s
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"{name} exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(
-                urllib.request.Request(probe, headers={"Accept": "application/sparql-results+json"}), timeout=30
-            ) as r:
-                if r.status == 200:
-                    server = Server(name, url, proc)
-                    server.settle()
-                    return server
-        except OSError:
-            time.sleep(1)
-    raise SystemExit(f"{name} did not answer within {wait_s} s")
-
-
 # Each wrk thread numbers its requests; a request of a class with SLOT in its paths puts the thread's
 # number and its own in the slot, so no two requests of a run send the same text.
 LUA = """
@@ -238,7 +141,7 @@ end
 
 
 def run_wrk(
-    server: Server, label: str, qs: list[str], *, duration: int, connections: int, work: Path
+    server: servers.Server, label: str, qs: list[str], *, duration: int, connections: int, work: Path
 ) -> dict[str, float]:
     base = urllib.parse.urlsplit(server.url)
     slug = re.sub(r"\W+", "-", f"{server.name}-{label}")
@@ -298,7 +201,7 @@ def _peers(work: Path, store: Path) -> None:
     dump = work / "all.nq"
     ox.Store.read_only(str(store / "current")).dump(str(dump), format=ox.RdfFormat.N_QUADS)
     subprocess.run(
-        [_tool("oxigraph"), "load", "--location", str(work / "oxigraph-store"), "--file", str(dump)],
+        [servers.tool("oxigraph"), "load", "--location", str(work / "oxigraph-store"), "--file", str(dump)],
         check=True,
         capture_output=True,
     )
@@ -334,141 +237,6 @@ def prepare(work: Path, systems: int, depth: int, datasets: set[str]) -> None:
         )
         _peers(syn, syn / "dragonbear-store")
         nt.unlink()
-
-
-def _dragonbear(store: Path, port: int, workers: int | None, options: dict[str, object]) -> list[str]:
-    launch = (
-        "from pathlib import Path; from dragonbear.service.server import run_server; "
-        "from dragonbear.settings import Settings; "
-        f"run_server(Settings.from_env(store=Path({str(store)!r}), port={port}, workers={workers}), "
-        f"**{options!r})"
-    )
-    return [sys.executable, "-c", launch]
-
-
-def servers_for(args: argparse.Namespace, data: Path) -> list[tuple[str, list[str], str, dict[str, str]]]:
-    """(name, command, query URL, environment) of every server to run on one dataset."""
-    store = data / "dragonbear-store"
-    out: list[tuple[str, list[str], str, dict[str, str]]] = []
-    variants: list[tuple[str, dict[str, object]]] = [("dragonbear", {})]
-    if args.uvicorn and not args.steps:
-        variants.append(("dragonbear[uvicorn]", {"server": "uvicorn"}))
-    if args.steps:  # each design step alone, to report what it bought
-        variants = [
-            (
-                "dragonbear[uvicorn,h11,asyncio]",
-                {"server": "uvicorn", "http": "h11", "loop": "asyncio", "fast_path": False, "inline": False},
-            ),
-            ("dragonbear[uvicorn,no fast path]", {"server": "uvicorn", "fast_path": False, "inline": False}),
-            ("dragonbear[uvicorn,no inline]", {"server": "uvicorn", "inline": False}),
-            ("dragonbear[uvicorn]", {"server": "uvicorn"}),
-            *variants,
-        ]
-    for name, options in variants:
-        p = free_port()
-        out.append((name, _dragonbear(store, p, args.workers, options), f"http://127.0.0.1:{p}/sparql", {}))
-    if args.baseline:  # another version of the package, for before/after in one run (it serves on uvicorn)
-        p = free_port()
-        out.append(
-            (
-                "dragonbear[baseline,uvicorn]",
-                _dragonbear(store, p, args.workers, {}),
-                f"http://127.0.0.1:{p}/sparql",
-                {"PYTHONPATH": str(args.baseline.resolve())},
-            )
-        )
-    for n in args.also_workers:
-        p = free_port()
-        out.append(
-            (
-                f"dragonbear[{n} process{'es' if n > 1 else ''}]",
-                _dragonbear(store, p, n, {}),
-                f"http://127.0.0.1:{p}/sparql",
-                {},
-            )
-        )
-    if not args.skip_floor:
-        floor = str(Path(__file__).parent / "floor")
-        env = {"BARE_ASGI_STORE": str((store / "current").resolve())}
-        procs = str(args.workers or 1)
-        p = free_port()
-        out.append(
-            (
-                "floor[uvicorn]",
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bare_asgi:app",
-                    "--app-dir",
-                    floor,
-                    "--port",
-                    str(p),
-                    "--workers",
-                    procs,
-                    "--no-access-log",
-                    "--log-level",
-                    "warning",
-                ],
-                f"http://127.0.0.1:{p}/sparql",
-                env,
-            )
-        )
-        p = free_port()
-        out.append(
-            (
-                "floor[granian]",
-                [
-                    sys.executable,
-                    "-m",
-                    "granian",
-                    "--interface",
-                    "asgi",
-                    "--working-dir",
-                    floor,
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(p),
-                    "--workers",
-                    procs,
-                    "--no-ws",
-                    "--log-level",
-                    "warning",
-                    "bare_asgi:app",
-                ],
-                f"http://127.0.0.1:{p}/sparql",
-                env,
-            )
-        )
-    p = free_port()
-    out.append(
-        (
-            "oxigraph",
-            [
-                _tool("oxigraph"),
-                "serve-read-only",
-                "--location",
-                str(data / "oxigraph-store"),
-                "--bind",
-                f"127.0.0.1:{p}",
-                "--union-default-graph",
-            ],
-            f"http://127.0.0.1:{p}/query",
-            {},
-        )
-    )
-    if not args.skip_rdflib:
-        p = free_port()
-        out.append(
-            (
-                "rdflib-endpoint",
-                [_tool("rdflib-endpoint"), "serve", str(data / "all.nt"), "--host", "127.0.0.1", "--port", str(p)],
-                f"http://127.0.0.1:{p}/",
-                {},
-            )
-        )
-    return out
 
 
 def _ratio(mine: float, theirs: float) -> str:
@@ -529,6 +297,35 @@ def report(results: dict[str, dict[str, dict[str, float]]], memory: dict[str, di
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: the servers are stopped too (finally)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    wanted = [c.strip() for c in args.classes.split(",") if c.strip()]
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    memory: dict[str, dict[str, tuple[float, float]]] = {}
+    print(f"load average at start: {os.getloadavg()[0]:.2f}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="dragonbear-http-") as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        prepare(work, args.systems, args.depth, {c.split(":")[0] for c in wanted})
+        entities = {
+            "shipped": (work / "shipped" / "entities.txt").read_text().split(),
+            "synthetic": [synthetic.system_iri(i) for i in range(args.systems // 2, args.systems)],
+        }
+        for dataset in DATASETS:
+            classes = {
+                c: queries(c.split(":")[1], args.systems, entities[dataset])
+                for c in wanted
+                if c.split(":")[0] == dataset
+            }
+            if classes:
+                _bench_dataset(args, work, dataset, classes, results, memory)
+    report(results, memory)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--systems", type=int, default=60_000)
     parser.add_argument("--depth", type=int, default=60)
@@ -577,74 +374,73 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="also run dragonbear with N server processes (repeatable)",
     )
-    args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: the servers are stopped too (finally)
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install wrk")
-    wanted = [c.strip() for c in args.classes.split(",") if c.strip()]
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    memory: dict[str, dict[str, tuple[float, float]]] = {}
-    print(f"load average at start: {os.getloadavg()[0]:.2f}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="dragonbear-http-") as tmp:
-        work = args.work or Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        prepare(work, args.systems, args.depth, {c.split(":")[0] for c in wanted})
-        entities = {
-            "shipped": (work / "shipped" / "entities.txt").read_text().split(),
-            "synthetic": [synthetic.system_iri(i) for i in range(args.systems // 2, args.systems)],
-        }
-        for dataset in DATASETS:
-            classes = {
-                c: queries(c.split(":")[1], args.systems, entities[dataset])
-                for c in wanted
-                if c.split(":")[0] == dataset
+    return parser
+
+
+def _bench_dataset(
+    args: argparse.Namespace,
+    work: Path,
+    dataset: str,
+    classes: dict[str, list[str]],
+    results: dict[str, dict[str, dict[str, float]]],
+    memory: dict[str, dict[str, tuple[float, float]]],
+) -> None:
+    """Start the servers of one dataset, put each class of queries on them, and keep the medians of the
+    rates (in ``results``) and the servers' memory (in ``memory``)."""
+    only = [o for o in args.only.split(",") if o]
+    started: list[servers.Server] = []
+    samples: dict[str, dict[str, list[dict[str, float]]]] = {}
+    try:
+        for name, cmd, url, env in servers.servers_for(args, work / dataset):
+            if not only or name.startswith(tuple(only)):
+                print(f"{dataset}: starting {name} ...", flush=True)
+                started.append(servers.start(name, cmd, url, env=env))
+        for label, qs in classes.items():
+            _bench_class(args, work, started, label, qs, samples)
+        for server in started:
+            memory.setdefault(server.name, {})[dataset] = server.memory_mib()
+            rss, pss = memory[server.name][dataset]
+            print(f"  {server.name}: resident memory {rss:.0f} MiB (RSS), {pss:.0f} MiB (PSS)", flush=True)
+    finally:
+        for server in started:
+            server.stop()
+    for name, by_label in samples.items():
+        for label, runs in by_label.items():
+            results.setdefault(name, {})[label] = {
+                key: statistics.median(r.get(key, 0.0) for r in runs) for key in runs[0]
             }
-            if not classes:
-                continue
-            only = [o for o in args.only.split(",") if o]
-            started: list[Server] = []
-            samples: dict[str, dict[str, list[dict[str, float]]]] = {}
-            try:
-                for name, cmd, url, env in servers_for(args, work / dataset):
-                    if not only or name.startswith(tuple(only)):
-                        print(f"{dataset}: starting {name} ...", flush=True)
-                        started.append(start(name, cmd, url, env=env))
-                for label, qs in classes.items():
-                    kind = label.split(":")[1]
-                    small = kind in ("new", "small")
-                    # Small classes: --rounds windows per server, the servers taking turns, so that a
-                    # change in the machine's load falls on all of them; slow classes: one window of
-                    # three times the length, so that a query of ~10 s can finish.
-                    for _ in range(args.rounds if small else 1):
-                        for server in started:
-                            if server.name.startswith("floor") and not small:
-                                continue  # it runs queries on its event loop: long ones would only block it
-                            duration = args.duration if small else 3 * args.duration
-                            r = run_wrk(server, label, qs, duration=duration, connections=args.connections, work=work)
-                            samples.setdefault(server.name, {}).setdefault(label, []).append(r)
-                            print(
-                                f"  {server.name:<32} {label:<20} {r['rps']:>9.1f} req/s  "
-                                f"p50 {r.get('p50_ms', 0):8.2f} ms  p99 {r.get('p99_ms', 0):8.2f} ms  "
-                                f"cpu {r.get('cpu_ms', 0):6.3f} ms/req  non-2xx {int(r['errors'])}  "
-                                f"load {os.getloadavg()[0]:.2f}",
-                                flush=True,
-                            )
-                            if not small:
-                                server.settle(limit=60)  # a query still running would weigh on the next server
-                for server in started:
-                    memory.setdefault(server.name, {})[dataset] = server.memory_mib()
-                    rss, pss = memory[server.name][dataset]
-                    print(f"  {server.name}: resident memory {rss:.0f} MiB (RSS), {pss:.0f} MiB (PSS)", flush=True)
-            finally:
-                for server in started:
-                    server.stop()
-            for name, by_label in samples.items():
-                for label, runs in by_label.items():
-                    results.setdefault(name, {})[label] = {
-                        key: statistics.median(r.get(key, 0.0) for r in runs) for key in runs[0]
-                    }
-    report(results, memory)
-    return 0
+
+
+def _bench_class(
+    args: argparse.Namespace,
+    work: Path,
+    started: list[servers.Server],
+    label: str,
+    qs: list[str],
+    samples: dict[str, dict[str, list[dict[str, float]]]],
+) -> None:
+    """Put one class of queries on every server, adding each window's figures to ``samples``."""
+    kind = label.split(":")[1]
+    small = kind in ("new", "small")
+    # Small classes: --rounds windows per server, the servers taking turns, so that a change in the
+    # machine's load falls on all of them; slow classes: one window of three times the length, so
+    # that a query of ~10 s can finish.
+    for _ in range(args.rounds if small else 1):
+        for server in started:
+            if server.name.startswith("floor") and not small:
+                continue  # it runs queries on its event loop: long ones would only block it
+            duration = args.duration if small else 3 * args.duration
+            r = run_wrk(server, label, qs, duration=duration, connections=args.connections, work=work)
+            samples.setdefault(server.name, {}).setdefault(label, []).append(r)
+            print(
+                f"  {server.name:<32} {label:<20} {r['rps']:>9.1f} req/s  "
+                f"p50 {r.get('p50_ms', 0):8.2f} ms  p99 {r.get('p99_ms', 0):8.2f} ms  "
+                f"cpu {r.get('cpu_ms', 0):6.3f} ms/req  non-2xx {int(r['errors'])}  "
+                f"load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+            if not small:
+                server.settle(limit=60)  # a query still running would weigh on the next server
 
 
 if __name__ == "__main__":
