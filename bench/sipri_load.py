@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.loaders.sipri import deal_keys, load_designation_map, read_register, read_sipri, register_to_nquads
+from dragonbear.loaders.sipri_deals import Deal
 from dragonbear.loaders.sipri_rdf import (
     CONFIDENCE,
     CONFIDENCE_UNCERTAIN,
@@ -163,107 +164,131 @@ def _deal_quads(register_path: Path) -> Iterator[ox.Quad]:
     register = read_register(register_path)
     mapping = load_designation_map()
     g = ox.NamedNode(GRAPH_SIPRI)
-
-    def d(local: str) -> ox.NamedNode:
-        return ox.NamedNode(DGB + local)
-
-    names = [
-        "supplier",
-        "recipient",
-        "transferredSystem",
-        "orderYear",
-        "orderYearUncertain",
-        "quantityOrdered",
-        "quantityOrderedUncertain",
-        "quantityDelivered",
-        "quantityDeliveredUncertain",
-        "deliveryYear",
-        "deliveryStartYear",
-        "deliveryEndYear",
-        "transferStatus",
-        "sipriDesignation",
-        "sipriDescription",
-        "sipriComment",
-        "tivPerUnit",
-        "tivTotalOrder",
-        "tivDelivered",
-        "confidence",
-        "confidenceLevel",
-        "rank",
-        "hasAttestation",
-        "source",
-        "stance",
-        "sourceReliability",
-        "locator",
-    ]
-    p = {name: d(name) for name in names}
-    a, label = ox.NamedNode(RDF + "type"), ox.NamedNode(RDFS + "label")
-    xsd_int, xsd_nn = ox.NamedNode(XSD + "integer"), ox.NamedNode(XSD + "nonNegativeInteger")
-    xsd_dec, xsd_bool = ox.NamedNode(XSD + "decimal"), ox.NamedNode(XSD + "boolean")
-    true, false = ox.Literal("true", datatype=xsd_bool), ox.Literal("false", datatype=xsd_bool)
-    status = {
-        "New": d("NewEquipment"),
-        "Second hand": d("SecondHand"),
-        "Second hand but modernized": d("SecondHandModernized"),
-    }
+    terms = _Terms()
     source = ox.NamedNode(f"{ID}source/{register.source_key}")
     for deal, key in zip(register.deals, deal_keys(register.deals), strict=True):
         s = ox.NamedNode(TRANSFER_BASE + key)
         system = mapping.system_for(deal.designation, deal.supplier, deal.recipient)
-        triples: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
-            (a, d("ArmsTransfer")),
-            (p["supplier"], ox.NamedNode(party_iri(deal.supplier))),
-            (p["recipient"], ox.NamedNode(party_iri(deal.recipient))),
-            (p["transferredSystem"], ox.NamedNode(f"{ID}system/{system or 'sipri/x'}")),
-            (label, ox.Literal(f"{deal.designation}: {deal.supplier} to {deal.recipient}", language="en")),
-            (p["orderYearUncertain"], true if deal.order_year_uncertain else false),
-            (p["quantityDeliveredUncertain"], true if deal.quantity_delivered_uncertain else false),
-            (p["sipriDesignation"], ox.Literal(deal.designation)),
-        ]
-        if deal.order_year is not None:
-            triples.append((p["orderYear"], ox.Literal(str(deal.order_year), datatype=xsd_int)))
-        if deal.quantity_ordered is not None:
-            triples.append((p["quantityOrdered"], ox.Literal(str(deal.quantity_ordered), datatype=xsd_nn)))
-        if deal.quantity_ordered_uncertain is not None:
-            triples.append((p["quantityOrderedUncertain"], true if deal.quantity_ordered_uncertain else false))
-        if deal.quantity_delivered is not None:
-            triples.append((p["quantityDelivered"], ox.Literal(str(deal.quantity_delivered), datatype=xsd_nn)))
-        for year in deal.delivery_years:
-            triples.append((p["deliveryYear"], ox.Literal(str(year), datatype=xsd_int)))
-        if deal.delivery_years:
-            triples.append((p["deliveryStartYear"], ox.Literal(str(deal.delivery_years[0]), datatype=xsd_int)))
-            triples.append((p["deliveryEndYear"], ox.Literal(str(deal.delivery_years[-1]), datatype=xsd_int)))
-        if deal.status is not None:
-            triples.append((p["transferStatus"], status[deal.status]))
-        if deal.description:
-            triples.append((p["sipriDescription"], ox.Literal(deal.description)))
-        if deal.comments:
-            triples.append((p["sipriComment"], ox.Literal(deal.comments)))
-        for name, value in (
-            ("tivPerUnit", deal.tiv_per_unit),
-            ("tivTotalOrder", deal.tiv_total_order),
-            ("tivDelivered", deal.tiv_delivered),
-        ):
-            if value is not None:
-                triples.append((p[name], ox.Literal(value, datatype=xsd_dec)))
         att = ox.NamedNode(f"{TRANSFER_BASE}{key}#att-{register.source_key}")
-        triples += [
-            (p["confidence"], ox.Literal(CONFIDENCE_UNCERTAIN if deal.uncertain else CONFIDENCE, datatype=xsd_dec)),
-            (p["confidenceLevel"], d("ModerateConfidence" if deal.uncertain else "HighConfidence")),
-            (p["rank"], d("NormalRank")),
-            (p["hasAttestation"], att),
-        ]
-        for predicate, obj in triples:
+        for predicate, obj in _deal_pairs(deal, system, att, terms):
             yield ox.Quad(s, predicate, obj, g)
-        for predicate, obj in (
-            (a, d("Attestation")),
-            (p["source"], source),
-            (p["stance"], d("Asserts")),
-            (p["sourceReliability"], d("ReliabilityA")),
-            (p["locator"], ox.Literal(f"row {deal.line}")),
-            (p["locator"], ox.Literal(readable_locator(deal))),
-        ):
+        for predicate, obj in _attestation_pairs(deal, source, terms):
             yield ox.Quad(att, predicate, obj, g)
+
+
+def _dgb(local: str) -> ox.NamedNode:
+    return ox.NamedNode(DGB + local)
+
+
+_PREDICATES = [
+    "supplier",
+    "recipient",
+    "transferredSystem",
+    "orderYear",
+    "orderYearUncertain",
+    "quantityOrdered",
+    "quantityOrderedUncertain",
+    "quantityDelivered",
+    "quantityDeliveredUncertain",
+    "deliveryYear",
+    "deliveryStartYear",
+    "deliveryEndYear",
+    "transferStatus",
+    "sipriDesignation",
+    "sipriDescription",
+    "sipriComment",
+    "tivPerUnit",
+    "tivTotalOrder",
+    "tivDelivered",
+    "confidence",
+    "confidenceLevel",
+    "rank",
+    "hasAttestation",
+    "source",
+    "stance",
+    "sourceReliability",
+    "locator",
+]
+
+
+class _Terms:
+    """The terms the deal quads are made of, made once: predicates, datatypes, booleans, statuses."""
+
+    def __init__(self) -> None:
+        self.p = {name: _dgb(name) for name in _PREDICATES}
+        self.a, self.label = ox.NamedNode(RDF + "type"), ox.NamedNode(RDFS + "label")
+        self.xsd_int, self.xsd_nn = ox.NamedNode(XSD + "integer"), ox.NamedNode(XSD + "nonNegativeInteger")
+        self.xsd_dec, xsd_bool = ox.NamedNode(XSD + "decimal"), ox.NamedNode(XSD + "boolean")
+        self.true, self.false = ox.Literal("true", datatype=xsd_bool), ox.Literal("false", datatype=xsd_bool)
+        self.status = {
+            "New": _dgb("NewEquipment"),
+            "Second hand": _dgb("SecondHand"),
+            "Second hand but modernized": _dgb("SecondHandModernized"),
+        }
+
+
+def _deal_pairs(
+    deal: Deal, system: str | None, att: ox.NamedNode, t: _Terms
+) -> list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]:
+    """(predicate, object) of one deal: what every deal states, the values it has, its verdict."""
+    p, true, false, xsd_int, xsd_nn = t.p, t.true, t.false, t.xsd_int, t.xsd_nn
+    triples: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (t.a, _dgb("ArmsTransfer")),
+        (p["supplier"], ox.NamedNode(party_iri(deal.supplier))),
+        (p["recipient"], ox.NamedNode(party_iri(deal.recipient))),
+        (p["transferredSystem"], ox.NamedNode(f"{ID}system/{system or 'sipri/x'}")),
+        (t.label, ox.Literal(f"{deal.designation}: {deal.supplier} to {deal.recipient}", language="en")),
+        (p["orderYearUncertain"], true if deal.order_year_uncertain else false),
+        (p["quantityDeliveredUncertain"], true if deal.quantity_delivered_uncertain else false),
+        (p["sipriDesignation"], ox.Literal(deal.designation)),
+    ]
+    if deal.order_year is not None:
+        triples.append((p["orderYear"], ox.Literal(str(deal.order_year), datatype=xsd_int)))
+    if deal.quantity_ordered is not None:
+        triples.append((p["quantityOrdered"], ox.Literal(str(deal.quantity_ordered), datatype=xsd_nn)))
+    if deal.quantity_ordered_uncertain is not None:
+        triples.append((p["quantityOrderedUncertain"], true if deal.quantity_ordered_uncertain else false))
+    if deal.quantity_delivered is not None:
+        triples.append((p["quantityDelivered"], ox.Literal(str(deal.quantity_delivered), datatype=xsd_nn)))
+    for year in deal.delivery_years:
+        triples.append((p["deliveryYear"], ox.Literal(str(year), datatype=xsd_int)))
+    if deal.delivery_years:
+        triples.append((p["deliveryStartYear"], ox.Literal(str(deal.delivery_years[0]), datatype=xsd_int)))
+        triples.append((p["deliveryEndYear"], ox.Literal(str(deal.delivery_years[-1]), datatype=xsd_int)))
+    if deal.status is not None:
+        triples.append((p["transferStatus"], t.status[deal.status]))
+    if deal.description:
+        triples.append((p["sipriDescription"], ox.Literal(deal.description)))
+    if deal.comments:
+        triples.append((p["sipriComment"], ox.Literal(deal.comments)))
+    for name, value in (
+        ("tivPerUnit", deal.tiv_per_unit),
+        ("tivTotalOrder", deal.tiv_total_order),
+        ("tivDelivered", deal.tiv_delivered),
+    ):
+        if value is not None:
+            triples.append((p[name], ox.Literal(value, datatype=t.xsd_dec)))
+    return [
+        *triples,
+        (p["confidence"], ox.Literal(CONFIDENCE_UNCERTAIN if deal.uncertain else CONFIDENCE, datatype=t.xsd_dec)),
+        (p["confidenceLevel"], _dgb("ModerateConfidence" if deal.uncertain else "HighConfidence")),
+        (p["rank"], _dgb("NormalRank")),
+        (p["hasAttestation"], att),
+    ]
+
+
+def _attestation_pairs(
+    deal: Deal, source: ox.NamedNode, t: _Terms
+) -> tuple[tuple[ox.NamedNode, ox.NamedNode | ox.Literal], ...]:
+    """(predicate, object) of a deal's attestation: the register's row."""
+    return (
+        (t.a, _dgb("Attestation")),
+        (t.p["source"], source),
+        (t.p["stance"], _dgb("Asserts")),
+        (t.p["sourceReliability"], _dgb("ReliabilityA")),
+        (t.p["locator"], ox.Literal(f"row {deal.line}")),
+        (t.p["locator"], ox.Literal(readable_locator(deal))),
+    )
 
 
 def time_quad_objects(register_path: Path, work: Path) -> tuple[float, float, int]:
