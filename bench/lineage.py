@@ -46,6 +46,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -163,21 +164,13 @@ def bench_dag(args: argparse.Namespace, work: Path) -> None:
         (f"descendants shallow (layer {args.depth - 2})", iri((args.depth - 2) * width + 5), "down"),
         ("descendants deep (layer 0)", root, "down"),
     ]
-    sparql: dict[str, tuple[float, int]] = {}
-    for name, node, direction in cases:
-        walk = ancestors_of if direction == "up" else descendants_of
-        seconds, found = _timed(walk, store, node, relations=RELATIONS, backend=Backend.SPARQL)
-        sparql[name] = (seconds, len(found))
+    sparql = _walk_times(store, cases, backend=Backend.SPARQL)
     load_seconds, view = _timed(load_lineage_graph, store)
     print(
         f"networkx view load (load_lineage_graph): {load_seconds:.1f} s, "
         f"{view.number_of_nodes():,} nodes, {view.number_of_edges():,} edges"
     )
-    networkx: dict[str, tuple[float, int]] = {}
-    for name, node, direction in cases:
-        walk = ancestors_of if direction == "up" else descendants_of
-        seconds, found = _timed(walk, view, node, relations=RELATIONS)
-        networkx[name] = (seconds, len(found))
+    networkx = _walk_times(view, cases)
     del view
     rdflib = run_rdflib(nt.with_suffix(".edges.nt"), cases, args.rdflib_limit)
     load = rdflib["load"]
@@ -185,6 +178,27 @@ def bench_dag(args: argparse.Namespace, work: Path) -> None:
         f"rdflib load of the {edges:,} derivedFrom triples: "
         + (f"{load[0]:.1f} s" if load else f"not finished within {args.rdflib_limit:.0f} s")
     )
+    _print_comparison(cases, sparql, networkx, rdflib, load_seconds)
+
+
+def _walk_times(source: Any, cases: list[tuple[str, str, str]], **options: Any) -> dict[str, tuple[float, int]]:
+    """Seconds and nodes found of each case's walk over ``source`` (the store, or the networkx view)."""
+    times: dict[str, tuple[float, int]] = {}
+    for name, node, direction in cases:
+        walk = ancestors_of if direction == "up" else descendants_of
+        seconds, found = _timed(walk, source, node, relations=RELATIONS, **options)
+        times[name] = (seconds, len(found))
+    return times
+
+
+def _print_comparison(
+    cases: list[tuple[str, str, str]],
+    sparql: dict[str, tuple[float, int]],
+    networkx: dict[str, tuple[float, int]],
+    rdflib: dict[str, tuple[float, int] | None],
+    load_seconds: float,
+) -> None:
+    """The table of the walks on each backend, and after how many walks the view's load pays."""
     print(
         f"\n{'case':<32} {'found':>9} {'sparql':>10} {'networkx':>10} {'rdflib':>10} "
         f"{'sparql/nx':>10} {'rdflib/nx':>10}"
