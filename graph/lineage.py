@@ -166,9 +166,9 @@ def _sparql_walk(store: GraphStore, start: str, *, up: bool, relations: frozense
         )
     step = f"({core})*" if up else f"^({core})*"
     head = f"({'|'.join(first)})?/{step}" if first else step
-    rows = store.select(
-        f"SELECT DISTINCT ?start ?n WHERE {{ ?start {head} ?n }}", substitutions={"start": ox.NamedNode(start)}
-    )
+    # The start is written into the path by pyoxigraph's serializer of a checked IRI, not bound by VALUES:
+    # Virtuoso refuses a transitive path whose start is bound only by VALUES ("transitive start not given").
+    rows = store.select(f"SELECT DISTINCT ?n WHERE {{ {ox.NamedNode(start)} {head} ?n }}")
     found = {row["n"].value for row in rows}
     if last:  # the hop to the agents, bounded by VALUES (a join with every transfer is slow)
         systems = sorted(found)

@@ -193,6 +193,25 @@ def _explain(found: list[Candidate]) -> None:
         c.why = why
 
 
+def _subclass_closure(store: GraphStore) -> dict[str, set[str]]:
+    """Each class's subclasses at any depth, closed here from the direct ``rdfs:subClassOf`` edges
+    (a path with both ends unbound, ``?sub rdfs:subClassOf+ ?sup``, is refused by Virtuoso)."""
+    direct: dict[str, set[str]] = {}
+    for row in store.select("SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf ?sup FILTER(isIRI(?sub) && isIRI(?sup)) }"):
+        direct.setdefault(row["sup"].value, set()).add(row["sub"].value)
+    closed: dict[str, set[str]] = {}
+    for top in direct:
+        seen: set[str] = set()
+        stack = list(direct[top])
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(direct.get(node, ()))
+        closed[top] = seen
+    return closed
+
+
 class NameIndex:
     """An index of every name of every entity in a store, for resolving names.
 
@@ -233,9 +252,7 @@ class NameIndex:
         for row in store.select(_TYPES_QUERY):
             if row["entity"].value in entries:
                 entries[row["entity"].value].types.add(row["type"].value)
-        subclasses: dict[str, set[str]] = {}
-        for row in store.select("SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf+ ?sup }"):
-            subclasses.setdefault(row["sup"].value, set()).add(row["sub"].value)
+        subclasses = _subclass_closure(store)
         statements = {row["entity"].value: int(row["n"].value) for row in store.select(_STATEMENTS_QUERY)}
         families: dict[str, set[str]] = {}
         for row in store.select(_VARIANTS_QUERY):

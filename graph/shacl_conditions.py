@@ -12,7 +12,7 @@ from pathlib import Path
 
 import rdflib
 from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib.term import Literal, Node
 
 from dragonbear.errors import LoadError
 from dragonbear.graph.shacl_terms import (
@@ -91,6 +91,27 @@ _CASTABLE_TYPES = {
 }
 
 
+def _same_term(var: str, node: Node) -> str:
+    """A SPARQL expression true when ``var`` is ``node``, written without ``sameTerm``: Virtuoso's
+    ``sameTerm`` of a stored term and the same term written in the query is false, for IRIs and for
+    literals alike. An IRI is compared with ``=`` (the same test for IRIs); a literal by its text, its
+    language and its datatype (``=`` alone would take ``1`` and ``1.0`` as one).
+
+    >>> from rdflib import Literal, URIRef
+    >>> _same_term("?v", URIRef("http://e/a"))
+    '?v = <http://e/a>'
+    >>> _same_term("?v", Literal("a"))
+    '(isLiteral(?v) && LANG(?v) = "" && DATATYPE(?v) = <http://www.w3.org/2001/XMLSchema#string> && STR(?v) = "a")'
+    """
+    if not isinstance(node, Literal):
+        return f"{var} = {sparql_term(node)}"
+    text = sparql_string(str(node))
+    if node.language:
+        return f"(isLiteral({var}) && LANG({var}) = {sparql_string(node.language)} && STR({var}) = {text})"
+    datatype = node.datatype or XSD + "string"
+    return f'(isLiteral({var}) && LANG({var}) = "" && DATATYPE({var}) = <{datatype}> && STR({var}) = {text})'
+
+
 class ValueConditions:
     """SPARQL expressions for the value constraints of the shapes in ``shapes``.
 
@@ -121,10 +142,9 @@ class ValueConditions:
                 raise LoadError(f"shape {term_text(shape)}: unknown sh:nodeKind {obj}", path=self.source)
             expr = _NODE_KINDS[kind].format(v=var)
         elif name == "in":
-            members = [f"sameTerm({var}, {sparql_term(m)})" for m in Collection(self.g, obj)]
-            expr = " || ".join(members) or "false"
+            expr = " || ".join(_same_term(var, m) for m in Collection(self.g, obj)) or "false"
         elif name == "hasValue":
-            expr = f"sameTerm({var}, {sparql_term(obj)})"
+            expr = _same_term(var, obj)
         elif name in _COMPARISONS:
             expr = f"{var} {_COMPARISONS[name]} {sparql_term(obj)}"
         elif name == "pattern":

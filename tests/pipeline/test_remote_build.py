@@ -221,3 +221,29 @@ def test_an_answer_past_the_byte_bound_is_a_result_limit_error_not_read_whole(re
     with pytest.raises(ResultLimitError, match="passed 4,096 bytes"):
         small.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5000")
     small.close()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["validate"], id="validate"),
+        pytest.param(["resolve", "J-11"], id="resolve"),
+        pytest.param(["lineage", "J-11", "--format", "json"], id="lineage"),
+        pytest.param(["lineage", "Su-27", "--direction", "down", "--format", "json"], id="lineage-down"),
+        pytest.param(["cite", "J-11"], id="cite"),
+        pytest.param(["chart", "deliveries-to-china", "--format", "csv", "-o", "-"], id="chart"),
+        pytest.param(["query", "transfers", "-p", "supplier=Russia", "-p", "recipient=China", "-f", "csv"], id="query"),
+    ],
+)
+def test_commands_on_a_server_print_what_they_print_on_the_local_store(
+    remote_built: RemoteStore, server: SparqlServer, built: tuple[Path, object], args: list[str]
+) -> None:
+    on_server = cli(*args, "--store", _url(server), env=_env(server))
+    local = cli(*args, "--store", str(built[0]))
+    assert on_server.returncode == local.returncode == 0, on_server.stderr[-1500:]
+    assert _lines(on_server.stdout) == _lines(local.stdout)
+
+
+def _lines(text: str) -> list[str]:
+    """Output lines, sorted where rows that tie on an ORDER BY may come in another order."""
+    return sorted(text.splitlines())
