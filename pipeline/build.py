@@ -30,6 +30,7 @@ from dragonbear import data_release, shipped_data
 from dragonbear.errors import LoadError, StoreError, ValidationError
 from dragonbear.graph.dataset import DATASET, DCAT
 from dragonbear.graph.derive import DerivationReport, drop_restated, materialize
+from dragonbear.graph.generations import write_lock
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.curated import load_curated
@@ -318,7 +319,8 @@ def build_store(
         steps.run("Checking SIPRI references", lambda: _check_sipri_refs(store, curated.report.sipri_refs))  # type: ignore[attr-defined]
 
     try:
-        return build_generation(store_dir, work, report, progress)
+        with write_lock(store_dir):  # a write of the server's, or a load, waits: neither is lost under the swap
+            return build_generation(store_dir, work, report, progress)
     except OSError as exc:
         raise StoreError(f"cannot write the store in {store_dir}: {exc}") from exc
 
@@ -331,14 +333,18 @@ def replace_sipri(store_dir: Path, sipri_path: Path, *, progress: Progress | Non
     """
     progress = progress or stderr_progress
     report = BuildReport(store_dir)
-    current = current_generation(store_dir)
-    if current is None:
-        raise StoreError(f"no store at {store_dir}: run `dragonbear build` first")
 
     def work(store: EmbeddedStore, steps: _Steps) -> None:
         steps.run("Loading the SIPRI register", lambda: _reload_sipri(store, sipri_path, report))
 
-    return build_generation(store_dir, work, report, progress, copy_of=current, keep_graphs=lambda g: g != GRAPH_SIPRI)
+    if current_generation(store_dir) is None:
+        raise StoreError(f"no store at {store_dir}: run `dragonbear build` first")
+    with write_lock(store_dir):  # read the generation the last write made, and let none come between
+        current = current_generation(store_dir)
+        assert current is not None
+        return build_generation(
+            store_dir, work, report, progress, copy_of=current, keep_graphs=lambda g: g != GRAPH_SIPRI
+        )
 
 
 def _reload_sipri(store: EmbeddedStore, path: Path, report: BuildReport) -> None:
