@@ -34,6 +34,8 @@ from dragonbear.service.runtime.names import name_index
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.settings import Settings
 
+from .servers import VIRTUOSO, SparqlServer, ci_requires_servers, run_oxigraph, run_virtuoso
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REGISTER = SHARED / "data" / "sipri" / "trade-register.csv"
@@ -52,7 +54,17 @@ CHROMIUM_ARGS = [
 
 # Fixtures that need a marker: a real server process, the browser, the build of all the shipped data.
 NEEDS_MARKER = {
-    "server": {"server", "slow_server", "writable_server", "web_server", "served_copy", "remote"},
+    "server": {
+        "server",
+        "slow_server",
+        "writable_server",
+        "web_server",
+        "served_copy",
+        "remote",
+        "oxigraph_server",
+        "virtuoso_server",
+        "virtuoso",
+    },
     "browser": {"browser"},
     "slow": {"full_built"},
 }
@@ -406,6 +418,31 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     result = run_cli("load", str(nquads), store_dir=root / "store")
     assert result.returncode == 0, result.stderr
     with serve_store(root / "store", "--workers", "2", token=TOKEN) as running:
+        yield running
+
+
+# --- Other SPARQL servers (tests/servers.py), for the tests of RemoteStore: each started once per session,
+# empty, on loopback; the modules that use one load what they need.
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """Oxigraph's server (PyPI ``oxigraph``), its default graph empty."""
+    with run_oxigraph(tmp_path_factory.mktemp("oxigraph-server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """Virtuoso 7.2 (Debian's ``virtuoso-opensource``) with its own ini and database in a temporary folder.
+
+    Skipped where ``virtuoso-t`` is not installed, except in CI (``CI`` set), where a missing Virtuoso
+    fails: ``.ci/run`` installs it, and a skip there would hide every Virtuoso test."""
+    if not Path(VIRTUOSO).exists():
+        if ci_requires_servers():
+            pytest.fail(f"{VIRTUOSO} is missing in CI: .ci/run installs Debian's virtuoso-opensource")
+        pytest.skip(f"{VIRTUOSO} is not installed (apt-get install virtuoso-opensource; .ci/run does)")
+    with run_virtuoso(tmp_path_factory.mktemp("virtuoso-server")) as running:
         yield running
 
 
