@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -59,16 +59,10 @@ def _warm(store: ServedStore, auto: bool) -> None:
         log.exception("warming the caches failed")
 
 
-def create_app(
-    settings: Settings, store: ServedStore, *, fast_path: bool = True, on_stopped: Callable[[], None] | None = None
-) -> FastAPI:
-    """Build the app that serves ``store``; the store opens with the app and closes with it, after
-    which ``on_stopped`` is called (the server uses it to leave at once after retiring).
-
-    ``/update`` and ``/store`` exist only when ``settings.update_token`` is set. CORS lets browsers
-    elsewhere read (GET and POST of queries without credentials); writes need an Authorization
-    header, which CORS does not allow across origins.
-    """
+def _lifespan(
+    settings: Settings, store: ServedStore, on_stopped: Callable[[], None] | None
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Open the store (and warm its caches in the background) when the app starts; close it after."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -84,10 +78,24 @@ def create_app(
             if on_stopped is not None:
                 on_stopped()
 
+    return lifespan
+
+
+def create_app(
+    settings: Settings, store: ServedStore, *, fast_path: bool = True, on_stopped: Callable[[], None] | None = None
+) -> FastAPI:
+    """Build the app that serves ``store``; the store opens with the app and closes with it, after
+    which ``on_stopped`` is called (the server uses it to leave at once after retiring).
+
+    ``/update`` and ``/store`` exist only when ``settings.update_token`` is set. CORS lets browsers
+    elsewhere read (GET and POST of queries without credentials); writes need an Authorization
+    header, which CORS does not allow across origins.
+    """
+
     app = FastAPI(
         title="Dragonbear",
         version=__version__,
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, store, on_stopped),
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",

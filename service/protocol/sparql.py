@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import binascii
 import re
+from collections.abc import Awaitable, Callable
 from urllib.parse import unquote_plus
 
 from starlette.requests import Request
@@ -161,6 +162,14 @@ def make_route(settings: Settings, store: ServedStore) -> Route:
     )
     cap = (str(settings.max_results) if settings.max_results else "none").encode()
 
+    sparql = _endpoint(settings, store, hint)
+    sparql.answer_get = _raw_answerer(settings, store, cap)  # type: ignore[attr-defined]  # read by QueryFastPath
+    return Route("/sparql", sparql, methods=["GET", "POST"], include_in_schema=False)
+
+
+def _endpoint(settings: Settings, store: ServedStore, hint: str) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint of ``/sparql`` (see :func:`make_route`)."""
+
     async def sparql(request: Request) -> Response:
         """Answer a SPARQL query, or the service description for a GET without one."""
         op = await read_operation(request, name="query", direct_type=QUERY_TYPE, other="update", other_hint=hint)
@@ -182,6 +191,12 @@ def make_route(settings: Settings, store: ServedStore) -> Route:
         if etag in _etags(request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
         return response
+
+    return sparql
+
+
+def _raw_answerer(settings: Settings, store: ServedStore, cap: bytes) -> Callable[[Scope], Awaitable[Answer | None]]:
+    """The raw answerer of ``GET /sparql?query=...`` (see :func:`make_route`)."""
 
     async def answer_get(scope: Scope) -> Answer | None:
         """Answer a ``GET /sparql?query=...`` from the scope alone, or None to leave it to the endpoint
@@ -215,8 +230,7 @@ def make_route(settings: Settings, store: ServedStore) -> Route:
             return 304, headers[:5], b""
         return 200, headers, reply.body
 
-    sparql.answer_get = answer_get  # type: ignore[attr-defined]  # read by QueryFastPath
-    return Route("/sparql", sparql, methods=["GET", "POST"], include_in_schema=False)
+    return answer_get
 
 
 def _etags(header: str | None) -> set[str]:
