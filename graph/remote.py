@@ -20,17 +20,25 @@ refuses a :class:`QueryError` with the server's message, and an answer the serve
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO
 
 import httpx
 import pyoxigraph as ox
 
-from dragonbear.errors import QueryError, ResultLimitError, StoreError
+from dragonbear.errors import QueryError, StoreError
+from dragonbear.graph.remote_texts import (
+    canonical_booleans,
+    canonical_triple,
+    check_not_cut,
+    data_block,
+    prologue,
+    read_bounded,
+    values_block,
+)
 from dragonbear.graph.sparql_text import has_dataset_clause, query_form
 from dragonbear.graph.store import TypedReads
-from dragonbear.namespaces import GRAPH, PREFIXES
+from dragonbear.namespaces import GRAPH
 
 __all__ = ["BUILD_GRAPH", "HAS_PART", "RemoteStore"]
 
@@ -38,120 +46,9 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _NQUADS = "application/n-quads"
-_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 MAX_ANSWER_BYTES = 256 << 20  # the largest answer to a query this process reads from a server
 BUILD_GRAPH = "urn:dragonbear:build"  # the build record (graph/publish.py): the project's graphs and build id
 HAS_PART = "http://purl.org/dc/terms/hasPart"
-
-
-def _prologue(sparql: str) -> str:
-    """PREFIX declarations for the project prefixes a text uses (the embedded store predeclares them)."""
-    used = (
-        PREFIXES
-        if ("\\u" in sparql or "\\U" in sparql)
-        else {name: iri for name, iri in PREFIXES.items() if name + ":" in sparql}
-    )
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in used.items())
-
-
-def _values(substitutions: Mapping[str, Term] | None) -> str:
-    """A VALUES block binding ``substitutions`` (prepended to a query's text as an initial binding)."""
-    if not substitutions:
-        return ""
-    names = " ".join(f"?{name}" for name in substitutions)
-    row = " ".join(str(term) for term in substitutions.values())
-    return f"VALUES ({names}) {{ ({row}) }}"
-
-
-def _data_block(quads: list[ox.Quad]) -> str:
-    """The body of an ``INSERT DATA`` or ``DELETE DATA``: each quad in its graph.
-
-    >>> a, p = ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p")
-    >>> print(_data_block([ox.Quad(a, p, ox.Literal("1")), ox.Quad(a, p, a, ox.NamedNode("http://e/g"))]))
-    <http://e/a> <http://e/p> "1" .
-    GRAPH <http://e/g> { <http://e/a> <http://e/p> <http://e/a> }
-    """
-    return "\n".join(
-        f"{q.subject} {q.predicate} {q.object} ."
-        if isinstance(q.graph_name, ox.DefaultGraph)
-        else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
-        for q in quads
-    )
-
-
-def _canonical_booleans(payload: bytes) -> bytes:
-    """SPARQL JSON results with every ``xsd:boolean`` written ``true`` or ``false``.
-
-    Virtuoso writes booleans as ``"1"`` and ``"0"``: valid lexical forms, but every other engine writes
-    the canonical ones, and an answer must read the same on every engine.
-
-    >>> one = {"type": "literal", "datatype": _XSD_BOOLEAN, "value": "1"}
-    >>> payload = json.dumps({"head": {"vars": ["b"]}, "results": {"bindings": [{"b": one}]}}).encode()
-    >>> json.loads(_canonical_booleans(payload))["results"]["bindings"][0]["b"]["value"]
-    'true'
-    """
-    if _XSD_BOOLEAN.encode() not in payload:
-        return payload
-    document = json.loads(payload)
-    for row in document.get("results", {}).get("bindings", []):
-        for term in row.values():
-            if term.get("datatype") == _XSD_BOOLEAN and term.get("value") in ("0", "1"):
-                term["value"] = "true" if term["value"] == "1" else "false"
-    return json.dumps(document).encode()
-
-
-def _canonical_triple(triple: ox.Triple) -> ox.Triple:
-    """``triple`` with an ``xsd:boolean`` object written ``true`` or ``false`` (see :func:`_canonical_booleans`)."""
-    o = triple.object
-    if isinstance(o, ox.Literal) and o.datatype.value == _XSD_BOOLEAN and o.value in ("0", "1"):
-        return ox.Triple(triple.subject, triple.predicate, ox.Literal(o.value == "1"))
-    return triple
-
-
-def _read_bounded(response: httpx.Response, max_bytes: int | None) -> bytes:
-    """The body of a streamed response, read up to ``max_bytes``.
-
-    Raises:
-        ResultLimitError: the body is larger (the rest is not read).
-    """
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if max_bytes is not None and size > max_bytes:
-            if response.status_code >= 400:  # an error page: its beginning is enough
-                chunks.append(chunk)
-                break
-            raise ResultLimitError(
-                f"the SPARQL server's answer passed {max_bytes:,} bytes and was not read further; "
-                "narrow the query, or page through it with LIMIT and OFFSET"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _check_not_cut(headers: httpx.Headers, payload: bytes) -> None:
-    """Raise :class:`ResultLimitError` when the server cut a SELECT's answer at its row limit.
-
-    Virtuoso ends a SELECT at ``ResultSetMaxRows`` rows without an error and says so only in an
-    ``X-SPARQL-MaxRows`` header (checked on Virtuoso 7.2.5: sent with an answer of exactly that many
-    rows, never with a shorter one). An answer that fills the limit is taken as cut: one that fits it
-    exactly (a LIMIT as large as the limit) cannot be told apart.
-
-    >>> _check_not_cut(httpx.Headers({"X-SPARQL-MaxRows": "1"}), b'{"results": {"bindings": [{}]}}')
-    Traceback (most recent call last):
-    ...
-    dragonbear.errors.ResultLimitError: the SPARQL server cut the answer at its limit of 1 rows ...
-    """
-    limit = headers.get("x-sparql-maxrows", "")
-    if not limit.isdigit():
-        return
-    rows = len(json.loads(payload).get("results", {}).get("bindings", []))
-    if rows >= int(limit):
-        raise ResultLimitError(
-            f"the SPARQL server cut the answer at its limit of {int(limit):,} rows (X-SPARQL-MaxRows; "
-            "Virtuoso's ResultSetMaxRows); nothing was returned. Narrow the query, or page through it with "
-            "LIMIT and OFFSET"
-        )
 
 
 class RemoteStore(TypedReads):
@@ -212,7 +109,7 @@ class RemoteStore(TypedReads):
             )
             response = self._client.send(request, stream=True)
             try:
-                body = _read_bounded(response, max_bytes if response.status_code < 400 else 1 << 16)
+                body = read_bounded(response, max_bytes if response.status_code < 400 else 1 << 16)
             finally:
                 response.close()
         except httpx.TransportError as exc:
@@ -261,8 +158,8 @@ class RemoteStore(TypedReads):
         """
         form = query_form(sparql)
         if substitutions:
-            sparql = sparql.replace("{", "{ " + _values(substitutions) + " ", 1)
-        text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(sparql) + sparql  # Virtuoso: BASE first
+            sparql = sparql.replace("{", "{ " + values_block(substitutions) + " ", 1)
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + prologue(sparql) + sparql  # Virtuoso: BASE first
         params: list[tuple[str, str]] = []
         if default_graph is not None or named_graphs is not None:
             params += [("default-graph-uri", g) for g in default_graph or []]
@@ -283,11 +180,11 @@ class RemoteStore(TypedReads):
         )
         if graph_form:
             triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
-            return iter([_canonical_triple(q.triple) for q in triples])  # type: ignore[return-value]
+            return iter([canonical_triple(q.triple) for q in triples])  # type: ignore[return-value]
         try:
-            payload = _canonical_booleans(response.content)
+            payload = canonical_booleans(response.content)
             if form == "SELECT":
-                _check_not_cut(response.headers, payload)
+                check_not_cut(response.headers, payload)
             return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"the SPARQL server answered with results that do not parse: {exc}") from exc
@@ -300,7 +197,7 @@ class RemoteStore(TypedReads):
             QueryError: the server refuses the update.
             StoreError: no update URL, or the server does not answer.
         """
-        text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(sparql) + sparql  # Virtuoso: BASE first
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + prologue(sparql) + sparql  # Virtuoso: BASE first
         self._send("POST", self._writable(), data={"update": text}, what="update", timeout=timeout)
         self._graphs = None
 
@@ -390,7 +287,7 @@ class RemoteStore(TypedReads):
             self._post_graphs(items)
             return
         for i in range(0, len(items), 5000):
-            self.update(f"INSERT DATA {{ {_data_block(items[i : i + 5000])} }}")
+            self.update(f"INSERT DATA {{ {data_block(items[i : i + 5000])} }}")
 
     def _post_graph(self, data: bytes, format: ox.RdfFormat, graph: str | None) -> None:
         """POST one graph's document to the Graph Store Protocol (``graph=IRI``, or ``default``)."""
@@ -414,7 +311,7 @@ class RemoteStore(TypedReads):
         """Remove quads (``DELETE DATA``; those the server does not hold are ignored)."""
         items = list(quads)
         for i in range(0, len(items), 5000):
-            self.update(f"DELETE DATA {{ {_data_block(items[i : i + 5000])} }}")
+            self.update(f"DELETE DATA {{ {data_block(items[i : i + 5000])} }}")
 
     # --- graphs ----------------------------------------------------------------------------------
 
