@@ -126,6 +126,22 @@ def _switch(
     return " ;\n".join([*steps, record_update(graphs, build_id, when)])
 
 
+def _hint(error: Exception) -> str:
+    """What to change on the server when it refused the switch for a reason of its configuration.
+
+    >>> _hint(StoreError("Virtuoso 40000 Error SR325: Transaction aborted because it's log after image size went above the limit"))[:50]
+    '. Virtuoso keeps the log of one transaction under '
+    """
+    if "SR325" in str(error):
+        return (
+            ". Virtuoso keeps the log of one transaction under TransactionAfterImageLimit (50 MB unless set), "
+            "and the switch moves every quad in one transaction: set TransactionAfterImageLimit in the "
+            "[Parameters] of virtuoso.ini well above the size of the data (the full SIPRI register's 1.4 "
+            "million quads do not fit under the default), restart Virtuoso and build again"
+        )
+    return ""
+
+
 def publish(
     local: GraphStore,
     remote: RemoteStore,
@@ -171,6 +187,6 @@ def publish(
         ) in staged.values():  # if the server is gone, what was staged stays there, outside the project's graphs
             with contextlib.suppress(DragonbearError):
                 remote.drop_graph(stage)
-        raise StoreError(f"the graphs on the server were left as they were: {exc}") from exc
+        raise StoreError(f"the graphs on the server were left as they were: {exc}{_hint(exc)}") from exc
     say(f"Switched {len(staged)} graphs on the server in one update (build {build_id}).")
     return BuildRecord(build_id, when)
