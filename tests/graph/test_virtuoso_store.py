@@ -62,6 +62,10 @@ def test_every_canned_query_answers_the_same_on_virtuoso(
     ("name", "params"),
     [
         # the examples leave these paths untried: the claims example has no rows, the others bind every parameter
+        pytest.param("ancestors", {"system": "J-15"}, id="ancestors-at-any-depth"),
+        pytest.param("descendants", {"system": "Su-27"}, id="descendants-at-any-depth"),
+        pytest.param("figures", {"from": "2020"}, id="figures-from-2020"),
+        pytest.param("figures", {}, id="figures-all"),
         pytest.param("claims", {"entity": "China"}, id="claims-of-china"),
         pytest.param("claims", {"entity": "Karakurt"}, id="claims-of-karakurt-in-conflict"),
         pytest.param("single-source", {"source": "sipri-at-2024"}, id="single-source-cited-several-times"),
