@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 from dragonbear.addresses import StoreAddress
 from dragonbear.errors import DragonbearError, StoreError
@@ -54,6 +55,8 @@ def open_remote(address: StoreAddress, *, timeout: float = 60.0, check: bool = T
     if check:
         try:
             remote.ask("ASK {}", default_graph=[], named_graphs=[])
+            if address.kind == "virtuoso":
+                remote.row_limit = _virtuoso_row_limit(remote)
         except DragonbearError as exc:
             remote.close()
             raise StoreError(
@@ -61,6 +64,21 @@ def open_remote(address: StoreAddress, *, timeout: float = 60.0, check: bool = T
                 "check the address and that the server is running"
             ) from exc
     return remote
+
+
+def _virtuoso_row_limit(remote: RemoteStore) -> int | None:
+    """Virtuoso's ``ResultSetMaxRows``, read from its ini through SPARQL (any user may): the number of
+    rows or triples past which it cuts an answer, saying so only for a SELECT."""
+    rows = list(
+        remote.select(
+            "SELECT (bif:cfg_item_value(bif:virtuoso_ini_path(), 'SPARQL', 'ResultSetMaxRows') AS ?n) {}",
+            default_graph=[],
+            named_graphs=[],
+        )
+    )
+    value = rows[0]["n"] if rows else None
+    text = value.value if isinstance(value, ox.Literal) else ""
+    return int(text) if text.strip().isdigit() and int(text) > 0 else None
 
 
 def open_graph(store_dir: Path, address: StoreAddress | None, *, read_only: bool = True) -> GraphStore:

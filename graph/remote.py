@@ -26,7 +26,7 @@ from typing import IO
 import httpx
 import pyoxigraph as ox
 
-from dragonbear.errors import QueryError, StoreError
+from dragonbear.errors import QueryError, ResultLimitError, StoreError
 from dragonbear.graph.remote_texts import (
     canonical_booleans,
     canonical_triple,
@@ -76,6 +76,7 @@ class RemoteStore(TypedReads):
     ) -> None:
         self.query_url, self.update_url, self.data_url = query_url, update_url, data_url
         self.max_answer_bytes = max_answer_bytes
+        self.row_limit: int | None = None  # where the server cuts answers silently (Virtuoso: ResultSetMaxRows)
         self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=True)
         self._graphs: list[str] | None = None
 
@@ -179,8 +180,14 @@ class RemoteStore(TypedReads):
             max_bytes=self.max_answer_bytes,
         )
         if graph_form:
-            triples = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
-            return iter([canonical_triple(q.triple) for q in triples])  # type: ignore[return-value]
+            triples = [canonical_triple(q.triple) for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+            if self.row_limit is not None and len(triples) >= self.row_limit:
+                raise ResultLimitError(
+                    f"the SPARQL server cuts answers at {self.row_limit:,} rows and this one has {len(triples):,} "
+                    "triples: it was taken as cut (the server says nothing of a cut CONSTRUCT or DESCRIBE); "
+                    "narrow the query"
+                )
+            return iter(triples)  # type: ignore[return-value]
         try:
             payload = canonical_booleans(response.content)
             if form == "SELECT":
@@ -410,10 +417,12 @@ class RemoteStore(TypedReads):
         )
 
     def count(self, graph: str | None = None) -> int:
-        """Number of quads (in one graph, or in all the project's graphs)."""
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-        dataset = {"default_graph": [], "named_graphs": [graph]} if graph else {}
-        rows = list(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", **dataset))  # type: ignore[arg-type]
+        """Number of quads (in one graph, or in all the project's graphs: their counts summed, since one
+        count over ``GRAPH ?g`` took Virtuoso 9 s where each graph's takes milliseconds)."""
+        if graph is None:
+            return sum(self.count(g) for g in self._project_graphs())
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+        rows = list(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", default_graph=[], named_graphs=[graph]))
         return int(rows[0]["n"].value) if rows else 0
 
     def flush(self) -> None:

@@ -275,3 +275,17 @@ def test_a_download_is_dumped_from_the_server_and_kept_for_its_build(
     assert len(list(ox.parse(first.content, format=ox.RdfFormat.N_QUADS))) == remote_built.count()
     again = remote_client.get("/download/dragonbear.nq", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_a_construct_the_server_would_cut_is_an_error_and_a_count_sums_the_graphs(
+    remote_built: RemoteStore, store: EmbeddedStore
+) -> None:
+    # Virtuoso cuts a CONSTRUCT at ResultSetMaxRows (10,000 here) and says nothing; the graph holds more.
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    if remote_built.row_limit is None:  # Oxigraph's server cuts nothing
+        assert len(list(remote_built.construct(everything))) == len(list(store.construct(everything)))
+    else:
+        assert remote_built.row_limit == 10_000
+        with pytest.raises(ResultLimitError, match="taken as cut"):
+            list(remote_built.construct(everything))
+    assert remote_built.count() == store.count()
