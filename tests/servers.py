@@ -16,6 +16,7 @@ default administrator ``dba``/``dba``: the instance is a throwaway one, reachabl
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ import httpx
 import pyoxigraph as ox
 
 from dragonbear.graph.remote import RemoteStore
+from dragonbear.graph.store import GraphStore
 
 __all__ = [
     "OXIGRAPH",
@@ -67,6 +69,14 @@ class SparqlServer:
         return RemoteStore(
             self.query_url, update_url=self.update_url, data_url=self.data_url, auth=auth, timeout=timeout
         )
+
+    def store_holding(self, source: GraphStore) -> RemoteStore:
+        """:meth:`store`, after loading every quad of ``source`` through the Graph Store Protocol."""
+        remote = self.store()
+        dump = io.BytesIO()
+        source.dump(dump, format=ox.RdfFormat.N_QUADS)
+        remote.load(dump.getvalue(), format=ox.RdfFormat.N_QUADS)
+        return remote
 
 
 def free_port() -> int:

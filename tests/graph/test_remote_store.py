@@ -3,11 +3,9 @@ store for every canned query, the project's graphs as the default graph, writes,
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 import httpx
-import pyoxigraph as ox
 import pytest
 
 from dragonbear.errors import QueryError, StoreError
@@ -25,10 +23,7 @@ pytestmark = [pytest.mark.server, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def remote(oxigraph_server: SparqlServer, store: EmbeddedStore) -> Iterator[RemoteStore]:
     """The shipped graph, loaded into Oxigraph's server through the Graph Store Protocol."""
-    remote = oxigraph_server.store()
-    dump = io.BytesIO()
-    store.dump(dump, format=ox.RdfFormat.N_QUADS)
-    remote.load(dump.getvalue(), format=ox.RdfFormat.N_QUADS)
+    remote = oxigraph_server.store_holding(store)
     yield remote
     remote.close()
 

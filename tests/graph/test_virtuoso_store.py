@@ -10,7 +10,6 @@ for its 29 thousand quads, so Virtuoso's bulk loader (``ld_dir`` and ``rdf_loade
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 import httpx
@@ -35,10 +34,7 @@ _JSON = {"Accept": "application/sparql-results+json"}
 @pytest.fixture(scope="module")
 def virtuoso(virtuoso_server: SparqlServer, store: EmbeddedStore) -> Iterator[RemoteStore]:
     """The shipped graph, loaded into Virtuoso through the Graph Store Protocol (see the module's text)."""
-    remote = virtuoso_server.store()
-    dump = io.BytesIO()
-    store.dump(dump, format=ox.RdfFormat.N_QUADS)
-    remote.load(dump.getvalue(), format=ox.RdfFormat.N_QUADS)
+    remote = virtuoso_server.store_holding(store)
     yield remote
     remote.close()
 
