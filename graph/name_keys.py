@@ -11,18 +11,38 @@ transliterated (a simplified BGN/PCGN romanization, ``"Су-27"`` → ``su27``, 
 ``flanker``; ``"歼-11"`` → ``j11``). The resolver compares keys and Latin keys; the build stores both
 as ``dgb:nameKey`` (see :mod:`dragonbear.graph.derive` and docs/decisions/0014-name-search.md).
 
+A name in Chinese characters also has **pinyin keys**, for the resolver only: its key read in
+pinyin by the pypinyin library (its dictionary of single characters and phrases, so every Chinese
+name, not only the PLA prefixes), without tones (``"歼-11"`` → ``jian11``) and with tone numbers
+(``jian111``); a name in Latin letters with tone marks or accents has its key without them
+(``"Jiān-11"`` → ``jian11``). :func:`query_pinyin` reads a search text the same way, so ``jian-11``,
+``jiān 11``, ``Jian11`` and the traditional ``殲-11`` all meet ``歼-11``.
+
 :data:`NAME_KINDS` lists the properties that name an entity, strongest attachment first; the
 resolver breaks ties with this order.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 from dragonbear.namespaces import DGB, RDFS, SKOS
 
-__all__ = ["ENTITY_FILTER", "NAMES_QUERY", "NAME_KINDS", "NameKind", "latin_key", "name_keys", "normalize_name"]
+__all__ = [
+    "ENTITY_FILTER",
+    "NAMES_QUERY",
+    "NAME_KINDS",
+    "NameKind",
+    "has_han",
+    "latin_key",
+    "name_keys",
+    "normalize_name",
+    "pinyin_keys",
+    "query_pinyin",
+    "toneless",
+]
 
 
 @dataclass(frozen=True)
@@ -166,3 +186,75 @@ def name_keys(text: str) -> set[str]:
     """
     key = normalize_name(text)
     return {k for k in (key, latin_key(key)) if k}
+
+
+# CJK unified ideographs (with extension A and the supplementary planes) and compatibility ideographs.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def has_han(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character.
+
+    >>> has_han("歼-11"), has_han("J-11"), has_han("Су-27")
+    (True, False, False)
+    """
+    return _HAN.search(text) is not None
+
+
+def toneless(key: str) -> str:
+    """``key`` with the tone marks and accents of Latin letters dropped (``ü`` as ``u``); other scripts
+    keep theirs (the breve of Cyrillic ``й`` is a letter, not an accent).
+
+    >>> toneless("jiān11"), toneless("lüzhou"), toneless("йемен"), toneless("j11")
+    ('jian11', 'luzhou', 'йемен', 'j11')
+    """
+    if key.isascii():
+        return key
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", key):
+        if unicodedata.combining(ch) and out and "a" <= out[-1] <= "z":
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _pinyin(key: str, *, numbers: bool = False) -> list[str]:
+    """The Chinese characters of ``key`` in pinyin, a syllable each (pypinyin: without tones, or with
+    tone numbers), the runs of other characters as they are."""
+    from pypinyin import Style, lazy_pinyin  # imported on first use: its dictionaries take 0.4 s to load
+
+    return lazy_pinyin(key, style=Style.TONE3 if numbers else Style.NORMAL, v_to_u=True, errors="default")
+
+
+def pinyin_keys(key: str) -> tuple[str, ...]:
+    """The other forms of a normalized key that a search in pinyin meets: for Chinese characters the key
+    in pinyin without tones (``ü`` as ``u`` and as ``v``) and with tone numbers; for Latin letters
+    with tone marks or accents the key without them. Empty when there is nothing to read otherwise.
+
+    Args:
+        key: a key from :func:`normalize_name`.
+
+    Returns:
+        The forms, each different from ``key``, without repeats.
+
+    >>> pinyin_keys("歼11"), pinyin_keys("绿洲")
+    (('jian11', 'jian111'), ('luzhou', 'lvzhou', 'lv4zhou1'))
+    >>> pinyin_keys("jiān11"), pinyin_keys("j11"), pinyin_keys("су27")
+    (('jian11',), (), ())
+    """
+    if not has_han(key):
+        plain = toneless(key)
+        return (plain,) if plain != key else ()
+    syllables = "".join(_pinyin(key))
+    numbered = "".join(_pinyin(key, numbers=True)).replace("ü", "v")
+    forms = (toneless(syllables), syllables.replace("ü", "v"), numbered)
+    return tuple(dict.fromkeys(f for f in forms if f and f != key))
+
+
+def query_pinyin(key: str) -> str:
+    """A search text's key as :func:`pinyin_keys` writes names: Chinese characters in pinyin, no tones.
+
+    >>> query_pinyin("jiān11"), query_pinyin("殲11"), query_pinyin("jian11")
+    ('jian11', 'jian11', 'jian11')
+    """
+    return toneless("".join(_pinyin(key))) if has_han(key) else toneless(key)

@@ -9,9 +9,15 @@ score match
  95   exactly (ignoring case) a preferred label or rdfs:label in any language
  90   exactly another name: NATO name, designation, alternative label, SIPRI designation
  80   equal keys (:mod:`~dragonbear.graph.name_keys`: case, spaces and punctuation dropped,
-      ``J11`` = ``J-11``), or equal after romanizing Cyrillic (``Су27СК`` = ``Su-27SK``)
- 60   one edit (a typo of one letter) between keys, for keys of 4+ characters
- 40   the name's key starts with the text's key (3+ characters)
+      ``J11`` = ``J-11``), or equal after romanizing Cyrillic (``Су27СК`` = ``Su-27SK``), or
+      equal in pinyin: a Chinese name read by pypinyin, tones and accents ignored on both sides
+      (``jian-11``, ``jiān 11``, ``Jian11``, the traditional ``殲-11`` = ``歼-11``; also with tone
+      numbers, ``jian1 11``)
+ 60   one edit (a typo of one letter) between keys, Latin keys or pinyin keys, for keys of 4+
+      characters
+ 40   the name's key, Latin key or pinyin key starts with the text's (3+ characters)
+ 20   only when asked (``contains=True``, the search pages): the name's key, Latin key or pinyin key
+      holds the text's (4+ characters), as ``submarine`` in ``Kilo-class submarine``
 ===== ====================================================================================
 
 Within a score, candidates are ordered by, in turn:
@@ -31,7 +37,8 @@ Each :class:`Candidate` carries these values, the criterion that puts it above t
 An entity parameter resolves only when one entity holds the best score alone. Ties within a score
 are ordered but never chosen: the order says what is likelier, not what was meant, and a canned
 query given the family (``Kilo``) answers for the family node only, not for its members. So a tie
-raises :class:`~dragonbear.errors.ParameterError` listing the tied candidates best first.
+raises :class:`~dragonbear.errors.ParameterError` listing the tied candidates best first. The
+tier of 20 never resolves a parameter: :meth:`NameIndex.resolve` does not ask for it.
 """
 
 from __future__ import annotations
@@ -43,7 +50,16 @@ import pyoxigraph as ox
 
 from dragonbear.errors import NotFoundError, ParameterError
 from dragonbear.graph.name_keys import ENTITY_FILTER as _ENTITY_FILTER
-from dragonbear.graph.name_keys import NAME_KINDS, NAMES_QUERY, NameKind, latin_key, normalize_name
+from dragonbear.graph.name_keys import (
+    NAME_KINDS,
+    NAMES_QUERY,
+    NameKind,
+    has_han,
+    latin_key,
+    normalize_name,
+    pinyin_keys,
+    query_pinyin,
+)
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import DGB, PREFIXES
 
@@ -65,8 +81,11 @@ _MATCH_PHRASES = {
     "exact": "exactly its {kind}",
     "normalized": "its {kind}, spelled differently",
     "transliterated": "its {kind}, romanized",
+    "pinyin": "its {kind}, in pinyin",
+    "toneless": "its {kind}, without tones or accents",
     "one edit": "one letter away from its {kind}",
     "prefix": "the start of its {kind}",
+    "contains": "a part of its {kind}",
 }
 
 
@@ -144,6 +163,14 @@ class _Name:
     key: str
     latin: str
     kind: NameKind
+    roman: tuple[str, ...] = ()  # its pinyin keys (name_keys.pinyin_keys), other than its key
+    han: bool = False  # written in Chinese characters
+
+    @classmethod
+    def of(cls, text: str, kind: NameKind) -> _Name:
+        """The name ``text`` with its keys."""
+        key = normalize_name(text)
+        return cls(text, _fold(text), key, latin_key(key), kind, pinyin_keys(key), has_han(key))
 
 
 @dataclass
@@ -154,18 +181,59 @@ class _Entry:
     names: list[_Name] = field(default_factory=list)
 
 
-def _match(name: _Name, folded: str, key: str, latin: str) -> tuple[int, str]:
-    """The score and kind of match of the text (folded, key, Latin key) against one name."""
-    if name.folded == folded:
+@dataclass(frozen=True)
+class _Text:
+    """A search text's forms: folded, key, Latin key, and its pinyin key (:func:`query_pinyin`) when
+    that differs from the key (else empty)."""
+
+    folded: str
+    key: str
+    latin: str
+    roman: str = ""
+    contains: bool = False
+
+    @classmethod
+    def of(cls, text: str, *, contains: bool = False) -> _Text:
+        key = normalize_name(text)
+        roman = query_pinyin(key)
+        return cls(_fold(text), key, latin_key(key), "" if roman == key else roman, contains)
+
+
+def _pinyin_match(name: _Name, text: _Text) -> tuple[int, str]:
+    """:func:`_match` for the pinyin forms: of the name (its pinyin keys) or of the text (its pinyin key)."""
+    probe = text.roman or text.key
+    forms = (name.key, *name.roman) if text.roman else name.roman
+    if probe in forms:
+        return 80, "pinyin" if name.han else "toneless"
+    if len(probe) >= 4 and any(_one_edit(f, probe) for f in forms):
+        return 60, "one edit"
+    if len(probe) >= 3 and any(f.startswith(probe) for f in forms):
+        return 40, "prefix"
+    if text.contains and len(probe) >= 4 and any(probe in f for f in forms):
+        return 20, "contains"
+    return 0, ""
+
+
+def _match(name: _Name, text: _Text) -> tuple[int, str]:
+    """The score and kind of match of a search text against one name (the tiers of the module docstring)."""
+    key, latin = text.key, text.latin
+    if name.folded == text.folded:
         return (95 if name.kind.primary else 90), "exact"
     if name.key and name.key == key:
         return 80, "normalized"
     if name.latin and name.latin == latin:
         return 80, "transliterated"
+    pinyin = _pinyin_match(name, text) if (name.roman or text.roman) else (0, "")
+    if pinyin[0] >= 60:
+        return pinyin
     if len(key) >= 4 and (_one_edit(name.key, key) or (len(latin) >= 4 and _one_edit(name.latin, latin))):
         return 60, "one edit"
-    if len(key) >= 3 and (name.key.startswith(key) or name.latin.startswith(latin)):
+    if pinyin[0] == 40 or (len(key) >= 3 and (name.key.startswith(key) or name.latin.startswith(latin))):
         return 40, "prefix"
+    if pinyin[0] == 20 or (
+        text.contains and len(key) >= 4 and (key in name.key or (len(latin) >= 4 and latin in name.latin))
+    ):
+        return 20, "contains"
     return 0, ""
 
 
@@ -243,8 +311,7 @@ class NameIndex:
         for row in store.select(NAMES_QUERY):
             entry = entries.setdefault(row["entity"].value, _Entry())
             name, kind = row["name"], NAME_KINDS[row["prop"].value]
-            key = normalize_name(name.value)
-            entry.names.append(_Name(name.value, _fold(name.value), key, latin_key(key), kind))
+            entry.names.append(_Name.of(name.value, kind))
             lang = name.language if isinstance(name, ox.Literal) else None
             rank = 0 if (kind.primary and lang == "en") else 1 if kind.primary else 2
             if rank < entry.label_rank:
@@ -271,14 +338,13 @@ class NameIndex:
                 stack.extend(self._families.get(node, ()))
         return False
 
-    def _best_match(self, iri: str, entry: _Entry, text: str, folded: str, key: str) -> Candidate | None:
-        if iri == text or iri.rsplit("/", 1)[-1] == folded:
+    def _best_match(self, iri: str, entry: _Entry, text: str, forms: _Text) -> Candidate | None:
+        if iri == text or iri.rsplit("/", 1)[-1] == forms.folded:
             best: tuple[int, int, str, str, NameKind] = (100, _ID_KIND.rank, "id", text, _ID_KIND)
         else:
             best = (0, 99, "", "", _ID_KIND)
-            latin = latin_key(key)
             for name in entry.names:
-                score, how = _match(name, folded, key, latin)
+                score, how = _match(name, forms)
                 if score and (score, -name.kind.rank) > (best[0], -best[1]):
                     best = (score, name.kind.rank, how, name.text, name.kind)
         score, kind_rank, how, matched, kind = best
@@ -297,13 +363,17 @@ class NameIndex:
             kind_rank=kind_rank,
         )
 
-    def candidates(self, text: str, *, types: set[str] | None = None, limit: int = 10) -> list[Candidate]:
+    def candidates(
+        self, text: str, *, types: set[str] | None = None, limit: int = 10, contains: bool = False
+    ) -> list[Candidate]:
         """Entities ``text`` may denote, best first, each with the reasons for its rank.
 
         Args:
             text: a name in any language, an IRI, a prefixed name (``system:j-11``) or a local id (``j-11``).
             types: if given, only entities of one of these class IRIs.
             limit: at most this many candidates.
+            contains: also take names that merely hold the text (score 20; for searches, never for
+                resolving a parameter).
 
         Returns:
             The candidates in the order of the module docstring, numbered from 1.
@@ -312,12 +382,12 @@ class NameIndex:
         prefix, sep, local = text.partition(":")
         if sep and prefix in PREFIXES and not local.startswith("//"):
             text = PREFIXES[prefix] + local
-        folded, key = _fold(text), normalize_name(text)
+        forms = _Text.of(text, contains=contains)
         found = [
             c
             for iri, entry in self._entries.items()
             if not (types and not (entry.types & types))
-            and (c := self._best_match(iri, entry, text, folded, key)) is not None
+            and (c := self._best_match(iri, entry, text, forms)) is not None
         ]
         by_score: dict[int, list[Candidate]] = {}
         for c in found:
