@@ -8,6 +8,14 @@ the registry adds only what pyoxigraph does not carry: the project's short names
 and the extra file extensions the loaders take (``.owl``). The first format of each kind is its
 default (SPARQL JSON, Turtle).
 
+The extra names and media types are those clients send in practice, each as Oxigraph's server (whose
+media-type table pyoxigraph shares), Jena Fuseki and Virtuoso read it: ``application/xml`` and
+``text/xml`` are SPARQL XML results for SELECT and ASK and RDF/XML for graphs; ``text/plain`` is CSV
+for SELECT and ASK (as on Oxigraph's server) and N-Triples for graphs (its media type before RDF 1.1);
+``text/n3``, ``application/n3``, ``text/rdf+n3`` and the name ``n3`` are Turtle, which is N3 without
+N3's own additions (Jena writes and reads N3 as Turtle too); ``rdf+xml`` and ``json-ld`` are the names
+SPARQLWrapper sends in ``format=``. A response always carries the format's own media type.
+
 :class:`FileFormat` holds the project's other files, which pyoxigraph does not know: chart images and
 numbers, lineage graphs and reference lists (their media types and file extensions).
 
@@ -66,14 +74,24 @@ class Format(enum.Enum):
 
     # SPARQL results of SELECT and ASK; the first is the default.
     SPARQL_JSON = (ox.QueryResultsFormat.JSON, ("json", "srj"), ("application/json",), ())
-    SPARQL_XML = (ox.QueryResultsFormat.XML, ("xml", "srx"), (), ())
-    CSV = (ox.QueryResultsFormat.CSV, ("csv",), (), ())
+    SPARQL_XML = (ox.QueryResultsFormat.XML, ("xml", "srx"), ("application/xml", "text/xml"), ())
+    CSV = (ox.QueryResultsFormat.CSV, ("csv",), ("text/plain",), ())
     TSV = (ox.QueryResultsFormat.TSV, ("tsv",), (), ())
     # RDF: graphs (CONSTRUCT, DESCRIBE, pages, descriptions) and datasets (dumps); the first is the default.
-    TURTLE = (ox.RdfFormat.TURTLE, ("turtle", "ttl"), ("application/x-turtle",), ("turtle",))
-    N_TRIPLES = (ox.RdfFormat.N_TRIPLES, ("ntriples", "nt"), (), ("ntriples",))
+    TURTLE = (
+        ox.RdfFormat.TURTLE,
+        ("turtle", "ttl", "n3"),
+        ("application/x-turtle", "application/turtle", "text/n3", "application/n3", "text/rdf+n3"),
+        ("turtle",),
+    )
+    N_TRIPLES = (ox.RdfFormat.N_TRIPLES, ("ntriples", "nt"), ("text/plain",), ("ntriples",))
     JSON_LD = (ox.RdfFormat.JSON_LD, ("jsonld", "json-ld", "json"), ("application/json",), ("json",))
-    RDF_XML = (ox.RdfFormat.RDF_XML, ("rdfxml", "rdf", "xml"), (), ("owl", "xml"))
+    RDF_XML = (
+        ox.RdfFormat.RDF_XML,
+        ("rdfxml", "rdf", "xml", "rdf+xml"),
+        ("application/xml", "text/xml"),
+        ("owl", "xml"),
+    )
     N_QUADS = (ox.RdfFormat.N_QUADS, ("nquads", "nq"), (), ("nquads",))
     TRIG = (ox.RdfFormat.TRIG, ("trig",), (), ())
 
@@ -209,7 +227,9 @@ class Format(enum.Enum):
             The format, or None when it is not one of the registry's.
 
         >>> Format.for_media_type("application/json; charset=utf-8", Kind.RDF), Format.for_media_type("text/n3")
-        (<Format.JSON_LD>, None)
+        (<Format.JSON_LD>, <Format.TURTLE>)
+        >>> Format.for_media_type("text/plain"), Format.for_media_type("application/pdf")
+        (<Format.CSV>, None)
         >>> Format.for_media_type("application/x-trig")  # pyoxigraph knows this one
         <Format.TRIG>
         """

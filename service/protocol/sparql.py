@@ -28,7 +28,7 @@ from dragonbear.service.protocol.description import describe_service
 from dragonbear.service.protocol.request import QUERY_TYPE, Operation, first, graph_iris, read_operation
 from dragonbear.service.runtime.fastpath import Answer, CachedResponse, Scope, cached_answer, raw_key, read_headers
 from dragonbear.service.runtime.jobs import QueryJob, Reply
-from dragonbear.service.runtime.negotiation import choose, kind_of_form
+from dragonbear.service.runtime.negotiation import choose, kind_of_form, requested_format
 from dragonbear.service.runtime.served import CACHE_MAX_BODY, ServedStore
 from dragonbear.settings import Settings
 
@@ -62,8 +62,8 @@ def query_job(
     default = graph_iris(op.params, "default-graph-uri")
     named = graph_iris(op.params, "named-graph-uri")
     given = bool(default or named)
-    fmt = first(op.params, "format")
     kind = kind_of_form(form)
+    fmt = requested_format(op.params.get("format", []), kind)
     if kind is not None:
         choose(kind, accept, fmt)  # 406 before running the query
     return QueryJob(

@@ -7,7 +7,8 @@ Python (no HTTP): the answers of the query threads are negotiated with it too.
 
 It holds the one Accept parser of the service: :func:`media_ranges` reads the header,
 :func:`quality` scores media types against it, :func:`rank` picks among representations, and
-:func:`choose_page` decides between a page (HTML) and RDF.
+:func:`choose_page` decides between a page (HTML) and RDF; :func:`requested_format` reads a
+``format=`` parameter given more than once.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from dragonbear.errors import NotAcceptableError, ProtocolError
-from dragonbear.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from dragonbear.formats import RDF_FORMATS, RESULT_FORMATS, Format, bare_media_type
 
 __all__ = [
     "GRAPHS",
@@ -36,6 +37,7 @@ __all__ = [
     "media_ranges",
     "quality",
     "rank",
+    "requested_format",
 ]
 
 
@@ -56,7 +58,7 @@ class Representation:
     """One serialization the server can write: a registry format (:meth:`of`), or another (citations, HTML).
 
     >>> Representation.of(Format.TURTLE).names, Representation.of(Format.TURTLE).content_type
-    (('turtle', 'ttl'), 'text/turtle; charset=utf-8')
+    (('turtle', 'ttl', 'n3'), 'text/turtle; charset=utf-8')
     """
 
     media_type: str
@@ -77,6 +79,10 @@ class Representation:
             rdf_format=fmt.rdf_format,
             format=fmt,
         )
+
+    def is_named(self, name: str) -> bool:
+        """Whether ``name`` (lower case, without parameters) is one of its names, its media type or an alias."""
+        return name in self.names or name == self.media_type or name in self.aliases
 
     @property
     def content_type(self) -> str:
@@ -148,27 +154,35 @@ def media_ranges(accept: str) -> list[MediaRange]:
     return ranges
 
 
-def quality(media_types: tuple[str, ...], ranges: list[MediaRange]) -> tuple[float, int]:
-    """(q, specificity) of the most specific range that matches one of ``media_types``.
+def quality(media_types: tuple[str, ...], ranges: list[MediaRange], aliases: tuple[str, ...] = ()) -> tuple[float, int]:
+    """(q, specificity) of the most specific range that matches one of ``media_types`` or ``aliases``.
 
     Specificity is 2 for an exact match, 1 for ``type/*``, 0 for ``*/*`` and -1 (with q 0) for none.
+    An alias matches only when named exactly: ``text/*`` asks for CSV or TSV, not for SPARQL XML,
+    whose alias ``text/xml`` is there for the clients that name it.
 
     Args:
-        media_types: a media type and its aliases.
+        media_types: a media type (or several), matched by wildcards too.
         ranges: the ranges of an Accept header (:func:`media_ranges`).
+        aliases: other media types of the same format, matched only exactly.
 
     Returns:
         The q-value of that range and its specificity.
 
     >>> quality(("text/csv",), media_ranges("text/*;q=0.5, */*;q=0.1")), quality(("image/png",), [])
     ((0.5, 1), (0.0, -1))
+    >>> quality(("application/sparql-results+xml",), media_ranges("text/*"), aliases=("text/xml",))
+    (0.0, -1)
     """
     best: tuple[int, float] | None = None
-    for media in media_types:
+    for media in (*media_types, *aliases):
         kind, sub = media.split("/", 1)
+        alias = media in aliases and media not in media_types
         for rkind, rsub, q in ranges:
             if (rkind, rsub) == (kind, sub):
                 spec = 2
+            elif alias:
+                continue
             elif rkind == kind and rsub == "*":
                 spec = 1
             elif (rkind, rsub) == ("*", "*"):
@@ -196,7 +210,7 @@ def rank(offered: tuple[Representation, ...], accept: str | None) -> Representat
     if accept is None or not accept.strip():
         return offered[0]
     ranges = media_ranges(accept)
-    scored = [(quality((rep.media_type, *rep.aliases), ranges), -i, rep) for i, rep in enumerate(offered)]
+    scored = [(quality((rep.media_type,), ranges, rep.aliases), -i, rep) for i, rep in enumerate(offered)]
     (q, _spec), _, best = max(scored, key=lambda t: (t[0][0], t[0][1], t[1]))
     return best if q > 0 else None
 
@@ -229,6 +243,49 @@ def _choose(kind: ResultKind, accept: str | None, fmt: str | None) -> Representa
     return choose_among(offered, accept, fmt, kind.label, others=RESULTS + GRAPHS)
 
 
+def requested_format(values: list[str], kind: ResultKind | None) -> str | None:
+    """The one format that the ``format=`` parameters of a query ask for, or None for none.
+
+    SPARQLWrapper sends ``format`` (and ``output`` and ``results``, which this server does not read)
+    twice on purpose for TSV, JSON-LD and RDF/XML: its own name, then the media type
+    (``format=tsv&format=text/tab-separated-values``), and a blank second value where it has none
+    (``format=json-ld&format=`` for a SELECT). So the parameter may repeat as long as its values name
+    one format: blank values are skipped, and values that name different formats are a 400, where
+    Virtuoso and Fuseki silently take the first. A value of the other kind of result is a 406, as one
+    ``format=`` is (:func:`choose`): JSON-LD for a SELECT, CSV for a CONSTRUCT. Mature servers differ
+    here (Virtuoso writes a SELECT's table as RDF and a graph as CSV, Oxigraph's server answers 406);
+    this server says which formats fit.
+
+    Args:
+        values: every ``format`` value of the request, in order.
+        kind: what the query answers, None when its form is unknown (it will not parse).
+
+    Returns:
+        The first value that is not blank, or None.
+
+    Raises:
+        ProtocolError: values naming two different formats, or an unknown format.
+        NotAcceptableError: a format of the other kind of result.
+
+    >>> requested_format(["tsv", "text/tab-separated-values"], ResultKind.RESULTS)
+    'tsv'
+    >>> requested_format(["json-ld", ""], ResultKind.GRAPH), requested_format([" "], ResultKind.GRAPH)
+    ('json-ld', None)
+    >>> requested_format(["csv", "json"], ResultKind.RESULTS)
+    Traceback (most recent call last):
+    ...
+    dragonbear.errors.ProtocolError: the format parameter names different formats (csv, json); give one
+    """
+    given = [v for v in values if v.strip()]
+    if not given:
+        return None
+    if kind is not None:
+        chosen = {choose(kind, None, value) for value in given}
+        if len(chosen) > 1:
+            raise ProtocolError(f"the format parameter names different formats ({', '.join(given)}); give one")
+    return given[0]
+
+
 def choose_among(
     offered: tuple[Representation, ...],
     accept: str | None,
@@ -241,6 +298,9 @@ def choose_among(
 
     Args:
         offered: what the server can write, the default first.
+        accept: the Accept header, or None.
+        fmt: a ``format=`` value: a short name, a media type, or a list of media types separated by
+            commas (the first one offered counts); it wins over ``accept``.
         label: how messages name what is answered ("citation").
         others: representations of other kinds of answer (a format of theirs is 406, not 400).
 
@@ -250,11 +310,14 @@ def choose_among(
     """
     kind_label = label
     if fmt:
-        wanted = fmt.strip().lower()
-        for rep in offered:
-            if wanted in rep.names or wanted == rep.media_type or wanted in rep.aliases:
-                return rep
-        if any(wanted in r.names or wanted == r.media_type for r in others):
+        # A name or a media type; SPARQLWrapper sends its Accept list ("application/ld+json,application/x-json+ld"):
+        # its first item the server writes counts.
+        wanted = [bare_media_type(item) for item in fmt.split(",") if item.strip()]
+        for name in wanted:
+            for rep in offered:
+                if rep.is_named(name):
+                    return rep
+        if any(r.is_named(name) for name in wanted for r in others):
             raise NotAcceptableError(
                 f"format {fmt!r} does not fit a {kind_label} result; use one of "
                 + ", ".join(r.names[0] for r in offered)

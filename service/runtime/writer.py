@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from dragonbear.errors import (
     DragonbearError,
     LoadError,
@@ -32,6 +30,7 @@ from dragonbear.errors import (
     ServiceUnavailableError,
     StoreError,
 )
+from dragonbear.formats import Format, Kind
 from dragonbear.graph.sparql_text import query_form
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
 
@@ -171,7 +170,8 @@ def _apply(store: GraphStore, job: WriteJob) -> bool:
         return False
     if job.operation == "put" and existed:
         store.clear_graph(job.graph)
-    fmt = ox.RdfFormat.from_media_type(job.media_type)
+    known = Format.for_media_type(job.media_type, Kind.RDF)  # the registry's: text/n3 is read as Turtle
+    fmt = None if known is None else known.rdf_format
     if fmt is None:
         raise LoadError(f"{job.media_type} is not an RDF format the store reads")
     try:

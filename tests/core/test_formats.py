@@ -34,9 +34,11 @@ def test_media_types_extensions_and_dataset_support_are_pyoxigraphs(fmt: Format)
     else:
         assert fmt.kind is Kind.RESULTS and fmt.results_format == syntax and fmt.rdf_format is None
         assert fmt.supports_datasets is False
-    # The project's extra media types and extensions, where pyoxigraph knows them, name the same format.
+    # The project's extra media types and extensions, where pyoxigraph knows them, name the same format
+    # (N3's media types name Turtle, which the project writes for N3 as Jena does).
     for alias in fmt.aliases:
-        assert parse.from_media_type(alias) in (syntax, None), alias
+        known = parse.from_media_type(alias)
+        assert known in (syntax, None) or (known, syntax) == (ox.RdfFormat.N3, ox.RdfFormat.TURTLE), alias
     for extension in fmt.extensions:
         assert parse.from_extension(extension) in (syntax, None), extension
     assert Format.of(syntax) is fmt
@@ -72,15 +74,16 @@ def test_the_short_names_and_aliases_the_service_has_always_taken() -> None:
     """The names, aliases and defaults the hand-written tables had before the registry."""
     assert [(f.media_type, f.names, f.aliases) for f in RESULT_FORMATS] == [
         ("application/sparql-results+json", ("json", "srj"), ("application/json",)),
-        ("application/sparql-results+xml", ("xml", "srx"), ()),
-        ("text/csv", ("csv",), ()),
+        ("application/sparql-results+xml", ("xml", "srx"), ("application/xml", "text/xml")),
+        ("text/csv", ("csv",), ("text/plain",)),
         ("text/tab-separated-values", ("tsv",), ()),
     ]
+    n3 = ("text/n3", "application/n3", "text/rdf+n3")  # and the name n3: Turtle, as Jena writes N3
     assert [(f.media_type, f.names, f.aliases) for f in RDF_FORMATS] == [
-        ("text/turtle", ("turtle", "ttl"), ("application/x-turtle",)),
-        ("application/n-triples", ("ntriples", "nt"), ()),
+        ("text/turtle", ("turtle", "ttl", "n3"), ("application/x-turtle", "application/turtle", *n3)),
+        ("application/n-triples", ("ntriples", "nt"), ("text/plain",)),
         ("application/ld+json", ("jsonld", "json-ld", "json"), ("application/json",)),
-        ("application/rdf+xml", ("rdfxml", "rdf", "xml"), ()),
+        ("application/rdf+xml", ("rdfxml", "rdf", "xml", "rdf+xml"), ("application/xml", "text/xml")),
         ("application/n-quads", ("nquads", "nq"), ()),
         ("application/trig", ("trig",), ()),
     ]
@@ -175,7 +178,8 @@ def test_the_service_description_lists_the_registry() -> None:
         pytest.param("application/x-turtle; charset=UTF-8", True, id="turtle-alias"),
         pytest.param("application/n-quads", True, id="nquads"),
         pytest.param("text/plain", True, id="ntriples-by-pyoxigraphs-alias"),
-        pytest.param("text/n3", False, id="n3-not-spoken"),
+        pytest.param("text/n3", True, id="n3-read-as-turtle"),
+        pytest.param("application/xml", True, id="rdfxml-by-its-xml-alias"),
         pytest.param("application/sparql-results+json", False, id="results-format"),
         pytest.param("application/pdf", False, id="not-rdf"),
     ],

@@ -35,6 +35,14 @@ def get(client: TestClient, query: str, accept: str | None = None, **params: str
         pytest.param("text/*;q=0.5, application/sparql-results+json;q=0.1", "text/csv", id="type-wildcard"),
         pytest.param("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json", id="browser"),
         pytest.param("application/json", "application/sparql-results+json", id="json-alias"),
+        pytest.param("application/xml", "application/sparql-results+xml", id="xml-alias"),
+        pytest.param("text/xml", "application/sparql-results+xml", id="text-xml-alias"),
+        pytest.param("text/plain", "text/csv", id="plain-text-is-csv-as-on-oxigraphs-server"),
+        pytest.param(  # the header of a browser's navigation: XML before */*, as Oxigraph's server and Fuseki answer
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "application/sparql-results+xml",
+            id="browser-with-xml",
+        ),
     ],
 )
 def test_select_results_are_negotiated(client: TestClient, accept: str | None, media: str) -> None:
@@ -59,6 +67,10 @@ def test_select_results_are_negotiated(client: TestClient, accept: str | None, m
         pytest.param("application/n-quads", "application/n-quads", id="nquads"),
         pytest.param("application/trig", "application/trig", id="trig"),
         pytest.param("text/turtle;q=0.2, application/rdf+xml;q=0.3", "application/rdf+xml", id="q-values"),
+        pytest.param("application/xml", "application/rdf+xml", id="xml-alias"),
+        pytest.param("text/n3", "text/turtle", id="n3-is-turtle"),
+        pytest.param("text/rdf+n3", "text/turtle", id="old-n3-is-turtle"),
+        pytest.param("text/plain", "application/n-triples", id="plain-text-is-ntriples"),
     ],
 )
 def test_construct_results_are_negotiated(client: TestClient, accept: str | None, media: str) -> None:
@@ -96,6 +108,45 @@ def test_nothing_acceptable_is_406(client: TestClient, query: str, accept: str |
     response = get(client, query, accept, **params)
     assert response.status_code == 406
     assert response.headers["content-type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize(
+    ("query", "formats", "status", "media"),
+    [
+        pytest.param(
+            SELECT, ["tsv", "text/tab-separated-values"], 200, "text/tab-separated-values", id="name-and-type"
+        ),
+        pytest.param(
+            CONSTRUCT,
+            ["json-ld", "application/ld+json,application/x-json+ld"],
+            200,
+            "application/ld+json",
+            id="jsonld-list",
+        ),
+        pytest.param(CONSTRUCT, ["rdf+xml", "application/rdf+xml"], 200, "application/rdf+xml", id="rdfxml-twice"),
+        pytest.param(CONSTRUCT, ["n3"], 200, "text/turtle", id="n3-is-turtle"),
+        pytest.param(SELECT, ["csv", ""], 200, "text/csv", id="blank-skipped"),
+        pytest.param(SELECT, ["csv", "json"], 400, None, id="two-formats"),
+        pytest.param(SELECT, ["json-ld", ""], 406, None, id="graph-format-for-a-select"),
+        pytest.param(SELECT, ["text/n3"], 406, None, id="n3-for-a-select"),
+        pytest.param(CONSTRUCT, ["tsv", "text/tab-separated-values"], 406, None, id="table-format-for-a-graph"),
+    ],
+)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_repeated_format_parameter_names_one_format(
+    client: TestClient, method: str, query: str, formats: list[str], status: int, media: str | None
+) -> None:
+    """SPARQLWrapper sends ``format`` twice (its name and the media type, or a blank) for some formats."""
+    params = [("query", query), *(("format", f) for f in formats)]
+    if method == "GET":
+        response = client.get("/sparql", params=params, headers={"Accept": "*/*"})
+    else:
+        response = client.post("/sparql", data=dict(params[:1]), params=params[1:], headers={"Accept": "*/*"})
+    assert response.status_code == status, response.text
+    if media is None:
+        assert response.headers["content-type"].startswith("text/plain") and "format" in response.text
+    else:
+        assert response.headers["content-type"].split(";")[0] == media
 
 
 def test_default_graph_is_the_union_and_from_restricts_it(client: TestClient) -> None:

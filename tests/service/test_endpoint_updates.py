@@ -91,6 +91,16 @@ def test_graph_store_put_get_post_delete(writable_client: TestClient) -> None:
     assert client.delete(url, params=target, headers=AUTH).status_code == 404
 
 
+def test_graph_store_reads_n3_as_turtle(writable_client: TestClient) -> None:
+    target = {"graph": f"{G}n3"}
+    headers = {"Content-Type": "text/n3", **AUTH}
+    body = b"@prefix e: <http://e/> . e:a e:b 1 ."
+    assert writable_client.put("/store", params=target, content=body, headers=headers).status_code == 201
+    got = writable_client.get("/store", params=target, headers={"Accept": "text/plain"})
+    assert got.headers["content-type"].startswith("application/n-triples")  # N-Triples, once text/plain
+    assert got.text.strip() == '<http://e/a> <http://e/b> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+
+
 @pytest.mark.parametrize(
     ("method", "headers", "body", "status"),
     [
@@ -100,6 +110,9 @@ def test_graph_store_put_get_post_delete(writable_client: TestClient) -> None:
             "PUT", {"Content-Type": "text/turtle", **AUTH}, b"<http://e/a> <http://e/b> .", 400, id="malformed-turtle"
         ),
         pytest.param("PUT", {"Content-Type": "application/pdf", **AUTH}, b"%PDF", 415, id="not-rdf"),
+        pytest.param(  # N3 is read as Turtle (as Jena does): a formula is not Turtle
+            "PUT", {"Content-Type": "text/n3", **AUTH}, b"{<http://e/a> <http://e/b> 1} => {} .", 400, id="n3-formula"
+        ),
         pytest.param("POST", AUTH, b"<http://e/a> <http://e/b> <http://e/c> .", 400, id="no-content-type"),
     ],
 )
