@@ -3,8 +3,11 @@
 pyoxigraph runs ``SERVICE`` calls itself, over HTTP, from the process that evaluates the query. A
 public endpoint that called any address it was given could be made to reach hosts behind its
 firewall, so every query and update is checked *before* it runs: each ``SERVICE`` target must be an
-IRI on the allowlist. A variable endpoint (``SERVICE ?x``) cannot be checked before the query runs
-and is refused; so are prefixed names and relative IRIs (write the endpoint's full IRI).
+IRI on the allowlist. A prefixed name counts as the IRI it expands to, by the query's own PREFIX
+declarations or the predeclared project prefixes, as the SPARQL parser expands it
+(:func:`~dragonbear.graph.sparql_text.service_targets`). A variable endpoint (``SERVICE ?x``)
+cannot be checked before the query runs and is refused; so are relative IRIs and prefixed names
+that cannot be expanded before the query runs (write the endpoint's full IRI).
 
 The allowlist holds endpoint IRIs, compared after :func:`normalize_endpoint` (scheme and host in
 lower case, default port dropped). Nothing else is equivalent: ``http`` and ``https`` are different
@@ -22,6 +25,7 @@ from __future__ import annotations
 from dragonbear.endpoints import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
 from dragonbear.errors import ProtocolError, UsageError
 from dragonbear.graph.sparql_text import service_targets
+from dragonbear.namespaces import PREFIXES
 
 __all__ = ["DEFAULT_ALLOWLIST", "check_service_calls", "normalize_endpoint", "parse_allowlist"]
 
@@ -43,8 +47,8 @@ def check_service_calls(text: str, allowlist: tuple[str, ...]) -> None:
         allowlist: normalized endpoint IRIs (see :func:`parse_allowlist`).
 
     Raises:
-        ProtocolError: a SERVICE call to an endpoint not on the allowlist, to a variable, a prefixed
-            name or a relative IRI.
+        ProtocolError: a SERVICE call to an endpoint not on the allowlist, to a variable, to a
+            relative IRI or to a prefixed name whose prefix is undeclared.
 
     >>> check_service_calls("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }",
     ...                     DEFAULT_ALLOWLIST)
@@ -52,13 +56,15 @@ def check_service_calls(text: str, allowlist: tuple[str, ...]) -> None:
     Traceback (most recent call last):
     ...
     dragonbear.errors.ProtocolError: SERVICE <http://10.0.0.1/sparql> is refused: ...
+    >>> check_service_calls("PREFIX q: <https://query.wikidata.org/> SELECT * { SERVICE q:sparql {} }",
+    ...                     DEFAULT_ALLOWLIST)
     """
     allowed = ", ".join(f"<{a}>" for a in allowlist) or "none are configured"
     tail = (
         f"federation is limited to the endpoints on the allowlist ({allowed}); "
         "set DRAGONBEAR_FEDERATION_ALLOWLIST to change it"
     )
-    for target in service_targets(text):
+    for target in service_targets(text, PREFIXES):
         if target.startswith(("?", "$")):
             raise ProtocolError(
                 f"SERVICE {target} is refused: a variable endpoint cannot be checked before the "
@@ -68,8 +74,8 @@ def check_service_calls(text: str, allowlist: tuple[str, ...]) -> None:
             endpoint = normalize_endpoint(target)
         except UsageError:
             raise ProtocolError(
-                f"SERVICE {target} is refused: name the endpoint with its full IRI "
-                f"(not a prefixed name or a relative IRI). {_capital(tail)}"
+                f"SERVICE {target} is refused: name the endpoint with its full IRI (not a relative IRI, "
+                f"nor a prefixed name whose prefix is not declared). {_capital(tail)}"
             ) from None
         if endpoint not in allowlist:
             near = _near_miss(endpoint, allowlist)

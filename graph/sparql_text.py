@@ -16,7 +16,7 @@ only keywords outside braces (the top level of an operation) are considered.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 __all__ = [
@@ -173,9 +173,22 @@ def _unescape(iri: str) -> str:
     return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
 
 
-def service_targets(text: str) -> list[str]:
-    """The endpoints a query or update calls with SERVICE: IRIs, or the raw text of a variable or
-    prefixed name (which cannot be checked against an allowlist before the query runs).
+def service_targets(text: str, prefixes: Mapping[str, str] | None = None) -> list[str]:
+    """The endpoints a query or update calls with SERVICE: IRIs, or the raw text of a variable or of
+    a prefixed name that cannot be expanded (which cannot be checked against an allowlist).
+
+    A prefixed name is expanded as the SPARQL parser expands it: by the text's own PREFIX declarations
+    as they come (a later one wins, as between the operations of an update), else by ``prefixes`` (the
+    predeclared ones). It stays unexpanded when its prefix is not declared or is declared with a
+    relative IRI, and when the name is not followed by white space, a comment or ``{`` (an escape such
+    as ``\\/`` would make the parser read a longer name than this scanner does).
+
+    Args:
+        text: a SPARQL query or update.
+        prefixes: prefixes predeclared for the text (the text's own win).
+
+    Returns:
+        Each SERVICE target in order.
 
     >>> service_targets("SELECT * { SERVICE SILENT <http://a/sparql> { ?s ?p ?o } SERVICE ?x {} }")
     ['http://a/sparql', '?x']
@@ -183,21 +196,41 @@ def service_targets(text: str) -> list[str]:
     []
     >>> service_targets(r"SELECT * { SERVICE <http://a/\\u0071uery> {} }")
     ['http://a/query']
+    >>> service_targets(r"PREFIX w: <http://a/> SELECT * { SERVICE w:sparql {} SERVICE v:x {} SERVICE w:q\\/r {} }")
+    ['http://a/sparql', 'v:x', 'w:q']
     """
     found: list[str] = []
     if not _may_contain(text, "service"):
         return found
+    declared: dict[str, str | None] = dict(prefixes or {})
     tokens = list(_tokens(text))
     for i, tok in enumerate(tokens):
+        if tok.keyword == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
+            iri = _unescape(tokens[i + 2].text[1:-1])
+            declared[tokens[i + 1].text.rstrip(":")] = iri if _ABSOLUTE.match(iri) else None
         if tok.keyword != "SERVICE":
             continue
         j = i + 1
         if j < len(tokens) and tokens[j].keyword == "SILENT":
             j += 1
         if j < len(tokens):
-            target = tokens[j]
-            found.append(_unescape(target.text[1:-1]) if target.kind == "iri" else target.text)
+            found.append(_target(text, tokens[j], declared))
     return found
+
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _target(text: str, tok: _Token, declared: dict[str, str | None]) -> str:
+    """A SERVICE target: an IRI, a prefixed name expanded, or the token's text."""
+    if tok.kind == "iri":
+        return _unescape(tok.text[1:-1])
+    prefix, colon, local = tok.text.partition(":")
+    base = declared.get(prefix) if tok.kind == "word" and colon else None
+    ends = tok.end == len(text) or text[tok.end] in " \t\r\n#{"
+    if base is None or not ends or local.endswith("."):
+        return tok.text
+    return base + local
 
 
 def has_load(text: str) -> bool:

@@ -215,6 +215,18 @@ def test_command_line_sparql_refuses_endpoints_off_the_allowlist(
         pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", id="wikidata"),
         pytest.param("SELECT * { SERVICE <https://dbpedia.org/sparql> { ?s ?p ?o } }", id="dbpedia"),
         pytest.param("SELECT * { SERVICE <HTTPS://DBpedia.org:443/sparql> { ?s ?p ?o } }", id="dbpedia-case-and-port"),
+        pytest.param("PREFIX w: <https://query.wikidata.org/> SELECT * { SERVICE w:sparql {} }", id="prefixed-name"),
+        pytest.param(
+            "PREFIX : <https://dbpedia.org/> SELECT * { SERVICE SILENT :sparql# a comment\n{} }", id="empty-prefix"
+        ),
+        pytest.param(
+            "PREFIX w: <http://10.0.0.1/> PREFIX w: <https://query.wikidata.org/> ASK { SERVICE w:sparql {} }",
+            id="redeclared-prefix",
+        ),
+        pytest.param(
+            "PREFIX w: <https://query.wikidata.org/> INSERT { <http://e/a> <http://e/b> 1 } WHERE { SERVICE w:sparql {} }",
+            id="in-an-update",
+        ),
     ],
 )
 def test_default_allowlist_admits_wikidata_and_dbpedia(query: str) -> None:
@@ -228,7 +240,17 @@ def test_default_allowlist_admits_wikidata_and_dbpedia(query: str) -> None:
         pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql?x=1> {} }", id="query-string"),
         pytest.param("SELECT * { SERVICE <https://query.wikidata.org/sparql@10.0.0.1/> {} }", id="userinfo-trick"),
         pytest.param("SELECT * { SERVICE <https://user@query.wikidata.org/sparql> {} }", id="user"),
-        pytest.param("PREFIX w: <https://query.wikidata.org/> SELECT * { SERVICE w:sparql {} }", id="prefixed-name"),
+        pytest.param("SELECT * { SERVICE w:sparql {} }", id="undeclared-prefix"),
+        pytest.param("PREFIX w: <https://query.wikidata.org/> SELECT * { SERVICE w:sparql\\/x {} }", id="escaped-name"),
+        pytest.param("PREFIX w: <https://query.wikidata.org/> SELECT * { SERVICE w:sparql. {} }", id="name-with-dot"),
+        pytest.param(
+            "BASE <https://query.wikidata.org/> PREFIX w: <> SELECT * { SERVICE w:sparql {} }", id="relative-prefix"
+        ),
+        pytest.param("PREFIX w: <http://10.0.0.1/> SELECT * { SERVICE w:sparql {} }", id="prefixed-name-elsewhere"),
+        pytest.param(  # the last declaration wins, as in the parser
+            "PREFIX w: <https://query.wikidata.org/> PREFIX w: <http://10.0.0.1/> SELECT * { SERVICE w:sparql {} }",
+            id="redeclared-prefix",
+        ),
         pytest.param("BASE <https://query.wikidata.org/> SELECT * { SERVICE <sparql> {} }", id="relative-iri"),
         pytest.param("SELECT * { SERVICE <file:///etc/passwd> {} }", id="file-iri"),
         pytest.param("SELECT * { SERVICE <http://169.254.169.254/latest> {} }", id="metadata-address"),
@@ -238,6 +260,36 @@ def test_default_allowlist_admits_wikidata_and_dbpedia(query: str) -> None:
 def test_default_allowlist_refuses_lookalikes(query: str) -> None:
     with pytest.raises(ProtocolError, match="is refused"):
         check_service_calls(query, DEFAULT_ALLOWLIST)
+
+
+def test_a_predeclared_prefix_expands_as_in_queries_and_a_query_prefix_wins() -> None:
+    wikidata_entities = "http://www.wikidata.org/entity/sparql"  # wd: is predeclared
+    check_service_calls("ASK { SERVICE wd:sparql {} }", (wikidata_entities,))
+    with pytest.raises(ProtocolError, match="is refused"):
+        check_service_calls("PREFIX wd: <http://10.0.0.1/> ASK { SERVICE wd:sparql {} }", (wikidata_entities,))
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_allowlisted_service_written_as_a_prefixed_name_joins(federating: TestClient, remote: str) -> None:
+    base, local = remote.rsplit("/", 1)
+    query = f"PREFIX remote: <{base}/>\n" + (JOIN % remote).replace(f"<{remote}>", f"remote:{local}")
+    assert f"SERVICE remote:{local} {{" in query
+    assert _rows(federating.get("/sparql", params={"query": query})) == EXPECTED_ROWS
+
+
+def test_prefixed_service_off_the_allowlist_is_refused_and_never_connects(
+    allowlisted: TestClient, internal_host: Listener
+) -> None:
+    base, local = internal_host.url.rsplit("/", 1)
+    query = f"PREFIX in: <{base}/> SELECT * WHERE {{ SERVICE in:{local} {{ ?s ?p ?o }} }}"
+    response = allowlisted.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert (
+        f"SERVICE <{internal_host.url}> is refused" in response.text
+        and "DRAGONBEAR_FEDERATION_ALLOWLIST" in response.text
+    )
+    assert not internal_host.was_contacted()
 
 
 @pytest.mark.parametrize(
