@@ -13,8 +13,8 @@ as ``dgb:nameKey`` (see :mod:`dragonbear.graph.derive` and docs/decisions/0014-n
 
 A name in Chinese characters also has **pinyin keys**, for the resolver only: its key read in
 pinyin by the pypinyin library (its dictionary of single characters and phrases, so every Chinese
-name, not only the PLA prefixes), without tones (``"歼-11"`` → ``jian11``) and with tone numbers
-(``jian111``); a name in Latin letters with tone marks or accents has its key without them
+name, not only the PLA prefixes), without tones (``"歼-11"`` → ``jian11``) and, for a search text
+that is the whole name, with tone numbers (``jian111``); a name in Latin letters with tone marks or accents has its key without them
 (``"Jiān-11"`` → ``jian11``). :func:`query_pinyin` reads a search text the same way, so ``jian-11``,
 ``jiān 11``, ``Jian11`` and the traditional ``殲-11`` all meet ``歼-11``.
 
@@ -40,6 +40,7 @@ __all__ = [
     "name_keys",
     "normalize_name",
     "pinyin_keys",
+    "pinyin_tone_key",
     "query_pinyin",
     "toneless",
 ]
@@ -228,8 +229,8 @@ def _pinyin(key: str, *, numbers: bool = False) -> list[str]:
 
 def pinyin_keys(key: str) -> tuple[str, ...]:
     """The other forms of a normalized key that a search in pinyin meets: for Chinese characters the key
-    in pinyin without tones (``ü`` as ``u`` and as ``v``) and with tone numbers; for Latin letters
-    with tone marks or accents the key without them. Empty when there is nothing to read otherwise.
+    in pinyin without tones (``ü`` as ``u`` and as ``v``); for Latin letters with tone marks or accents
+    the key without them. Empty when there is nothing to read otherwise.
 
     Args:
         key: a key from :func:`normalize_name`.
@@ -238,7 +239,7 @@ def pinyin_keys(key: str) -> tuple[str, ...]:
         The forms, each different from ``key``, without repeats.
 
     >>> pinyin_keys("歼11"), pinyin_keys("绿洲")
-    (('jian11', 'jian111'), ('luzhou', 'lvzhou', 'lv4zhou1'))
+    (('jian11',), ('luzhou', 'lvzhou'))
     >>> pinyin_keys("jiān11"), pinyin_keys("j11"), pinyin_keys("су27")
     (('jian11',), (), ())
     """
@@ -246,9 +247,19 @@ def pinyin_keys(key: str) -> tuple[str, ...]:
         plain = toneless(key)
         return (plain,) if plain != key else ()
     syllables = "".join(_pinyin(key))
-    numbered = "".join(_pinyin(key, numbers=True)).replace("ü", "v")
-    forms = (toneless(syllables), syllables.replace("ü", "v"), numbered)
+    forms = (toneless(syllables), syllables.replace("ü", "v"))
     return tuple(dict.fromkeys(f for f in forms if f and f != key))
+
+
+def pinyin_tone_key(key: str) -> str:
+    """A key in Chinese characters in pinyin with tone numbers (``ü`` as ``v``), else empty. Only a
+    whole search text meets it: its digits would make ``jian1`` (歼, tone 1) the start of ``jian16``
+    (歼-6).
+
+    >>> pinyin_tone_key("歼11"), pinyin_tone_key("绿洲"), pinyin_tone_key("j11")
+    ('jian111', 'lv4zhou1', '')
+    """
+    return "".join(_pinyin(key, numbers=True)).replace("ü", "v") if has_han(key) else ""
 
 
 def query_pinyin(key: str) -> str:

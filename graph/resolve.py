@@ -58,6 +58,7 @@ from dragonbear.graph.name_keys import (
     latin_key,
     normalize_name,
     pinyin_keys,
+    pinyin_tone_key,
     query_pinyin,
 )
 from dragonbear.graph.store import GraphStore
@@ -165,12 +166,13 @@ class _Name:
     kind: NameKind
     roman: tuple[str, ...] = ()  # its pinyin keys (name_keys.pinyin_keys), other than its key
     han: bool = False  # written in Chinese characters
+    tones: str = ""  # in pinyin with tone numbers (name_keys.pinyin_tone_key): for equal keys only
 
     @classmethod
     def of(cls, text: str, kind: NameKind) -> _Name:
         """The name ``text`` with its keys."""
         key = normalize_name(text)
-        return cls(text, _fold(text), key, latin_key(key), kind, pinyin_keys(key), has_han(key))
+        return cls(text, _fold(text), key, latin_key(key), kind, pinyin_keys(key), has_han(key), pinyin_tone_key(key))
 
 
 @dataclass
@@ -203,7 +205,7 @@ def _pinyin_match(name: _Name, text: _Text) -> tuple[int, str]:
     """:func:`_match` for the pinyin forms: of the name (its pinyin keys) or of the text (its pinyin key)."""
     probe = text.roman or text.key
     forms = (name.key, *name.roman) if text.roman else name.roman
-    if probe in forms:
+    if probe in forms or probe == name.tones:
         return 80, "pinyin" if name.han else "toneless"
     if len(probe) >= 4 and any(_one_edit(f, probe) for f in forms):
         return 60, "one edit"

@@ -62,7 +62,7 @@ def test_the_graph_holds_chinese_names_of_every_sort(chinese_names: list[tuple[s
 def test_every_way_of_writing_the_j11_in_chinese_finds_it_first(names: NameIndex, text: str) -> None:
     found = names.candidates(text)
     assert found[0].iri.endswith("/system/j-11") and found[0].score >= 80
-    assert found[0].score > found[1].score
+    assert len(found) == 1 or found[0].score > found[1].score  # alone in its tier: it resolves
 
 
 @pytest.mark.parametrize(
@@ -132,3 +132,10 @@ def test_contains_is_only_for_searches(names: NameIndex) -> None:
     assert not names.candidates("submarine")
     found = names.candidates("submarine", contains=True)
     assert found and {c.score for c in found} == {20} and found[0].match == "contains"
+
+
+def test_tone_numbers_meet_only_a_whole_name(names: NameIndex) -> None:
+    # 歼-6 in tone numbers is jian16: "jian 1" is the start of the J-10, J-11, J-15 names, not of the J-6's
+    found = {c.iri.rsplit("/", 1)[-1] for c in names.candidates("jian 1", limit=50)}
+    assert {"j-10", "j-11", "j-15"} <= found and not {"j-6", "j-7"} & found
+    assert names.candidates("jian1 6")[0].iri.endswith("/system/j-6")
