@@ -13,12 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
 from dragonbear import __version__
-from dragonbear.service.api import cite, queries
+from dragonbear.service.api import cite, queries, search
 from dragonbear.service.protocol import description, download, graph_store, sparql, update
 from dragonbear.service.runtime.errors import install_error_handler
 from dragonbear.service.runtime.fastpath import QueryFastPath
 from dragonbear.service.runtime.served import ServedStore
-from dragonbear.service.web import charts_page, explorer, pages
+from dragonbear.service.web import browse_page, charts_page, explorer, pages, search_page
 from dragonbear.settings import Settings
 
 __all__ = ["create_app"]
@@ -122,7 +122,10 @@ def create_app(
         description.router,
         download.router,
         queries.router,
+        search.router,
         cite.router,
+        browse_page.router,  # before pages: /id/{kind}/ lists a kind, /id/{kind}/{id} is an entity
+        search_page.router,
         pages.router,
         charts_page.router,
         explorer.router,

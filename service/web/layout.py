@@ -3,6 +3,11 @@
 Every text that goes into HTML passes through :func:`esc` (or is built by a function here that
 escapes it). The project's IRIs (``https://w3id.org/dragonbear/...``) link to the same server's
 paths, so that the pages can be browsed on any host the service runs on.
+
+The frame (:func:`page`) puts the site's navigation and a search box on every page: a form that
+asks ``/search`` for a name, whose suggestions as one types come from ``/api/search`` through the
+package's own small script (``/static/search.js``, an ARIA combobox: arrow keys, Enter, Escape).
+Nothing is loaded from another origin.
 """
 
 from __future__ import annotations
@@ -13,16 +18,41 @@ from html import escape
 from dragonbear import data_release
 from dragonbear.namespaces import DGB, ID, ONTOLOGY_IRI, PREFIXES
 
-__all__ = ["STYLE", "esc", "iri_link", "local_path", "page", "short_iri", "table"]
+__all__ = ["SEARCH_SCRIPT", "STYLE", "esc", "iri_link", "local_path", "page", "search_box", "short_iri", "table"]
 
 STYLE = """
 :root { --ink: #1d2430; --muted: #5b6575; --line: #d8dde5; --accent: #8a1c1c; --bg: #fbfbf9; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif;
        color: var(--ink); background: var(--bg); }
-header.site { background: #1d2430; color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1.4rem; align-items: baseline; }
+header.site { background: #1d2430; color: #fff; padding: .5rem 1.2rem; display: flex; flex-wrap: wrap; gap: .4rem 1.4rem;
+               align-items: center; }
 header.site a { color: #fff; text-decoration: none; }
+header.site a:hover, header.site a:focus-visible { text-decoration: underline; }
 header.site .brand { font-weight: 700; font-size: 1.1rem; }
+header.site nav { display: flex; flex-wrap: wrap; gap: .2rem 1.1rem; }
+:focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+                   white-space: nowrap; margin: -1px; padding: 0; border: 0; }
+form.site-search { margin-left: auto; display: flex; gap: .4rem; align-items: center; position: relative; }
+form.site-search label { font-size: .85em; color: #d6dbe3; }
+form.site-search input { width: 17rem; max-width: 100%; font: inherit; padding: .25rem .45rem; border: 1px solid #8792a2;
+                         border-radius: 3px; }
+form.site-search button, form.filters button { font: inherit; padding: .25rem .7rem; border-radius: 3px;
+                         border: 1px solid #8792a2; background: #eef1f5; color: var(--ink); cursor: pointer; }
+.combo { position: relative; flex: 1; }
+ul.suggestions { position: absolute; z-index: 20; top: 100%; left: 0; right: 0; min-width: 17rem; margin: 2px 0 0;
+                 padding: 0; list-style: none; background: #fff; color: var(--ink); border: 1px solid #8792a2;
+                 border-radius: 3px; box-shadow: 0 4px 12px rgba(0,0,0,.2); max-height: 24rem; overflow-y: auto; }
+ul.suggestions li { padding: .35rem .6rem; cursor: pointer; border-bottom: 1px solid var(--line); }
+ul.suggestions li[aria-selected="true"], ul.suggestions li:hover { background: #dfe8f5; }
+ul.suggestions .kind, ul.suggestions .matched { display: block; font-size: .8em; color: var(--muted); }
+@media (max-width: 640px) {
+  header.site { padding: .5rem .8rem; }
+  form.site-search { margin-left: 0; flex-basis: 100%; }
+  form.site-search input, ul.suggestions { width: 100%; min-width: 0; }
+  main { padding: .8rem .8rem 2rem; }
+}
 main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
 main.wide { max-width: none; }
 h1 { margin: .4rem 0 .2rem; font-size: 1.7rem; }
@@ -45,6 +75,25 @@ dl.term { margin: .2rem 0 1rem; } dl.term dt { font-weight: 600; float: left; cl
 dl.term dd { margin-left: 9.5rem; }
 section.term { border-top: 1px solid var(--line); padding: .3rem 0; }
 footer { color: var(--muted); font-size: .85em; margin-top: 3rem; }
+.scroll { overflow-x: auto; }
+form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; background: #fff;
+               border: 1px solid var(--line); padding: .6rem .8rem; margin: .6rem 0; }
+form.filters .control { display: flex; flex-direction: column; gap: .15rem; max-width: 100%; }
+form.filters label { font-size: .85em; font-weight: 600; }
+form.filters select, form.filters input { font: inherit; padding: .2rem .3rem; max-width: 100%; }
+form.filters input[type=number] { width: 7rem; }
+form.filters .buttons { flex-direction: row; align-items: center; gap: .8rem; }
+nav.pager ul { list-style: none; display: flex; flex-wrap: wrap; gap: .3rem; padding: 0; }
+nav.pager a, nav.pager span { display: inline-block; min-width: 2.2rem; padding: .2rem .5rem; text-align: center;
+                              border: 1px solid var(--line); border-radius: 3px; background: #fff; }
+nav.pager [aria-current] { background: #1d2430; color: #fff; font-weight: 600; }
+nav.pager .gap { padding: .2rem; }
+.crumbs { margin: .2rem 0; font-size: .9em; }
+section.results ul { padding-left: 1.2rem; } section.results li { margin: .15rem 0; }
+section.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: .2rem 1.6rem;
+                  background: #fff; border: 1px solid var(--line); padding: .3rem 1rem .6rem; margin: .8rem 0 1rem; }
+section.summary h3 { margin: .5rem 0 .2rem; } section.summary p { margin: .2rem 0; }
+section.summary ul { padding-left: 1.1rem; margin: .2rem 0; } section.summary ul.counts { columns: 2; }
 """
 
 
@@ -120,22 +169,60 @@ def table(
     return f"<table{attr}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def page(title: str, body: str, *, head: str = "", wide: bool = False) -> str:
-    """A whole HTML document: site header, ``body`` (HTML) in ``<main>``, the stylesheet inline.
+SEARCH_SCRIPT = "/static/search.js"
+_NAVIGATION = (
+    ("/", "Query"),
+    ("/id/", "Browse"),
+    ("/explore", "Lineage"),
+    ("/ontology", "Ontology"),
+    ("/charts", "Charts"),
+    ("/download", "Download"),
+    ("/api/queries", "API"),
+    ("/openapi.json", "OpenAPI"),
+)
+
+
+def search_box(text: str = "") -> str:
+    """The site's search form: a labelled box (an ARIA combobox once the script runs), its suggestion
+    list and a live region that says how many suggestions there are.
+
+    >>> 'for="site-search"' in search_box() and 'role="combobox"' in search_box("J-11")
+    True
+    """
+    return (
+        '<form class="site-search" role="search" action="/search" method="get">'
+        '<label for="site-search">Search names</label><div class="combo">'
+        f'<input id="site-search" name="q" type="search" value="{esc(text)}" autocomplete="off" spellcheck="false" '
+        'role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="site-search-list" '
+        'aria-describedby="site-search-hint" placeholder="J-11, 歼-11, jian 11, Flanker">'
+        '<ul id="site-search-list" class="suggestions" role="listbox" aria-label="Suggestions" hidden></ul></div>'
+        '<button type="submit">Search</button>'
+        '<span id="site-search-hint" class="visually-hidden">Any name in any language or spelling; '
+        "suggestions appear as you type: arrow keys to choose, Enter to open, Escape to close.</span>"
+        '<div id="site-search-status" class="visually-hidden" role="status" aria-live="polite"></div></form>'
+    )
+
+
+def page(title: str, body: str, *, head: str = "", wide: bool = False, search: str = "") -> str:
+    """A whole HTML document: site header (navigation and search box), ``body`` (HTML) in ``<main>``,
+    the stylesheet inline.
 
     Args:
         title: the page title (plain text, escaped here).
         body: the page content, already HTML.
         head: extra elements for ``<head>`` (already HTML).
         wide: let the content use the full width (the query page).
+        search: the text the search box starts with (the search page's query).
     """
     main_class = ' class="wide"' if wide else ""
+    links = "".join(f'<a href="{href}">{esc(text)}</a>' for href, text in _NAVIGATION)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
-        f"<title>{esc(title)} · Dragonbear</title><style>{STYLE}</style>{head}</head><body>"
-        '<header class="site"><a class="brand" href="/">Dragonbear</a>'
-        '<a href="/">Query</a><a href="/explore">Lineage</a><a href="/ontology">Ontology</a><a href="/charts">Charts</a><a href="/download">Download</a><a href="/api/queries">API</a><a href="/openapi.json">OpenAPI</a></header>'
+        f"<title>{esc(title)} · Dragonbear</title><style>{STYLE}</style>"
+        f'<script src="{SEARCH_SCRIPT}" defer></script>{head}</head><body>'
+        f'<header class="site"><a class="brand" href="/">Dragonbear</a><nav aria-label="Site">{links}</nav>'
+        f"{search_box(search)}</header>"
         f"<main{main_class}>{body}"
         "<footer>Dragonbear: an open knowledge graph of Russia–China military-technical cooperation. "
         f"Data release {esc(data_release().version)} ({esc(data_release().issued)}). "

@@ -30,6 +30,7 @@ from dragonbear.service.runtime.negotiation import Representation, choose_page
 from dragonbear.service.web.entity import entity_triples, read_entity
 from dragonbear.service.web.entity_page import entity_html, not_found_html
 from dragonbear.service.web.examples import example_queries
+from dragonbear.service.web.home import home_summary_html
 from dragonbear.service.web.layout import esc, iri_link, page
 from dragonbear.service.web.lineage import lineage_of
 from dragonbear.service.web.lineage_section import lineage_section
@@ -104,6 +105,7 @@ def query_page_html(store: GraphStore) -> str:
         f"Entities resolve as pages, for example {iri_link(ID + 'system/j-11', 'Shenyang J-11')}; "
         f"the terms are documented under {iri_link(ONTOLOGY_IRI, 'the ontology')}. "
         '<a href="/download">Download the whole graph</a> (N-Quads, TriG, Turtle, JSON-LD).</p>'
+        f"{home_summary_html(store)}"
         '<div id="yasgui"></div>'
         f"<h2>Canned queries</h2><ul>{listing}</ul>"
         f'<script id="dragonbear-config" type="application/json">{_script_json(config)}</script>'
