@@ -18,10 +18,23 @@ from dragonbear.service.protocol import description, download, graph_store, spar
 from dragonbear.service.runtime.errors import install_error_handler
 from dragonbear.service.runtime.fastpath import QueryFastPath
 from dragonbear.service.runtime.served import ServedStore
-from dragonbear.service.web import browse_page, charts_page, explorer, pages, search_page
+from dragonbear.service.web import browse_page, charts_page, explorer, pages, query_forms, search_page
 from dragonbear.settings import Settings
 
-__all__ = ["create_app"]
+__all__ = ["EXPOSED_HEADERS", "create_app"]
+
+#: The response headers a script on another origin may read (CORS): result counts, the cache's tags,
+#: and what a file of an answer says about itself (its name, release, licence and attribution).
+EXPOSED_HEADERS = [
+    "Dragonbear-Result-Count",
+    "Dragonbear-Result-Cap",
+    "ETag",
+    "Dragonbear-Cache",
+    "Dragonbear-Release",
+    "Dragonbear-Attribution",
+    "Content-Disposition",
+    "Link",
+]
 
 log = logging.getLogger("dragonbear.service")
 
@@ -109,7 +122,7 @@ def create_app(
         allow_origins=["*"],
         allow_methods=["GET", "POST"],
         allow_headers=["Accept", "Content-Type", "If-None-Match"],
-        expose_headers=["Dragonbear-Result-Count", "Dragonbear-Result-Cap", "ETag", "Dragonbear-Cache"],
+        expose_headers=EXPOSED_HEADERS,
     )
     # Outermost: repeated GET /sparql asks are answered from the cache before any routing.
     route = sparql.make_route(settings, store)
@@ -129,6 +142,7 @@ def create_app(
         pages.router,
         charts_page.router,
         explorer.router,
+        query_forms.router,
     ):
         app.include_router(router)
     if settings.update_token:  # writes exist only with a token

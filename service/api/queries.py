@@ -4,6 +4,7 @@
 ``GET /api/queries``         the catalogue: every canned query with its parameters
 ``GET /api/queries/{name}``  run a canned query (``?param=value``); SPARQL JSON (default), XML, CSV, TSV;
                              a CONSTRUCT query (``lineage``) as Turtle (default), N-Triples, JSON-LD ...
+``GET /api/queries/{name}.{ext}``  the same as a file: ``.csv``, ``.json``, ``.xlsx`` ... (:mod:`~dragonbear.service.runtime.answer_files`)
 ``GET /api/resolve?q=``      the entities a name may denote, best first
 ``GET /api/lineage/{id}``    the ancestors and descendants of a system as nodes and edges
 ===========================  ==========================================================================
@@ -15,6 +16,7 @@ parameter is a 400 that lists the candidates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -23,7 +25,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from dragonbear.errors import NotFoundError, ParameterError, UnknownQueryError
+from dragonbear.errors import NotAcceptableError, NotFoundError, ParameterError, UnknownQueryError
 from dragonbear.graph.lineage import Direction, lineage_subgraph, lineage_view
 from dragonbear.graph.lineage_export import MEDIA_TYPES, ExportFormat, export_lineage, lineage_json
 from dragonbear.graph.store import GraphStore
@@ -37,10 +39,18 @@ from dragonbear.service.api.models import (
     QueryInfo,
     ResolveResult,
 )
+from dragonbear.service.runtime.answer_files import (
+    XLSX,
+    XLSX_MEDIA_TYPE,
+    file_facts,
+    file_headers,
+    split_extension,
+    xlsx_answer,
+)
 from dragonbear.service.runtime.deps import ServedDep
-from dragonbear.service.runtime.jobs import Reply, answer
+from dragonbear.service.runtime.jobs import answer
 from dragonbear.service.runtime.names import name_index
-from dragonbear.service.runtime.negotiation import RESULTS, ResultKind, choose
+from dragonbear.service.runtime.negotiation import RESULTS, Representation, ResultKind, choose
 from dragonbear.service.web.examples import bind_values
 from dragonbear.service.web.layout import local_path
 from dragonbear.service.web.lineage import lineage_options
@@ -115,29 +125,71 @@ def run_query(
     Entity parameters take an IRI, a prefixed name or any name in any language; an ambiguous name
     is a 400 listing the candidates. The query runs as ``/sparql`` queries do: against the server's
     time limit (503 past it), within its result cap (422 past it), and kept per store generation.
+
+    ``name`` may end in a file extension (``transfers.csv``, ``.json``, ``.tsv``, ``.xml``, ``.xlsx``;
+    ``lineage.ttl``, ``.nt``, ``.jsonld``, ``.rdf``): the answer is then a file named after the query,
+    its parameters and the data release, with the release, the licence and (where its rows come from
+    SIPRI) SIPRI's attribution in its headers (see :mod:`dragonbear.service.runtime.answer_files`).
     """
     catalogue = load_catalogue()
+    name, extension = split_extension(name, list(catalogue))
     if name not in catalogue:
         raise UnknownQueryError(f"no canned query named {name!r}; known: {', '.join(sorted(catalogue))}")
+    if extension is not None and format is not None:
+        raise ParameterError(f"the file extension .{extension} already names the format; drop format={format!r}")
     query = catalogue[name]
     graph = query.form in ("CONSTRUCT", "DESCRIBE")
-    rep = choose(ResultKind.GRAPH if graph else ResultKind.RESULTS, request.headers.get("accept"), format)
+    wanted = format if extension is None else ("json" if extension == XLSX else extension)
+    rep = choose(ResultKind.GRAPH if graph else ResultKind.RESULTS, request.headers.get("accept"), wanted)
+    if extension == XLSX and graph:
+        raise NotAcceptableError(f"{name!r} answers with a graph; its files are .ttl, .nt, .jsonld and .rdf")
     values = _values(request)
     cap = served.settings.max_results
+    key = ("api/queries", name, tuple(sorted(values.items())))
 
-    def work(store: GraphStore) -> Reply:
+    def bound(store: GraphStore) -> str:
         names = name_index(store) if any(p.entity_class for p in query.parameters) else None
         try:
             terms = bind_parameters(query, values, names)
         except NotFoundError as exc:
             raise ParameterError(str(exc)) from exc
-        result = store.query(bind_values(query.sparql, terms))
-        return answer(result, rep, cap)
+        return bind_values(query.sparql, terms)
 
-    reply = served.read(work, key=("api/queries", name, tuple(sorted(values.items())), rep.media_type))
-    return Response(
-        reply.body, media_type=rep.content_type, headers={"Vary": "Accept", "Dragonbear-Result-Count": str(reply.count)}
-    )
+    if extension is None:
+        reply = served.read(lambda store: answer(store.query(bound(store)), rep, cap), key=(*key, rep.media_type))
+        return Response(
+            reply.body,
+            media_type=rep.content_type,
+            headers={"Vary": "Accept", "Dragonbear-Result-Count": str(reply.count)},
+        )
+    return _file(request, served, query, values, extension, rep, bound, key)
+
+
+def _file(
+    request: Request,
+    served: ServedDep,
+    query: CannedQuery,
+    values: dict[str, str],
+    extension: str,
+    rep: Representation,
+    bound: Callable[[GraphStore], str],
+    key: tuple[object, ...],
+) -> Response:
+    """The answer of ``query`` as a file (see :func:`run_query`)."""
+    cap = served.settings.max_results
+    facts = served.read(lambda store: file_facts(store, bound(store)), key=(*key, "facts"))
+    headers = file_headers(facts, query.name, values, extension)
+    if extension == XLSX:
+        body = served.read(
+            lambda store: xlsx_answer(
+                store.query(bound(store)), facts, title=query.title, url=str(request.url), values=values, cap=cap
+            ),
+            key=(*key, XLSX),
+        )
+        return Response(body, media_type=XLSX_MEDIA_TYPE, headers=headers)
+    reply = served.read(lambda store: answer(store.query(bound(store)), rep, cap), key=(*key, rep.media_type))
+    headers["Dragonbear-Result-Count"] = str(reply.count)
+    return Response(reply.body, media_type=rep.content_type, headers=headers)
 
 
 @router.get("/resolve", response_model=ResolveResult, summary="Resolve a name")

@@ -42,7 +42,7 @@ from dragonbear.errors import (
 __all__ = ["HTTP_STATUSES", "PAGE_PATHS", "ErrorHandler", "install_error_handler", "status_for"]
 
 #: Path prefixes of the web pages: a browser (``Accept: text/html``) gets their errors as a page.
-PAGE_PATHS = ("/id/", "/ontology", "/explore", "/charts", "/static/", "/search")
+PAGE_PATHS = ("/id/", "/ontology", "/explore", "/charts", "/static/", "/search", "/queries")
 
 log = logging.getLogger("dragonbear.service")
 
