@@ -137,7 +137,9 @@ def run_oxigraph(folder: Path) -> Iterator[SparqlServer]:
 
 def virtuoso_ini(folder: Path, *, sql_port: int, http_port: int, max_rows: int = VIRTUOSO_MAX_ROWS) -> str:
     """A ``virtuoso.ini`` for a throwaway instance: every file in ``folder``, both ports on 127.0.0.1 only,
-    answers cut at ``max_rows`` rows (``ResultSetMaxRows``), a query stopped after 60 s."""
+    answers cut at ``max_rows`` rows (``ResultSetMaxRows``), a query stopped after 60 s. One transaction may
+    log up to 1 GB (``TransactionAfterImageLimit``; Virtuoso's 50 MB default refuses the switch of a build
+    holding SIPRI's full register)."""
     return f"""\
 [Database]
 DatabaseFile       = {folder}/virtuoso.db
@@ -163,6 +165,7 @@ DirsAllowed       = ., {folder}
 NumberOfBuffers   = 10000
 MaxDirtyBuffers   = 6000
 CheckpointInterval = 60
+TransactionAfterImageLimit = 1000000000
 
 [HTTPServer]
 ServerPort           = 127.0.0.1:{http_port}
