@@ -9,8 +9,10 @@ from pydantic import BaseModel, Field
 __all__ = [
     "CandidateInfo",
     "ErrorBody",
+    "LineageEdge",
     "LineageEdgeInfo",
     "LineageGraph",
+    "LineageNode",
     "LineageNodeInfo",
     "ParameterInfo",
     "QueryInfo",
@@ -83,7 +85,7 @@ class ResolveResult(BaseModel):
 class LineageNodeInfo(BaseModel):
     """A node of a lineage graph: a system, or a state or organization (a recipient, licensor or partner)."""
 
-    iri: str
+    id: str = Field(description="the IRI")
     label: str
     type: Literal["system", "state", "organization"] = "system"
     country: str | None = None
@@ -106,6 +108,7 @@ class LineageEdgeInfo(BaseModel):
     base system; component: platform -> component; transfer: recipient -> transferred system.
     """
 
+    id: str = Field(description="unique among the edges: source, target and what the edge states")
     source: str
     target: str
     kind: str = Field(
@@ -131,12 +134,25 @@ class LineageEdgeInfo(BaseModel):
     maker_state_label: str | None = None
 
 
+class LineageNode(BaseModel):
+    """A node as cytoscape.js takes it: its fields under ``data``."""
+
+    data: LineageNodeInfo
+
+
+class LineageEdge(BaseModel):
+    """An edge as cytoscape.js takes it: its fields under ``data``."""
+
+    data: LineageEdgeInfo
+
+
 class LineageGraph(BaseModel):
-    """The ancestors and/or descendants of a system, state or organization."""
+    """The ancestors and/or descendants of a system, state or organization, in cytoscape.js's elements
+    format: ``cytoscape({elements: graph})`` draws it."""
 
     system: str
-    nodes: list[LineageNodeInfo]
-    edges: list[LineageEdgeInfo]
+    nodes: list[LineageNode]
+    edges: list[LineageEdge]
 
 
 class ErrorBody(BaseModel):

@@ -120,13 +120,14 @@ def test_lineage_of_j11_has_licensed_production_edge_to_su27sk(client: httpx.Cli
     response = client.get("/api/lineage/j-11")
     assert response.status_code == 200
     graph = response.json()
-    nodes = {n["iri"]: n for n in graph["nodes"]}
+    nodes = {n["data"]["id"]: n["data"] for n in graph["nodes"]}  # cytoscape.js's elements format
     assert nodes[ID + "system/j-11"]["country"] == ID + "state/china"
     assert nodes[ID + "system/su-27sk"]["label"] == "Sukhoi Su-27SK"
-    edge = next(e for e in graph["edges"] if e["source"] == ID + "system/j-11" and e["target"] == ID + "system/su-27sk")
+    edges = [e["data"] for e in graph["edges"]]
+    edge = next(e for e in edges if e["source"] == ID + "system/j-11" and e["target"] == ID + "system/su-27sk")
     assert edge["kind"] == "licensed production" and edge["year"] == 1998 and edge["confidence"] == 0.85
     # descendants are in the same graph
-    assert any(e["source"] == ID + "system/j-15" and e["target"] == ID + "system/j-11" for e in graph["edges"])
+    assert any(e["source"] == ID + "system/j-15" and e["target"] == ID + "system/j-11" for e in edges)
 
 
 @pytest.mark.parametrize(

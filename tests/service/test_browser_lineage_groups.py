@@ -81,7 +81,7 @@ def _api_edges(base: str, system_id: str, *relations: str) -> list[dict[str, obj
     query = "".join(f"&relation={r}" for r in relations)
     response = httpx.get(f"{base}/api/lineage/{quote(system_id, safe='')}?direction=both{query}", timeout=120)
     assert response.status_code == 200, response.text
-    return list(response.json()["edges"])
+    return [e["data"] for e in response.json()["edges"]]
 
 
 def _system_edges(base: str, system_id: str) -> list[dict[str, object]]:
@@ -90,8 +90,9 @@ def _system_edges(base: str, system_id: str) -> list[dict[str, object]]:
         f"{base}/api/lineage/{quote(system_id, safe='')}?relation=derivation&relation=variant&relation=component",
         timeout=120,
     ).json()
-    systems = {n["iri"] for n in body["nodes"] if n["type"] == "system"}
-    return [e for e in body["edges"] if e["source"] in systems and e["target"] in systems]
+    systems = {n["data"]["id"] for n in body["nodes"] if n["data"]["type"] == "system"}
+    edges = [e["data"] for e in body["edges"]]
+    return [e for e in edges if e["source"] in systems and e["target"] in systems]
 
 
 def _open_explorer(tab: object, url: str) -> None:

@@ -45,13 +45,16 @@
 
   function num(value) { return typeof value === "number" && isFinite(value) ? value : null; }
 
+  /* The API's JSON is cytoscape.js's elements format: each node's and edge's fields under "data". */
   function normalize(data) {
-    var nodes = (data.nodes || []).map(function (n) {
-      return { iri: n.iri, label: n.label || n.iri, country: n.country || null,
+    var nodes = (data.nodes || []).map(function (element) {
+      var n = element.data;
+      return { iri: n.id, label: n.label || n.id, country: n.country || null,
                country_label: n.country_label || (n.type === "state" ? n.label : (n.country || "unknown country")),
                type: n.type || "system" };
     });
-    var edges = (data.edges || []).map(function (e, i) {
+    var edges = (data.edges || []).map(function (element, i) {
+      var e = element.data;
       var relation = RELATIONS.indexOf(e.relation) >= 0 ? e.relation : (e.relation || (e.kind_iri ? "derivation" : "variant"));
       var year = num(e.year), start = num(e.start), end = num(e.end);
       // when the link begins: a transfer's order year (else its first delivery), else start, else year
