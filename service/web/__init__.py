@@ -5,7 +5,9 @@ What lives here: ``layout`` (the page frame, escaping, tables, links to the proj
 (what an entity page shows, and its HTML), ``statement_text`` (a statement in words), ``lineage``,
 ``lineage_groups`` and ``lineage_section`` (lineage graphs on entity pages), ``explorer`` (the
 interactive lineage explorer), ``charts_page``, ``ontology_page``, ``examples`` (the canned queries
-as example tabs) and ``static/`` (YASGUI, cytoscape.js and the explorer's own script).
+as example tabs), ``search_page`` (``/search``, and the hits of the search box's suggestions),
+``kinds``, ``browse`` and ``browse_page`` (the listings ``/id/`` and ``/id/{kind}/``), ``home`` (the
+home page's summary) and ``static/`` (YASGUI, cytoscape.js, the explorer's script and the search box's).
 
 What it may import: the layers below the service and :mod:`dragonbear.service.runtime`; never the
 protocol routes or the JSON API (they may import the pages' builders).
