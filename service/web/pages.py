@@ -90,7 +90,7 @@ def query_page_html(store: GraphStore) -> str:
     }
     listing = "".join(
         f'<li><b>{esc(e.name)}</b>: {esc(e.title)}. <span class="muted">{esc(e.description)}</span> '
-        f'(<a href="/api/queries/{quote(e.name)}">JSON API</a>)</li>'
+        f'(<a href="/api/queries/{quote(e.name)}?format=json">JSON API</a>)</li>'
         for e in examples
     )
     head = (

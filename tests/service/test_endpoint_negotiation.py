@@ -3,7 +3,9 @@ in this process; CORS against a real server."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import httpx
 import pyoxigraph as ox
@@ -147,6 +149,17 @@ def test_a_repeated_format_parameter_names_one_format(
         assert response.headers["content-type"].startswith("text/plain") and "format" in response.text
     else:
         assert response.headers["content-type"].split(";")[0] == media
+
+
+def test_the_query_pages_json_api_links_answer_json_to_a_browser(client: TestClient) -> None:
+    """A browser's Accept ranks application/xml (q=0.9) over */* (q=0.8), which now means SPARQL XML,
+    so the links labelled JSON say format=json."""
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+    links = re.findall(r'href="(/api/queries/[^"]+)">JSON API<', client.get("/", headers={"Accept": browser}).text)
+    assert links
+    for link in links:
+        response = client.get(html.unescape(link), headers={"Accept": browser})
+        assert "json" in response.headers["content-type"], (link, response.headers["content-type"])
 
 
 def test_default_graph_is_the_union_and_from_restricts_it(client: TestClient) -> None:
