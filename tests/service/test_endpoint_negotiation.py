@@ -151,6 +151,22 @@ def test_a_repeated_format_parameter_names_one_format(
         assert response.headers["content-type"].split(";")[0] == media
 
 
+@pytest.mark.parametrize("accept", ["application/xml", "text/xml", "text/n3", "text/plain", "text/*"])
+@pytest.mark.parametrize("query", [pytest.param(SELECT, id="select"), pytest.param(CONSTRUCT, id="construct")])
+def test_get_and_post_negotiate_alike(client: TestClient, query: str, accept: str) -> None:
+    """A GET with the query alone is answered by the fast path (fastpath.py, the raw answerer); a POST
+    goes through the endpoint: both choose the same format."""
+    got = get(client, query, accept)
+    posted = client.post(
+        "/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query", "Accept": accept}
+    )
+    form = client.post("/sparql", data={"query": query}, headers={"Accept": accept})
+    assert got.status_code == posted.status_code == form.status_code
+    assert got.headers.get("content-type") == posted.headers.get("content-type") == form.headers.get("content-type")
+    if got.status_code == 200:
+        assert got.content == posted.content == form.content
+
+
 def test_the_query_pages_json_api_links_answer_json_to_a_browser(client: TestClient) -> None:
     """A browser's Accept ranks application/xml (q=0.9) over */* (q=0.8), which now means SPARQL XML,
     so the links labelled JSON say format=json."""
