@@ -204,6 +204,8 @@ class _Text:
 def _pinyin_match(name: _Name, text: _Text) -> tuple[int, str]:
     """:func:`_match` for the pinyin forms: of the name (its pinyin keys) or of the text (its pinyin key)."""
     probe = text.roman or text.key
+    if not probe:  # a text of no letter or digit
+        return 0, ""
     forms = (name.key, *name.roman) if text.roman else name.roman
     if probe in forms or probe == name.tones:
         return 80, "pinyin" if name.han else "toneless"

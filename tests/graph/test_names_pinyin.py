@@ -139,3 +139,8 @@ def test_tone_numbers_meet_only_a_whole_name(names: NameIndex) -> None:
     found = {c.iri.rsplit("/", 1)[-1] for c in names.candidates("jian 1", limit=50)}
     assert {"j-10", "j-11", "j-15"} <= found and not {"j-6", "j-7"} & found
     assert names.candidates("jian1 6")[0].iri.endswith("/system/j-6")
+
+
+@pytest.mark.parametrize("text", ["---", "🙂", "%", "()"])
+def test_a_text_of_no_letter_or_digit_names_nothing(names: NameIndex, text: str) -> None:
+    assert names.candidates(text, contains=True) == []
