@@ -11,10 +11,8 @@ YASGUI is served from the package (``/static/yasgui/``), never from a CDN.
 
 from __future__ import annotations
 
-import json
 import mimetypes
 from pathlib import Path
-from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -22,24 +20,21 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from dragonbear.errors import DragonbearError, NotFoundError
 from dragonbear.graph.store import GraphStore
-from dragonbear.namespaces import ID, ONTOLOGY_IRI, PREFIXES
+from dragonbear.namespaces import ID, PREFIXES
 from dragonbear.queries.catalogue import load_catalogue
 from dragonbear.service.runtime.deps import ServedDep
-from dragonbear.service.runtime.names import name_index
 from dragonbear.service.runtime.negotiation import Representation, choose_page
 from dragonbear.service.web.entity import entity_triples, read_entity
 from dragonbear.service.web.entity_page import entity_html, not_found_html
-from dragonbear.service.web.examples import example_queries
-from dragonbear.service.web.home import home_summary_html
-from dragonbear.service.web.layout import esc, iri_link, page
+from dragonbear.service.web.layout import esc, page
 from dragonbear.service.web.lineage import lineage_of
 from dragonbear.service.web.lineage_section import lineage_section
 from dragonbear.service.web.ontology_page import ontology_html, ontology_triples
+from dragonbear.service.web.query_page import SPARQL_PATH, query_page_html
 
 __all__ = ["SPARQL_PATH", "STATIC_DIR", "error_page", "pick_representation", "query_page_html", "router"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SPARQL_PATH = "/sparql"
 
 
 def pick_representation(accept: str | None, fmt: str | None) -> Representation | None:
@@ -62,79 +57,6 @@ def _rdf_response(triples: list[ox.Triple], rep: Representation) -> Response:
     prefixes = PREFIXES if rep.format is not None and rep.format.takes_prefixes else None
     body = ox.serialize(items, format=fmt, prefixes=prefixes) or b""
     return Response(body, media_type=rep.content_type, headers={"Vary": "Accept"})
-
-
-def _script_json(data: object) -> str:
-    """JSON safe inside a ``<script>`` element (no ``</script>``, no HTML comment openers)."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-_DEFAULT_QUERY = """SELECT ?system ?label ?country WHERE {
-  ?system a dgb:SystemModel ; rdfs:label ?label ; dgb:countryOfOrigin ?country .
-  FILTER(LANG(?label) = "en")
-}
-ORDER BY ?label
-LIMIT 50"""
-
-
-def query_page_html(store: GraphStore) -> str:
-    """The query page: YASGUI on ``/sparql``, one tab per canned query with its examples bound."""
-    examples = example_queries(load_catalogue(), name_index(store))
-    used = ("dgb", "rdf", "rdfs", "skos", "xsd", "prov", "dcterms", "system", "state", "org", "sipri")
-    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
-    config = {
-        "endpoint": SPARQL_PATH,
-        "prefixes": PREFIXES,
-        "defaultQuery": prologue + "\n" + _DEFAULT_QUERY,
-        "examples": [{"name": e.name, "title": e.title, "query": e.sparql} for e in examples],
-    }
-    listing = "".join(
-        f'<li><b>{esc(e.name)}</b>: {esc(e.title)}. <span class="muted">{esc(e.description)}</span> '
-        f'(<a href="/api/queries/{quote(e.name)}?format=json">JSON API</a>)</li>'
-        for e in examples
-    )
-    head = (
-        '<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
-        '<script src="/static/yasgui/yasgui.min.js"></script>'
-        "<style>#yasgui { background: #fff; } .yasgui .autocompleteWrapper { display: none !important; }</style>"
-    )
-    body = (
-        "<h1>Query the graph</h1>"
-        f"<p>SPARQL endpoint: <code>{esc(SPARQL_PATH)}</code>. The default graph is the union of all named "
-        "graphs; every project prefix is predeclared. The tabs hold the canned queries with example values. "
-        f"Entities resolve as pages, for example {iri_link(ID + 'system/j-11', 'Shenyang J-11')}; "
-        f"the terms are documented under {iri_link(ONTOLOGY_IRI, 'the ontology')}. "
-        '<a href="/download">Download the whole graph</a> (N-Quads, TriG, Turtle, JSON-LD).</p>'
-        f"{home_summary_html(store)}"
-        '<div id="yasgui"></div>'
-        f"<h2>Canned queries</h2><ul>{listing}</ul>"
-        f'<script id="dragonbear-config" type="application/json">{_script_json(config)}</script>'
-        "<script>\n" + _QUERY_PAGE_SCRIPT + "\n</script>"
-    )
-    return page("Query", body, head=head, wide=True)
-
-
-_QUERY_PAGE_SCRIPT = """
-(function () {
-  var cfg = JSON.parse(document.getElementById("dragonbear-config").textContent);
-  var endpoint = new URL(cfg.endpoint, window.location.href).href;
-  var yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: endpoint, method: "POST" },
-    persistenceId: null,
-    populateFromUrl: false,
-    autofocus: false,
-    copyEndpointOnNewTab: true,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    yasqe: { autocompleters: [], value: cfg.defaultQuery }
-  });
-  var first = yasgui.getTab();
-  if (first) { first.setQuery(cfg.defaultQuery); first.setName("Query"); }
-  cfg.examples.forEach(function (ex) {
-    yasgui.addTab(false, { name: ex.name, yasqe: { value: ex.query }, requestConfig: { endpoint: endpoint } });
-  });
-  window.dragonbearYasgui = yasgui;
-})();
-"""
 
 
 router = APIRouter(include_in_schema=False)

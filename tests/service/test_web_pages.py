@@ -183,3 +183,13 @@ def test_ontology_turtle_by_negotiation(client: httpx.Client) -> None:
         )
         in triples
     )
+
+
+def test_query_page_gives_the_editor_the_graphs_own_terms_to_complete(client: httpx.Client) -> None:
+    config = _config(client.get("/").text)
+    assert "dgb:SystemModel" in config["classes"] and "dgb:ArmsTransfer" in config["classes"]  # type: ignore[operator]
+    assert {"dgb:countryOfOrigin", "rdfs:label", "skos:prefLabel"} <= set(config["properties"])  # type: ignore[arg-type]
+    assert config["idNamespace"] == ID and config["localNamespace"] == "https://w3id.org/dragonbear/"
+    assert "query-page.js" in client.get("/").text
+    script = client.get("/static/query-page.js")
+    assert script.status_code == 200 and "populateFromUrl: true" in script.text

@@ -1,0 +1,103 @@
+/* The query page: YASGUI on the server's endpoint, set up for this project.
+ *
+ * - Share links restore the query and the view (populateFromUrl): a link made with YASGUI's share
+ *   button opens a tab with that query, endpoint and result view.
+ * - The editor knows the prefixes the server predeclares, so `dgb:` without a PREFIX line is not
+ *   marked as an error; it completes prefixes, classes and properties from lists the server put in
+ *   the page (never from prefix.cc or LOV: no request leaves the server's origin).
+ * - Escape leaves the editor for its run button, so that Tab does not trap keyboard users.
+ * - Result IRIs in the project's namespace link to this server's pages.
+ */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("dragonbear-config").textContent);
+  var endpoint = new URL(cfg.endpoint, window.location.href).href;
+  var Yasqe = Yasgui.Yasqe;
+
+  // 1. predeclared prefixes: the tokenizer's state starts with them
+  var base = Yasqe.getMode({}, "sparql11");
+  Yasqe.extendMode("sparql11", {
+    startState: function () {
+      var state = base.startState.apply(this, arguments);
+      var own = {};
+      Object.keys(cfg.prefixes).forEach(function (p) { own[p] = cfg.prefixes[p]; });
+      state.prefixes = own;
+      return state;
+    }
+  });
+
+  // 2. completion from the server's own lists
+  function expand(name) {
+    var i = name.indexOf(":");
+    return i > 0 && cfg.prefixes[name.slice(0, i)] ? cfg.prefixes[name.slice(0, i)] + name.slice(i + 1) : name;
+  }
+  function local(builtin, name, items) {
+    var completer = Object.assign({}, Yasqe.Autocompleters[builtin], {
+      name: name,
+      bulk: true,
+      autoShow: false,
+      persistenceId: null,
+      get: function () { return items.map(expand); }
+    });
+    delete completer.onInitialize;
+    Yasqe.registerAutocompleter(completer, false);
+  }
+  local("prefixes", "dragonbear-prefixes", []);
+  Yasqe.Autocompleters["dragonbear-prefixes"].get = function () {
+    return Object.keys(cfg.prefixes).sort().map(function (p) { return p + ": <" + cfg.prefixes[p] + ">"; });
+  };
+  local("class", "dragonbear-classes", cfg.classes);
+  local("property", "dragonbear-properties", cfg.properties);
+  var completers = ["dragonbear-prefixes", "dragonbear-classes", "dragonbear-properties", "variables"];
+
+  // 3. the editor (YASGUI takes a shared link's query from the URL, then clears it)
+  var shared = /[?&#]query=/.test(window.location.search + window.location.hash);
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    persistenceId: null,
+    populateFromUrl: true,
+    autofocus: false,
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    yasqe: { autocompleters: completers, value: cfg.defaultQuery }
+  });
+  var first = yasgui.getTab();
+  if (first && !shared) { first.setQuery(cfg.defaultQuery); first.setName("Query"); }
+  cfg.examples.forEach(function (ex) {
+    yasgui.addTab(false, { name: ex.name, yasqe: { value: ex.query }, requestConfig: { endpoint: endpoint } });
+  });
+
+  // 4. keyboard: Escape leaves the editor for its run button; Tab then moves on as anywhere else
+  function setUp(tab) {
+    var yasqe = tab && tab.getYasqe && tab.getYasqe();
+    if (!yasqe || yasqe.dragonbearKeys) { return; }
+    yasqe.dragonbearKeys = true;
+    yasqe.addKeyMap({
+      Esc: function (cm) {
+        var button = cm.getWrapperElement().parentNode.querySelector(".yasqe_queryButton");
+        if (button) { button.focus(); } else { cm.getInputField().blur(); }
+      }
+    });
+    var input = yasqe.getInputField();
+    input.setAttribute("aria-label", "SPARQL query editor (press Escape, then Tab, to leave it)");
+  }
+  setUp(yasgui.getTab());
+  yasgui.on("tabSelect", function (y, id) { setTimeout(function () { setUp(yasgui.getTab(id)); }, 0); });
+  yasgui.on("tabAdd", function (y, id) { setTimeout(function () { setUp(yasgui.getTab(id)); }, 0); });
+
+  // 5. result IRIs of the project link to this server's pages
+  var ns = cfg.localNamespace;
+  function relink(root) {
+    root.querySelectorAll("a[href^='" + ns + "']").forEach(function (a) {
+      var iri = a.getAttribute("href");
+      var path = iri.indexOf(cfg.idNamespace) === 0 ? "/id/" + iri.slice(cfg.idNamespace.length)
+        : iri.indexOf(cfg.ontologyNamespace) === 0 ? "/ontology" + iri.slice(cfg.ontologyIri.length) : null;
+      if (path) { a.setAttribute("href", path); a.setAttribute("title", iri); a.removeAttribute("target"); }
+    });
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) { c.addedNodes.forEach(function (n) { if (n.querySelectorAll) { relink(n); } }); });
+  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+
+  window.dragonbearYasgui = yasgui;
+})();
