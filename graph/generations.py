@@ -5,6 +5,7 @@
     STORE_DIR/
       current -> gen-20261122T101500-4f2a     (swapped atomically by a build)
       gen-20261122T101500-4f2a/               (a pyoxigraph RocksDB store)
+      downloads/gen-20261122T101500-4f2a/     (its whole-graph dumps: graph/dumps.py)
 
 A build writes a new generation and swaps ``current`` with one ``rename``, so a build that fails or is
 killed leaves the previous store as it was (decision 0002). Loads, Wikidata imports and HTTP writes
@@ -23,10 +24,19 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CURRENT", "WRITE_LOCK", "current_generation", "new_generation", "swap_generation", "write_lock"]
+__all__ = [
+    "CURRENT",
+    "DUMPS_DIR",
+    "WRITE_LOCK",
+    "current_generation",
+    "new_generation",
+    "swap_generation",
+    "write_lock",
+]
 
 CURRENT = "current"
 WRITE_LOCK = ".write-lock"  # the file the server's writer locks too (service/runtime/writer.py)
+DUMPS_DIR = "downloads"  # the dumps of each generation, in a folder named like it (graph/dumps.py)
 
 
 @contextlib.contextmanager
@@ -67,7 +77,8 @@ def swap_generation(store_dir: Path, gen: Path, *, keep: int = 1) -> None:
     """Point ``current`` at ``gen`` in one atomic rename; keep ``keep`` older generations.
 
     The generation that was current is kept first, so that an unfinished generation of a killed build
-    or load (never pointed at, and newer) is removed rather than kept in its place.
+    or load (never pointed at, and newer) is removed rather than kept in its place. The dumps of a
+    removed generation go with it, and so do those of generations already gone.
     """
     previous = current_generation(store_dir)
     tmp_link = store_dir / f".{CURRENT}-{uuid.uuid4().hex[:6]}"
@@ -80,3 +91,8 @@ def swap_generation(store_dir: Path, gen: Path, *, keep: int = 1) -> None:
     )
     for old in others[keep:]:
         shutil.rmtree(old, ignore_errors=True)
+    dumps = store_dir / DUMPS_DIR
+    if dumps.is_dir():
+        for folder in dumps.iterdir():
+            if folder.is_dir() and not (store_dir / folder.name).is_dir():
+                shutil.rmtree(folder, ignore_errors=True)

@@ -8,7 +8,8 @@ Steps (each reported with its time on the progress stream):
 4. check that every SIPRI deal the curated facts attest exists
 5. materialize shortcuts, super-properties, transitive closure and inverses → graph ``derived``
 6. validate the data graphs against the SHACL shapes; a violation fails the build
-7. swap the new generation in with one atomic rename
+7. write the whole-graph dumps of the new generation (:mod:`dragonbear.pipeline.dumps`)
+8. write the new generation to disk and swap it in with one atomic rename
 
 A build that fails (or is killed) leaves the previous store as it was; its half-built generation is
 removed (or, after a kill, swept by the next build).
@@ -38,6 +39,7 @@ from dragonbear.loaders.sipri import curated_context, read_sipri
 from dragonbear.loaders.sipri_relations import RelationReport
 from dragonbear.namespaces import DCTERMS, GRAPH_CURATED, GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_SIPRI, ID, RDF, XSD
 from dragonbear.ontology import ontology_files
+from dragonbear.pipeline.dumps import discard_generation_dumps, write_generation_dumps
 from dragonbear.pipeline.write import write_loaded
 
 __all__ = [
@@ -245,9 +247,9 @@ def build_generation(
 
     The work happens in memory (RocksDB updates and bulk loads on disk are several times slower):
     the graphs of ``copy_of`` that ``keep_graphs`` accepts are read in, ``work`` adds to them, the
-    derived graph is recomputed and the result validated; only then is it written to a new
-    generation directory with one bulk load and swapped in. On any failure the new directory is
-    removed and the current store stays as it was.
+    derived graph is recomputed and the result validated; only then are its whole-graph dumps
+    written and is it written to a new generation directory with one bulk load and swapped in. On any
+    failure the new directory and its dumps are removed and the current store stays as it was.
     """
     steps = _Steps(report, progress)
     memory = EmbeddedStore.open(None)
@@ -257,9 +259,11 @@ def build_generation(
     _finish(memory, steps, report)
     gen = new_generation(store_dir)
     try:
+        steps.run("Writing the downloadable dumps", lambda: write_generation_dumps(memory, store_dir, gen))
         steps.run("Writing the store to disk", lambda: _write_generation(memory, gen))
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
+        discard_generation_dumps(store_dir, gen)
         raise
     swap_generation(store_dir, gen)
     report.generation = gen

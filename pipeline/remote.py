@@ -8,6 +8,10 @@ then copies the graphs under new names and switches them in one update request.
 ``load``, ``load-sipri`` and ``load-wikidata`` on a server read the server's project graphs into a
 temporary store, run the same change as on a local store there (validated, the derived graph
 recomputed), and publish only the graphs the change touched.
+
+Neither writes the whole-graph dumps (their temporary stores hold :data:`~dragonbear.pipeline.dumps.NO_DUMPS`):
+``dragonbear serve --store URL`` makes each dump from the server's graphs on its first request and
+keeps it, for that build, in the local store directory (``STORE_DIR/downloads/``), as before.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dragonbear.graph.publish import graph_digests, publish
 from dragonbear.graph.remote import RemoteStore
 from dragonbear.graph.store import EmbeddedStore, open_store
 from dragonbear.pipeline.build import BuildReport, Progress, build_store, stderr_progress
+from dragonbear.pipeline.dumps import NO_DUMPS
 
 __all__ = ["build_remote", "change_remote"]
 
@@ -46,6 +51,7 @@ def build_remote(
         StoreError: the server refused or lost a write; its graphs are as they were.
     """
     with tempfile.TemporaryDirectory(prefix="dragonbear-build-") as tmp:
+        (Path(tmp) / NO_DUMPS).touch()  # the server makes its dumps from its own graphs
         report = build_store(Path(tmp), sipri_path=sipri_path, progress=progress)
         local = open_store(Path(tmp), read_only=True)
         record = publish(local, remote, progress=progress or stderr_progress)
@@ -90,6 +96,7 @@ def change_remote(
     say = progress or stderr_progress
     with tempfile.TemporaryDirectory(prefix="dragonbear-change-") as tmp:
         store_dir = Path(tmp)
+        (store_dir / NO_DUMPS).touch()
         say("Reading the server's graphs ...")
         _mirror(remote, store_dir)
         before = graph_digests(open_store(store_dir, read_only=True))

@@ -2,13 +2,17 @@
 
 ``GET /download`` lists them (an HTML page, or JSON for ``Accept: application/json`` or
 ``format=json``) with the link to their DCAT/VoID description (``/.well-known/void``).
-``GET /download/dragonbear.{nq,trig,ttl,jsonld}[.gz]`` answers a file generated once per store
-generation into a cache beside the generations (a generation is read-only)::
+``GET /download/dragonbear.{nq,trig,ttl,jsonld}[.gz]`` answers a file made once per store generation
+beside the generations (a generation is read-only; :mod:`dragonbear.graph.dumps`)::
 
     STORE_DIR/downloads/gen-20261122T101500-4f2a/dragonbear.nq.gz
 
-A file is written to a temporary name and renamed into place, so a reader never sees half of it;
-the caches of generations that no longer exist are removed. The entity tag is the generation and the
+``dragonbear build`` and the loads write them before the generation becomes current, so the first
+request is answered from disk. The server makes a missing file on its first request (and keeps it):
+for a store built by an older version, a generation an HTTP write made (a write must not wait for
+dumps of the whole store), and a SPARQL server's graphs (``--store URL``: the dumps are kept per
+build in the local store directory). A file is written to a temporary name and renamed into place,
+so a reader never sees half of it; the caches of generations that no longer exist are removed. The entity tag is the generation and the
 file name, known before the file is made, so ``If-None-Match`` answers 304 without generating it.
 The Turtle dump is the merge of all named graphs (Turtle has no graph names).
 """
@@ -16,10 +20,9 @@ The Turtle dump is the merge of all named graphs (Turtle has no graph names).
 from __future__ import annotations
 
 import functools
-import gzip
+import logging
 import shutil
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -27,10 +30,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from dragonbear.errors import DragonbearError, NotFoundError, StoreError
+from dragonbear.errors import NotFoundError
 from dragonbear.formats import FileFormat
 from dragonbear.graph.dataset import SIPRI_ATTRIBUTION, Distribution
-from dragonbear.graph.export import ExportFormat, write_atomically, write_dump
+from dragonbear.graph.dumps import DUMPS_DIR, DumpFile, dump_files, dumps_folder, write_dump_file
 from dragonbear.graph.store import GraphStore
 from dragonbear.service.runtime.deps import ServedDep, current_generation_of
 from dragonbear.service.runtime.negotiation import HTML, Representation, rank
@@ -38,53 +41,28 @@ from dragonbear.service.web.layout import esc, page
 
 __all__ = ["CACHE_DIR", "DOWNLOAD_PATH", "DumpCache", "DumpFile", "dump_cache", "dump_files", "router"]
 
+log = logging.getLogger("dragonbear.service")
 DOWNLOAD_PATH = "/download"
-CACHE_DIR = "downloads"
-
-
-@dataclass(frozen=True)
-class DumpFile:
-    """One downloadable file: its format and whether it is gzipped."""
-
-    fmt: ExportFormat
-    compressed: bool
-
-    @property
-    def name(self) -> str:
-        """The file name, e.g. ``dragonbear.nq.gz``."""
-        return f"dragonbear.{self.fmt.extension}{'.gz' if self.compressed else ''}"
-
-    @property
-    def media_type(self) -> str:
-        """The Content-Type of the file."""
-        return FileFormat.GZIP.media_type if self.compressed else self.fmt.media_type
-
-
-def dump_files() -> list[DumpFile]:
-    """Every downloadable file, in the order of the listing.
-
-    >>> [f.name for f in dump_files()][:3]
-    ['dragonbear.nq.gz', 'dragonbear.nq', 'dragonbear.trig.gz']
-    """
-    return [DumpFile(fmt, compressed) for fmt in ExportFormat for compressed in (True, False)]
+CACHE_DIR = DUMPS_DIR
 
 
 class DumpCache:
-    """The dumps of a store directory's generations, made on first request.
+    """The dumps of a store directory's generations: those the build wrote, else made on first request.
 
     Args:
         store_dir: the store directory; the cache lives in its ``downloads`` folder.
     """
 
     def __init__(self, store_dir: Path) -> None:
-        self.root = store_dir / CACHE_DIR
+        self.root = store_dir / DUMPS_DIR
         self.store_dir = store_dir
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._guard = threading.Lock()
+        self.made = 0  # files this process made on request (none when the build made them)
 
     def path(self, generation: Path, file: DumpFile) -> Path:
         """Where the file of ``generation`` is (or will be) cached."""
-        return self.root / generation.name / file.name
+        return dumps_folder(self.store_dir, generation) / file.name
 
     def size(self, generation: Path, file: DumpFile) -> int | None:
         """The size in bytes of a cached file, or None when it is not made yet."""
@@ -98,7 +76,11 @@ class DumpCache:
             return self._locks.setdefault((generation.name, file.name), threading.Lock())
 
     def ensure(self, store: GraphStore, generation: Path, file: DumpFile) -> Path:
-        """The cached file of ``generation`` (the one ``store`` answers from), made now if missing.
+        """The dump of ``generation`` (the one ``store`` answers from), made now if the build did not make it.
+
+        The build writes the dumps of each generation it makes; a store built by an older version, an
+        HTTP write's generation or a SPARQL server's build has none, and its first request makes it
+        (counted in :attr:`made`).
 
         Raises:
             StoreError: the cache cannot be written, or the dump failed.
@@ -107,23 +89,11 @@ class DumpCache:
         with self._lock(generation, file):
             if target.exists():
                 return target
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if file.compressed:  # from the plain file, which is made (and kept) first
-                    plain = self.ensure(store, generation, DumpFile(file.fmt, False))
-                    with (
-                        write_atomically(target) as out,
-                        plain.open("rb") as src,
-                        gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as zipped,
-                    ):
-                        shutil.copyfileobj(src, zipped, 1 << 20)
-                else:
-                    with write_atomically(target) as out:
-                        write_dump(store, out, file.fmt)
-            except OSError as exc:
-                raise StoreError(f"cannot write the download cache {target.parent}: {exc.strerror}") from exc
-            except DragonbearError as exc:
-                raise StoreError(f"cannot make {file.name}: {exc}") from exc
+            if file.compressed:  # from the plain file, made (and kept) first
+                self.ensure(store, generation, DumpFile(file.fmt, False))
+            log.info("making %s of %s on its first request", file.name, generation.name)
+            write_dump_file(store, target.parent, file)
+            self.made += 1
             self._prune(generation)
         return target
 
