@@ -99,7 +99,10 @@ def _field(param: Parameter, value: str | None) -> str:
     else:
         kind = param.entity_class or ""
         suggest = f' data-suggest="entity" data-class="{esc(kind)}" autocomplete="off"' if kind else ""
-        control = f'<input id="{ident}" name="{esc(param.name)}" type="text" value="{shown}"{need}{suggest}>'
+        control = (
+            f'<input id="{ident}" name="{esc(param.name)}" type="text" value="{shown}"{need}{suggest} '
+            f'aria-describedby="{ident}-hint" spellcheck="false">'
+        )
     label = esc(param.name) + ("" if param.required else ' <span class="muted">(optional)</span>')
     return (
         f'<div class="field"><label for="{ident}">{label}</label>{control}'
@@ -176,6 +179,7 @@ _FORM_STYLE = """<style>
   background: #fff; border: 1px solid var(--line); padding: .8rem; }
 .query-form .field { display: flex; flex-direction: column; gap: .15rem; }
 .query-form label { font-weight: 600; } .query-form input { font: inherit; padding: .3rem .4rem; }
+.query-form .combo input { width: 100%; box-sizing: border-box; } .query-form ul.suggestions { min-width: 100%; }
 .query-form .actions { grid-column: 1 / -1; display: flex; gap: 1rem; align-items: center; }
 .query-form button { font: inherit; padding: .35rem 1rem; }
 .error { background: #fff4f2; border-left: 4px solid var(--accent); padding: .4rem .8rem; }

@@ -91,13 +91,14 @@ def check_query(text: str | None) -> str:
     return text
 
 
-def search_hits(store: GraphStore, text: str, limit: int) -> list[Hit]:
+def search_hits(store: GraphStore, text: str, limit: int, *, types: set[str] | None = None) -> list[Hit]:
     """The entities ``text`` may name, best first.
 
     Args:
         store: the graph (its name index is built once per store object).
         text: a name in any language or spelling (empty: no hits).
         limit: at most this many.
+        types: if given, only entities of one of these class IRIs.
 
     Returns:
         The hits, in the resolver's order.
@@ -115,7 +116,7 @@ def search_hits(store: GraphStore, text: str, limit: int) -> list[Hit]:
             c.matched,
             c.name_kind,
         )
-        for c in name_index(store).candidates(text, limit=limit, contains=True)
+        for c in name_index(store).candidates(text, types=types, limit=limit, contains=True)
     ]
 
 

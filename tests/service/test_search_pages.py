@@ -101,7 +101,7 @@ def test_api_search_refuses_bad_requests_with_a_message(client: httpx.Client, pa
 def test_api_search_is_documented_in_the_openapi(client: httpx.Client) -> None:
     schema = client.get("/openapi.json").json()
     operation = schema["paths"]["/api/search"]["get"]
-    assert {p["name"] for p in operation["parameters"]} == {"q", "limit"}
+    assert {p["name"] for p in operation["parameters"]} == {"q", "limit", "class"}
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/SearchResults")
     assert "400" in operation["responses"]
     hit = schema["components"]["schemas"]["SearchHit"]["properties"]
