@@ -102,9 +102,11 @@ def _status_and_message(request: Request, exc: Exception) -> tuple[int, str, dic
     return status, message.rstrip("\n"), headers
 
 
-def _wants_page(request: Request) -> bool:
+def _wants_page(request: Request, status: int) -> bool:
+    """Whether the error goes out as a page: a browser's request for a web page, or for any address
+    that does not exist (a mistyped link gets the site's 404 page, with its navigation and search)."""
     path = request.url.path
-    if path != "/" and not path.startswith(PAGE_PATHS):
+    if status != 404 and path != "/" and not path.startswith(PAGE_PATHS):
         return False
     return "text/html" in request.headers.get("accept", "")
 
@@ -135,7 +137,7 @@ class ErrorHandler:
             return JSONResponse(
                 {"error": kind, "message": message, "candidates": candidates}, status_code=status, headers=headers
             )
-        if self.page is not None and _wants_page(request):
+        if self.page is not None and _wants_page(request, status):
             headers["Vary"] = "Accept"
             return HTMLResponse(self.page(status, message), status_code=status, headers=headers)
         return PlainTextResponse(message + "\n", status_code=status, headers=headers)

@@ -8,6 +8,12 @@ The frame (:func:`page`) puts the site's navigation and a search box on every pa
 asks ``/search`` for a name, whose suggestions as one types come from ``/api/search`` through the
 package's own small script (``/static/search.js``, an ARIA combobox: arrow keys, Enter, Escape).
 Nothing is loaded from another origin.
+
+Accessibility is the frame's too: a "Skip to content" link comes first and moves the focus to
+``<main>``; every control shows its focus; the header wraps on a phone. Every table (:func:`table`)
+sits in a wrapper that scrolls sideways instead of widening the page, and ``/static/frame.js`` wraps
+the tables other code writes and makes a wrapper that scrolls a focusable, named region, so that it
+scrolls by keyboard too.
 """
 
 from __future__ import annotations
@@ -18,7 +24,18 @@ from html import escape
 from dragonbear import data_release
 from dragonbear.namespaces import DGB, ID, ONTOLOGY_IRI, PREFIXES
 
-__all__ = ["SEARCH_SCRIPT", "STYLE", "esc", "iri_link", "local_path", "page", "search_box", "short_iri", "table"]
+__all__ = [
+    "FRAME_SCRIPT",
+    "SEARCH_SCRIPT",
+    "STYLE",
+    "esc",
+    "iri_link",
+    "local_path",
+    "page",
+    "search_box",
+    "short_iri",
+    "table",
+]
 
 STYLE = """
 :root { --ink: #1d2430; --muted: #5b6575; --line: #d8dde5; --accent: #8a1c1c; --bg: #fbfbf9; }
@@ -32,6 +49,10 @@ header.site a:hover, header.site a:focus-visible { text-decoration: underline; }
 header.site .brand { font-weight: 700; font-size: 1.1rem; }
 header.site nav { display: flex; flex-wrap: wrap; gap: .2rem 1.1rem; }
 :focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+main:focus-visible { outline: none; }
+a.skip-link { position: absolute; left: .5rem; top: -4rem; z-index: 50; background: #fff; color: #1a4f8b; padding: .4rem .8rem;
+              border: 2px solid #1a4f8b; border-radius: 3px; font-weight: 600; }
+a.skip-link:focus { top: .5rem; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
                    white-space: nowrap; margin: -1px; padding: 0; border: 0; }
 form.site-search { margin-left: auto; display: flex; gap: .4rem; align-items: center; position: relative; }
@@ -51,9 +72,15 @@ ul.suggestions .kind, ul.suggestions .matched { display: block; font-size: .8em;
   header.site { padding: .5rem .8rem; }
   form.site-search { margin-left: 0; flex-basis: 100%; }
   form.site-search input, ul.suggestions { width: 100%; min-width: 0; }
+  header.site nav { gap: .2rem .8rem; }
   main { padding: .8rem .8rem 2rem; }
+  dl.term dt { float: none; width: auto; } dl.term dd { margin-left: 1rem; }
+  h1 { font-size: 1.4rem; overflow-wrap: anywhere; }
 }
-main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: .4rem 0 1rem; }
+.table-wrap > table { margin: 0; }
+.table-wrap[tabindex]:focus-visible { outline-offset: -3px; }
+main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.2rem 3rem; overflow-wrap: break-word; }
 main.wide { max-width: none; }
 h1 { margin: .4rem 0 .2rem; font-size: 1.7rem; }
 h2 { margin: 2rem 0 .5rem; font-size: 1.2rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; }
@@ -157,7 +184,12 @@ def table(
     caption: str | None = None,
     css_class: str | None = None,
 ) -> str:
-    """An HTML table; ``headers`` are escaped here, cells must already be HTML (escaped by the caller)."""
+    """An HTML table in a wrapper that scrolls sideways when the table is wider than the page;
+    ``headers`` are escaped here, cells must already be HTML (escaped by the caller).
+
+    >>> table(["a"], [["<b>1</b>"]])
+    '<div class="table-wrap"><table><thead><tr><th>a</th></tr></thead><tbody><tr><td><b>1</b></td></tr></tbody></table></div>'
+    """
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
     for i, row in enumerate(rows):
@@ -166,10 +198,14 @@ def table(
         body.append(f"<tr{attr}>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     attr = f' class="{esc(css_class)}"' if css_class else ""
-    return f"<table{attr}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (
+        f'<div class="table-wrap"><table{attr}>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 SEARCH_SCRIPT = "/static/search.js"
+FRAME_SCRIPT = "/static/frame.js"
 _NAVIGATION = (
     ("/", "Query"),
     ("/id/", "Browse"),
@@ -220,10 +256,11 @@ def page(title: str, body: str, *, head: str = "", wide: bool = False, search: s
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>{esc(title)} · Dragonbear</title><style>{STYLE}</style>"
-        f'<script src="{SEARCH_SCRIPT}" defer></script>{head}</head><body>'
+        f'<script src="{SEARCH_SCRIPT}" defer></script><script src="{FRAME_SCRIPT}" defer></script>{head}</head><body>'
+        '<a class="skip-link" href="#content">Skip to content</a>'
         f'<header class="site"><a class="brand" href="/">Dragonbear</a><nav aria-label="Site">{links}</nav>'
         f"{search_box(search)}</header>"
-        f"<main{main_class}>{body}"
+        f'<main id="content" tabindex="-1"{main_class}>{body}'
         "<footer>Dragonbear: an open knowledge graph of Russia–China military-technical cooperation. "
         f"Data release {esc(data_release().version)} ({esc(data_release().issued)}). "
         'Arms transfer data: SIPRI Arms Transfers Database. <a href="/download">Download the data</a>.</footer></main></body></html>'

@@ -144,7 +144,8 @@ def test_an_ambiguous_name_is_a_400_in_json_with_the_candidates(client: TestClie
         pytest.param("/static/nothing.js", "text/html", "text/html", id="static-html-for-a-browser"),
         pytest.param("/static/nothing.js", "*/*", "text/plain", id="static-text-for-a-client"),
         pytest.param("/sparql?query=SELEC", "text/html", "text/plain", id="protocol-text"),
-        pytest.param("/no/such/path", "text/html", "text/plain", id="unknown-path-text"),
+        pytest.param("/no/such/path", "text/html", "text/html", id="unknown-path-html-for-a-browser"),
+        pytest.param("/no/such/path", "*/*", "text/plain", id="unknown-path-text-for-a-client"),
     ],
 )
 def test_one_handler_answers_errors_in_the_form_of_the_route(
