@@ -7,6 +7,9 @@
  *   the page (never from prefix.cc or LOV: no request leaves the server's origin).
  * - Escape leaves the editor for its run button, so that Tab does not trap keyboard users.
  * - Result IRIs in the project's namespace link to this server's pages.
+ * - YASGUI's own controls are mended for assistive technology as it draws them (6): names for its
+ *   unnamed inputs, tabs that point only at panels that exist, the editor's scrolling area reachable,
+ *   and the "add a tab" button moved out of the tab list (a tab list holds tabs only).
  */
 (function () {
   "use strict";
@@ -98,6 +101,53 @@
   new MutationObserver(function (changes) {
     changes.forEach(function (c) { c.addedNodes.forEach(function (n) { if (n.querySelectorAll) { relink(n); } }); });
   }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+
+  // 6. accessibility of YASGUI's own controls, kept as it redraws them
+  var root = document.getElementById("yasgui");
+  function name(selector, label) {
+    root.querySelectorAll(selector).forEach(function (el) {
+      if (!el.hasAttribute("aria-label")) { el.setAttribute("aria-label", label); }
+    });
+  }
+  function mend() {
+    name("input.autocomplete", "SPARQL endpoint");
+    name(".tabsList [role=tab] input", "Tab name");
+    name(".yasr select", "Rows per page");
+    name(".yasr input[type=search], .yasr .dataTables_filter input", "Filter the results");
+    root.querySelectorAll("[role=tab][aria-controls], [role=tab][data-controls]").forEach(function (tab) {
+      var id = tab.getAttribute("aria-controls") || tab.getAttribute("data-controls");
+      tab.setAttribute("data-controls", id);
+      if (document.getElementById(id)) { tab.setAttribute("aria-controls", id); } else { tab.removeAttribute("aria-controls"); }
+    });
+    root.querySelectorAll(".CodeMirror-scroll").forEach(function (scroll) {
+      if (scroll.dataset.dragonbear) { return; }
+      scroll.dataset.dragonbear = "1";
+      scroll.setAttribute("tabindex", "0");  // focusable, and focus goes on into the editor
+      scroll.addEventListener("focus", function (event) {
+        if (event.target === scroll) { scroll.closest(".CodeMirror").CodeMirror.focus(); }
+      });
+    });
+    var add = root.querySelector(".tabsList .addTab");
+    var ours = document.getElementById("dragonbear-new-tab");
+    if (add && !ours) {
+      add.parentNode.hidden = true;
+      ours = document.createElement("button");
+      ours.type = "button";
+      ours.id = "dragonbear-new-tab";
+      ours.className = "dragonbear-new-tab";
+      ours.textContent = "+ New tab";
+      ours.addEventListener("click", function () { add.click(); });
+      var list = root.querySelector(".tabsList");
+      list.parentNode.insertBefore(ours, list.nextSibling);
+    }
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    requestAnimationFrame(function () { pending = false; mend(); });
+  }).observe(root, { childList: true, subtree: true });
+  mend();
 
   window.dragonbearYasgui = yasgui;
 })();
