@@ -184,12 +184,14 @@ _CONTROLS = (
         for v, t in (("up", "ancestors"), ("down", "descendants"), ("both", "both"))
     )
     + "</fieldset>"
-    '<fieldset><legend>Year</legend><input type="range" id="explorer-year" name="year" min="1950" '
-    'max="2030" step="1" value="2030" aria-describedby="explorer-year-help"> '
+    '<fieldset><legend>Year</legend><label for="explorer-year">Show links up to the year</label>'
+    '<input type="range" id="explorer-year" name="year" min="1950" '
+    'max="2030" step="1" value="2030" aria-valuetext="all years" aria-describedby="explorer-year-help"> '
     '<output id="explorer-year-value" for="explorer-year">all years</output>'
     '<p id="explorer-year-help" class="muted">Links appear from their year (a transfer from its order); '
     "component fits end with their period. Undated links are always shown.</p></fieldset>"
-    '<fieldset><legend>Minimum confidence</legend><input type="range" id="explorer-confidence" '
+    "<fieldset><legend>Minimum confidence</legend>"
+    '<label for="explorer-confidence">Hide links rated below</label><input type="range" id="explorer-confidence" '
     'name="confidence" min="0" max="1" step="0.05" value="0"> '
     '<output id="explorer-confidence-value" for="explorer-confidence">0.00</output>'
     '<label><input type="checkbox" id="explorer-unrated" checked> links with no recorded confidence'
@@ -225,12 +227,12 @@ _LINKS = (
     '<p id="explorer-summary" class="muted" aria-live="polite">Loading the lineage…</p>'
     '<p class="muted">Every link that passes the filters, drawn or in a collapsed group of the drawing, '
     "grouped by relation and kind; a group's header folds it, a column's header sorts by it.</p>"
-    '<table id="explorer-edges" class="explorer-edges"><thead><tr>'
+    '<div class="table-wrap"><table id="explorer-edges" class="explorer-edges"><thead><tr>'
     + "".join(
         f'<th scope="col" data-column="{c}">{c}</th>'
         for c in ("from", "relation", "how", "to", "year", "confidence", "sources")
     )
-    + "</tr></thead></table></section>"
+    + "</tr></thead></table></div></section>"
 )
 
 

@@ -363,7 +363,9 @@
     });
     var signature = Object.keys(plan.shown).sort().join(" ") + " | " + plan.boxes.map(function (b) { return b.key; }).join(" ");
     if (signature !== this.laidOut) { this.laidOut = signature; this.layOut(); }
-    $("explorer-year-value").textContent = this.view.year === null ? "all years" : "up to " + this.view.year;
+    var yearText = this.view.year === null ? "all years" : "up to " + this.view.year;
+    $("explorer-year-value").textContent = yearText;
+    $("explorer-year").setAttribute("aria-valuetext", yearText);
     $("explorer-confidence-value").textContent = this.view.confidence.toFixed(2);
     this.renderTable(shown, plan);
     PANELS.groups(this, plan);
