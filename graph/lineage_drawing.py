@@ -83,7 +83,8 @@ def _levels(graph: nx.MultiDiGraph[str], focus: str) -> dict[str, int]:
     return levels
 
 
-_BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD, _CHAR_W, _LINE_GAP = 170, 46, 40, 96, 20, 6.5, 14
+_BOX_W, _BOX_H, _GAP_X, _GAP_Y, _PAD, _CHAR_W, _LINE_GAP = 170, 58, 40, 96, 20, 6.5, 14
+_TEXT_W = _BOX_W - 14  # the room for a box's text, inside its border
 
 
 def _edge_geometry(
@@ -190,7 +191,7 @@ def lineage_svg(
     nodes = [_node_part(graph, iri, x, y, focus, href) for iri, (x, y) in pos.items()]
     opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage-graph" width="{width - left:.0f}" '
-        f'height="{height:.0f}" viewBox="{left:.0f} 0 {width - left:.0f} {height:.0f}" role="img" '
+        f'height="{height:.0f}" viewBox="{left:.0f} 0 {width - left:.0f} {height:.0f}" role="group" '
         f'aria-label="Technology lineage">'
     )
     return "".join([opening, _ARROW_DEFS, *edges, *nodes, "</svg>"])
@@ -251,13 +252,85 @@ def _dash(relations: set[Any]) -> str:
     return ""
 
 
+# Widths of characters in em, generous (DejaVu Sans Bold, one of the widest sans-serif faces, is
+# narrower): a box's text is wrapped and cut on them, so that no label runs out of its box.
+_NARROW, _WIDE = frozenset("iIjlrtf.,:;'|!()[]- "), frozenset("mwMW@%")
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of the width of ``text`` in pixels at font size ``size``.
+
+    >>> _text_width("Su-27", 10) < _text_width("Su-27SK", 10) < _text_width("歼-11 歼-11", 10)
+    True
+    """
+    ems = 0.0
+    for char in text:
+        if char in _NARROW:
+            ems += 0.45
+        elif char in _WIDE:
+            ems += 1.1
+        elif ord(char) > 0x2E7F:  # CJK and other full-width characters
+            ems += 1.05
+        elif char.isupper() or char.isdigit():
+            ems += 0.84
+        else:
+            ems += 0.72
+    return ems * size
+
+
+def _fit_lines(text: str, size: float, most: int) -> list[str]:
+    """``text`` in at most ``most`` lines that each fit a box (:data:`_TEXT_W`) at font size ``size``,
+    broken between words (inside a word too long for a line), the last one cut with "…" if need be.
+
+    >>> _fit_lines("Shenyang J-11", 13, 2)
+    ['Shenyang J-11']
+    >>> _fit_lines("Shenyang J-11 Flanker-L multirole fighter aircraft", 12, 2)
+    ['Shenyang J-11', 'Flanker-L multirole…']
+    """
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and _text_width(joined, size) <= _TEXT_W:
+            lines[-1] = joined
+            continue
+        lines.append("")
+        for char in word:  # a word wider than a line is broken where it must be
+            if lines[-1] and _text_width(lines[-1] + char, size) > _TEXT_W:
+                lines.append("")
+            lines[-1] += char
+    if len(lines) > most:
+        last = lines[most - 1]
+        while last and _text_width(last + "…", size) > _TEXT_W:
+            last = last[:-1].rstrip()
+        lines = [*lines[: most - 1], last + "…"]
+    return lines
+
+
+def _node_text(x: float, y: float, name: str, country: str) -> str:
+    """The text of a box at (x, y): the name in one or two lines, bold, then the country, centred."""
+    size = 13.0 if len(_fit_lines(name, 13, 3)) == 1 else 12.0
+    names = _fit_lines(name, size, 2)
+    rows = [(line, size, "600", "#1d2430") for line in names]
+    rows += [(line, 11.0, "normal", "#5b6575") for line in _fit_lines(country, 11, 1) if country]
+    heights = [row[1] * 1.25 for row in rows]
+    baseline = y + (_BOX_H - sum(heights)) / 2
+    parts = []
+    for (line, font, weight, colour), height in zip(rows, heights, strict=True):
+        baseline += height
+        parts.append(
+            f'<text x="{x + _BOX_W / 2:.0f}" y="{baseline - font * 0.3:.0f}" text-anchor="middle" '
+            f'font-size="{font:g}" font-weight="{weight}" fill="{colour}">{escape(line)}</text>'
+        )
+    return "".join(parts)
+
+
 def _node_part(
     graph: nx.MultiDiGraph[str], iri: str, x: float, y: float, focus: str, href: Callable[[str], str | None] | None
 ) -> str:
     """The box of one node at (x, y), linked to ``href(iri)`` (default: the IRI)."""
     node = graph.nodes[iri]
     name = str(node.get("label", iri))
-    label = name if len(name) <= 24 else name[:23] + "…"
+    country = str(node.get("country_label") or "")
     is_focus, system = iri == focus, node.get("type", "system") == "system"
     link = (href(iri) if href else None) or iri
     return (
@@ -266,8 +339,5 @@ def _node_part(
         f'<rect x="{x:.0f}" y="{y:.0f}" width="{_BOX_W}" height="{_BOX_H}" rx="{5 if system else 23}" '
         f'fill="{"#fbe9e7" if is_focus else "#ffffff" if system else "#eef1f5"}" '
         f'stroke="{"#8a1c1c" if is_focus else "#5b6575"}" stroke-width="{2 if is_focus else 1}"/>'
-        f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 19:.0f}" text-anchor="middle" font-size="13" '
-        f'font-weight="600" fill="#1d2430">{escape(label)}</text>'
-        f'<text x="{x + _BOX_W / 2:.0f}" y="{y + 36:.0f}" text-anchor="middle" font-size="11" '
-        f'fill="#5b6575">{escape(str(node.get("country_label") or ""))}</text></g></a>'
+        f"{_node_text(x, y, name, country)}</g></a>"
     )
