@@ -20,7 +20,8 @@ rel="license"``) and, when its rows come from SIPRI, SIPRI's attribution (``Drag
 The workbook carries the same on its second sheet, where a spreadsheet user sees them.
 
 Rows "come from SIPRI" (:func:`rows_from_sipri`) when the answer holds a SIPRI deal or a system named
-only by SIPRI, or when the answer changes once the SIPRI graph is left out of the query's dataset.
+only by SIPRI, or when the answer changes once the SIPRI graph is left out of the query's dataset. The
+charts' files (``/charts/{name}.{csv,json,xlsx}``) carry the same headers, decided the same way.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ __all__ = [
     "solution_table",
     "split_extension",
     "xlsx_answer",
+    "xlsx_table",
 ]
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
@@ -126,7 +128,8 @@ def rows_from_sipri(store: GraphStore, sparql: str) -> bool:
     """Whether the answer of ``sparql`` comes, in any part, from SIPRI's register.
 
     True when the answer names a SIPRI deal (``sipri:``) or a system only SIPRI names (``sipri-system:``),
-    or when it is not the same once the SIPRI graph is left out of the dataset (the query runs twice).
+    or when it is not the same once the SIPRI graph is left out of the dataset, as the default graph and
+    as a named graph (``GRAPH <.../sipri>`` then matches nothing; the query runs twice).
     """
     sipri, full = _fingerprint(store.query(sparql))
     if sipri:
@@ -134,7 +137,8 @@ def rows_from_sipri(store: GraphStore, sparql: str) -> bool:
     graphs = store.graphs()
     if GRAPH_SIPRI not in graphs:
         return False
-    _, without = _fingerprint(store.query(sparql, default_graph=[g for g in graphs if g != GRAPH_SIPRI]))
+    others = [g for g in graphs if g != GRAPH_SIPRI]
+    _, without = _fingerprint(store.query(sparql, default_graph=others, named_graphs=others))
     return full != without
 
 
@@ -191,14 +195,27 @@ def xlsx_answer(
     if len(rows) > cap:
         raise ResultLimitError(f"the answer has more than {cap} rows, the server's limit for a file")
     params: list[list[Cell]] = [[f"Parameter {k}", v] for k, v in values.items()]
+    return xlsx_table("Results", headers, rows, facts, described=[["Query", title], *params, ["URL", url]])
+
+
+def xlsx_table(
+    name: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]], facts: FileFacts, *, described: list[list[Cell]]
+) -> bytes:
+    """A workbook of ``rows`` on a sheet ``name`` and an *About* sheet: the ``described`` lines (what
+    the rows are, their URL), then the release, the time, the licence and, for SIPRI rows, SIPRI's
+    attribution.
+
+    >>> import io, zipfile
+    >>> data = xlsx_table("Data", ["year", "n"], [[2020, 3]], FileFacts("1.0", True), described=[["Chart", "c"]])
+    >>> b"SIPRI Arms Transfers Database" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    True
+    """
     about: list[list[Cell]] = [
-        ["Query", title],
-        *params,
-        ["URL", url],
+        *described,
         ["Data release", facts.release],
         ["Retrieved", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")],
         ["Licence", f"Dragonbear data: CC BY 4.0 ({CC_BY})"],
     ]
     if facts.sipri:
         about.append(["Attribution", f"{SIPRI_ATTRIBUTION}. SIPRI's facts remain under SIPRI's terms ({SIPRI_URL})."])
-    return workbook([Sheet("Results", headers, rows), Sheet("About", ["", ""], about)])
+    return workbook([Sheet(name, headers, rows), Sheet("About", ["", ""], about)])

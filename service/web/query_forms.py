@@ -28,6 +28,7 @@ from dragonbear.queries.catalogue import CannedQuery, Parameter, bind_parameters
 from dragonbear.service.runtime.answer_files import CC_BY, FileFacts, file_facts
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.names import name_index
+from dragonbear.service.web.data_panel import data_panel, table_snippets
 from dragonbear.service.web.examples import runnable_query
 from dragonbear.service.web.layout import esc, iri_link, page, table
 
@@ -133,28 +134,21 @@ def _files(request: Request, query: CannedQuery, values: dict[str, str], sparql:
     graph = query.form in _GRAPH_FORMS
     kinds = [("ttl", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD"), ("rdf", "RDF/XML")] if graph else [
         ("csv", "CSV"), ("xlsx", "Excel (.xlsx)"), ("json", "JSON"), ("tsv", "TSV")]  # fmt: skip
-    links = " · ".join(
-        f'<a href="/api/queries/{quote(query.name)}.{ext}{esc(params)}" download>{esc(label)}</a>'
-        for ext, label in kinds
-    )
+    links = [(f"/api/queries/{quote(query.name)}.{ext}{params}", label) for ext, label in kinds]
     first = kinds[0][0]
     url = f"{base}/api/queries/{quote(query.name)}.{first}{params}"
-    snippets = {
-        "curl": f"curl -L -o '{query.name}.{first}' '{url}'",
-        "Python (pandas)": f'import pandas as pd\n\ndf = pd.read_csv("{url}")' if not graph else
-        f'import rdflib\n\ng = rdflib.Graph().parse("{url}", format="turtle")',
-        "R (readr)": f'library(readr)\n\ndf <- read_csv("{url}")' if not graph else
-        f'# R: rdflib (CRAN)\nlibrary(rdflib)\n\ng <- rdf_parse("{url}", format = "turtle")',
-        "Python (SPARQLWrapper)": "from SPARQLWrapper import SPARQLWrapper, JSON\n\n"
+    snippets = table_snippets(url, f"{query.name}.{first}")
+    if graph:
+        snippets["Python (rdflib)"] = f'import rdflib\n\ng = rdflib.Graph().parse("{url}", format="turtle")'
+        snippets["R (rdflib)"] = f'# R: rdflib (CRAN)\nlibrary(rdflib)\n\ng <- rdf_parse("{url}", format = "turtle")'
+        del snippets["Python (pandas)"], snippets["R (readr)"]
+    snippets["Python (SPARQLWrapper)"] = (
+        "from SPARQLWrapper import SPARQLWrapper, JSON\n\n"
         f'sparql = SPARQLWrapper("{base}/sparql")\nsparql.setQuery("""\n{sparql}\n""")\n'
         + ("sparql.setReturnFormat(JSON)\nrows = sparql.queryAndConvert()[\"results\"][\"bindings\"]" if not graph else
-           "sparql.setReturnFormat(\"turtle\")\ngraph = sparql.queryAndConvert()"),
-    }  # fmt: skip
-    code = "".join(
-        f"<details><summary>{esc(title)}</summary><pre><code>{esc(text)}</code></pre></details>"
-        for title, text in snippets.items()
-    )
-    return f'<section class="get-data" aria-labelledby="get-data"><h2 id="get-data">Get this data</h2><p>{links}</p>{code}</section>'
+           "sparql.setReturnFormat(\"turtle\")\ngraph = sparql.queryAndConvert()")
+    )  # fmt: skip
+    return data_panel(links, snippets)
 
 
 def _provenance(facts: FileFacts) -> str:
