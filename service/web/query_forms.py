@@ -165,7 +165,7 @@ def _results(answer: Answer) -> str:
     body = (
         table(answer.headers, answer.rows, css_class="results") if answer.rows else '<p class="muted">No results.</p>'
     )
-    return f'<h2 id="results">Results</h2>{count}<div class="table-wrap">{body}</div>{_provenance(answer.facts)}'
+    return f'<h2 id="results">Results</h2>{count}{body}{_provenance(answer.facts)}'
 
 
 _FORM_STYLE = """<style>
@@ -177,7 +177,7 @@ _FORM_STYLE = """<style>
 .query-form .actions { grid-column: 1 / -1; display: flex; gap: 1rem; align-items: center; }
 .query-form button { font: inherit; padding: .35rem 1rem; }
 .error { background: #fff4f2; border-left: 4px solid var(--accent); padding: .4rem .8rem; }
-.table-wrap { overflow-x: auto; } pre { background: #fff; border: 1px solid var(--line); padding: .5rem; overflow-x: auto; }
+pre { background: #fff; border: 1px solid var(--line); padding: .5rem; overflow-x: auto; }
 </style>"""
 
 
