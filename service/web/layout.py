@@ -97,6 +97,7 @@ tr.conflict td { background: #fff4f2; }
 table.claims td:nth-child(2) { min-width: 24rem; } table.conflicts td:last-child { min-width: 18rem; }
 table.claims td:first-child, table.conflicts td:first-child { max-width: 16rem; }
 .note { background: #fff; border-left: 4px solid var(--line); padding: .4rem .8rem; }
+svg a:focus { outline: none; } svg a:focus-visible rect { stroke: #f0b429; stroke-width: 4px; }
 .lineage { overflow-x: auto; background: #fff; border: 1px solid var(--line); text-align: center; padding: .5rem; }
 dl.term { margin: .2rem 0 1rem; } dl.term dt { font-weight: 600; float: left; clear: left; width: 9rem; }
 dl.term dd { margin-left: 9.5rem; }

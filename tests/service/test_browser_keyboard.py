@@ -134,6 +134,21 @@ def test_the_query_pages_new_tab_button_works_from_the_keyboard(page: object, we
     tab.keyboard.press("Enter")  # type: ignore[attr-defined]
     tab.wait_for_function(f"() => document.querySelectorAll('.tabsList [role=tab]').length === {before + 1}")  # type: ignore[attr-defined]
     assert tab.locator(".tabsList .addTab").is_hidden()  # type: ignore[attr-defined]
+    tab.locator(".tabsList [role=tab]").last.focus()  # type: ignore[attr-defined]
+    tab.keyboard.press("Delete")  # closes the tab that has the focus  # type: ignore[attr-defined]
+    tab.wait_for_function(f"() => document.querySelectorAll('.tabsList [role=tab]').length === {before}")  # type: ignore[attr-defined]
+
+
+def test_the_lineage_drawings_boxes_take_a_visible_focus(page: object, web_server: str) -> None:
+    tab = page
+    tab.goto(web_server + "/id/system/j-11")  # type: ignore[attr-defined]
+    _press_tab_until(tab, "el.closest('svg.lineage-graph')", most=80)
+    stroke = tab.evaluate("getComputedStyle(document.activeElement.querySelector('rect')).stroke")  # type: ignore[attr-defined]
+    assert stroke == "rgb(240, 180, 41)"  # the site's focus colour
+    _press_tab_until(tab, "el.closest('svg.lineage-graph') && !el.getAttribute('href').endsWith('/j-11')")
+    target = tab.evaluate("document.activeElement.getAttribute('href')")  # type: ignore[attr-defined]
+    tab.keyboard.press("Enter")  # type: ignore[attr-defined]
+    tab.wait_for_url("**" + target)  # type: ignore[attr-defined]
 
 
 def test_a_wide_table_scrolls_in_a_focusable_region_on_a_phone(phone: object, web_server: str) -> None:

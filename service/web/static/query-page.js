@@ -9,7 +9,8 @@
  * - Result IRIs in the project's namespace link to this server's pages.
  * - YASGUI's own controls are mended for assistive technology as it draws them (6): names for its
  *   unnamed inputs, tabs that point only at panels that exist, the editor's scrolling area reachable,
- *   and the "add a tab" button moved out of the tab list (a tab list holds tabs only).
+ *   the "add a tab" button moved out of the tab list (a tab list holds tabs only), and Delete closes
+ *   the tab that has the focus.
  */
 (function () {
   "use strict";
@@ -112,6 +113,9 @@
   function mend() {
     name("input.autocomplete", "SPARQL endpoint");
     name(".tabsList [role=tab] input", "Tab name");
+    root.querySelectorAll(".tabsList [role=tab]:not([aria-keyshortcuts])").forEach(function (tab) {
+      tab.setAttribute("aria-keyshortcuts", "Delete");  // closes it
+    });
     name(".yasr select", "Rows per page");
     name(".yasr input[type=search], .yasr .dataTables_filter input", "Filter the results");
     root.querySelectorAll("[role=tab][aria-controls], [role=tab][data-controls]").forEach(function (tab) {
@@ -141,6 +145,12 @@
       list.parentNode.insertBefore(ours, list.nextSibling);
     }
   }
+  // a tab closes with Delete, as its close mark (for the mouse only) does
+  root.addEventListener("keydown", function (event) {
+    var tab = event.target.closest && event.target.closest(".tabsList [role=tab]");
+    var close = tab && tab.querySelector(".closeTab");
+    if (event.key === "Delete" && close) { event.preventDefault(); close.click(); }
+  });
   var pending = false;
   new MutationObserver(function () {
     if (pending) { return; }
