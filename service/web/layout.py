@@ -68,15 +68,6 @@ ul.suggestions { position: absolute; z-index: 20; top: 100%; left: 0; right: 0; 
 ul.suggestions li { padding: .35rem .6rem; cursor: pointer; border-bottom: 1px solid var(--line); }
 ul.suggestions li[aria-selected="true"], ul.suggestions li:hover { background: #dfe8f5; }
 ul.suggestions .kind, ul.suggestions .matched { display: block; font-size: .8em; color: var(--muted); }
-@media (max-width: 640px) {
-  header.site { padding: .5rem .8rem; }
-  form.site-search { margin-left: 0; flex-basis: 100%; }
-  form.site-search input, ul.suggestions { width: 100%; min-width: 0; }
-  header.site nav { gap: .2rem .8rem; }
-  main { padding: .8rem .8rem 2rem; }
-  dl.term dt { float: none; width: auto; } dl.term dd { margin-left: 1rem; }
-  h1 { font-size: 1.4rem; overflow-wrap: anywhere; }
-}
 .table-wrap { max-width: 100%; overflow-x: auto; margin: .4rem 0 1rem; }
 .table-wrap > table { margin: 0; }
 .table-wrap[tabindex]:focus-visible { outline-offset: -3px; }
@@ -122,6 +113,16 @@ section.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(
                   background: #fff; border: 1px solid var(--line); padding: .3rem 1rem .6rem; margin: .8rem 0 1rem; }
 section.summary h3 { margin: .5rem 0 .2rem; } section.summary p { margin: .2rem 0; }
 section.summary ul { padding-left: 1.1rem; margin: .2rem 0; } section.summary ul.counts { columns: 2; }
+/* Phones: the frame's own rules last, so that they win over those above. */
+@media (max-width: 640px) {
+  header.site { padding: .5rem .8rem; }
+  form.site-search { margin-left: 0; flex-basis: 100%; }
+  form.site-search input, ul.suggestions { width: 100%; min-width: 0; }
+  header.site nav { gap: .2rem .8rem; }
+  main { padding: .8rem .8rem 2rem; }
+  dl.term dt { float: none; width: auto; } dl.term dd { margin-left: 1rem; }
+  h1 { font-size: 1.4rem; overflow-wrap: anywhere; }
+}
 """
 
 
