@@ -13,8 +13,9 @@ register. :func:`change_generation` instead
 4. validates the nodes the change touched
    (:func:`~dragonbear.graph.focus_validation.validate_nodes`; every node when the change reaches
    further, see :func:`~dragonbear.graph.focus_validation.changed_focus_nodes`);
-5. flushes it, writes its whole-graph dumps (:mod:`dragonbear.pipeline.dumps`) and swaps it in
-   with one atomic rename.
+5. flushes it and swaps it in with one atomic rename; its whole-graph dumps are then written by a
+   detached process (:func:`~dragonbear.pipeline.dumps.dump_in_background`), so the command does not
+   wait for them.
 
 A violation, an error or a kill before step 5 leaves ``current`` as it was; the new generation's
 directory is removed (or, after a kill, by the next swap). The caller holds the store's write lock.
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,7 +36,7 @@ from dragonbear.graph.focus_validation import changed_focus_nodes, shape_reach, 
 from dragonbear.graph.store import EmbeddedStore, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.pipeline.build import BuildReport, Progress, _Steps
-from dragonbear.pipeline.dumps import discard_generation_dumps, write_generation_dumps
+from dragonbear.pipeline.dumps import dump_in_background
 
 __all__ = ["change_generation"]
 
@@ -79,14 +79,13 @@ def change_generation(
         if finish is not None:
             finish(store)
         steps.run("Flushing the new generation", store.flush)
-        steps.run("Writing the downloadable dumps", partial(write_generation_dumps, store, store_dir, gen))
         del store
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
-        discard_generation_dumps(store_dir, gen)
         raise
     swap_generation(store_dir, gen)
     report.generation = gen
+    dump_in_background(store_dir, gen)
 
 
 def _checkpoint(current: Path, gen: Path) -> None:
