@@ -108,7 +108,7 @@ def _audit(context: object, url: str, drawn: str | None, axe: Path) -> tuple[obj
 
 @pytest.mark.parametrize(("path", "drawn"), PAGES)
 def test_no_serious_axe_violation_at_desktop_width(
-    desktop: object, web_server: str, axe_script: Path, path: str, drawn: str | None
+    axe_script: Path, desktop: object, web_server: str, path: str, drawn: str | None
 ) -> None:
     tab, violations = _audit(desktop, web_server + path, drawn, axe_script)
     tab.close()  # type: ignore[attr-defined]
@@ -118,7 +118,7 @@ def test_no_serious_axe_violation_at_desktop_width(
 
 @pytest.mark.parametrize(("path", "drawn"), PAGES)
 def test_no_serious_axe_violation_and_no_sideways_scrolling_on_a_phone(
-    phone: object, web_server: str, axe_script: Path, path: str, drawn: str | None
+    axe_script: Path, phone: object, web_server: str, path: str, drawn: str | None
 ) -> None:
     tab, violations = _audit(phone, web_server + path, drawn, axe_script)
     width = tab.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
@@ -135,7 +135,7 @@ def test_no_serious_axe_violation_and_no_sideways_scrolling_on_a_phone(
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_query_page_with_results_has_no_serious_axe_violation(
-    browser: object, web_server: str, axe_script: Path, size: tuple[int, int]
+    axe_script: Path, browser: object, web_server: str, size: tuple[int, int]
 ) -> None:
     for context in _context(browser, size):
         tab = context.new_page()  # type: ignore[attr-defined]
