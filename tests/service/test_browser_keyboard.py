@@ -182,3 +182,43 @@ def test_lineage_labels_stay_inside_their_boxes(page: object, web_server: str, s
     assert len(texts) >= 4
     assert [(text, out) for text, out in texts if out > 0.5] == []
     assert any(text.endswith("…") or len(text) < 40 for text, _ in texts)
+
+
+# The visible controls that the keyboard cannot reach: out of the Tab order, or with a positive tabindex
+# (which breaks the reading order); and what a mouse pointer offers outside any control. Left out:
+# YASGUI's tabs (one tab stop, the arrow keys move between them), its close marks (Delete closes the
+# focused tab), <main> (the skip link's target) and the drawings' canvases (their links are in tables).
+UNREACHABLE = """() => {
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 &&
+                       getComputedStyle(e).visibility !== "hidden"; };
+  const name = e => e.tagName + "." + (e.className.baseVal ?? e.className) + " " + (e.innerText || "").slice(0, 30);
+  const controls = [...document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]")]
+    .filter(shown).filter(e => !e.matches("main, [role=tab], .closeTab, .CodeMirror *, .CodeMirror-scroll"));
+  const out = controls.filter(e => e.disabled ? false : e.tabIndex !== 0).map(name);
+  const pointers = [...document.querySelectorAll("body *")].filter(shown)
+    .filter(e => getComputedStyle(e).cursor === "pointer")
+    .filter(e => !e.closest("a[href], button, input, select, label, summary, [tabindex='0'], [role=tab], canvas"))
+    .map(name);
+  return [...out, ...pointers];
+}"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/queries/transfers",
+        "/search?q=j-11",
+        "/id/system/",
+        "/id/system/j-11",
+        "/id/state/china",
+        "/explore/j-11",
+        "/ontology",
+        "/charts",
+        "/download",
+    ],
+)
+def test_every_visible_control_is_in_the_tab_order(page: object, web_server: str, path: str) -> None:
+    tab = page
+    tab.goto(web_server + path, wait_until="networkidle")  # type: ignore[attr-defined]
+    assert tab.evaluate(UNREACHABLE) == []  # type: ignore[attr-defined]
