@@ -197,6 +197,31 @@ def test_the_served_app_answers_sparql_pages_and_the_api_from_the_server(
             assert _unordered(remote_page.json()) == _unordered(local_page.json())
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/queries/transfers?supplier=Russia&recipient=China",
+        "/api/queries/transfers.csv?supplier=russia&recipient=china",
+        "/api/queries/transfers.xlsx?supplier=russia&recipient=china",
+        "/api/queries/exercises.json",
+        "/id/",
+        "/id/system/?state=russia",
+        "/search?q=jian-11",
+        "/api/search?q=Flanker",
+    ],
+)
+def test_the_pages_for_people_who_do_not_write_sparql_work_from_the_server(
+    remote_client: TestClient, client: TestClient, path: str
+) -> None:
+    remote_page, local_page = remote_client.get(path), client.get(path)
+    assert remote_page.status_code == local_page.status_code == 200, (path, remote_page.text[:500])
+    for header in ("Content-Disposition", "Dragonbear-Attribution", "Dragonbear-Result-Count"):
+        assert remote_page.headers.get(header) == local_page.headers.get(header), (path, header)
+    if path.endswith("csv?supplier=russia&recipient=china"):
+        assert sorted(remote_page.text.splitlines()) == sorted(local_page.text.splitlines())
+
+
 def test_a_write_with_the_token_reaches_the_server_and_the_cache_moves_on(
     remote_client: TestClient, remote_built: RemoteStore
 ) -> None:
