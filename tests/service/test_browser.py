@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ..conftest import CHROMIUM
+from .browsing import hosts, open_tab
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
@@ -23,16 +24,7 @@ pytestmark = [
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    tab = context.new_page()
-    tab.requests = []  # every URL the page asks for
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    yield tab
-    context.close()
-
-
-def _hosts(urls: list[str]) -> set[str]:
-    return {urlsplit(u).hostname or "" for u in urls if not u.startswith(("data:", "blob:", "about:"))}
+    yield from open_tab(browser, 1280, 900)
 
 
 def test_query_page_runs_a_query_with_yasgui_served_locally(page: object, web_server: str) -> None:
@@ -51,7 +43,7 @@ def test_query_page_runs_a_query_with_yasgui_served_locally(page: object, web_se
     cell = tab.locator(".yasr table td", has_text="Shenyang J-11").first  # type: ignore[attr-defined]
     cell.wait_for(state="visible")
     tab.screenshot(path="/tmp/dragonbear-query-page.png", full_page=True)  # type: ignore[attr-defined]
-    assert _hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
+    assert hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
     assert any(u.endswith("/static/yasgui/yasgui.min.js") for u in tab.requests)  # type: ignore[attr-defined]
     assert any(urlsplit(u).path == "/sparql" for u in tab.requests)  # type: ignore[attr-defined]
 
@@ -67,7 +59,7 @@ def test_entity_page_draws_the_lineage_graph(page: object, web_server: str) -> N
     assert "Shenyang J-11" in (focus.text_content() or "")  # type: ignore[attr-defined]
     assert tab.locator("h1").inner_text() == "Shenyang J-11"  # type: ignore[attr-defined]
     tab.screenshot(path="/tmp/dragonbear-entity-page.png", full_page=True)  # type: ignore[attr-defined]
-    assert _hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
+    assert hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
     # the node links to the ancestor's own page
     node.click()
     tab.wait_for_url("**/id/system/su-27sk")  # type: ignore[attr-defined]

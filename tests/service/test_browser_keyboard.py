@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from ..conftest import CHROMIUM
+from .browsing import open_tab
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
@@ -28,20 +29,14 @@ FOCUSED = """() => {
 }"""
 
 
-def _tab(browser: object, width: int) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": width, "height": 800})  # type: ignore[attr-defined]
-    yield context.new_page()
-    context.close()
-
-
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    yield from _tab(browser, 1280)
+    yield from open_tab(browser, 1280)
 
 
 @pytest.fixture
 def phone(browser: object) -> Iterator[object]:
-    yield from _tab(browser, 375)
+    yield from open_tab(browser, 375)
 
 
 def _press_tab_until(tab: object, done: str, most: int = 40) -> None:
@@ -55,7 +50,7 @@ def _press_tab_until(tab: object, done: str, most: int = 40) -> None:
 
 @pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
 def test_tab_walks_the_header_with_a_visible_focus(browser: object, web_server: str, width: int) -> None:
-    for tab in _tab(browser, width):
+    for tab in open_tab(browser, width):
         tab.goto(web_server + "/id/system/j-11")  # type: ignore[attr-defined]
         tab.keyboard.press("Tab")  # type: ignore[attr-defined]
         skip = tab.evaluate(FOCUSED)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from ..conftest import CHROMIUM
+from .browsing import open_tab
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
@@ -23,12 +24,7 @@ pytestmark = [
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    tab = context.new_page()
-    tab.requests = []  # every URL the page asks for
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    yield tab
-    context.close()
+    yield from open_tab(browser, 1280)
 
 
 def _options(tab: object, field: str) -> list[str]:

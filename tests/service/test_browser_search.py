@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ..conftest import CHROMIUM
+from .browsing import hosts, open_tab
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
@@ -19,27 +20,14 @@ pytestmark = [
 ]
 
 
-def _tab(browser: object, width: int) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": width, "height": 800})  # type: ignore[attr-defined]
-    tab = context.new_page()
-    tab.requests = []  # every URL the page asks for
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    yield tab
-    context.close()
-
-
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    yield from _tab(browser, 1280)
+    yield from open_tab(browser, 1280)
 
 
 @pytest.fixture
 def phone(browser: object) -> Iterator[object]:
-    yield from _tab(browser, 375)
-
-
-def _hosts(urls: list[str]) -> set[str]:
-    return {urlsplit(u).hostname or "" for u in urls if not u.startswith(("data:", "blob:", "about:"))}
+    yield from open_tab(browser, 375)
 
 
 def _suggestions(tab: object, text: str) -> list[str]:
@@ -75,7 +63,7 @@ def test_typing_pinyin_and_choosing_a_suggestion_with_the_keyboard(page: object,
     tab.keyboard.press("Enter")  # type: ignore[attr-defined]
     tab.wait_for_url("**/id/system/j-11")  # type: ignore[attr-defined]
     assert tab.locator("h1").inner_text() == "Shenyang J-11"  # type: ignore[attr-defined]
-    assert _hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
+    assert hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
     assert any(urlsplit(u).path == "/api/search" for u in tab.requests)  # type: ignore[attr-defined]
     assert any(u.endswith("/static/search.js") for u in tab.requests)  # type: ignore[attr-defined]
 
@@ -92,7 +80,7 @@ def test_chinese_characters_suggest_the_system_and_the_arrow_keys_move(page: obj
     assert tab.locator("#site-search").get_attribute("aria-activedescendant") == "site-search-option-0"  # type: ignore[attr-defined]
     tab.keyboard.press("Enter")  # type: ignore[attr-defined]
     tab.wait_for_url("**/id/system/mig-21")  # type: ignore[attr-defined]
-    assert _hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
+    assert hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
 
 
 def test_enter_without_a_suggestion_shows_the_results_grouped_by_kind(page: object, web_server: str) -> None:
@@ -110,7 +98,7 @@ def test_enter_without_a_suggestion_shows_the_results_grouped_by_kind(page: obje
     tab.screenshot(path="/tmp/dragonbear-search-results.png", full_page=True)  # type: ignore[attr-defined]
     exercises.filter(has_text="Vostok-2018").first.click()
     tab.wait_for_url("**/id/exercise/vostok-2018")  # type: ignore[attr-defined]
-    assert _hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
+    assert hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
 
 
 def test_browsing_transfers_with_a_filter_and_the_pages(page: object, web_server: str) -> None:
@@ -139,7 +127,7 @@ def test_browsing_transfers_with_a_filter_and_the_pages(page: object, web_server
     tab.get_by_role("link", name="Previous").click()  # type: ignore[attr-defined]
     tab.wait_for_load_state()  # type: ignore[attr-defined]
     assert tab.locator("table.listing tbody th a").all_inner_texts() == first_page  # type: ignore[attr-defined]
-    assert _hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
+    assert hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
 
 
 def test_search_and_browse_fit_a_phone(phone: object, web_server: str) -> None:
@@ -156,4 +144,4 @@ def test_search_and_browse_fit_a_phone(phone: object, web_server: str) -> None:
     tab.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
     tab.keyboard.press("Enter")  # type: ignore[attr-defined]
     tab.wait_for_url("**/id/series/joint-sea")  # type: ignore[attr-defined]
-    assert _hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
+    assert hosts(tab.requests) == {"127.0.0.1"}, tab.requests  # type: ignore[attr-defined]
