@@ -18,7 +18,15 @@ from dragonbear.service.protocol import description, download, graph_store, spar
 from dragonbear.service.runtime.errors import install_error_handler
 from dragonbear.service.runtime.fastpath import QueryFastPath
 from dragonbear.service.runtime.served import ServedStore
-from dragonbear.service.web import browse_page, charts_page, explorer, pages, query_forms, search_page
+from dragonbear.service.web import (
+    browse_page,
+    charts_page,
+    explorer,
+    pages,
+    query_forms,
+    search_page,
+    timeline_page,
+)
 from dragonbear.settings import Settings
 
 __all__ = ["EXPOSED_HEADERS", "create_app"]
@@ -141,6 +149,7 @@ def create_app(
         search_page.router,
         pages.router,
         charts_page.router,
+        timeline_page.router,
         explorer.router,
         query_forms.router,
     ):

@@ -214,6 +214,7 @@ _NAVIGATION = (
     ("/explore", "Lineage"),
     ("/ontology", "Ontology"),
     ("/charts", "Charts"),
+    ("/timeline", "Timeline"),
     ("/download", "Download"),
     ("/api/queries", "API"),
     ("/openapi.json", "OpenAPI"),

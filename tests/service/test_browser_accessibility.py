@@ -47,6 +47,7 @@ PAGES = [
     pytest.param("/explore/j-11", "#explorer-edges tbody tr", id="explorer"),
     pytest.param("/ontology", None, id="ontology"),
     pytest.param("/charts", None, id="charts"),
+    pytest.param("/timeline?state=china&kind=exercise", None, id="timeline"),
     pytest.param("/download", None, id="download"),
     pytest.param("/id/system/no-such-system", None, id="not-found-entity"),
     pytest.param("/no/such/page", None, id="not-found"),
