@@ -21,6 +21,7 @@ from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.web import (
     browse_page,
     charts_page,
+    embeds,
     explorer,
     pages,
     query_forms,
@@ -152,6 +153,7 @@ def create_app(
         timeline_page.router,
         explorer.router,
         query_forms.router,
+        embeds.router,
     ):
         app.include_router(router)
     if settings.update_token:  # writes exist only with a token

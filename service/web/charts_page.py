@@ -39,10 +39,19 @@ from dragonbear.service.runtime.answer_files import (
 )
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.web.data_panel import data_panel, table_snippets
+from dragonbear.service.web.embed_frame import embed_snippet
 from dragonbear.service.web.layout import esc, iri_link, page, table
 from dragonbear.spreadsheet import Cell
 
-__all__ = ["DATA_EXTENSIONS", "MEDIA_TYPES", "charts_page_html", "router"]
+__all__ = [
+    "DATA_EXTENSIONS",
+    "MEDIA_TYPES",
+    "chart_and_facts",
+    "chart_years",
+    "charts_page_html",
+    "router",
+    "years_query",
+]
 
 MEDIA_TYPES = {f.extension: f.content_type for f in (FileFormat.SVG, FileFormat.PNG, FileFormat.JSON, FileFormat.CSV)}
 MEDIA_TYPES[XLSX] = XLSX_MEDIA_TYPE
@@ -50,7 +59,12 @@ DATA_EXTENSIONS = ("csv", XLSX, "json")  # the chart's numbers; svg and png draw
 _LABELS = {"csv": "CSV", XLSX: "Excel (.xlsx)", "json": "JSON", "svg": "SVG", "png": "PNG"}
 
 
-def _years(request: Request) -> tuple[int | None, int | None]:
+def chart_years(request: Request) -> tuple[int | None, int | None]:
+    """The span of years asked for (``?from=YEAR&to=YEAR``), each None when not given.
+
+    Raises:
+        UsageError: a value that is not a year.
+    """
     out: list[int | None] = []
     for key in ("from", "to"):
         raw = request.query_params.get(key)
@@ -64,7 +78,12 @@ def _years(request: Request) -> tuple[int | None, int | None]:
     return out[0], out[1]
 
 
-def _query(first: int | None, last: int | None) -> str:
+def years_query(first: int | None, last: int | None) -> str:
+    """The query string of a span of years, "" for none.
+
+    >>> years_query(2000, None)
+    '?from=2000'
+    """
     params = [f"{k}={v}" for k, v in (("from", first), ("to", last)) if v is not None]
     return "?" + "&".join(params) if params else ""
 
@@ -101,6 +120,9 @@ def _panel(data: ChartData, query: str, facts: FileFacts, base_url: str) -> str:
         f'<a href="{CC_BY}">CC BY 4.0</a>.{sipri} Unit: {esc(data.spec.unit)}.</p>'
     )
     snippets = table_snippets(f"{base_url}{base}.csv{query}", f"{data.name}.csv")
+    snippets["Embed (iframe)"] = embed_snippet(
+        f"{base_url}/embed/chart/{quote(data.name)}{query}", data.spec.title, 560
+    )
     return data_panel(links, snippets, ident=f"get-data-{data.name}", note=note)
 
 
@@ -146,7 +168,7 @@ def charts_page_html(
         f"<h1>Charts{esc(span)}</h1><p>Each chart is drawn from SPARQL queries on the graph; its numbers "
         "are linked as CSV, JSON and an Excel workbook, and its query can be run at the endpoint. Narrow "
         "the years with <code>?from=YEAR&amp;to=YEAR</code>.</p>"
-        + "".join(_section(data, _query(first, last), facts, base_url) for data, facts in charts)
+        + "".join(_section(data, years_query(first, last), facts, base_url) for data, facts in charts)
     )
     return page("Charts", body)
 
@@ -154,7 +176,8 @@ def charts_page_html(
 router = APIRouter(include_in_schema=False)
 
 
-def _chart_and_facts(store: GraphStore, name: str, first: int | None, last: int | None) -> tuple[ChartData, FileFacts]:
+def chart_and_facts(store: GraphStore, name: str, first: int | None, last: int | None) -> tuple[ChartData, FileFacts]:
+    """A chart's numbers over a span of years, and what its files say about them (release, SIPRI)."""
     data = chart_data(store, name, first=first, last=last)
     return data, file_facts(store, data.sparql)
 
@@ -181,7 +204,7 @@ def _numbers_file(data: ChartData, fmt: str, facts: FileFacts, url: str) -> byte
 def _chart_body(
     store: GraphStore, name: str, fmt: str, first: int | None, last: int | None, url: str
 ) -> tuple[bytes, str, FileFacts]:
-    data, facts = _chart_and_facts(store, name, first, last)
+    data, facts = chart_and_facts(store, name, first, last)
     if fmt in ("svg", "png"):
         from dragonbear.graph.charts import render_chart  # matplotlib: loaded on the first drawing only
 
@@ -194,10 +217,10 @@ def _chart_body(
 @router.get("/charts", response_class=HTMLResponse)
 def charts_page(request: Request, served: ServedDep) -> HTMLResponse:
     """Every chart with its caption, notes, data and query (kept per store generation and span)."""
-    first, last = _years(request)
+    first, last = chart_years(request)
     charts = [
         served.read(
-            lambda store, n=name: _chart_and_facts(store, n, first, last),  # type: ignore[misc]
+            lambda store, n=name: chart_and_facts(store, n, first, last),  # type: ignore[misc]
             key=("chart+facts", name, first, last),
         )
         for name in CHARTS
@@ -214,8 +237,8 @@ def chart_file(filename: str, request: Request, served: ServedDep) -> Response:
         raise NotFoundError(
             f"no chart {filename!r}; charts: " + ", ".join(f"{n}.{{{','.join(MEDIA_TYPES)}}}" for n in CHARTS)
         )
-    first, last = _years(request)
-    url = f"{str(request.base_url).rstrip('/')}/charts/{quote(name)}.{ext}{_query(first, last)}"
+    first, last = chart_years(request)
+    url = f"{str(request.base_url).rstrip('/')}/charts/{quote(name)}.{ext}{years_query(first, last)}"
     body, tag, facts = served.read(
         lambda store: _chart_body(store, name, ext, first, last, url), key=("chart-file", url)
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from dragonbear.graph.lazy import lazy_module
 
@@ -20,6 +20,7 @@ else:
     nx = lazy_module("networkx")
 
 from dragonbear.graph import lineage_drawing
+from dragonbear.service.web.embed_frame import embed_details
 from dragonbear.service.web.layout import esc, iri_link, local_path, table
 from dragonbear.service.web.lineage import Lineage, LineageEdge
 from dragonbear.service.web.lineage_groups import (
@@ -155,12 +156,24 @@ def _tables(lineage: Lineage, drawing: Drawing) -> tuple[str, str]:
     return (f'<p class="lineage-counts">{total} link{"" if total == 1 else "s"}: {overview}</p>', "".join(sections))
 
 
-def lineage_section(lineage: Lineage, *, opened: Iterable[str] = (), closed: Iterable[str] = ()) -> str:
+def _embed(lineage: Lineage, base_url: str) -> str:
+    """The snippet that embeds the drawing (``/embed/lineage/{id}``), with links to its SVG and PNG."""
+    system = lineage.focus.rsplit("/", 1)[-1]
+    src = f"{base_url}/embed/lineage/{quote(system, safe='-._~')}"
+    node = lineage.nodes.get(lineage.focus)
+    images = f'<p class="muted">The drawing for print: <a href="{esc(src)}.svg">SVG</a> · <a href="{esc(src)}.png">PNG</a></p>'
+    return embed_details(src, f"Lineage of {node.label if node else system}", 600) + images
+
+
+def lineage_section(
+    lineage: Lineage, *, opened: Iterable[str] = (), closed: Iterable[str] = (), base_url: str = ""
+) -> str:
     """The lineage section of the entity page of ``lineage.focus`` (HTML), or "" when it has no links.
 
     Args:
         lineage: the system's lineage (:func:`dragonbear.service.web.lineage.lineage_of`).
         opened: keys of the groups the reader opened (``?expand=``); closed: those closed (``?collapse=``).
+        base_url: the server's URL without a trailing slash, for the snippet that embeds the drawing.
     """
     if not lineage.edges:
         return ""
@@ -184,6 +197,7 @@ def lineage_section(lineage: Lineage, *, opened: Iterable[str] = (), closed: Ite
         + counts
         + f'<div class="lineage">{_drawing_svg(lineage, drawing, boxes)}</div>'
         f'<p class="muted lineage-summary">{esc(summary)}</p>'
+        + _embed(lineage, base_url)
         + _group_list(drawing, lineage, path, opened, closed)
         + '<h3 id="lineage-links">Every link, by relation and kind</h3>'
         + tables

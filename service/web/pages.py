@@ -87,7 +87,7 @@ def ontology(request: Request, served: ServedDep, format: str | None = None) -> 
     return _rdf_response(served.read(ontology_triples, key=("rdf", "/ontology")), rep)
 
 
-def _entity_html(store: GraphStore, iri: str, opened: list[str], closed: list[str]) -> str | None:
+def _entity_html(store: GraphStore, iri: str, opened: list[str], closed: list[str], base: str) -> str | None:
     catalogue = load_catalogue()
     view = read_entity(store, iri, catalogue)
     if view is None:
@@ -99,7 +99,7 @@ def _entity_html(store: GraphStore, iri: str, opened: list[str], closed: list[st
         except DragonbearError:
             lineage = None
         if lineage is not None:
-            section = lineage_section(lineage, opened=opened, closed=closed)
+            section = lineage_section(lineage, opened=opened, closed=closed, base_url=base)
     return entity_html(view, lineage_html=section)
 
 
@@ -118,9 +118,10 @@ def entity(path: str, request: Request, served: ServedDep, format: str | None = 
             raise NotFoundError(f"nothing is known about <{node_iri}>")
         return _rdf_response(triples, rep)
     opened, closed = request.query_params.getlist("expand"), request.query_params.getlist("collapse")
+    base = str(request.base_url).rstrip("/")
     html = served.read(
-        lambda store: _entity_html(store, node_iri, opened, closed),
-        key=("page", node_iri, tuple(opened), tuple(closed)),
+        lambda store: _entity_html(store, node_iri, opened, closed, base),
+        key=("page", node_iri, tuple(opened), tuple(closed), base),
     )
     if html is None:
         return HTMLResponse(not_found_html(node_iri), status_code=404, headers={"Vary": "Accept"})

@@ -29,10 +29,11 @@ from dragonbear.service.runtime.answer_files import CC_BY, FileFacts, file_facts
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.names import name_index
 from dragonbear.service.web.data_panel import data_panel, table_snippets
+from dragonbear.service.web.embed_frame import embed_snippet
 from dragonbear.service.web.examples import runnable_query
 from dragonbear.service.web.layout import esc, iri_link, page, table
 
-__all__ = ["SHOWN_ROWS", "Answer", "query_form_html", "router"]
+__all__ = ["SHOWN_ROWS", "Answer", "canned_answer", "form_values", "provenance_note", "query_form_html", "router"]
 
 SHOWN_ROWS = 500
 _GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
@@ -59,7 +60,12 @@ def _cell(term: object) -> str:
     return esc(str(term))
 
 
-def _answer(store: GraphStore, query: CannedQuery, values: dict[str, str]) -> Answer:
+def canned_answer(store: GraphStore, query: CannedQuery, values: dict[str, str]) -> Answer:
+    """The answer of ``query`` with ``values`` bound: its first :data:`SHOWN_ROWS` rows as HTML cells.
+
+    Raises:
+        ParameterError: a value that names nothing, or names several things.
+    """
     names = name_index(store) if any(p.entity_class for p in query.parameters) else None
     try:
         terms = bind_parameters(query, values, names)
@@ -148,10 +154,12 @@ def _files(request: Request, query: CannedQuery, values: dict[str, str], sparql:
         + ("sparql.setReturnFormat(JSON)\nrows = sparql.queryAndConvert()[\"results\"][\"bindings\"]" if not graph else
            "sparql.setReturnFormat(\"turtle\")\ngraph = sparql.queryAndConvert()")
     )  # fmt: skip
+    snippets["Embed (iframe)"] = embed_snippet(f"{base}/embed/query/{quote(query.name)}{params}", query.title, 480)
     return data_panel(links, snippets)
 
 
-def _provenance(facts: FileFacts) -> str:
+def provenance_note(facts: FileFacts) -> str:
+    """The release, the licence and (for SIPRI rows) SIPRI's attribution, as a note (HTML)."""
     sipri = f" {esc(SIPRI_ATTRIBUTION)}; SIPRI's facts remain under SIPRI's terms." if facts.sipri else ""
     return (
         f'<p class="note">Data release {esc(facts.release)}. Dragonbear data is licensed under '
@@ -165,7 +173,7 @@ def _results(answer: Answer) -> str:
     body = (
         table(answer.headers, answer.rows, css_class="results") if answer.rows else '<p class="muted">No results.</p>'
     )
-    return f'<h2 id="results">Results</h2>{count}{body}{_provenance(answer.facts)}'
+    return f'<h2 id="results">Results</h2>{count}{body}{provenance_note(answer.facts)}'
 
 
 _FORM_STYLE = """<style>
@@ -223,15 +231,13 @@ def _index_html(catalogue: dict[str, CannedQuery]) -> str:
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/queries", response_class=HTMLResponse)
-def query_index() -> HTMLResponse:
-    """Every canned query, linked to its form."""
-    return HTMLResponse(_index_html(load_catalogue()))
+def form_values(name: str, request: Request) -> tuple[CannedQuery, dict[str, str]]:
+    """The canned query ``name`` and the non-empty values of its parameters in ``request``'s URL.
 
-
-@router.get("/queries/{name}", response_class=HTMLResponse)
-def query_form(name: str, request: Request, served: ServedDep) -> HTMLResponse:
-    """The form of a canned query and, with its parameters in the URL, its answer."""
+    Raises:
+        UnknownQueryError: no canned query is named ``name``.
+        ParameterError: the URL names a parameter the query does not take.
+    """
     catalogue = load_catalogue()
     if name not in catalogue:
         raise UnknownQueryError(f"no canned query named {name!r}; known: {', '.join(sorted(catalogue))}")
@@ -245,10 +251,23 @@ def query_form(name: str, request: Request, served: ServedDep) -> HTMLResponse:
             )
         if value.strip():
             values[param] = value.strip()
+    return query, values
+
+
+@router.get("/queries", response_class=HTMLResponse)
+def query_index() -> HTMLResponse:
+    """Every canned query, linked to its form."""
+    return HTMLResponse(_index_html(load_catalogue()))
+
+
+@router.get("/queries/{name}", response_class=HTMLResponse)
+def query_form(name: str, request: Request, served: ServedDep) -> HTMLResponse:
+    """The form of a canned query and, with its parameters in the URL, its answer."""
+    query, values = form_values(name, request)
     key = ("queries/page", name, tuple(sorted(values.items())))
 
     def run() -> Answer:
-        return served.read(lambda store: _answer(store, query, values), key=key)
+        return served.read(lambda store: canned_answer(store, query, values), key=key)
 
     html, status = query_form_html(request, query, values, run)
     return HTMLResponse(html, status_code=status)
