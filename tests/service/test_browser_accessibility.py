@@ -49,6 +49,9 @@ PAGES = [
     pytest.param("/charts", None, id="charts"),
     pytest.param("/timeline?state=china&kind=exercise", None, id="timeline"),
     pytest.param("/download", None, id="download"),
+    pytest.param("/embed/lineage/j-11", "svg.lineage-graph", id="embed-lineage"),
+    pytest.param("/embed/chart/deliveries-to-china", None, id="embed-chart"),
+    pytest.param("/embed/query/transfers?supplier=russia&recipient=china", None, id="embed-query"),
     pytest.param("/id/system/no-such-system", None, id="not-found-entity"),
     pytest.param("/no/such/page", None, id="not-found"),
 ]
