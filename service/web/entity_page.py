@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
@@ -55,6 +55,24 @@ def _more(shown: int, total: int, what: str) -> str:
     )
 
 
+#: The classes the ``names`` and ``claims`` queries take as ``entity`` (their ``# param`` lines).
+_ENTITY_CLASSES = {DGB + c for c in ("Agent", "SystemModel", "Place", "Event", "ExerciseSeries")}
+
+
+def _files(query: str, iri: str, what: str, extra: str = "") -> str:
+    """The files of a section: the canned ``query`` that gives its rows, for this entity (``entity=IRI``),
+    as CSV, a workbook and JSON, and its form page (with the SPARQL and code that fetch it)."""
+    params = urlencode({"entity": iri})
+    links = " · ".join(
+        f'<a href="/api/queries/{query}.{ext}?{esc(params)}" download>{label}</a>'
+        for ext, label in (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
+    )
+    return (
+        f'<p class="get-data muted">Get {esc(what)}: {links} · '
+        f'<a href="/queries/{query}?{esc(params)}">the query, its SPARQL and code</a>{extra}</p>'
+    )
+
+
 def _names(view: EntityView) -> str:
     if not view.names:
         return ""
@@ -62,7 +80,8 @@ def _names(view: EntityView) -> str:
         [esc(what), _term(name, {}), esc(_LANGUAGES.get((name.language or "").lower(), name.language or "—"))]
         for what, name in view.names
     ]
-    return "<h2>Names</h2>" + table(["kind", "name", "language"], rows)
+    files = _files("names", view.iri, "these names") if _ENTITY_CLASSES & set(view.types) else ""
+    return "<h2>Names</h2>" + table(["kind", "name", "language"], rows) + files
 
 
 def _properties(view: EntityView) -> str:
@@ -119,6 +138,7 @@ def _claims(view: EntityView) -> str:
         "A grade pairs the source's reliability (A-F) with the information's credibility (1-6).</p>"
         + table(headers, rows, row_classes=classes, css_class="claims")
         + _more(len(view.claims), view.claim_count, "attestations")
+        + (_files("claims", view.iri, "every claim and its sources") if _ENTITY_CLASSES & set(view.types) else "")
     )
 
 
@@ -154,6 +174,18 @@ def _transfers(view: EntityView) -> str:
         f"<h2>Arms transfers ({view.transfer_count:,})</h2>"
         + table(headers, rows)
         + _more(len(view.transfers), view.transfer_count, "transfers")
+        + _transfer_files(view)
+    )
+
+
+def _transfer_files(view: EntityView) -> str:
+    """For a state, its transfers as the timeline's files (every transfer that involves it, by year)."""
+    if DGB + "State" not in view.types:
+        return ""
+    params = esc(urlencode({"state": view.iri, "kind": "delivery"}))
+    return (
+        f'<p class="get-data muted">Get every transfer, by year: <a href="/timeline.csv?{params}" download>CSV</a> · '
+        f'<a href="/timeline.json?{params}" download>JSON</a> · <a href="/timeline?{params}">on the timeline</a></p>'
     )
 
 

@@ -156,3 +156,21 @@ def test_the_panels_snippets_fetch_the_same_answer(web_server: str, tmp_path: Pa
     assert sorted(r["transfer"]["value"] for r in got) == sorted(r["transfer"] for r in expected)
     assert 'pd.read_csv("' + f"{web_server}/api/queries/transfers.csv?{TRANSFERS}" in snippets["Python (pandas)"]
     assert 'read_csv("' + f"{web_server}/api/queries/transfers.csv?{TRANSFERS}" in snippets["R (readr)"]
+
+
+@pytest.mark.parametrize("path", ["/id/state/china", "/id/system/j-11"])
+def test_entity_sections_link_their_rows_as_files(client: httpx.Client, path: str) -> None:
+    html = _page(client, path)
+    blocks = re.findall(r'<p class="get-data muted">(.*?)</p>', html, re.DOTALL)
+    assert len(blocks) >= 2  # names and claims; a state's transfers too
+    for block in blocks:
+        for url in (html_lib.unescape(u) for u in re.findall(r'href="([^"]+)"', block)):
+            assert client.get(url, headers={"Accept": BROWSER}).status_code == 200, url
+    names = re.search(r"<h2>Names</h2>.*?<tbody>(.*?)</tbody>", html, re.DOTALL)
+    assert names is not None
+    iri = "https://w3id.org/dragonbear" + path
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/queries/names.csv", params={"entity": iri}).text)))
+    shown = names.group(1).count("<tr")
+    assert len({r["name"] for r in rows}) >= 1 and shown >= 1
+    if path == "/id/state/china":
+        assert "/timeline.csv?state=" in html_lib.unescape(html)
