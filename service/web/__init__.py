@@ -6,6 +6,7 @@ What lives here: ``layout`` (the page frame, escaping, tables, links to the proj
 ``lineage_groups`` and ``lineage_section`` (lineage graphs on entity pages), ``explorer`` (the
 interactive lineage explorer), ``charts_page``, ``ontology_page``, ``examples`` (the canned queries
 as example tabs), ``search_page`` (``/search``, and the hits of the search box's suggestions),
+``embeds`` and ``embed_frame`` (read-only views for other sites' iframes, ``/embed/...``),
 ``kinds``, ``browse`` and ``browse_page`` (the listings ``/id/`` and ``/id/{kind}/``), ``home`` (the
 home page's summary) and ``static/`` (YASGUI, cytoscape.js, the explorer's script and the search box's).
 
