@@ -26,6 +26,7 @@ from dragonbear.service.web import (
     pages,
     query_forms,
     search_page,
+    short_links,
     timeline_page,
 )
 from dragonbear.settings import Settings
@@ -154,6 +155,7 @@ def create_app(
         explorer.router,
         query_forms.router,
         embeds.router,
+        short_links.router,
     ):
         app.include_router(router)
     if settings.update_token:  # writes exist only with a token

@@ -42,7 +42,7 @@ from dragonbear.errors import (
 __all__ = ["HTTP_STATUSES", "PAGE_PATHS", "ErrorHandler", "install_error_handler", "status_for"]
 
 #: Path prefixes of the web pages: a browser (``Accept: text/html``) gets their errors as a page.
-PAGE_PATHS = ("/id/", "/ontology", "/explore", "/charts", "/static/", "/search", "/queries")
+PAGE_PATHS = ("/id/", "/ontology", "/explore", "/charts", "/static/", "/search", "/queries", "/q")
 
 log = logging.getLogger("dragonbear.service")
 

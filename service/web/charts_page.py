@@ -41,6 +41,7 @@ from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.web.data_panel import data_panel, table_snippets
 from dragonbear.service.web.embed_frame import embed_snippet
 from dragonbear.service.web.layout import esc, iri_link, page, table
+from dragonbear.service.web.share import share_form
 from dragonbear.spreadsheet import Cell
 
 __all__ = [
@@ -168,6 +169,7 @@ def charts_page_html(
         f"<h1>Charts{esc(span)}</h1><p>Each chart is drawn from SPARQL queries on the graph; its numbers "
         "are linked as CSV, JSON and an Excel workbook, and its query can be run at the endpoint. Narrow "
         "the years with <code>?from=YEAR&amp;to=YEAR</code>.</p>"
+        + share_form("/charts" + years_query(first, last))
         + "".join(_section(data, years_query(first, last), facts, base_url) for data, facts in charts)
     )
     return page("Charts", body)

@@ -11,6 +11,7 @@ from dragonbear.namespaces import DGB
 from dragonbear.service.web.entity import EntityView, Row
 from dragonbear.service.web.explorer import explore_path
 from dragonbear.service.web.layout import esc, iri_link, local_path, page, table
+from dragonbear.service.web.share import share_form
 from dragonbear.service.web.statement_text import statement_sentence
 
 __all__ = ["entity_html", "not_found_html"]
@@ -255,6 +256,7 @@ def entity_html(view: EntityView, *, lineage_html: str | None = None) -> str:
         ),
         f'<p class="statement">{esc(sentence)}</p>' if sentence else "",
         f'<p class="muted">This description as RDF: {formats}</p>',
+        share_form(path) if path else "",
         _names(view),
     ]
     if view.links:

@@ -32,6 +32,7 @@ from dragonbear.service.web.data_panel import data_panel, table_snippets
 from dragonbear.service.web.embed_frame import embed_snippet
 from dragonbear.service.web.examples import runnable_query
 from dragonbear.service.web.layout import esc, iri_link, page, table
+from dragonbear.service.web.share import share_form, share_path
 
 __all__ = ["SHOWN_ROWS", "Answer", "canned_answer", "form_values", "provenance_note", "query_form_html", "router"]
 
@@ -202,7 +203,8 @@ def query_form_html(
         except ParameterError as exc:
             status, outcome = 400, f'<p class="error" role="alert">{esc(exc)}</p>'
         else:
-            outcome = _results(answer) + _files(request, query, values, answer.sparql)
+            outcome = _results(answer) + share_form(share_path(str(request.url)))
+            outcome += _files(request, query, values, answer.sparql)
             outcome += f"<details><summary>The SPARQL behind it</summary><pre><code>{esc(answer.sparql)}</code></pre></details>"
     elif values:
         missing = [p.name for p in query.parameters if p.required and p.name not in values]

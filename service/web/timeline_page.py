@@ -29,6 +29,7 @@ from dragonbear.service.runtime.answer_files import CC_BY, FileFacts, file_heade
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.web.data_panel import data_panel, table_snippets
 from dragonbear.service.web.layout import esc, local_path, page
+from dragonbear.service.web.share import share_form, share_path
 from dragonbear.service.web.timeline import (
     KINDS,
     Item,
@@ -162,7 +163,13 @@ def _pager(filters: TimelineFilters, current: int, last: int) -> str:
 
 
 def timeline_html(
-    timeline: Timeline, states: list[StateChoice], facts: FileFacts, *, page_no: int = 1, base_url: str = ""
+    timeline: Timeline,
+    states: list[StateChoice],
+    facts: FileFacts,
+    *,
+    page_no: int = 1,
+    base_url: str = "",
+    share: str | None = None,
 ) -> str:
     """The timeline page: the form, a count, the items of page ``page_no`` by year, the data panel.
 
@@ -182,6 +189,7 @@ def timeline_html(
         "an item with only a year is placed by its year.</p>"
         f"{_form(timeline, states)}"
         f'<p class="count" role="status">{total:,} item{"" if total == 1 else "s"}{where}.{undated}</p>'
+        f"{share_form(share) if share else ''}"
         f"{_years_html(shown) if shown else '<p>No item passes these filters.</p>'}"
         f"{_pager(timeline.filters, page_no, last)}{_panel(timeline, facts, base_url)}"
     )
@@ -234,7 +242,14 @@ def timeline_page(request: Request, served: ServedDep) -> HTMLResponse:
     """The timeline, filtered by ``state``, ``kind``, ``from`` and ``to``, a page at a time."""
     timeline, states, facts, page_no = _read(request, served)
     return HTMLResponse(
-        timeline_html(timeline, states, facts, page_no=page_no, base_url=str(request.base_url).rstrip("/"))
+        timeline_html(
+            timeline,
+            states,
+            facts,
+            page_no=page_no,
+            base_url=str(request.base_url).rstrip("/"),
+            share=share_path(str(request.url)),
+        )
     )
 
 
