@@ -5,8 +5,9 @@ current generation, reopened when a new one is swapped in), ``runner`` (read job
 the time limit), ``jobs`` (a SPARQL query, a Graph Store read or the graph counts, and their answers within the result cap), ``fastpath`` (the
 answer cache, consulted before any routing), ``negotiation`` (the Accept header and ``format=``),
 ``errors`` (the one mapping from the project's errors to HTTP statuses, and its handler), ``auth``
-(the bearer token that guards writes), ``names`` (one name index per store) and ``writer`` (writes
-applied on a copy of the current generation, then swapped in).
+(the bearer token that guards writes), ``names`` (one name index per store), ``link_store`` (the
+records of short links) and ``writer`` (writes applied on a copy of the current generation, then
+swapped in).
 
 What it may import: the core, the graph layer, the queries and the pipeline; no other part of the
 service.

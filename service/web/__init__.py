@@ -7,6 +7,7 @@ What lives here: ``layout`` (the page frame, escaping, tables, links to the proj
 interactive lineage explorer), ``charts_page``, ``ontology_page``, ``examples`` (the canned queries
 as example tabs), ``search_page`` (``/search``, and the hits of the search box's suggestions),
 ``embeds`` and ``embed_frame`` (read-only views for other sites' iframes, ``/embed/...``),
+``share``, ``short_links`` and ``snapshot_page`` (short links to views, ``/q``, and their snapshots),
 ``kinds``, ``browse`` and ``browse_page`` (the listings ``/id/`` and ``/id/{kind}/``), ``home`` (the
 home page's summary) and ``static/`` (YASGUI, cytoscape.js, the explorer's script and the search box's).
 

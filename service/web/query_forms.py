@@ -203,7 +203,7 @@ def query_form_html(
         except ParameterError as exc:
             status, outcome = 400, f'<p class="error" role="alert">{esc(exc)}</p>'
         else:
-            outcome = _results(answer) + share_form(share_path(str(request.url)))
+            outcome = share_form(share_path(str(request.url))) + _results(answer)
             outcome += _files(request, query, values, answer.sparql)
             outcome += f"<details><summary>The SPARQL behind it</summary><pre><code>{esc(answer.sparql)}</code></pre></details>"
     elif values:

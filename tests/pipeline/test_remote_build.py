@@ -224,6 +224,15 @@ def test_the_pages_for_people_who_do_not_write_sparql_work_from_the_server(
         assert sorted(remote_page.text.splitlines()) == sorted(local_page.text.splitlines())
 
 
+def test_a_short_link_from_the_server_is_kept_in_the_local_cache_folder(remote_client: TestClient) -> None:
+    made = remote_client.post("/q", json={"path": "/queries/transfers?supplier=Russia&recipient=China"})
+    assert made.status_code == 201, made.text
+    ident = made.json()["id"]
+    assert (remote_client.app.state.settings.store_dir / "links" / f"{ident}.json").is_file()  # type: ignore[attr-defined]
+    page = remote_client.get(f"/q/{ident}")
+    assert page.status_code == 200 and "shows the same numbers" in page.text and "state:russia" in page.text
+
+
 def test_a_write_with_the_token_reaches_the_server_and_the_cache_moves_on(
     remote_client: TestClient, remote_built: RemoteStore
 ) -> None:

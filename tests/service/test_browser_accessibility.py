@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from ..conftest import CHROMIUM, ROOT
@@ -30,6 +31,8 @@ pytestmark = [
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 INSTALL = "npm install --no-save --prefix .ci/node axe-core@4 (.ci/run does)"
 PHONE, DESKTOP = (375, 800), (1280, 900)
+
+SHORT_LINK = "/q/ (made of /queries/transfers?supplier=russia&recipient=china)"  # made by the test: _address
 
 # Every HTML page of the service: its path, and how to know it has drawn what its scripts draw.
 PAGES = [
@@ -52,6 +55,7 @@ PAGES = [
     pytest.param("/embed/lineage/j-11", "svg.lineage-graph", id="embed-lineage"),
     pytest.param("/embed/chart/deliveries-to-china", None, id="embed-chart"),
     pytest.param("/embed/query/transfers?supplier=russia&recipient=china", None, id="embed-query"),
+    pytest.param(SHORT_LINK, None, id="short-link"),
     pytest.param("/id/system/no-such-system", None, id="not-found-entity"),
     pytest.param("/no/such/page", None, id="not-found"),
 ]
@@ -99,6 +103,17 @@ def _hosts(urls: list[str]) -> set[str]:
     return {urlsplit(u).hostname or "" for u in urls if not u.startswith(("data:", "blob:", "about:"))}
 
 
+def _address(web_server: str, path: str) -> str:
+    """The URL of ``path``; for :data:`SHORT_LINK`, of a short link made now (``POST /q``)."""
+    if path != SHORT_LINK:
+        return web_server + path
+    made = httpx.post(
+        web_server + "/q", json={"path": "/queries/transfers?supplier=russia&recipient=china"}, timeout=60
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["url"])
+
+
 def _audit(context: object, url: str, drawn: str | None, axe: Path) -> tuple[object, list[str]]:
     """Open ``url``, wait for what its scripts draw, run axe-core; the tab and the serious violations."""
     tab = context.new_page()  # type: ignore[attr-defined]
@@ -114,7 +129,7 @@ def _audit(context: object, url: str, drawn: str | None, axe: Path) -> tuple[obj
 def test_no_serious_axe_violation_at_desktop_width(
     axe_script: Path, desktop: object, web_server: str, path: str, drawn: str | None
 ) -> None:
-    tab, violations = _audit(desktop, web_server + path, drawn, axe_script)
+    tab, violations = _audit(desktop, _address(web_server, path), drawn, axe_script)
     tab.close()  # type: ignore[attr-defined]
     assert violations == []
     assert _hosts(desktop.requests) == {"127.0.0.1"}, desktop.requests  # type: ignore[attr-defined]
@@ -124,7 +139,7 @@ def test_no_serious_axe_violation_at_desktop_width(
 def test_no_serious_axe_violation_and_no_sideways_scrolling_on_a_phone(
     axe_script: Path, phone: object, web_server: str, path: str, drawn: str | None
 ) -> None:
-    tab, violations = _audit(phone, web_server + path, drawn, axe_script)
+    tab, violations = _audit(phone, _address(web_server, path), drawn, axe_script)
     width = tab.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
     header = tab.evaluate(  # type: ignore[attr-defined]
         "Math.max(...[...document.querySelectorAll('header.site a, header.site input, header.site button')]"
