@@ -31,6 +31,7 @@ __all__ = [
     "Row",
     "kind_counts",
     "parse_filters",
+    "parse_year",
     "read_facets",
     "read_listing",
 ]
@@ -220,7 +221,15 @@ def _choose(spec: KindSpec, facets: KindFacets, param: str, raw: str) -> FacetVa
     )
 
 
-def _year(raw: str, name: str) -> int:
+def parse_year(raw: str, name: str) -> int:
+    """A year parameter (``from=1990``) as a number.
+
+    Raises:
+        ParameterError: not a whole number, or outside :data:`YEARS`.
+
+    >>> parse_year(" 1999", "from")
+    1999
+    """
     try:
         year = int(raw.strip())
     except ValueError:
@@ -252,9 +261,9 @@ def parse_filters(spec: KindSpec, facets: KindFacets, params: Mapping[str, str])
             continue
         if param in ("from", "to") and spec.years is not None:
             if param == "from":
-                year_from = _year(raw, "from")
+                year_from = parse_year(raw, "from")
             else:
-                year_to = _year(raw, "to")
+                year_to = parse_year(raw, "to")
         elif spec.facet(param) is not None:
             chosen[param] = _choose(spec, facets, param, raw)
         else:

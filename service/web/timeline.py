@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from dragonbear.errors import ParameterError
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import DGB, GRAPH_SIPRI, RDFS, SKOS
+from dragonbear.service.web.browse import parse_year
 
 __all__ = [
     "KINDS",
@@ -38,8 +39,6 @@ __all__ = [
     "read_states",
     "read_timeline",
 ]
-
-YEARS = (1000, 2999)
 
 
 @dataclass(frozen=True)
@@ -306,16 +305,6 @@ def _choose_state(states: Sequence[StateChoice], raw: str) -> StateChoice:
     raise ParameterError(f"no state {raw!r} in the graph; the states include {some}")
 
 
-def _year(raw: str, name: str) -> int:
-    try:
-        year = int(raw.strip())
-    except ValueError:
-        raise ParameterError(f"{name} must be a year such as 1999, not {raw!r}") from None
-    if not YEARS[0] <= year <= YEARS[1]:
-        raise ParameterError(f"{name} must be a year between {YEARS[0]} and {YEARS[1]}, not {year}")
-    return year
-
-
 def parse_filters(states: Sequence[StateChoice], params: Iterable[tuple[str, str]]) -> TimelineFilters:
     """The filters of a request (``state=china``, ``kind=exercise`` (may repeat), ``from``, ``to``).
 
@@ -341,7 +330,7 @@ def parse_filters(states: Sequence[StateChoice], params: Iterable[tuple[str, str
                 raise ParameterError(f"no kind {raw!r}; the kinds are {', '.join(k.key for k in KINDS)}")
             kinds.append(raw.strip().lower())
         elif name in ("from", "to"):
-            years[name] = _year(raw, name)
+            years[name] = parse_year(raw, name)
         elif name not in ("page",):
             raise ParameterError(f"the timeline has no filter {name!r}; it takes state, kind, from, to and page")
     if "from" in years and "to" in years and years["from"] > years["to"]:
