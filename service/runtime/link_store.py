@@ -21,9 +21,13 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from dragonbear.errors import NotFoundError
+from dragonbear.errors import NotFoundError, ServiceUnavailableError
 
-__all__ = ["LINKS_DIR", "LinkRecord", "link_id", "read_link", "save_link"]
+__all__ = ["LINKS_BUDGET", "LINKS_DIR", "LinkRecord", "link_id", "read_link", "save_link"]
+
+LINKS_BUDGET = 256 << 20
+"""The most bytes the links folder may hold: anyone may make a link, so the disk they can fill is
+bounded (about a thousand links of the largest views, tens of thousands of ordinary ones)."""
 
 LINKS_DIR = "links"
 ID_LENGTH = 10
@@ -95,6 +99,7 @@ def save_link(store_dir: Path, record: LinkRecord) -> LinkRecord:
         except (ValueError, KeyError):  # a damaged file is replaced
             pass
     target.parent.mkdir(parents=True, exist_ok=True)
+    _check_budget(target.parent, len(record.html.encode("utf-8")))
     fd, temp = tempfile.mkstemp(prefix=f".{record.id}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -104,3 +109,23 @@ def save_link(store_dir: Path, record: LinkRecord) -> LinkRecord:
         Path(temp).unlink(missing_ok=True)
         raise
     return record
+
+
+def _check_budget(folder: Path, adding: int, budget: int | None = None) -> None:
+    """Refuse a new link once the folder would pass :data:`LINKS_BUDGET`.
+
+    Raises:
+        ServiceUnavailableError: the links already take the budget (503: the server keeps no more).
+
+    >>> import tempfile
+    >>> _check_budget(Path(tempfile.mkdtemp()), 10, budget=5)
+    Traceback (most recent call last):
+    dragonbear.errors.ServiceUnavailableError: the server keeps no more short links: they take 0 MB of its 0 MB; an existing link still opens
+    """
+    budget = LINKS_BUDGET if budget is None else budget
+    used = sum(entry.stat().st_size for entry in os.scandir(folder) if entry.is_file())
+    if used + adding > budget:
+        raise ServiceUnavailableError(
+            f"the server keeps no more short links: they take {used >> 20} MB of its {budget >> 20} MB; "
+            "an existing link still opens"
+        )

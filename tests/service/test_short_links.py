@@ -177,3 +177,18 @@ def test_the_views_offer_a_share_form(client: TestClient) -> None:
         assert form, path
         assert f'name="path" value="{path.replace("&", "&amp;")}"' in form.group(0)
         assert "Make a short link</button>" in form.group(0)
+
+
+def test_links_stop_at_the_folders_budget_and_old_ones_still_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built: tuple[Path, BuildReport]
+) -> None:
+    from dragonbear.service.runtime import link_store
+
+    store_dir = copy_store(built[0], tmp_path / "store")
+    with app_client(store_dir) as client:
+        first = client.post("/q", json={"path": "/charts"})
+        assert first.status_code == 201
+        monkeypatch.setattr(link_store, "LINKS_BUDGET", 1)
+        refused = client.post("/q", json={"path": "/timeline"})
+        assert refused.status_code == 503 and "no more short links" in refused.text
+        assert client.get(first.json()["url"]).status_code == 200
