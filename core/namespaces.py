@@ -40,6 +40,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
 SCHEMA = "https://schema.org/"
+# W3C Basic Geo (WGS84 lat/long): the coordinates of places (geo:lat, geo:long, geo:location).
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
 DBR = "http://dbpedia.org/resource/"
@@ -55,6 +57,7 @@ PREFIXES: dict[str, str] = {
     "prov": PROV,
     "dcterms": DCTERMS,
     "schema": SCHEMA,
+    "geo": GEO,
     "wd": WD,
     "dbr": DBR,
 }

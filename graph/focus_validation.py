@@ -73,7 +73,7 @@ def shape_reach(shapes_path: Path | None = None) -> ShapeReach:
 
     >>> reach = shape_reach()
     >>> reach.local, sorted(p.value.rsplit("#")[-1] for p in reach.backward)
-    (True, ['hasAttestation'])
+    (True, ['hasAttestation', 'location'])
     """
     path = shapes_path or default_shapes_path()
     try:  # pyoxigraph's parser: a tenth of rdflib's time (the validator parses the shapes with rdflib)

@@ -38,6 +38,7 @@ from dragonbear.graph.shacl_terms import SHACL, compact_iris, ontology_turtle, p
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import (
     DCTERMS,
+    GEO,
     GRAPH_DERIVED,
     GRAPH_ONTOLOGY,
     OWL,
@@ -58,7 +59,7 @@ __all__ = [
     "validate_with_pyshacl",
 ]
 
-_STANDARD_NAMESPACES = (RDF, RDFS, OWL, XSD, SKOS, PROV, DCTERMS, SCHEMA, SH)
+_STANDARD_NAMESPACES = (RDF, RDFS, OWL, XSD, SKOS, PROV, DCTERMS, SCHEMA, SH, GEO)
 _CLASS_KINDS = {OWL + "Class", RDFS + "Class"}
 _PROPERTY_KINDS = {RDF + "Property"} | {
     OWL + k
@@ -232,7 +233,7 @@ def undeclared_terms(store: GraphStore, *, data_graphs: list[str], ontology_grap
 
     A class (object of ``rdf:type``) must be declared an ``owl:Class`` or ``rdfs:Class``, a predicate a
     property, in ``ontology_graphs``, unless it belongs to a standard vocabulary (RDF, RDFS, OWL, XSD,
-    SKOS, PROV, Dublin Core terms, schema.org, SHACL).
+    SKOS, PROV, Dublin Core terms, schema.org, SHACL, W3C Basic Geo).
 
     Returns:
         The IRIs, sorted.

@@ -364,17 +364,19 @@ class RecordWriter:
             if not isinstance(attestation, dict):
                 self.fail(f"each entry of 'sources' must be a table {{ source = ... }}, got {attestation!r}")
                 continue
-            for key in attestation:
-                if key not in ATTESTATION_KEYS:
-                    self.fail(f"unknown key '{key}' in an attestation")
-            key = attestation.get("source")
-            info = self.source_info(key)
-            if info is None:
-                self.fail(
-                    f"unknown source {key!r} in 'sources'" if key is not None else "an attestation has no 'source'"
-                )
-                continue
-            self._write_attestation(subject, ox.NamedNode(iri), str(key), attestation, info)
+            self.write_attestation(subject, attestation, iri)
+
+    def write_attestation(self, subject: ox.NamedNode, attestation: dict[str, Any], iri: str) -> None:
+        """Write one attestation table as the node ``iri`` of statement ``subject`` (checking its keys)."""
+        for key in attestation:
+            if key not in ATTESTATION_KEYS:
+                self.fail(f"unknown key '{key}' in an attestation")
+        key = attestation.get("source")
+        info = self.source_info(key)
+        if info is None:
+            self.fail(f"unknown source {key!r} in 'sources'" if key is not None else "an attestation has no 'source'")
+            return
+        self._write_attestation(subject, ox.NamedNode(iri), str(key), attestation, info)
 
     def _write_attestation(
         self, subject: ox.NamedNode, node: ox.NamedNode, key: str, attestation: dict[str, Any], info: SourceInfo

@@ -246,7 +246,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             "place",
             "Place",
             required=("id", "names"),
-            special=frozenset({"type"}),
+            special=frozenset({"type", "point"}),
             fields={"located_in": _ref("locatedIn", PLACE)},
         ),
         RecordType(

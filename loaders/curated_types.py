@@ -1,7 +1,7 @@
 """Keys of the curated format that need code rather than a one-to-one mapping.
 
-A source's metadata, a transfer that attests a SIPRI deal, a derivation's ``enabled_by``, the
-participant rule of joint exercises, a figure's comparator and bounds, a claim's predicate and a
+A source's metadata, a transfer that attests a SIPRI deal, a derivation's ``enabled_by``, a place's
+``point`` (its coordinates with a source of their own), the participant rule of joint exercises, a figure's comparator and bounds, a claim's predicate and a
 conflict's sides. Each function takes the ``RecordWriter`` (for ``add``, ``fail``, ``resolve``,
 ``concept``), the record's subject IRI and its TOML table.
 """
@@ -14,18 +14,21 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from dragonbear.loaders.curated_schema import RECORD_TYPES, SIPRI_PREFIX, SIPRI_SOURCE
-from dragonbear.loaders.curated_terms import convert_date, dgb_term
-from dragonbear.namespaces import DCTERMS, RDF, SCHEMA
+from dragonbear.loaders.curated_terms import convert_date, convert_decimal, dgb_term
+from dragonbear.namespaces import DCTERMS, GEO, RDF, SCHEMA
 
 if TYPE_CHECKING:
     from dragonbear.loaders.curated_records import RecordWriter
 
-__all__ = ["RELIABILITIES", "TYPE_WRITERS", "write_sipri_deal", "write_source"]
+__all__ = ["POINT_KEYS", "RELIABILITIES", "TYPE_WRITERS", "point_iri", "write_sipri_deal", "write_source"]
 
 RELIABILITIES = frozenset("ABCDEF")
 _RDF_TYPE = ox.NamedNode(RDF + "type")
 # Keys a [[transfer]] with sipri_deal may carry: the rest belongs on the SIPRI row or an attestation.
 _SIPRI_DEAL_KEYS = frozenset({"id", "sipri_deal", "sources", "note", "confidence", "rank"})
+#: The keys of a place's ``point``: its coordinates and the one attestation that gives them.
+POINT_KEYS = frozenset({"lat", "long", "source", "locator", "reliability", "note", "confidence"})
+_RANGES = {"lat": 90, "long": 180}
 
 Writer = Callable[["RecordWriter", ox.NamedNode, dict[str, Any]], None]
 
@@ -74,6 +77,51 @@ def write_sipri_deal(writer: RecordWriter, subject: ox.NamedNode, data: dict[str
     writer.write_notes(subject, data)
     writer.write_verdict(subject, data, statement=False)
     writer.write_attestations(subject, data)
+
+
+def point_iri(place: str) -> str:
+    """The IRI of a place's coordinates: the place's IRI with the fragment ``#point``.
+
+    >>> point_iri("https://w3id.org/dragonbear/id/place/sea-of-japan")
+    'https://w3id.org/dragonbear/id/place/sea-of-japan#point'
+    """
+    return place + "#point"
+
+
+def _write_point(writer: RecordWriter, subject: ox.NamedNode, data: dict[str, Any]) -> None:
+    """A place's ``point``: ``geo:location`` a ``dgb:Coordinates`` node with ``geo:lat`` and ``geo:long``
+    (``xsd:decimal``, WGS84 degrees) and its own attestation, ``{place}#point-att-{source}``."""
+    if "point" not in data:
+        return
+    point = data["point"]
+    if not isinstance(point, dict):
+        writer.fail('\'point\' must be a table { lat = ..., long = ..., source = "...", locator = "..." }')
+        return
+    for key in point:
+        if key not in POINT_KEYS:
+            writer.fail(f"unknown key '{key}' in 'point' (expected {', '.join(sorted(POINT_KEYS))})")
+    for key in ("lat", "long", "source"):
+        if key not in point:
+            writer.fail(f"'point' needs '{key}'")
+    node = ox.NamedNode(point_iri(subject.value))
+    values = []
+    for key, limit in _RANGES.items():
+        value = point.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not -limit <= value <= limit:
+            writer.fail(f"'point.{key}' must be a number of degrees from {-limit} to {limit}, got {value!r}")
+            return
+        values.append((key, convert_decimal(value)))
+    writer.add(subject, ox.NamedNode(GEO + "location"), node)
+    writer.add(node, _RDF_TYPE, dgb_term("Coordinates"))
+    for key, literal in values:
+        writer.add(node, ox.NamedNode(GEO + key), literal)
+    attestation = {k: v for k, v in point.items() if k in ("source", "locator", "reliability", "note")}
+    writer.write_verdict(
+        node,
+        {"sources": [attestation]} | ({"confidence": point["confidence"]} if "confidence" in point else {}),
+        statement=True,
+    )
+    writer.write_attestation(node, attestation, f"{node.value}-att-{point.get('source')}")
 
 
 def _write_derivation(writer: RecordWriter, subject: ox.NamedNode, data: dict[str, Any]) -> None:
@@ -195,6 +243,7 @@ def _resolve_side(writer: RecordWriter, side: Any) -> ox.NamedNode | None:
 
 
 TYPE_WRITERS: dict[str, Writer] = {
+    "place": _write_point,
     "derivation": _write_derivation,
     "exercise": _check_exercise,
     "figure": _write_figure,
