@@ -107,7 +107,7 @@ def build(
 
         report = build_remote(_open_server(settings), settings.store_label, sipri_path=sipri)
     else:
-        report = build_store(settings.store_dir, sipri_path=sipri)
+        report = build_store(settings.store_dir, sipri_path=sipri, keep_releases=settings.keep_releases)
     typer.echo(report.text())
 
 

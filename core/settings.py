@@ -20,6 +20,8 @@ max_results         ``DRAGONBEAR_MAX_RESULTS``   100,000 rows or triples (0: no 
 update_token        ``DRAGONBEAR_UPDATE_TOKEN``  unset: no ``/update`` and no ``/store`` writes
 warm                ``DRAGONBEAR_WARM``          auto: build the name index and lineage view at start
                                                  when the store holds at most 1,000,000 quads
+keep_releases       ``DRAGONBEAR_KEEP_RELEASES`` 5: the newest releases a build keeps queryable at
+                                                 ``/v/RELEASE/`` (0: none; graph/releases.py)
 ==================  ===========================  =======================================
 
 ``DRAGONBEAR_FEDERATION_ALLOWLIST`` lists the endpoints ``SERVICE`` may call (IRIs separated by
@@ -41,9 +43,12 @@ from dragonbear.addresses import StoreAddress, parse_store_address
 from dragonbear.endpoints import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
 from dragonbear.errors import UsageError
 
-__all__ = ["Settings", "default_store_dir", "default_workers"]
+__all__ = ["KEEP_RELEASES", "Settings", "default_store_dir", "default_workers"]
 
 T = TypeVar("T")
+
+KEEP_RELEASES = 5
+"""How many data releases a store keeps queryable at ``/v/RELEASE/`` by default."""
 
 
 def default_store_dir() -> Path:
@@ -116,6 +121,7 @@ class Settings:
     federation_allowlist: tuple[str, ...] = DEFAULT_ALLOWLIST
     warm: bool | None = None  # None: auto (warm stores of at most WARM_AUTO_QUADS quads)
     store_address: StoreAddress | None = None  # a SPARQL server holds the graph (store_dir: a cache)
+    keep_releases: int = KEEP_RELEASES
 
     @property
     def store_label(self) -> str:
@@ -135,6 +141,7 @@ class Settings:
         update_token: str | None = None,
         federation_allowlist: tuple[str, ...] | None = None,
         warm: bool | None = None,
+        keep_releases: int | None = None,
     ) -> Settings:
         """Settings from flags (given as arguments) and the environment.
 
@@ -167,6 +174,7 @@ class Settings:
                 else _allowlist_from_env()
             ),
             warm=_pick(warm, "DRAGONBEAR_WARM", _flag, None),
+            keep_releases=_pick(keep_releases, "DRAGONBEAR_KEEP_RELEASES", int, KEEP_RELEASES),
         )
         if not 0 < settings.port < 65536:
             raise UsageError(f"port {settings.port} is out of range")
@@ -176,4 +184,6 @@ class Settings:
             raise UsageError("the query timeout must be positive")
         if settings.max_results < 0:
             raise UsageError("the result cap must be 0 (no cap) or positive")
+        if settings.keep_releases < 0:
+            raise UsageError("the number of releases kept must be 0 (none) or positive")
         return settings

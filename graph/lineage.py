@@ -100,7 +100,7 @@ _PATHS = {
 
 _LOCK = threading.Lock()
 _VIEWS: dict[Path, nx.MultiDiGraph[str]] = {}
-_KEEP = 2  # the current generation and the one before it (requests in flight during a swap)
+_KEEP = 3  # the current generation, the one before it (requests in flight during a swap), a kept release
 
 
 def has_cached_view(store: GraphStore) -> bool:
@@ -121,11 +121,13 @@ def lineage_view(store: GraphStore) -> nx.MultiDiGraph[str]:
         return load_lineage_graph(store)
     key = Path(path)
     with _LOCK:
-        if key not in _VIEWS:
-            _VIEWS[key] = load_lineage_graph(store)
-            while len(_VIEWS) > _KEEP:
-                del _VIEWS[next(iter(_VIEWS))]
-        return _VIEWS[key]
+        view = _VIEWS.pop(key, None)
+        if view is None:
+            view = load_lineage_graph(store)
+        _VIEWS[key] = view  # the last used is kept longest
+        while len(_VIEWS) > _KEEP:
+            del _VIEWS[next(iter(_VIEWS))]
+        return view
 
 
 # --- Walks ------------------------------------------------------------------------------------------

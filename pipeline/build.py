@@ -32,6 +32,7 @@ from dragonbear.errors import LoadError, StoreError, ValidationError
 from dragonbear.graph.dataset import DATASET, DCAT
 from dragonbear.graph.derive import DerivationReport, drop_restated, materialize
 from dragonbear.graph.generations import write_lock
+from dragonbear.graph.releases import KEEP_RELEASES, keep_release
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.loaders.curated import load_curated
@@ -71,6 +72,8 @@ class BuildReport:
     validation: ValidationReport | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     server: str | None = None  # the SPARQL server the graphs were published to, and the build's id there
+    release: str | None = None  # the release kept at /v/RELEASE/ (graph/releases.py), if one was
+    release_problem: str | None = None  # why it could not be kept
 
     def text(self, *, unmapped_limit: int = 25) -> str:
         """The report as a human reads it."""
@@ -78,8 +81,12 @@ class BuildReport:
             f"Store: {self.server}"
             if self.server
             else f"Store: {self.store_dir} (generation {self.generation.name if self.generation else '-'})",
-            "Triples per named graph:",
         ]
+        if self.release:
+            lines.append(f"Release {self.release} kept: served at /v/{self.release}/ after newer builds")
+        if self.release_problem:
+            lines.append(f"Warning: the release was built and is served, but not kept: {self.release_problem}")
+        lines.append("Triples per named graph:")
         lines += [f"  {g:<55} {n:>9,}" for g, n in sorted(self.graph_counts.items())]
         lines.append(f"  {'total':<55} {sum(self.graph_counts.values()):>9,}")
         lines.append(f"SIPRI deals: {self.sipri_deals:,} (broken rows rejoined: {self.rejoined_rows})")
@@ -292,14 +299,17 @@ def build_store(
     sipri_path: Path | None = None,
     curated_dir: Path | None = None,
     progress: Progress | None = None,
+    keep_releases: int = KEEP_RELEASES,
 ) -> BuildReport:
-    """Build a fresh store in ``store_dir`` from the ontology, the curated facts and SIPRI.
+    """Build a fresh store in ``store_dir`` from the ontology, the curated facts and SIPRI, and keep
+    what it made as the release it records (:mod:`dragonbear.graph.releases`).
 
     Args:
         store_dir: the store directory (created if missing).
         sipri_path: a SIPRI register file in either layout (default: the shipped extract).
         curated_dir: a folder of curated TOML files (default: the shipped ones).
         progress: called with a line of text at the start and end of each step.
+        keep_releases: how many releases the store keeps (0: none).
 
     Returns:
         The build report.
@@ -324,7 +334,13 @@ def build_store(
 
     try:
         with write_lock(store_dir):  # a write of the server's, or a load, waits: neither is lost under the swap
-            return build_generation(store_dir, work, report, progress)
+            build_generation(store_dir, work, report, progress)
+            if report.generation is not None:
+                try:
+                    report.release = keep_release(store_dir, report.generation, keep=keep_releases)
+                except StoreError as exc:  # the build is live; only its copy at /v/RELEASE/ is missing
+                    report.release_problem = str(exc)
+            return report
     except OSError as exc:
         raise StoreError(f"cannot write the store in {store_dir}: {exc}") from exc
 

@@ -25,10 +25,12 @@ from dragonbear.service.web import (
     explorer,
     pages,
     query_forms,
+    release_views,
     search_page,
     short_links,
     timeline_page,
 )
+from dragonbear.service.web.release_views import ReleaseViews
 from dragonbear.settings import Settings
 
 __all__ = ["EXPOSED_HEADERS", "create_app"]
@@ -47,6 +49,25 @@ EXPOSED_HEADERS = [
 ]
 
 log = logging.getLogger("dragonbear.service")
+
+#: The routers after ``/sparql``, in the order they match.
+_ROUTERS = (
+    description.router,
+    download.router,
+    queries.router,
+    search.router,
+    cite.router,
+    browse_page.router,  # before pages: /id/{kind}/ lists a kind, /id/{kind}/{id} is an entity
+    search_page.router,
+    pages.router,
+    charts_page.router,
+    timeline_page.router,
+    explorer.router,
+    query_forms.router,
+    embeds.router,
+    short_links.router,
+    release_views.router,
+)
 
 
 WARM_AUTO_QUADS = 1_000_000
@@ -127,6 +148,8 @@ def create_app(
     )
     app.state.served, app.state.settings = store, settings
     handler = install_error_handler(app, page=pages.error_page)
+    # Inside CORS: /v/RELEASE/sparql and /v/RELEASE/id/... are the live routes on a kept release.
+    app.add_middleware(ReleaseViews, served=store, on_error=handler)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -141,22 +164,7 @@ def create_app(
             QueryFastPath, cache=store.raw_cache, generation=store.generation, endpoint=route.endpoint, on_error=handler
         )
     app.router.routes.insert(0, route)  # first: the most asked path
-    for router in (
-        description.router,
-        download.router,
-        queries.router,
-        search.router,
-        cite.router,
-        browse_page.router,  # before pages: /id/{kind}/ lists a kind, /id/{kind}/{id} is an entity
-        search_page.router,
-        pages.router,
-        charts_page.router,
-        timeline_page.router,
-        explorer.router,
-        query_forms.router,
-        embeds.router,
-        short_links.router,
-    ):
+    for router in _ROUTERS:
         app.include_router(router)
     if settings.update_token:  # writes exist only with a token
         app.include_router(update.router)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dragonbear.errors import StoreError
+from dragonbear.errors import NotFoundError, StoreError
 from dragonbear.graph.locations import open_remote
 from dragonbear.graph.publish import build_record, record_update
 from dragonbear.graph.remote import RemoteStore
@@ -64,7 +64,7 @@ class RemoteServedStore(ServedStore):
         # stopped (on_overrun is not used).
         self._remote = open_remote(self.address, timeout=self.settings.query_timeout + 5)
         self.runner = QueryRunner(threads=QUERY_THREADS, timeout=self.settings.query_timeout, on_overrun=None)
-        self._current()
+        self._live()
 
     def close(self) -> None:
         """Stop the query threads and close the connections to the server."""
@@ -79,7 +79,18 @@ class RemoteServedStore(ServedStore):
             return self.store_dir / f"gen-{datetime.fromtimestamp(slot * ANSWER_TTL, UTC):%Y%m%dT%H%M%S}-unbuilt"
         return self.store_dir / f"gen-{record.modified:%Y%m%dT%H%M%S}-{record.id}"
 
-    def _current(self) -> tuple[Path, GraphStore]:
+    def release(self, version: str) -> tuple[Path, GraphStore]:
+        """No release is kept on a SPARQL server: each build there replaces the last.
+
+        Raises:
+            NotFoundError: always.
+        """
+        raise NotFoundError(
+            f"release {version!r} is not kept: this server's graph is on a SPARQL server, where each build "
+            "replaces the last; the current release is served at /sparql and /id/"
+        )
+
+    def _live(self) -> tuple[Path, GraphStore]:
         remote = self._remote
         if remote is None:
             raise StoreError("the served store is not started")

@@ -21,12 +21,16 @@ import asyncio
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Hashable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
-from dragonbear.errors import StoreError
+from dragonbear.errors import NotFoundError, StoreError
 from dragonbear.graph.generations import CURRENT
+from dragonbear.graph.releases import kept_releases, release_directory, valid_release_name
 from dragonbear.graph.sparql_text import bounded_lookup
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation
 from dragonbear.service.runtime.cache import LruCache
@@ -44,6 +48,9 @@ T = TypeVar("T")
 CACHE_ENTRIES = 2048
 CACHE_MAX_BODY = 1 << 20  # answers larger than 1 MiB are not kept
 QUERY_THREADS = max(4, os.cpu_count() or 1)  # queries one server process runs at once
+RELEASE_HANDLES = 4  # kept releases a server process holds open at once
+
+_PINNED: ContextVar[tuple[Path, GraphStore] | None] = ContextVar("dragonbear_pinned_release", default=None)
 
 
 class ServedStore:
@@ -78,6 +85,7 @@ class ServedStore:
         self._link: str | None = None
         self._link_path = str(self.store_dir / CURRENT)
         self._local: tuple[Path, GraphStore] | None = None
+        self._releases: OrderedDict[Path, GraphStore] = OrderedDict()
         self._answers: LruCache[tuple[object, ...], tuple[Reply, str]] = LruCache(
             entries=CACHE_ENTRIES, max_bytes=CACHE_MAX_BODY, size=lambda hit: len(hit[0].body)
         )
@@ -124,6 +132,13 @@ class ServedStore:
         return self._current()
 
     def _current(self) -> tuple[Path, GraphStore]:
+        pinned = _PINNED.get()
+        if pinned is not None:
+            return pinned
+        return self._live()
+
+    def _live(self) -> tuple[Path, GraphStore]:
+        """The current generation (what :meth:`_current` gives when no release is pinned)."""
         try:
             link = os.readlink(self._link_path)
         except OSError:
@@ -142,6 +157,38 @@ class ServedStore:
                     self._local = (gen, EmbeddedStore.open(gen, read_only=True))
                 self._link = link
             return self._local
+
+    def release(self, version: str) -> tuple[Path, GraphStore]:
+        """The kept release ``version`` (:mod:`dragonbear.graph.releases`): its checkpoint and a
+        read-only handle on it, opened once and kept (the :data:`RELEASE_HANDLES` last used).
+
+        Raises:
+            NotFoundError: the store keeps no release of that name (the message names those it keeps).
+        """
+        path = release_directory(self.store_dir, version) if valid_release_name(version) else None
+        if path is None:
+            kept = ", ".join(r.version for r in kept_releases(self.store_dir)) or "none"
+            raise NotFoundError(f"release {version!r} is not kept by this server (kept: {kept}; see /v/)")
+        with self._open_lock:
+            handle = self._releases.get(path)
+            if handle is None:
+                handle = EmbeddedStore.open(path, read_only=True)
+                self._releases[path] = handle
+                while len(self._releases) > RELEASE_HANDLES:
+                    self._releases.popitem(last=False)
+            self._releases.move_to_end(path)
+            return path, handle
+
+    @contextmanager
+    def pinned(self, release: tuple[Path, GraphStore]) -> Iterator[None]:
+        """Within this block (and the tasks and threads it starts), every read of this served store
+        (:meth:`read`, :meth:`query_cached`, :meth:`current` ...) answers from ``release`` instead of
+        the current generation: how ``/v/RELEASE/...`` serves the live routes on a kept release."""
+        token = _PINNED.set(release)
+        try:
+            yield
+        finally:
+            _PINNED.reset(token)
 
     def _runner(self) -> QueryRunner:
         if self.runner is None:

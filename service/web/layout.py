@@ -265,6 +265,7 @@ def page(title: str, body: str, *, head: str = "", wide: bool = False, search: s
         f"{search_box(search)}</header>"
         f'<main id="content" tabindex="-1"{main_class}>{body}'
         "<footer>Dragonbear: an open knowledge graph of Russia–China military-technical cooperation. "
-        f"Data release {esc(data_release().version)} ({esc(data_release().issued)}). "
+        f"Data release {esc(data_release().version)} ({esc(data_release().issued)}); "
+        '<a href="/v/">kept releases</a>. '
         'Arms transfer data: SIPRI Arms Transfers Database. <a href="/download">Download the data</a>.</footer></main></body></html>'
     )

@@ -33,9 +33,11 @@ from starlette.concurrency import run_in_threadpool
 from dragonbear import data_release
 from dragonbear.errors import ResultLimitError, ServiceUnavailableError, UnsupportedMediaTypeError, UsageError
 from dragonbear.graph.dataset import store_release
+from dragonbear.graph.releases import release_directory
 from dragonbear.graph.store import GraphStore
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.link_store import LinkRecord, link_id, read_link, save_link
+from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.web.snapshot_page import data_part, snapshot_html
 
 __all__ = ["MAX_HTML", "MAX_PATH", "checked_path", "data_digest", "router"]
@@ -177,11 +179,24 @@ async def show_link(ident: str, request: Request, served: ServedDep) -> Response
     """The snapshot of a short link with how the live view compares (``.json``: its record)."""
     if ident.endswith(".json"):
         record = await run_in_threadpool(read_link, served.store_dir, ident.removesuffix(".json"))
-        return JSONResponse(record.public() | {"url": f"{_base(request)}/q/{record.id}"})
+        pinned = _pinned(served, record)
+        return JSONResponse(
+            record.public()
+            | {"url": f"{_base(request)}/q/{record.id}"}
+            | ({"release_url": _base(request) + pinned} if pinned else {})
+        )
     record = await run_in_threadpool(read_link, served.store_dir, ident)
     status, media_type, body = await render_view(request, record.path)
     if status == 200 and media_type.startswith("text/html"):
         live = "same" if data_digest(body.decode("utf-8"), _base(request)) == record.digest else "changed"
     else:
         live = str(status)
-    return HTMLResponse(snapshot_html(record, f"{_base(request)}/q/{record.id}", live))
+    return HTMLResponse(snapshot_html(record, f"{_base(request)}/q/{record.id}", live, pinned=_pinned(served, record)))
+
+
+def _pinned(served: ServedStore, record: LinkRecord) -> str | None:
+    """The link's page on its release (``/v/RELEASE/id/...``), when it is an entity or browse page and
+    the server keeps that release."""
+    if not record.path.startswith("/id/") or release_directory(served.store_dir, record.release) is None:
+        return None
+    return f"/v/{record.release}{record.path}"

@@ -47,18 +47,24 @@ def _comparison(record: LinkRecord, live: str) -> str:
     return f"The {link} no longer answers as it did (status {esc(live)}). This page keeps what it showed."
 
 
-def _notice(record: LinkRecord, url: str, live: str) -> str:
+def _notice(record: LinkRecord, url: str, live: str, pinned: str | None) -> str:
+    on_release = (
+        f"<p>The same page on release {esc(record.release)}, served for as long as the server keeps it: "
+        f'<a href="{esc(pinned)}">{esc(pinned)}</a></p>'
+        if pinned
+        else ""
+    )
     return (
         '<section class="snapshot-notice" aria-label="About this short link">'
         f"<p><strong>Snapshot.</strong> Made on {esc(record.made[:10])} from data release {esc(record.release)}.</p>"
-        f'<p id="snapshot-comparison">{_comparison(record, live)}</p>'
+        f'<p id="snapshot-comparison">{_comparison(record, live)}</p>{on_release}'
         f'<p><label for="short-link">Short link to this snapshot</label>'
         f'<input id="short-link" type="text" readonly value="{esc(url)}" aria-describedby="snapshot-comparison"></p>'
         "</section>"
     )
 
 
-def snapshot_html(record: LinkRecord, url: str, live: str) -> str:
+def snapshot_html(record: LinkRecord, url: str, live: str, *, pinned: str | None = None) -> str:
     """The page of a short link: the stored view (without its share form), the notice first in its main part.
 
     Args:
@@ -66,9 +72,11 @@ def snapshot_html(record: LinkRecord, url: str, live: str) -> str:
         url: the short link's own URL.
         live: ``"same"`` or ``"changed"`` (the live view's data part against the snapshot's), or the
             live view's HTTP status when it did not answer with a page.
+        pinned: the address of the same page on the link's release, when the server keeps it
+            (``/v/RELEASE/id/...``, :mod:`dragonbear.service.web.release_views`).
     """
     html = _SHARE_FORM.sub("", record.html)
-    notice = _notice(record, url, live)
+    notice = _notice(record, url, live, pinned)
     start = html.find("<main")
     at = html.find(">", start) + 1 if start >= 0 else html.find(">", html.find("<body")) + 1
     html = html[:at] + notice + html[at:] if at > 0 else notice + html

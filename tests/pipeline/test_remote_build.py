@@ -233,6 +233,14 @@ def test_a_short_link_from_the_server_is_kept_in_the_local_cache_folder(remote_c
     assert page.status_code == 200 and "shows the same numbers" in page.text and "state:russia" in page.text
 
 
+def test_no_release_is_kept_on_a_server_and_v_says_so(remote_client: TestClient) -> None:
+    from dragonbear import data_release
+
+    reply = remote_client.get(f"/v/{data_release().version}/sparql", params={"query": "ASK {}"})
+    assert reply.status_code == 404 and "SPARQL server" in reply.text
+    assert "keeps no release" in remote_client.get("/v/").text
+
+
 def test_a_write_with_the_token_reaches_the_server_and_the_cache_moves_on(
     remote_client: TestClient, remote_built: RemoteStore
 ) -> None:

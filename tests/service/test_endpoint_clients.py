@@ -44,6 +44,20 @@ def test_sparqlwrapper_ask(server: Server) -> None:
     assert client.query().convert()["boolean"] is True  # type: ignore[index, call-overload]
 
 
+def test_sparqlwrapper_and_rdflib_query_a_kept_release(server: Server) -> None:
+    from dragonbear import data_release
+
+    endpoint = server.url(f"/v/{data_release().version}/sparql")
+    client = SPARQLWrapper(endpoint)
+    client.setMethod("POST")
+    client.setQuery(STATES)
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
+    assert len(rows) == 5
+    graph = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+    assert len(list(graph.query("SELECT ?l WHERE { <https://w3id.org/dragonbear/id/system/j-11> rdfs:label ?l }"))) >= 1
+
+
 def test_rdflib_sparqlstore_reads_the_graph(server: Server) -> None:
     store = SPARQLStore(server.url("/sparql"), returnFormat="xml")
     graph = rdflib.Graph(store=store)

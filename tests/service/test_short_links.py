@@ -134,7 +134,8 @@ def test_the_snapshot_shows_the_rows_of_the_view_with_the_release_and_the_live_l
 def test_the_record_is_json_without_the_html(links_client: TestClient) -> None:
     ident = _make(links_client, "/id/system/j-11")
     doc = links_client.get(f"/q/{ident}.json").json()
-    assert set(doc) == {"id", "path", "release", "generation", "made", "digest", "url"}
+    # release_url: the page on its release, which the store keeps (tests/service/test_releases.py)
+    assert set(doc) == {"id", "path", "release", "generation", "made", "digest", "url", "release_url"}
     assert doc["id"] == ident and doc["path"] == "/id/system/j-11" and doc["generation"].startswith("gen-")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", doc["made"])
 
