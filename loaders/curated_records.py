@@ -368,9 +368,9 @@ class RecordWriter:
 
     def write_attestation(self, subject: ox.NamedNode, attestation: dict[str, Any], iri: str) -> None:
         """Write one attestation table as the node ``iri`` of statement ``subject`` (checking its keys)."""
-        for key in attestation:
-            if key not in ATTESTATION_KEYS:
-                self.fail(f"unknown key '{key}' in an attestation")
+        for name in attestation:
+            if name not in ATTESTATION_KEYS:
+                self.fail(f"unknown key '{name}' in an attestation")
         key = attestation.get("source")
         info = self.source_info(key)
         if info is None:

@@ -215,6 +215,7 @@ _NAVIGATION = (
     ("/ontology", "Ontology"),
     ("/charts", "Charts"),
     ("/timeline", "Timeline"),
+    ("/map", "Map"),
     ("/download", "Download"),
     ("/api/queries", "API"),
     ("/openapi.json", "OpenAPI"),

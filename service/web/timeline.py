@@ -36,6 +36,11 @@ __all__ = [
     "StateChoice",
     "Timeline",
     "TimelineFilters",
+    "choose_state",
+    "first_label",
+    "label_patterns",
+    "parse_filters",
+    "read_items",
     "read_states",
     "read_timeline",
 ]
@@ -161,8 +166,8 @@ class Timeline:
         return any(i.sipri for i in self.items)
 
 
-def _label(var: str, out: str) -> str:
-    """Patterns binding ``?{out}0``, ``?{out}1`` to an English or untagged preferred label and label."""
+def label_patterns(var: str, out: str) -> str:
+    """SPARQL patterns binding ``?{out}0``, ``?{out}1`` to an English or untagged preferred label and label."""
     return " ".join(
         f"OPTIONAL {{ ?{var} {ox.NamedNode(p)} ?{out}{i} "
         f'FILTER(isLiteral(?{out}{i}) && (LANG(?{out}{i}) = "" || LANGMATCHES(LANG(?{out}{i}), "en"))) }}'
@@ -170,7 +175,8 @@ def _label(var: str, out: str) -> str:
     )
 
 
-def _first_label(row: ox.QuerySolution, out: str) -> str | None:
+def first_label(row: ox.QuerySolution, out: str) -> str | None:
+    """The label :func:`label_patterns` bound for ``out`` (the preferred label first), if any."""
     for i in (0, 1):
         term = row[f"{out}{i}"]
         if term is not None:
@@ -192,11 +198,13 @@ def _members(state: StateChoice | None) -> str:
 
 def read_states(store: GraphStore) -> list[StateChoice]:
     """Every state of the graph (``dgb:State``), by label."""
-    sparql = f"SELECT ?s ?l0 ?l1 WHERE {{ ?s a {ox.NamedNode(DGB + 'State')} FILTER(isIRI(?s)) {_label('s', 'l')} }}"
+    sparql = (
+        f"SELECT ?s ?l0 ?l1 WHERE {{ ?s a {ox.NamedNode(DGB + 'State')} FILTER(isIRI(?s)) {label_patterns('s', 'l')} }}"
+    )
     found: dict[str, str] = {}
     for row in store.select(sparql):
         iri = row["s"].value
-        label = _first_label(row, "l") or iri.rsplit("/", 1)[-1]
+        label = first_label(row, "l") or iri.rsplit("/", 1)[-1]
         found[iri] = min(found.get(iri, label), label)
     return sorted((StateChoice(i, label) for i, label in found.items()), key=lambda s: (s.label.casefold(), s.iri))
 
@@ -232,19 +240,19 @@ def _span(values: dict[str, list[str]], kind: Kind) -> tuple[Dated, Dated | None
 
 
 def _names(store: GraphStore, members: str) -> dict[str, str]:
-    rows = store.select(f"SELECT ?e ?l0 ?l1 WHERE {{ {members} {_label('e', 'l')} }}")
+    rows = store.select(f"SELECT ?e ?l0 ?l1 WHERE {{ {members} {label_patterns('e', 'l')} }}")
     names: dict[str, str] = {}
     for row in rows:
-        label = _first_label(row, "l")
+        label = first_label(row, "l")
         if label is not None:
             names[row["e"].value] = min(names.get(row["e"].value, label), label)
     derived = (
         f"SELECT ?e ?d0 ?d1 ?s0 ?s1 WHERE {{ {members} ?e {ox.NamedNode(DGB + 'derivedSystem')} ?d ; "
-        f"{ox.NamedNode(DGB + 'sourceSystem')} ?s {_label('d', 'd')} {_label('s', 's')} }}"
+        f"{ox.NamedNode(DGB + 'sourceSystem')} ?s {label_patterns('d', 'd')} {label_patterns('s', 's')} }}"
     )
     for row in store.select(derived):  # a derivation has no label of its own: "J-11 from Su-27"
         if row["e"].value not in names:
-            to, origin = _first_label(row, "d"), _first_label(row, "s")
+            to, origin = first_label(row, "d"), first_label(row, "s")
             if to and origin:
                 names[row["e"].value] = f"{to} from {origin}"
     return names
@@ -253,12 +261,12 @@ def _names(store: GraphStore, members: str) -> dict[str, str]:
 def _states(store: GraphStore, members: str) -> dict[str, list[tuple[str, str]]]:
     sparql = (
         f"SELECT ?e ?s ?l0 ?l1 WHERE {{ {members} ?e {ox.NamedNode(DGB + 'involves')} ?s . "
-        f"?s a {ox.NamedNode(DGB + 'State')} {_label('s', 'l')} }}"
+        f"?s a {ox.NamedNode(DGB + 'State')} {label_patterns('s', 'l')} }}"
     )
     out: dict[str, dict[str, str]] = {}
     for row in store.select(sparql):
         iri = row["s"].value
-        label = _first_label(row, "l") or iri.rsplit("/", 1)[-1]
+        label = first_label(row, "l") or iri.rsplit("/", 1)[-1]
         seen = out.setdefault(row["e"].value, {})
         seen[iri] = min(seen.get(iri, label), label)
     return {e: sorted(((i, label) for i, label in s.items()), key=lambda p: p[1].casefold()) for e, s in out.items()}
@@ -296,7 +304,12 @@ def read_items(store: GraphStore, state: StateChoice | None) -> tuple[list[Item]
     return items, undated
 
 
-def _choose_state(states: Sequence[StateChoice], raw: str) -> StateChoice:
+def choose_state(states: Sequence[StateChoice], raw: str) -> StateChoice:
+    """The state ``raw`` names (its local name, IRI or label, ignoring case).
+
+    Raises:
+        ParameterError: no state of ``states`` has that name.
+    """
     wanted = raw.strip().casefold()
     for state in states:
         if wanted in (state.key.casefold(), state.iri.casefold(), state.label.casefold()):
@@ -324,7 +337,7 @@ def parse_filters(states: Sequence[StateChoice], params: Iterable[tuple[str, str
         if not raw.strip():
             continue
         if name == "state":
-            state = _choose_state(states, raw)
+            state = choose_state(states, raw)
         elif name == "kind":
             if raw.strip().lower() not in _RANK:
                 raise ParameterError(f"no kind {raw!r}; the kinds are {', '.join(k.key for k in KINDS)}")
