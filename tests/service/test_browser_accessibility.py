@@ -51,6 +51,8 @@ PAGES = [
     pytest.param("/ontology", None, id="ontology"),
     pytest.param("/charts", None, id="charts"),
     pytest.param("/timeline?state=china&kind=exercise", None, id="timeline"),
+    pytest.param("/map", "svg.world", id="map"),
+    pytest.param("/map?view=transfers", "svg.world", id="map-transfers"),
     pytest.param("/download", None, id="download"),
     pytest.param("/embed/lineage/j-11", "svg.lineage-graph", id="embed-lineage"),
     pytest.param("/embed/chart/deliveries-to-china", None, id="embed-chart"),
