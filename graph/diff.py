@@ -2,7 +2,7 @@
 
 Each side is a store directory or an N-Quads dump (``.nq``, ``.nq.gz``, as ``dragonbear export``
 writes). A *statement* is a node of a statement class (claim, reported figure, derivation, component
-fit, arms transfer, exercise, event); it *changed* when its own triples or its attestations' triples
+fit, arms transfer, exercise, event, a place's coordinates); it *changed* when its own triples or its attestations' triples
 differ between the two sides. The derived graph is left out: it follows from the rest.
 
 >>> Change("claims", "added", "https://w3id.org/dragonbear/id/claim/x", ("vonessen-2025",)).kind
@@ -33,6 +33,7 @@ _KINDS = (
     ("Derivation", "derivations"),
     ("ComponentFit", "dependencies"),
     ("ArmsTransfer", "transfers"),
+    ("Coordinates", "coordinates"),
 )
 _TYPE, _ATT, _SOURCE, _KEY = RDF + "type", DGB + "hasAttestation", DGB + "source", DGB + "sourceKey"
 

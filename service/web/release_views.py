@@ -251,7 +251,7 @@ def release_page(release: str, served: ServedDep) -> HTMLResponse:
         f'formats as <a href="/sparql">/sparql</a>)</li><li>Entity pages and their RDF: '
         f'<code>/v/{version}/id/…</code>, for example <a href="/v/{version}/id/system/">its systems</a></li></ul>'
         f'<form method="get" action="/v/{version}/sparql"><label for="release-query">A SPARQL query on release '
-        f'{version}</label><br><textarea id="release-query" name="query" rows="6" cols="70">'
+        f'{version}</label><br><textarea id="release-query" name="query" rows="6" style="width: 100%; max-width: 40rem; box-sizing: border-box">'
         "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }</textarea><br>"
         '<button type="submit">Run</button></form><p><a href="/v/">All kept releases</a></p>'
     )

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from dragonbear import data_release
+
 from ..conftest import CHROMIUM, ROOT
 from ..servers import ci_requires_servers
 
@@ -54,6 +56,9 @@ PAGES = [
     pytest.param("/map", "svg.world", id="map"),
     pytest.param("/map?view=transfers", "svg.world", id="map-transfers"),
     pytest.param("/download", None, id="download"),
+    pytest.param("/v/", None, id="kept-releases"),
+    pytest.param(f"/v/{data_release().version}/", None, id="kept-release"),
+    pytest.param(f"/v/{data_release().version}/id/system/j-11", "svg.lineage-graph", id="system-on-a-release"),
     pytest.param("/embed/lineage/j-11", "svg.lineage-graph", id="embed-lineage"),
     pytest.param("/embed/chart/deliveries-to-china", None, id="embed-chart"),
     pytest.param("/embed/query/transfers?supplier=russia&recipient=china", None, id="embed-query"),
