@@ -3,9 +3,12 @@
 
 The projection is the **equirectangular** one (plate carrée): a degree of longitude or of latitude is
 :data:`SCALE` units everywhere, so a point's place in the drawing is a plain function of its
-coordinates (:func:`project`) that a test can check. The drawing spans longitudes -180..180 and
-latitudes :data:`NORTH`..:data:`SOUTH` (Antarctica is cut off); Natural Earth splits its polygons at
-the antimeridian, so none wraps across the drawing.
+coordinates (:func:`project`) that a test can check. The drawing is centred on the Pacific: it spans
+360 degrees of longitude from :data:`WEST` (in the Atlantic), so the Bering Sea and Alaska, where
+Russian and Chinese patrols go, sit beside the Sea of Japan rather than at the opposite edge, and
+latitudes :data:`NORTH`..:data:`SOUTH` (Antarctica is cut off). Country paths are written in
+longitudes -180..180 (Natural Earth splits its polygons at the antimeridian) and drawn twice, the
+second copy 360 degrees east, inside a frame that shows one turn of the globe (:func:`WRAP`).
 
 TopoJSON (https://github.com/topojson/topojson-specification): each arc is a list of quantized
 positions, the first absolute and the others deltas; ``transform`` turns them into degrees. A ring is a
@@ -27,7 +30,9 @@ __all__ = [
     "NORTH",
     "SCALE",
     "SOUTH",
+    "WEST",
     "WIDTH",
+    "WRAP",
     "Country",
     "countries",
     "decode_arcs",
@@ -38,19 +43,24 @@ __all__ = [
 ATLAS = Path(__file__).resolve().parent / "static" / "world-atlas" / "countries-110m.json"
 SCALE = 2.0  # drawing units per degree
 NORTH, SOUTH = 85.0, -60.0
+WEST = -25.0  # the drawing's western edge: east of Greenland's tip, west of Iceland and Africa
 WIDTH = 360 * SCALE
 HEIGHT = (NORTH - SOUTH) * SCALE
+WRAP = (-(WEST + 180) * SCALE, (180 - WEST) * SCALE)
+"""The x offsets of the two copies of the country paths (written from -180 degrees) in the drawing."""
 
 Position = tuple[float, float]  # (longitude, latitude) in degrees
 
 
-def project(lat: float, long: float) -> tuple[float, float]:
-    """The drawing's ``(x, y)`` of a point in WGS84 degrees.
+def project(lat: float, long: float, *, west: float = WEST) -> tuple[float, float]:
+    """The drawing's ``(x, y)`` of a point in WGS84 degrees, for a drawing whose western edge is ``west``.
 
-    >>> project(0, 0), project(NORTH, -180), project(39.1345, 133.6522)
-    ((360.0, 170.0), (0.0, 0.0), (627.3044, 91.731))
+    >>> project(0, 0), project(NORTH, WEST), project(39.1345, 133.6522), project(58.0, -175.0)
+    ((50.0, 170.0), (0.0, 0.0), (317.3044, 91.731), (420.0, 54.0))
+    >>> project(0, 0, west=-180)
+    (360.0, 170.0)
     """
-    return round((long + 180) * SCALE, 4), round((NORTH - lat) * SCALE, 4)
+    return round(((long - west) % 360) * SCALE, 4), round((NORTH - lat) * SCALE, 4)
 
 
 @dataclass(frozen=True)
@@ -70,9 +80,30 @@ class Country:
         """
         parts = []
         for ring in self.rings:
-            points = [project(lat, long) for long, lat in ring]
+            points = [(x + 360 * SCALE * turn, y) for (x, y), turn in zip(_projected(ring), _turns(ring), strict=True)]
             parts.append("M" + "L".join(f"{_num(x)},{_num(y)}" for x, y in points) + "Z")
         return "".join(parts)
+
+
+def _projected(ring: tuple[Position, ...]) -> list[tuple[float, float]]:
+    return [(round((long + 180) * SCALE, 4), round((NORTH - lat) * SCALE, 4)) for long, lat in ring]
+
+
+def _turns(ring: tuple[Position, ...]) -> list[int]:
+    """For each position, the whole turns to add to keep the ring continuous where it crosses the
+    antimeridian (world-atlas jumps from 180 to -180 degrees there: drawn as they are, the ring would
+    cross the whole map; unwrapped, its far side falls in the second copy of :data:`WRAP`).
+
+    >>> _turns(((170.0, 60.0), (179.0, 62.0), (-179.0, 63.0), (-175.0, 60.0), (179.5, 59.0)))
+    [0, 0, 1, 1, 0]
+    """
+    turns, turn = [], 0
+    for i, (long, _lat) in enumerate(ring):
+        if i:
+            step = long - ring[i - 1][0]
+            turn += -1 if step > 180 else 1 if step < -180 else 0
+        turns.append(turn)
+    return turns
 
 
 def _num(value: float) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from dragonbear.service.web.atlas import HEIGHT, WIDTH, countries, project
+from dragonbear.service.web.atlas import HEIGHT, WIDTH, WRAP, countries, project
 from dragonbear.service.web.layout import esc, local_path
 from dragonbear.service.web.map_data import EventMap, MapPlace, TransferMap
 
@@ -65,13 +65,17 @@ def point_label(place: MapPlace) -> str:
     return f"{place.label}: {count} event{'' if count == 1 else 's'}, {years}"
 
 
-def _countries(fills: dict[str, tuple[str, str]] | None = None) -> str:
+def _countries(ident: str, fills: dict[str, tuple[str, str]] | None = None) -> str:
     """The base map: every country as a path, filled and titled as ``fills`` says (by name)."""
     parts = []
     for country in countries():
         fill, title = (fills or {}).get(country.name, (_LAND, country.name))
         parts.append(f'<path class="country" fill="{fill}" d="{country.path()}"><title>{esc(title)}</title></path>')
-    return f'<g class="countries">{"".join(parts)}</g>'
+    first, second = WRAP
+    return (  # one turn of the globe from WEST: the paths, then the same 360 degrees east (atlas.py)
+        f'<g class="countries" id="{ident}-countries" transform="translate({first:g} 0)">{"".join(parts)}</g>'
+        f'<use href="#{ident}-countries" transform="translate({second - first:g} 0)" aria-hidden="true"/>'
+    )
 
 
 def _frame(ident: str, title: str, description: str, inner: str, *, links: bool) -> str:
@@ -105,7 +109,7 @@ def event_svg(event_map: EventMap) -> str:
         "events-map",
         "Map of the exercises, patrols and events by place",
         description,
-        _countries() + f'<g class="points">{"".join(circles)}</g>',
+        _countries("events-map") + f'<g class="points">{"".join(circles)}</g>',
         links=True,
     )
 
@@ -126,7 +130,11 @@ def transfer_svg(transfer_map: TransferMap) -> str:
         + f". {len(transfer_map.undrawn)} recipients are not on the base map and are listed below it."
     )
     return _frame(
-        "transfers-map", f"Arms transfers from {supplier} by recipient", description, _countries(fills), links=False
+        "transfers-map",
+        f"Arms transfers from {supplier} by recipient",
+        description,
+        _countries("transfers-map", fills),
+        links=False,
     )
 
 

@@ -52,7 +52,7 @@ TRANSFER_COLUMNS = ("recipient", "recipient_label", "deals", "first_year", "last
 _VIEWS = ("events", "transfers")
 _BASE = (
     "Base map: Natural Earth 1:110m countries (public domain) from world-atlas 2.0.2, shipped with Dragonbear; "
-    "equirectangular projection."
+    "equirectangular projection centred on the Pacific."
 )
 
 
