@@ -19,7 +19,19 @@ pytestmark = [
     pytest.mark.slow,
 ]
 
-HEADER = ["Dragonbear", "Query", "Browse", "Lineage", "Ontology", "Charts", "Timeline", "Download", "API", "OpenAPI"]
+HEADER = [
+    "Dragonbear",
+    "Query",
+    "Browse",
+    "Lineage",
+    "Ontology",
+    "Charts",
+    "Timeline",
+    "Map",
+    "Download",
+    "API",
+    "OpenAPI",
+]
 # What has the focus: its tag, id, text, and whether an outline shows it.
 FOCUSED = """() => {
   const el = document.activeElement, style = getComputedStyle(el);
