@@ -41,7 +41,11 @@ FormatOption = Annotated[OutputFormat | None, typer.Option("--format", "-f", hel
 
 
 def _settings(store: str | None) -> Settings:
-    return Settings.from_env(store=store)
+    from dragonbear.graph.sparql_limits import configure
+
+    settings = Settings.from_env(store=store)
+    configure(max_depth=settings.max_query_depth, max_chain=settings.max_query_chain)
+    return settings
 
 
 def _open_graph(store: str | None) -> GraphStore:
@@ -200,8 +204,10 @@ def sparql(
     check_service_calls(
         query, settings.federation_allowlist
     )  # as the server does: SERVICE only to allowlisted endpoints
-    result = _open_graph(store).query(query)
-    data, count = render_result(result, fmt)
+    from dragonbear.graph.sparql_limits import with_stack
+
+    graph, text = _open_graph(store), query
+    data, count = with_stack(lambda: render_result(graph.query(text), fmt))  # a stack as deep as the server's
     _emit(data)
     if count == 0:
         raise typer.Exit(1)

@@ -40,6 +40,7 @@ __all__ = [
     "NotFoundError",
     "ParameterError",
     "ProtocolError",
+    "QueryComplexityError",
     "QueryError",
     "QueryTimeoutError",
     "ResultLimitError",
@@ -143,6 +144,11 @@ class ParameterError(QueryError):
 
 class QueryTimeoutError(QueryError):
     """A query ran past the server's time limit and was stopped."""
+
+
+class QueryComplexityError(QueryError):
+    """A query or update nested or chained past the limits of the process, refused before it is
+    parsed (a deeper one would overflow the parser's stack, see ``graph/sparql_limits.py``)."""
 
 
 class ResultLimitError(QueryError):

@@ -22,6 +22,9 @@ warm                ``DRAGONBEAR_WARM``          auto: build the name index and 
                                                  when the store holds at most 1,000,000 quads
 keep_releases       ``DRAGONBEAR_KEEP_RELEASES`` 5: the newest releases a build keeps queryable at
                                                  ``/v/RELEASE/`` (0: none; graph/releases.py)
+max_query_depth     ``DRAGONBEAR_MAX_QUERY_DEPTH`` 128 levels of brackets in a query or update
+max_query_chain     ``DRAGONBEAR_MAX_QUERY_CHAIN`` 2,000 groups, operators and pattern keywords
+                                                 (both checked before parsing: graph/sparql_limits.py)
 ==================  ===========================  =======================================
 
 ``DRAGONBEAR_FEDERATION_ALLOWLIST`` lists the endpoints ``SERVICE`` may call (IRIs separated by
@@ -43,12 +46,14 @@ from dragonbear.addresses import StoreAddress, parse_store_address
 from dragonbear.endpoints import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
 from dragonbear.errors import UsageError
 
-__all__ = ["KEEP_RELEASES", "Settings", "default_store_dir", "default_workers"]
+__all__ = ["KEEP_RELEASES", "MAX_QUERY_CHAIN", "MAX_QUERY_DEPTH", "Settings", "default_store_dir", "default_workers"]
 
 T = TypeVar("T")
 
 KEEP_RELEASES = 5
 """How many data releases a store keeps queryable at ``/v/RELEASE/`` by default."""
+MAX_QUERY_DEPTH = 128
+MAX_QUERY_CHAIN = 2000
 
 
 def default_store_dir() -> Path:
@@ -122,6 +127,8 @@ class Settings:
     warm: bool | None = None  # None: auto (warm stores of at most WARM_AUTO_QUADS quads)
     store_address: StoreAddress | None = None  # a SPARQL server holds the graph (store_dir: a cache)
     keep_releases: int = KEEP_RELEASES
+    max_query_depth: int = MAX_QUERY_DEPTH
+    max_query_chain: int = MAX_QUERY_CHAIN
 
     @property
     def store_label(self) -> str:
@@ -142,6 +149,8 @@ class Settings:
         federation_allowlist: tuple[str, ...] | None = None,
         warm: bool | None = None,
         keep_releases: int | None = None,
+        max_query_depth: int | None = None,
+        max_query_chain: int | None = None,
     ) -> Settings:
         """Settings from flags (given as arguments) and the environment.
 
@@ -175,15 +184,31 @@ class Settings:
             ),
             warm=_pick(warm, "DRAGONBEAR_WARM", _flag, None),
             keep_releases=_pick(keep_releases, "DRAGONBEAR_KEEP_RELEASES", int, KEEP_RELEASES),
+            max_query_depth=_pick(max_query_depth, "DRAGONBEAR_MAX_QUERY_DEPTH", int, MAX_QUERY_DEPTH),
+            max_query_chain=_pick(max_query_chain, "DRAGONBEAR_MAX_QUERY_CHAIN", int, MAX_QUERY_CHAIN),
         )
-        if not 0 < settings.port < 65536:
-            raise UsageError(f"port {settings.port} is out of range")
-        if settings.workers < 1:
-            raise UsageError("at least one server process is needed")
-        if settings.query_timeout <= 0:
-            raise UsageError("the query timeout must be positive")
-        if settings.max_results < 0:
-            raise UsageError("the result cap must be 0 (no cap) or positive")
-        if settings.keep_releases < 0:
-            raise UsageError("the number of releases kept must be 0 (none) or positive")
+        _check(settings)
         return settings
+
+
+def _check(settings: Settings) -> None:
+    """Refuse settings out of range.
+
+    Raises:
+        UsageError: a value out of range.
+    """
+    if not 0 < settings.port < 65536:
+        raise UsageError(f"port {settings.port} is out of range")
+    if settings.workers < 1:
+        raise UsageError("at least one server process is needed")
+    if settings.query_timeout <= 0:
+        raise UsageError("the query timeout must be positive")
+    if settings.max_results < 0:
+        raise UsageError("the result cap must be 0 (no cap) or positive")
+    if not 1 <= settings.max_query_depth <= 4_000 or not 1 <= settings.max_query_chain <= 10_000:
+        raise UsageError(
+            "the query depth limit must be 1 to 4,000 and the chain limit 1 to 10,000 "
+            "(past them a query could overflow the parser's 256 MiB stack)"
+        )
+    if settings.keep_releases < 0:
+        raise UsageError("the number of releases kept must be 0 (none) or positive")

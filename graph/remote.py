@@ -36,6 +36,7 @@ from dragonbear.graph.remote_texts import (
     read_bounded,
     values_block,
 )
+from dragonbear.graph.sparql_limits import check_sparql
 from dragonbear.graph.sparql_text import has_dataset_clause, query_form
 from dragonbear.graph.store import TypedReads
 from dragonbear.namespaces import GRAPH
@@ -157,6 +158,7 @@ class RemoteStore(TypedReads):
             QueryError: the server refuses the query.
             StoreError: the server does not answer, or fails.
         """
+        check_sparql(sparql)  # the server's parser may overflow its stack as pyoxigraph's does
         form = query_form(sparql)
         if substitutions:
             sparql = sparql.replace("{", "{ " + values_block(substitutions) + " ", 1)
@@ -204,6 +206,7 @@ class RemoteStore(TypedReads):
             QueryError: the server refuses the update.
             StoreError: no update URL, or the server does not answer.
         """
+        check_sparql(sparql, what="update")
         text = (f"BASE <{base_iri}>\n" if base_iri else "") + prologue(sparql) + sparql  # Virtuoso: BASE first
         self._send("POST", self._writable(), data={"update": text}, what="update", timeout=timeout)
         self._graphs = None

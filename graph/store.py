@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from dragonbear.errors import QueryError, StoreError
 from dragonbear.graph.generations import current_generation, new_generation, swap_generation
+from dragonbear.graph.sparql_limits import check_sparql
 from dragonbear.graph.sparql_text import has_dataset_clause
 from dragonbear.graph.store_interface import GraphStore, QueryKind, Term, TypedReads, query_kind
 from dragonbear.namespaces import PREFIXES
@@ -114,8 +115,10 @@ class EmbeddedStore(TypedReads):
         else the union of all named graphs as default graph, with every named graph.
 
         Raises:
-            QueryError: the query does not parse (evaluation errors surface while iterating).
+            QueryError: the query does not parse (evaluation errors surface while iterating), or is nested
+                or chained past the limits of :mod:`dragonbear.graph.sparql_limits` (QueryComplexityError).
         """
+        check_sparql(sparql)  # before the parser, which would overflow its stack on a deep enough text
         subs = {ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None
         kwargs: dict[str, object] = {"prefixes": _prefixes_for(sparql)}
         if base_iri is not None:
@@ -137,8 +140,9 @@ class EmbeddedStore(TypedReads):
         """Run a SPARQL update in one transaction, with the project prefixes predeclared.
 
         Raises:
-            QueryError: the update does not parse or fails.
+            QueryError: the update does not parse or fails, or is deeper than the limits (QueryComplexityError).
         """
+        check_sparql(sparql, what="update")
         try:
             self._store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as exc:

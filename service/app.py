@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
 from dragonbear import __version__
+from dragonbear.graph.sparql_limits import configure as configure_query_limits
 from dragonbear.service.api import cite, queries, search
 from dragonbear.service.protocol import description, download, graph_store, sparql, update
 from dragonbear.service.runtime.errors import install_error_handler
@@ -149,6 +150,7 @@ def create_app(
         "at /sparql, entity pages under /id/, and a JSON API for the canned queries.",
     )
     app.state.served, app.state.settings = store, settings
+    configure_query_limits(max_depth=settings.max_query_depth, max_chain=settings.max_query_chain)
     handler = install_error_handler(app, page=pages.error_page)
     # Inside CORS: /v/RELEASE/sparql and /v/RELEASE/id/... are the live routes on a kept release.
     app.add_middleware(ReleaseViews, served=store, on_error=handler)

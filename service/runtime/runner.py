@@ -23,13 +23,13 @@ import logging
 import queue
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
 from dragonbear.errors import QueryTimeoutError, ServiceUnavailableError
+from dragonbear.graph.sparql_limits import STACK_BYTES, release_frames
 
 __all__ = ["QueryRunner"]
 
@@ -75,21 +75,6 @@ _trim = _libc_trim()
 query allocates hundreds of MiB that glibc would otherwise keep in the process."""
 
 
-def _release_frames(error: BaseException) -> None:
-    """Let go of the local variables of the frames an error passed through, on this thread.
-
-    The error travels to the thread that waits for it with its traceback (its lines stay for the
-    log), but the frames' locals would keep pyoxigraph's result objects alive there, and pyoxigraph
-    refuses to drop those on any thread but the one that made them.
-    """
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        traceback.clear_frames(current.__traceback__)
-        current = current.__cause__ or current.__context__
-
-
 class QueryRunner:
     """A fixed number of daemon threads that run reads of this process against a deadline.
 
@@ -113,7 +98,13 @@ class QueryRunner:
             self._add_thread()
 
     def _add_thread(self) -> None:
-        threading.Thread(target=self._loop, name="dragonbear-query", daemon=True).start()
+        # A deep stack (address space, touched as used): the SPARQL parser recurses as deep as a query
+        # nests, within the limits of graph/sparql_limits.py.
+        previous = threading.stack_size(STACK_BYTES)
+        try:
+            threading.Thread(target=self._loop, name="dragonbear-query", daemon=True).start()
+        finally:
+            threading.stack_size(previous)
 
     def _loop(self) -> None:
         while True:
@@ -126,7 +117,7 @@ class QueryRunner:
                 try:
                     future.set_result(work())
                 except BaseException as exc:
-                    _release_frames(exc)
+                    release_frames(exc)
                     future.set_exception(exc)
                 if time.monotonic() - started > TRIM_AFTER_SECONDS:
                     _trim()

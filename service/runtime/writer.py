@@ -31,6 +31,7 @@ from dragonbear.errors import (
     StoreError,
 )
 from dragonbear.formats import Format, Kind
+from dragonbear.graph.sparql_limits import configure, limits, with_stack
 from dragonbear.graph.sparql_text import query_form
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
 
@@ -109,7 +110,10 @@ class StoreWriter:
             target.rmdir()  # the checkpoint creates it
             parent, child = _CONTEXT.Pipe()
             process = _CONTEXT.Process(
-                target=apply_write, args=(child, str(current), str(target), job), daemon=True, name="dragonbear-writer"
+                target=apply_write,
+                args=(child, str(current), str(target), job, limits()),  # the process's own query limits
+                daemon=True,
+                name="dragonbear-writer",
             )
             process.start()
             child.close()
@@ -183,19 +187,25 @@ def _apply(store: GraphStore, job: WriteJob) -> bool:
     return not existed
 
 
-def apply_write(conn: Connection, current: str, target: str, job: WriteJob) -> None:
+def apply_write(
+    conn: Connection, current: str, target: str, job: WriteJob, query_limits: tuple[int, int] | None = None
+) -> None:
     """Writer process: checkpoint ``current`` into ``target``, apply ``job`` there, flush, report.
+
+    ``query_limits`` are the server's depth and chain limits (:mod:`dragonbear.graph.sparql_limits`).
 
     What it sends back is a :class:`WriteOutcome`, or the project error the write ended with (pickled
     whole, with its file, line and column), or a :class:`WriteBug` with the stack trace of a bug.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if query_limits is not None:
+        configure(max_depth=query_limits[0], max_chain=query_limits[1])
     try:
         source = EmbeddedStore.open(Path(current), read_only=True)
         source.backup(Path(target))
         del source
         store = EmbeddedStore.open(Path(target))
-        created = _apply(store, job)
+        created = with_stack(lambda: _apply(store, job))  # the parser's stack: as on the query threads
         store.flush()
         conn.send(WriteOutcome(created=created))
     except DragonbearError as exc:
