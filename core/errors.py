@@ -39,6 +39,7 @@ __all__ = [
     "NotAcceptableError",
     "NotFoundError",
     "ParameterError",
+    "PayloadTooLargeError",
     "ProtocolError",
     "QueryComplexityError",
     "QueryError",
@@ -49,6 +50,7 @@ __all__ = [
     "UnauthorizedError",
     "UnknownQueryError",
     "UnsupportedMediaTypeError",
+    "UriTooLongError",
     "UsageError",
     "ValidationError",
     "exit_code_for",
@@ -169,6 +171,14 @@ class NotAcceptableError(ProtocolError):
 
 class UnsupportedMediaTypeError(ProtocolError):
     """A request body of a media type (or charset) the resource does not take."""
+
+
+class PayloadTooLargeError(ProtocolError):
+    """A request body larger than the server takes for that resource (HTTP 413)."""
+
+
+class UriTooLongError(ProtocolError):
+    """A request URL longer than the server takes (HTTP 414)."""
 
 
 class UnauthorizedError(ProtocolError):

@@ -25,6 +25,10 @@ keep_releases       ``DRAGONBEAR_KEEP_RELEASES`` 5: the newest releases a build 
 max_query_depth     ``DRAGONBEAR_MAX_QUERY_DEPTH`` 128 levels of brackets in a query or update
 max_query_chain     ``DRAGONBEAR_MAX_QUERY_CHAIN`` 2,000 groups, operators and pattern keywords
                                                  (both checked before parsing: graph/sparql_limits.py)
+max_url_bytes       ``DRAGONBEAR_MAX_URL_BYTES`` 64 KiB: a longer URL is a 414
+max_query_bytes     ``DRAGONBEAR_MAX_QUERY_BYTES`` 4 MiB of a POST body (a query, a form), else 413
+max_update_bytes    ``DRAGONBEAR_MAX_UPDATE_BYTES`` 64 MiB of an update (``/update``), else 413
+max_upload_bytes    ``DRAGONBEAR_MAX_UPLOAD_BYTES`` 256 MiB of a Graph Store upload (``/store``), else 413
 ==================  ===========================  =======================================
 
 ``DRAGONBEAR_FEDERATION_ALLOWLIST`` lists the endpoints ``SERVICE`` may call (IRIs separated by
@@ -54,6 +58,12 @@ KEEP_RELEASES = 5
 """How many data releases a store keeps queryable at ``/v/RELEASE/`` by default."""
 MAX_QUERY_DEPTH = 128
 MAX_QUERY_CHAIN = 2000
+_BYTE_LIMITS = {  # setting: (variable, default)
+    "max_url_bytes": ("DRAGONBEAR_MAX_URL_BYTES", 64 << 10),
+    "max_query_bytes": ("DRAGONBEAR_MAX_QUERY_BYTES", 4 << 20),
+    "max_update_bytes": ("DRAGONBEAR_MAX_UPDATE_BYTES", 64 << 20),
+    "max_upload_bytes": ("DRAGONBEAR_MAX_UPLOAD_BYTES", 256 << 20),
+}
 
 
 def default_store_dir() -> Path:
@@ -129,6 +139,10 @@ class Settings:
     keep_releases: int = KEEP_RELEASES
     max_query_depth: int = MAX_QUERY_DEPTH
     max_query_chain: int = MAX_QUERY_CHAIN
+    max_url_bytes: int = 64 << 10
+    max_query_bytes: int = 4 << 20
+    max_update_bytes: int = 64 << 20
+    max_upload_bytes: int = 256 << 20
 
     @property
     def store_label(self) -> str:
@@ -186,6 +200,7 @@ class Settings:
             keep_releases=_pick(keep_releases, "DRAGONBEAR_KEEP_RELEASES", int, KEEP_RELEASES),
             max_query_depth=_pick(max_query_depth, "DRAGONBEAR_MAX_QUERY_DEPTH", int, MAX_QUERY_DEPTH),
             max_query_chain=_pick(max_query_chain, "DRAGONBEAR_MAX_QUERY_CHAIN", int, MAX_QUERY_CHAIN),
+            **{name: _pick(None, variable, int, default) for name, (variable, default) in _BYTE_LIMITS.items()},
         )
         _check(settings)
         return settings
@@ -212,3 +227,6 @@ def _check(settings: Settings) -> None:
         )
     if settings.keep_releases < 0:
         raise UsageError("the number of releases kept must be 0 (none) or positive")
+    for name, (variable, _default) in _BYTE_LIMITS.items():
+        if getattr(settings, name) < 1024:
+            raise UsageError(f"{variable} must be at least 1024 bytes")

@@ -18,6 +18,7 @@ from dragonbear.service.api import cite, queries, search
 from dragonbear.service.protocol import description, download, graph_store, sparql, update
 from dragonbear.service.runtime.errors import install_error_handler
 from dragonbear.service.runtime.fastpath import QueryFastPath
+from dragonbear.service.runtime.request_limits import RequestLimits
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.web import (
     browse_page,
@@ -167,6 +168,8 @@ def create_app(
         app.add_middleware(
             QueryFastPath, cache=store.raw_cache, generation=store.generation, endpoint=route.endpoint, on_error=handler
         )
+    # Outermost of all: a URL or body past its limit is refused before anything reads it.
+    app.add_middleware(RequestLimits, settings=settings, on_error=handler)
     app.router.routes.insert(0, route)  # first: the most asked path
     for router in _ROUTERS:
         app.include_router(router)
