@@ -15,7 +15,7 @@ import concurrent.futures
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 
 from dragonbear.graph.sparql_limits import MAX_CHAIN, MAX_DEPTH, configure
 from dragonbear.pipeline.build import BuildReport
+from dragonbear.settings import Settings
 
 from ..conftest import TOKEN, Server, app_client, cli, copy_store
 
@@ -59,6 +60,10 @@ def chained(kind: str, n: int) -> str:
     raise AssertionError(kind)
 
 
+QUERY_BYTES, UPDATE_BYTES = (
+    Settings(store_dir=Path(".")).max_query_bytes,
+    Settings(store_dir=Path(".")).max_update_bytes,
+)
 NESTINGS = ["braces", "brackets", "parentheses", "property-path", "sub-queries"]
 LEVELS = [10**3, 10**4, pytest.param(10**5, marks=pytest.mark.slow), pytest.param(10**6, marks=pytest.mark.slow)]
 
@@ -79,10 +84,14 @@ def _refused(reply: httpx.Response, setting: str) -> None:
 def test_a_deep_query_is_refused_by_post_and_form(client: TestClient, kind: str, n: int) -> None:
     text = nested(kind, n)
     direct = client.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query"})
-    _refused(direct, "DRAGONBEAR_MAX_QUERY_DEPTH")
-    found = re.search(r"nests (\d+) levels", direct.text)
-    assert found and int(found.group(1)) >= n  # the depth it found
-    _refused(client.post("/sparql", data={"query": text}), "DRAGONBEAR_MAX_QUERY_DEPTH")
+    form = client.post("/sparql", data={"query": text})
+    for reply, size in ((direct, len(text.encode())), (form, len(urlencode({"query": text})))):
+        if size > QUERY_BYTES:  # larger than a query body may be: refused before it is read
+            assert reply.status_code == 413 and "DRAGONBEAR_MAX_QUERY_BYTES" in reply.text
+        else:
+            _refused(reply, "DRAGONBEAR_MAX_QUERY_DEPTH")
+            found = re.search(r"nests (\d+) levels", reply.text)
+            assert found and int(found.group(1)) >= n  # the depth it found
 
 
 @pytest.mark.parametrize("n", [10**3, 10**4])
@@ -103,14 +112,23 @@ def test_a_deep_update_is_refused(client: TestClient, kind: str, n: int) -> None
     text = "DELETE { ?s ?p ?o } WHERE " + where
     auth = {"Authorization": f"Bearer {TOKEN}"}
     direct = client.post("/update", content=text, headers={**auth, "Content-Type": "application/sparql-update"})
-    _refused(direct, "DRAGONBEAR_MAX_QUERY_DEPTH")
-    _refused(client.post("/update", data={"update": text}, headers=auth), "DRAGONBEAR_MAX_QUERY_DEPTH")
+    form = client.post("/update", data={"update": text}, headers=auth)
+    for reply, size in ((direct, len(text.encode())), (form, len(urlencode({"update": text})))):
+        if size > UPDATE_BYTES:
+            assert reply.status_code == 413 and "DRAGONBEAR_MAX_UPDATE_BYTES" in reply.text
+        else:
+            _refused(reply, "DRAGONBEAR_MAX_QUERY_DEPTH")
 
 
 @pytest.mark.parametrize("n", [10**4, pytest.param(10**5, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("kind", ["union", "path-sequence", "and", "not", "triple-patterns"])
 def test_a_long_chain_is_refused(client: TestClient, kind: str, n: int) -> None:
-    _refused(client.post("/sparql", data={"query": chained(kind, n)}), "DRAGONBEAR_MAX_QUERY_CHAIN")
+    text = chained(kind, n)
+    reply = client.post("/sparql", data={"query": text})
+    if len(urlencode({"query": text})) > QUERY_BYTES:
+        assert reply.status_code == 413 and "DRAGONBEAR_MAX_QUERY_BYTES" in reply.text
+        return
+    _refused(reply, "DRAGONBEAR_MAX_QUERY_CHAIN")
 
 
 def test_texts_within_the_limits_are_answered(client: TestClient) -> None:
