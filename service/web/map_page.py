@@ -31,6 +31,7 @@ from dragonbear.service.runtime.answer_files import CC_BY, FileFacts, file_heade
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.web.browse import parse_year
 from dragonbear.service.web.data_panel import data_panel, table_snippets
+from dragonbear.service.web.filter_controls import kind_options, state_options, year_inputs
 from dragonbear.service.web.layout import esc, iri_link, local_path, page, table
 from dragonbear.service.web.map_data import (
     EVENT_KINDS,
@@ -42,7 +43,7 @@ from dragonbear.service.web.map_data import (
     read_transfer_map,
 )
 from dragonbear.service.web.map_drawing import STYLE, event_svg, legend_html, point_label, transfer_svg
-from dragonbear.service.web.timeline import KINDS, StateChoice, choose_state, parse_filters, read_states
+from dragonbear.service.web.timeline import StateChoice, choose_state, parse_filters, read_states
 
 __all__ = ["EVENT_COLUMNS", "TRANSFER_COLUMNS", "router"]
 
@@ -69,32 +70,16 @@ def _views(current: str, params: Sequence[tuple[str, str]] = ()) -> str:
     return f'<nav class="map-views" aria-label="Map views">{"".join(links)}</nav>'
 
 
-def _years_inputs(year_from: int | None, year_to: int | None) -> str:
-    return "".join(
-        f'<div class="control"><label for="m-{name}">{word} year</label><input type="number" inputmode="numeric" '
-        f'id="m-{name}" name="{name}" step="1" min="1000" max="2999" value="{"" if value is None else value}"></div>'
-        for name, word, value in (("from", "From", year_from), ("to", "To", year_to))
-    )
-
-
 def _event_form(event_map: EventMap, states: list[StateChoice]) -> str:
     f = event_map.filters
-    state_options = ['<option value="">any state</option>'] + [
-        f'<option value="{esc(s.key)}"{" selected" if f.state and f.state.iri == s.iri else ""}>{esc(s.label)}</option>'
-        for s in states
-    ]
-    kind_options = ['<option value="">any kind</option>'] + [
-        f'<option value="{k.key}"{" selected" if k.key in f.kinds else ""}>{esc(k.label)} '
-        f"({event_map.kind_counts.get(k.key, 0):,})</option>"
-        for k in KINDS
-        if k.key in EVENT_KINDS and (event_map.kind_counts.get(k.key) or k.key in f.kinds)
-    ]
+    state_choices = state_options(states, f.state)
+    kind_choices = kind_options(event_map.kind_counts, f.kinds, among=EVENT_KINDS)
     return (
         '<form class="filters" method="get" action="/map" aria-label="Filter the map">'
         '<div class="control"><label for="m-state">State (participant)</label><select id="m-state" name="state">'
-        f"{''.join(state_options)}</select></div>"
-        f'<div class="control"><label for="m-kind">Kind</label><select id="m-kind" name="kind">{"".join(kind_options)}'
-        f"</select></div>{_years_inputs(f.year_from, f.year_to)}"
+        f"{state_choices}</select></div>"
+        f'<div class="control"><label for="m-kind">Kind</label><select id="m-kind" name="kind">{kind_choices}'
+        f"</select></div>{year_inputs('m', f.year_from, f.year_to)}"
         '<div class="control buttons"><button type="submit">Show</button> <a href="/map">Clear</a></div></form>'
     )
 
@@ -163,7 +148,7 @@ def _transfer_form(transfer_map: TransferMap, states: list[StateChoice]) -> str:
         '<form class="filters" method="get" action="/map" aria-label="Choose the supplier and years">'
         '<input type="hidden" name="view" value="transfers">'
         f'<div class="control"><label for="m-supplier">Supplier</label><select id="m-supplier" name="supplier">'
-        f"{options}</select></div>{_years_inputs(transfer_map.year_from, transfer_map.year_to)}"
+        f"{options}</select></div>{year_inputs('m', transfer_map.year_from, transfer_map.year_to)}"
         '<div class="control buttons"><button type="submit">Show</button> '
         '<a href="/map?view=transfers">Clear</a></div></form>'
     )

@@ -28,10 +28,10 @@ from dragonbear.graph.store import GraphStore
 from dragonbear.service.runtime.answer_files import CC_BY, FileFacts, file_headers
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.web.data_panel import data_panel, table_snippets
+from dragonbear.service.web.filter_controls import kind_options, state_options, year_inputs
 from dragonbear.service.web.layout import esc, local_path, page
 from dragonbear.service.web.share import share_form, share_path
 from dragonbear.service.web.timeline import (
-    KINDS,
     Item,
     StateChoice,
     Timeline,
@@ -114,27 +114,15 @@ def _years_html(items: list[Item]) -> str:
 
 def _form(timeline: Timeline, states: list[StateChoice]) -> str:
     f = timeline.filters
-    state_options = ['<option value="">any state</option>'] + [
-        f'<option value="{esc(s.key)}"{" selected" if f.state and f.state.iri == s.iri else ""}>{esc(s.label)}</option>'
-        for s in states
-    ]
-    kind_options = ['<option value="">any kind</option>'] + [
-        f'<option value="{k.key}"{" selected" if k.key in f.kinds else ""}>{esc(k.label)} '
-        f"({timeline.kind_counts.get(k.key, 0):,})</option>"
-        for k in KINDS
-        if timeline.kind_counts.get(k.key) or k.key in f.kinds
-    ]
-    years = "".join(
-        f'<div class="control"><label for="t-{name}">{word} year</label><input type="number" inputmode="numeric" '
-        f'id="t-{name}" name="{name}" step="1" min="1000" max="2999" value="{"" if value is None else value}"></div>'
-        for name, word, value in (("from", "From", f.year_from), ("to", "To", f.year_to))
-    )
+    state_choices = state_options(states, f.state)
+    kind_choices = kind_options(timeline.kind_counts, f.kinds)
+    years = year_inputs("t", f.year_from, f.year_to)
     return (
         '<form class="filters" method="get" action="/timeline" aria-label="Filter the timeline">'
         f'<div class="control"><label for="t-state">State</label><select id="t-state" name="state">'
-        f"{''.join(state_options)}</select></div>"
+        f"{state_choices}</select></div>"
         f'<div class="control"><label for="t-kind">Kind</label><select id="t-kind" name="kind">'
-        f"{''.join(kind_options)}</select></div>{years}"
+        f"{kind_choices}</select></div>{years}"
         '<div class="control buttons"><button type="submit">Show</button> <a href="/timeline">Clear</a></div></form>'
     )
 
