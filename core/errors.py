@@ -11,6 +11,7 @@
     │   ├── UnknownQueryError       no canned query of that name                 (exit 2, HTTP 404)
     │   ├── ParameterError          a missing, mistyped or ambiguous parameter   (exit 2, HTTP 400)
     │   ├── QueryTimeoutError       a query stopped at the server's time limit   (HTTP 503)
+    │   ├── MemoryCeilingError      a query stopped at the server's memory ceiling (HTTP 503)
     │   └── ResultLimitError        a result larger than the server's cap        (HTTP 422)
     ├── ProtocolError               a malformed SPARQL protocol request          (HTTP 400)
     │   ├── MethodNotAllowedError   a method the resource does not take          (HTTP 405)
@@ -35,6 +36,7 @@ __all__ = [
     "DragonbearError",
     "ForbiddenError",
     "LoadError",
+    "MemoryCeilingError",
     "MethodNotAllowedError",
     "NotAcceptableError",
     "NotFoundError",
@@ -146,6 +148,11 @@ class ParameterError(QueryError):
 
 class QueryTimeoutError(QueryError):
     """A query ran past the server's time limit and was stopped."""
+
+
+class MemoryCeilingError(QueryError):
+    """A query that took its server process past the memory ceiling, answered and then stopped
+    (see ``service/runtime/memory.py``)."""
 
 
 class QueryComplexityError(QueryError):

@@ -29,6 +29,10 @@ max_url_bytes       ``DRAGONBEAR_MAX_URL_BYTES`` 64 KiB: a longer URL is a 414
 max_query_bytes     ``DRAGONBEAR_MAX_QUERY_BYTES`` 4 MiB of a POST body (a query, a form), else 413
 max_update_bytes    ``DRAGONBEAR_MAX_UPDATE_BYTES`` 64 MiB of an update (``/update``), else 413
 max_upload_bytes    ``DRAGONBEAR_MAX_UPLOAD_BYTES`` 256 MiB of a Graph Store upload (``/store``), else 413
+memory_ceiling      ``DRAGONBEAR_MEMORY_CEILING`` 60% of the machine's memory (or of the cgroup's limit)
+                                                 divided among the server processes: a query that takes
+                                                 its process past it gets a 503 (0: no ceiling; bytes,
+                                                 ``512MiB``, ``4GiB`` or ``20%``; service/runtime/memory.py)
 ==================  ===========================  =======================================
 
 ``DRAGONBEAR_FEDERATION_ALLOWLIST`` lists the endpoints ``SERVICE`` may call (IRIs separated by
@@ -50,7 +54,17 @@ from dragonbear.addresses import StoreAddress, parse_store_address
 from dragonbear.endpoints import DEFAULT_ALLOWLIST, normalize_endpoint, parse_allowlist
 from dragonbear.errors import UsageError
 
-__all__ = ["KEEP_RELEASES", "MAX_QUERY_CHAIN", "MAX_QUERY_DEPTH", "Settings", "default_store_dir", "default_workers"]
+__all__ = [
+    "KEEP_RELEASES",
+    "MAX_QUERY_CHAIN",
+    "MAX_QUERY_DEPTH",
+    "Settings",
+    "default_memory_ceiling",
+    "default_store_dir",
+    "default_workers",
+    "machine_memory",
+    "parse_size",
+]
 
 T = TypeVar("T")
 
@@ -102,6 +116,54 @@ def default_workers() -> int:
     return 1
 
 
+MEMORY_SHARE = 0.6
+"""The share of the machine's memory the server processes' ceilings add up to by default."""
+MIN_MEMORY_CEILING = 64 << 20
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def machine_memory() -> int:
+    """The memory this process may use, in bytes: the machine's, or its cgroup's limit when lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for limit_file in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(limit_file).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total
+
+
+def parse_size(text: str) -> int:
+    """A number of bytes from ``4096``, ``512MiB``, ``4GiB``, ``1.5G`` or ``20%`` (of :func:`machine_memory`);
+    units count in 1,024s.
+
+    >>> parse_size("512MiB"), parse_size("1.5g"), parse_size("0")
+    (536870912, 1610612736, 0)
+
+    Raises:
+        ValueError: the text is no size.
+    """
+    cleaned = text.strip().lower().replace(" ", "")
+    if cleaned.endswith("%"):
+        share = float(cleaned[:-1])
+        if not 0 <= share <= 100:
+            raise ValueError(text)
+        return int(machine_memory() * share / 100)
+    number = cleaned.removesuffix("ib").removesuffix("b")
+    unit = number[-1] if number and number[-1] in _UNITS else ""
+    value = float(number[: len(number) - len(unit)])
+    if value < 0:
+        raise ValueError(text)
+    return int(value * _UNITS[unit])
+
+
+def default_memory_ceiling(workers: int) -> int:
+    """Each server process's share of :data:`MEMORY_SHARE` of the machine's memory."""
+    return max(MIN_MEMORY_CEILING, int(machine_memory() * MEMORY_SHARE / max(1, workers)))
+
+
 def _pick(flag: T | None, variable: str, convert: Callable[[str], T], default: T) -> T:
     if flag is not None:
         return flag
@@ -143,6 +205,7 @@ class Settings:
     max_query_bytes: int = 4 << 20
     max_update_bytes: int = 64 << 20
     max_upload_bytes: int = 256 << 20
+    memory_ceiling: int = 0  # bytes a server process may hold before its query is stopped (0: none)
 
     @property
     def store_label(self) -> str:
@@ -165,6 +228,7 @@ class Settings:
         keep_releases: int | None = None,
         max_query_depth: int | None = None,
         max_query_chain: int | None = None,
+        memory_ceiling: int | None = None,
     ) -> Settings:
         """Settings from flags (given as arguments) and the environment.
 
@@ -182,12 +246,13 @@ class Settings:
         'http://127.0.0.1:7878/query'
         """
         store_dir, address = _store_location(store)
+        processes = _pick(workers, "DRAGONBEAR_WORKERS", int, default_workers())
         settings = cls(
             store_dir=store_dir,
             store_address=address,
             host=_pick(host, "DRAGONBEAR_HOST", str, "127.0.0.1"),
             port=_pick(port, "DRAGONBEAR_PORT", int, 8000),
-            workers=_pick(workers, "DRAGONBEAR_WORKERS", int, default_workers()),
+            workers=processes,
             query_timeout=_pick(query_timeout, "DRAGONBEAR_QUERY_TIMEOUT", float, 30.0),
             max_results=_pick(max_results, "DRAGONBEAR_MAX_RESULTS", int, 100_000),
             update_token=_pick(update_token, "DRAGONBEAR_UPDATE_TOKEN", str, None) or None,
@@ -201,6 +266,9 @@ class Settings:
             max_query_depth=_pick(max_query_depth, "DRAGONBEAR_MAX_QUERY_DEPTH", int, MAX_QUERY_DEPTH),
             max_query_chain=_pick(max_query_chain, "DRAGONBEAR_MAX_QUERY_CHAIN", int, MAX_QUERY_CHAIN),
             **{name: _pick(None, variable, int, default) for name, (variable, default) in _BYTE_LIMITS.items()},
+            memory_ceiling=_pick(
+                memory_ceiling, "DRAGONBEAR_MEMORY_CEILING", parse_size, default_memory_ceiling(processes)
+            ),
         )
         _check(settings)
         return settings
@@ -227,6 +295,8 @@ def _check(settings: Settings) -> None:
         )
     if settings.keep_releases < 0:
         raise UsageError("the number of releases kept must be 0 (none) or positive")
+    if 0 < settings.memory_ceiling < MIN_MEMORY_CEILING:
+        raise UsageError("DRAGONBEAR_MEMORY_CEILING must be 0 (no ceiling) or at least 64 MiB")
     for name, (variable, _default) in _BYTE_LIMITS.items():
         if getattr(settings, name) < 1024:
             raise UsageError(f"{variable} must be at least 1024 bytes")

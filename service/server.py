@@ -57,8 +57,8 @@ def _retire(run_dir: Path) -> None:
         return
     _retiring.set()
     log.warning(
-        "server process %d retires: a query is still running past the time limit; a new process "
-        "replaces it, and this one exits once its other requests are answered",
+        "server process %d retires: a query it cannot stop still runs (past the time limit or the memory "
+        "ceiling); a new process replaces it, and this one exits once its other requests are answered",
         os.getpid(),
     )
     try:
@@ -71,6 +71,27 @@ def _retire(run_dir: Path) -> None:
     timer = threading.Timer(RETIRE_FALLBACK_SECONDS, os.kill, (os.getpid(), signal.SIGTERM))
     timer.daemon = True
     timer.start()
+
+
+EXHAUSTED_EXIT = 70
+EXHAUSTED_GRACE_SECONDS = 1.0
+
+
+def _exhausted() -> None:
+    """Past the hard memory ceiling, the running queries answered: stop taking connections and leave
+    once the answers are sent (a graceful stop, as for a retiring process, but without waiting for a
+    replacement, since the query that cannot be stopped still takes memory), or after a second at the
+    latest. The supervisor replaces a process that leaves on its own."""
+    _retiring.set()
+
+    def leave() -> None:
+        logging.shutdown()
+        os._exit(EXHAUSTED_EXIT)
+
+    timer = threading.Timer(EXHAUSTED_GRACE_SECONDS, leave)
+    timer.daemon = True
+    timer.start()
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _stopped() -> None:
@@ -99,7 +120,9 @@ def front_app(  # type: ignore[no-untyped-def]
     from dragonbear.service.runtime.fastpath import QueryFastPath
     from dragonbear.service.runtime.remote_served import served_store
 
-    store = served_store(settings, on_overrun=functools.partial(_retire, Path(run_dir)), inline=inline)
+    store = served_store(
+        settings, on_overrun=functools.partial(_retire, Path(run_dir)), on_exhausted=_exhausted, inline=inline
+    )
     app = create_app(settings, store, fast_path=False, on_stopped=_stopped)
     started = _Started(app, Path(run_dir) if ready else None)
     if not fast_path:
@@ -259,7 +282,8 @@ def _granian_supervisor_class(run_dir: Path):  # type: ignore[no-untyped-def]
                     self.retire_wanted = False
                     _replace_retiring(self, run_dir, spawn_target, target_loader)
                 if self.interrupt_children:  # a process died (out of memory, say): replace it
-                    workers = sorted(set(self.interrupt_children))
+                    # unless it had asked to retire and its replacement already serves
+                    workers = [i for i in sorted(set(self.interrupt_children)) if not self.wrks[i].is_alive()]
                     self.interrupt_children.clear()
                     self._respawn_workers(workers, spawn_target, target_loader)
 

@@ -125,9 +125,14 @@ class RemoteServedStore(ServedStore):
 
 
 def served_store(
-    settings: Settings, *, on_overrun: Callable[[], None] | None = None, inline: bool = True
+    settings: Settings,
+    *,
+    on_overrun: Callable[[], None] | None = None,
+    on_exhausted: Callable[[], None] | None = None,
+    inline: bool = True,
 ) -> ServedStore:
-    """The served store the settings name: on a SPARQL server, or the embedded store's generations."""
+    """The served store the settings name: on a SPARQL server, or the embedded store's generations
+    (the memory ceiling watches only the latter: a SPARQL server's queries use its own memory)."""
     if settings.store_address is not None:
         return RemoteServedStore(settings, on_overrun=on_overrun)
-    return ServedStore(settings, on_overrun=on_overrun, inline=inline)
+    return ServedStore(settings, on_overrun=on_overrun, on_exhausted=on_exhausted, inline=inline)

@@ -24,7 +24,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
@@ -75,6 +75,16 @@ _trim = _libc_trim()
 query allocates hundreds of MiB that glibc would otherwise keep in the process."""
 
 
+def _settle_future(future: Future[Any], result: object, error: BaseException | None) -> None:
+    try:
+        if error is None:
+            future.set_result(result)
+        else:
+            future.set_exception(error)
+    except InvalidStateError:  # answered already by the memory guard
+        pass
+
+
 class QueryRunner:
     """A fixed number of daemon threads that run reads of this process against a deadline.
 
@@ -94,6 +104,7 @@ class QueryRunner:
         self._lock = threading.Lock()
         self._excess = 0  # threads to let go once their job ends (replaced after an overrun)
         self._closed = False
+        self._active: dict[Future[Any], tuple[float, int]] = {}  # running jobs: when they started, their thread
         for _ in range(threads):
             self._add_thread()
 
@@ -114,17 +125,37 @@ class QueryRunner:
             future, work = task
             if future.set_running_or_notify_cancel():  # False: its deadline passed while it waited
                 started = time.monotonic()
+                self._active[future] = (started, threading.get_ident())
                 try:
-                    future.set_result(work())
+                    result = work()
                 except BaseException as exc:
                     release_frames(exc)
-                    future.set_exception(exc)
+                    _settle_future(future, None, exc)
+                else:
+                    _settle_future(future, result, None)
+                del self._active[future]
                 if time.monotonic() - started > TRIM_AFTER_SECONDS:
                     _trim()
             with self._lock:
                 if self._excess > 0:
                     self._excess -= 1
                     return
+
+    def running(self) -> list[tuple[float, int, Future[Any]]]:
+        """The jobs running now: the ``time.monotonic()`` at which each started, its thread's id, itself."""
+        return [(started, thread, future) for future, (started, thread) in list(self._active.items())]
+
+    def abandon(self, future: Future[Any], error: BaseException) -> bool:
+        """Answer a running job with ``error`` now (the memory guard's way to stop a query): its thread
+        is replaced, and what the job returns once it ends is dropped. False when it had just ended."""
+        try:
+            future.set_exception(error)
+        except InvalidStateError:
+            return False
+        with self._lock:
+            self._excess += 1
+        self._add_thread()
+        return True
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
         """Hand in a read; the future holds its result, or the error it raised."""

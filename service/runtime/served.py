@@ -36,6 +36,7 @@ from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation
 from dragonbear.service.runtime.cache import LruCache
 from dragonbear.service.runtime.fastpath import RAW_ENTRIES, CachedResponse
 from dragonbear.service.runtime.jobs import CountJob, GraphJob, QueryJob, Reply, run_bounded, run_job
+from dragonbear.service.runtime.memory import MemoryGuard
 from dragonbear.service.runtime.runner import QueryRunner
 from dragonbear.service.runtime.writer import StoreWriter, WriteJob, WriteOutcome
 from dragonbear.settings import Settings
@@ -64,16 +65,26 @@ class ServedStore:
 
     Args:
         settings: the store directory, the time limit and the result cap.
-        on_overrun: what to do when a query runs past the time limit (the server retires the process,
-            see :mod:`dragonbear.service.runtime.runner`); None in tests that run the app in-process.
+        on_overrun: what to do when a query runs past the time limit or the memory ceiling (the server
+            retires the process, see :mod:`dragonbear.service.runtime.runner`); None in tests that run
+            the app in-process.
+        on_exhausted: what to do when the process passed the hard memory ceiling, once its running
+            queries were answered (the server exits it, see :mod:`dragonbear.service.runtime.memory`).
         inline: run look-ups of one subject's values on the event loop, not on a query thread
             (:meth:`query_cached`); ``bench/http.py --steps`` turns it off to measure what it buys.
     """
 
     def __init__(
-        self, settings: Settings, *, on_overrun: Callable[[], None] | None = None, inline: bool = True
+        self,
+        settings: Settings,
+        *,
+        on_overrun: Callable[[], None] | None = None,
+        on_exhausted: Callable[[], None] | None = None,
+        inline: bool = True,
     ) -> None:
         self.settings = settings
+        self.on_exhausted = on_exhausted
+        self.memory_guard: MemoryGuard | None = None
         self.inline = inline
         self.store_dir = settings.store_dir
         self.runner: QueryRunner | None = None
@@ -104,6 +115,13 @@ class ServedStore:
         self.runner = QueryRunner(
             threads=QUERY_THREADS, timeout=self.settings.query_timeout, on_overrun=self.on_overrun
         )
+        if self.settings.memory_ceiling > 0:
+            self.memory_guard = MemoryGuard(
+                self.runner,
+                self.settings.memory_ceiling,
+                on_exceeded=self.on_overrun,
+                on_exhausted=self.on_exhausted,
+            )
         self.local_store()
         self._writer = StoreWriter(
             self.store_dir, timeout=self.settings.query_timeout, on_swap=lambda gen: self.generation()
@@ -111,6 +129,8 @@ class ServedStore:
 
     def close(self) -> None:
         """Stop the query threads."""
+        if self.memory_guard is not None:
+            self.memory_guard.close()
         if self.runner is not None:
             self.runner.close()
 
