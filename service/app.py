@@ -19,6 +19,7 @@ from dragonbear.service.protocol import description, download, graph_store, spar
 from dragonbear.service.runtime.errors import install_error_handler
 from dragonbear.service.runtime.fastpath import QueryFastPath
 from dragonbear.service.runtime.request_limits import RequestLimits
+from dragonbear.service.runtime.security_headers import SecurityHeaders
 from dragonbear.service.runtime.served import ServedStore
 from dragonbear.service.web import (
     browse_page,
@@ -137,7 +138,8 @@ def create_app(
 
     ``/update`` and ``/store`` exist only when ``settings.update_token`` is set. CORS lets browsers
     elsewhere read (GET and POST of queries without credentials); writes need an Authorization
-    header, which CORS does not allow across origins.
+    header, which CORS does not allow across origins. Every answer carries the security headers
+    (:mod:`~dragonbear.service.runtime.security_headers`).
     """
 
     app = FastAPI(
@@ -168,8 +170,10 @@ def create_app(
         app.add_middleware(
             QueryFastPath, cache=store.raw_cache, generation=store.generation, endpoint=route.endpoint, on_error=handler
         )
-    # Outermost of all: a URL or body past its limit is refused before anything reads it.
+    # A URL or body past its limit is refused before anything reads it.
     app.add_middleware(RequestLimits, settings=settings, on_error=handler)
+    # Outermost of all: every answer, refusals included, gets the security headers.
+    app.add_middleware(SecurityHeaders)
     app.router.routes.insert(0, route)  # first: the most asked path
     for router in _ROUTERS:
         app.include_router(router)

@@ -29,6 +29,7 @@ from dragonbear.service.protocol.request import QUERY_TYPE, Operation, first, gr
 from dragonbear.service.runtime.fastpath import Answer, CachedResponse, Scope, cached_answer, raw_key, read_headers
 from dragonbear.service.runtime.jobs import QueryJob, Reply
 from dragonbear.service.runtime.negotiation import choose, kind_of_form, requested_format
+from dragonbear.service.runtime.security_headers import ANSWER_HEADERS, secure_headers
 from dragonbear.service.runtime.served import CACHE_MAX_BODY, ServedStore
 from dragonbear.settings import Settings
 
@@ -111,7 +112,8 @@ a ``%`` not followed by two hex digits, and white space (quoted-printable drops 
 
 def _raw_headers(reply: Reply, etag: str, source: str, cap: bytes) -> list[tuple[bytes, bytes]]:
     """The headers of a query answer as Starlette's ``Response`` writes them (:func:`result_headers`,
-    the tag and the cache, then Content-Length and Content-Type), for the raw answerer."""
+    the tag and the cache, then Content-Length and Content-Type), and the security headers that the
+    app's middleware adds to every answer, for the raw answerer."""
     media = reply.content_type
     if media.startswith("text/") and "charset=" not in media.lower():
         media += "; charset=utf-8"
@@ -123,13 +125,15 @@ def _raw_headers(reply: Reply, etag: str, source: str, cap: bytes) -> list[tuple
         (b"dragonbear-cache", source.encode()),
         (b"content-length", str(len(reply.body)).encode()),
         (b"content-type", media.encode("latin-1")),
+        *ANSWER_HEADERS,
     ]
 
 
 def _keep(
     store: ServedStore, key: tuple[object, ...] | None, body: bytes, etag: str, headers: list[tuple[bytes, bytes]]
 ) -> None:
-    """Keep a 200 answer in the raw-request map (later asks skip all of this)."""
+    """Keep a 200 answer in the raw-request map (later asks skip all of this), with the security
+    headers (the fast path answers from the map in front of the middleware that adds them)."""
     if key is not None and len(body) <= CACHE_MAX_BODY:
         store.raw_cache.put(
             key,
@@ -138,7 +142,7 @@ def _keep(
                 etag.encode(),
                 tuple(
                     (b"dragonbear-cache", b"hit; raw") if k == b"dragonbear-cache" else (k, v)
-                    for k, v in headers
+                    for k, v in secure_headers(headers)
                     if k != b"content-length"
                 ),
             ),

@@ -16,6 +16,11 @@ a request with the query as its only parameter, read from the ASGI scope without
 and response objects), else by the endpoint itself.
 
 A hit answers ``304 Not Modified`` when ``If-None-Match`` names its entity tag, like the route.
+
+The answers the raw answerer and the map hold carry the security headers in their prebuilt header
+lists; the endpoint's answers and the errors answered here get them through
+:func:`~dragonbear.service.runtime.security_headers.secured_send` (in a server process nothing
+stands in front of this middleware to add them).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dragonbear.service.runtime.cache import LruCache
+from dragonbear.service.runtime.security_headers import secured_send
 
 __all__ = ["RAW_ENTRIES", "Answer", "CachedResponse", "QueryFastPath", "cached_answer", "raw_key", "read_headers"]
 
@@ -132,7 +138,7 @@ class QueryFastPath:
                     answer = await self.answer_get(scope)
                 except Exception as exc:  # answered as the app's handler answers it
                     response = await self.on_error(Request(scope, receive), exc)
-                    await response(scope, receive, send)
+                    await response(scope, receive, secured_send(send))
                     return
                 if answer is not None:
                     status, headers, body = answer
@@ -159,7 +165,7 @@ class QueryFastPath:
             response = await self.endpoint(request)  # type: ignore[misc]
         except Exception as exc:
             response = await self.on_error(request, exc)  # type: ignore[misc]
-        await response(scope, receive, send)
+        await response(scope, receive, secured_send(send))
 
     @staticmethod
     async def _answer(scope: Scope, hit: CachedResponse, send: Send) -> None:

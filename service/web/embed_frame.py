@@ -8,8 +8,9 @@ a table scrolls sideways in its own wrapper (``/static/frame.js`` makes a wrappe
 focusable, named region, as on every page).
 
 Embeds are sent with ``Content-Security-Policy: frame-ancestors *`` (any site may frame them) and the
-rest of the policy allowing only this origin; the other pages send no frame policy, except the
-explorer's, which allows only its own origin (``frame-ancestors 'self'``).
+rest of the policy allowing only this origin
+(:data:`~dragonbear.service.runtime.security_headers.EMBED_POLICY`); every other page is sent with
+``frame-ancestors 'self'`` (only this origin may frame it).
 """
 
 from __future__ import annotations
@@ -18,15 +19,11 @@ from html import escape
 
 from dragonbear.graph.dataset import SIPRI_ATTRIBUTION, SIPRI_URL
 from dragonbear.service.runtime.answer_files import CC_BY, FileFacts
+from dragonbear.service.runtime.security_headers import EMBED_POLICY
 from dragonbear.service.web.layout import FRAME_SCRIPT, STYLE, esc
 
 __all__ = ["EMBED_POLICY", "embed_details", "embed_headers", "embed_page", "embed_snippet"]
 
-EMBED_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors *"
-)
 
 _EMBED_STYLE = """
 main { max-width: none; padding: .5rem .7rem .6rem; }

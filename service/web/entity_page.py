@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from dragonbear.namespaces import DGB
 from dragonbear.service.web.entity import EntityView, Row
 from dragonbear.service.web.explorer import explore_path
-from dragonbear.service.web.layout import esc, iri_link, local_path, page, table
+from dragonbear.service.web.layout import esc, iri_link, local_path, page, table, web_href
 from dragonbear.service.web.share import share_form
 from dragonbear.service.web.statement_text import statement_sentence
 
@@ -261,7 +261,10 @@ def entity_html(view: EntityView, *, lineage_html: str | None = None) -> str:
     ]
     if view.links:
         items = "".join(
-            f'<li>{esc(rel)}: <a href="{esc(iri)}" rel="external">{esc(iri)}</a></li>' for rel, iri in view.links
+            f'<li>{esc(rel)}: <a href="{esc(iri)}" rel="external">{esc(iri)}</a></li>'
+            if web_href(iri)
+            else f'<li>{esc(rel)}: <span class="iri">{esc(iri)}</span></li>'
+            for rel, iri in view.links
         )
         parts.append(f"<h2>Elsewhere</h2><ul>{items}</ul>")
     if lineage_html:

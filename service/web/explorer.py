@@ -8,8 +8,9 @@
 
 The page is a shell: ``/static/explorer.js`` fetches ``/api/lineage/{id}`` and draws it with
 Cytoscape.js and the dagre layout, both served from the package (``/static/cytoscape/``), never
-from a CDN. The answer is sent with a Content-Security-Policy that allows only this origin, so a
-browser refuses anything from elsewhere. The controls (direction, year, relation kinds, minimum
+from a CDN. Like every page, it is sent with a Content-Security-Policy that allows only this origin
+(:data:`~dragonbear.service.runtime.security_headers.PAGE_POLICY`), so a browser refuses anything
+from elsewhere. The controls (direction, year, relation kinds, minimum
 confidence) filter the drawing in the browser. A large lineage is drawn with its big groups collapsed
 into one box each, with its count (``/static/explorer.groups.js``, the rule of
 :mod:`dragonbear.service.web.lineage_groups`); a table under the graph lists every link that passes the
@@ -35,15 +36,9 @@ from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.names import name_index
 from dragonbear.service.web.layout import esc, iri_link, page
 
-__all__ = ["CONTENT_SECURITY_POLICY", "explore_path", "explorer_html", "router", "search_html"]
+__all__ = ["explore_path", "explorer_html", "router", "search_html"]
 
 SYSTEM_PREFIX = ID + "system/"
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
-)
-_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 _SYSTEM_QUERY = """
 SELECT ?system ?label WHERE {
@@ -251,11 +246,11 @@ def search(served: ServedDep, q: str | None = None) -> Response:
     """The search box, or the systems a name may denote (straight to the explorer for a clear match)."""
     query = (q or "").strip()
     if not query:
-        return HTMLResponse(search_html(), headers=_HEADERS)
+        return HTMLResponse(search_html())
     target, found = served.read(lambda store: _search(store, query), key=("explore-search", query))
     if target:
         return RedirectResponse(target, status_code=303)
-    return HTMLResponse(search_html(query, found), headers=_HEADERS)
+    return HTMLResponse(search_html(query, found))
 
 
 def _explore(store: GraphStore, system: str, iri: str, valid: bool) -> tuple[int, str]:
@@ -277,4 +272,4 @@ def explore(system: str, served: ServedDep) -> Response:
     except ValueError:
         valid = False
     status, html = served.read(lambda store: _explore(store, system, iri, valid), key=("explore", system))
-    return HTMLResponse(html, status_code=status, headers=_HEADERS)
+    return HTMLResponse(html, status_code=status)

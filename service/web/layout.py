@@ -35,6 +35,7 @@ __all__ = [
     "search_box",
     "short_iri",
     "table",
+    "web_href",
 ]
 
 STYLE = """
@@ -170,11 +171,34 @@ def short_iri(iri: str) -> str:
     return f"{best[0]}:{iri[len(best[1]) :]}" if best else iri
 
 
+def web_href(iri: str) -> str | None:
+    """Where a link to ``iri`` goes: this server's path for a project IRI, the IRI itself for an
+    ``http`` or ``https`` one, and None for any other scheme (``javascript:``, ``data:``, ``file:``...),
+    which the data may hold but a page never links to.
+
+    >>> web_href("https://w3id.org/dragonbear/id/system/j-11"), web_href("http://dbpedia.org/resource/X")
+    ('/id/system/j-11', 'http://dbpedia.org/resource/X')
+    >>> web_href("javascript:alert(1)") is None and web_href(" JavaScript:alert(1)") is None
+    True
+    """
+    local = local_path(iri)
+    if local is not None:
+        return local
+    return iri if iri.lower().startswith(("http://", "https://")) else None
+
+
 def iri_link(iri: str, label: str | None = None) -> str:
-    """An ``<a>`` element for ``iri``: local path for project IRIs, the IRI itself otherwise."""
-    href = local_path(iri) or iri
+    """An ``<a>`` element for ``iri``: local path for project IRIs, the IRI itself for web IRIs, and
+    plain text (no link) for an IRI of another scheme (see :func:`web_href`).
+
+    >>> iri_link("javascript:alert(1)")
+    '<span class="iri">javascript:alert(1)</span>'
+    """
+    href = web_href(iri)
     text = label if label else short_iri(iri)
     title = f' title="{esc(iri)}"' if label else ""
+    if href is None:
+        return f'<span class="iri"{title}>{esc(text)}</span>'
     return f'<a href="{esc(href)}"{title}>{esc(text)}</a>'
 
 

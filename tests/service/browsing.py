@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 
-def open_tab(browser: object, width: int = 1280, height: int = 800) -> Iterator[object]:
+def open_tab(browser: object, width: int = 1280, height: int = 800, *, bypass_csp: bool = False) -> Iterator[object]:
     """A new tab in a fresh browser context of ``width`` x ``height``; ``tab.requests`` lists every URL
-    it asks for. Closed afterwards (use with ``yield from`` in a fixture)."""
-    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    it asks for. Closed afterwards (use with ``yield from`` in a fixture). ``bypass_csp`` lets a test
+    inject a script of its own (axe-core) into pages whose policy allows only the server's scripts."""
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=bypass_csp)  # type: ignore[attr-defined]
     tab = context.new_page()
     tab.requests = []
     tab.on("request", lambda request: tab.requests.append(request.url))

@@ -30,7 +30,7 @@ def axe_script() -> object:
 
 @pytest.fixture
 def phone(browser: object) -> Iterator[object]:
-    yield from open_tab(browser, 375, 800)
+    yield from open_tab(browser, 375, 800, bypass_csp=True)  # axe-core is injected into the page
 
 
 def test_filtering_the_map_by_years_and_following_a_point_with_the_keyboard(

@@ -35,8 +35,11 @@
 
   // --- The data: API answer to Cytoscape elements, with defaults for missing fields ----------------
 
+  /* Where a link to an IRI goes: this server's page for the project's IRIs, the IRI for a web IRI,
+   * and nowhere ("#") for any other scheme (javascript:, data:...), which the data may hold. */
   function localPath(iri, cfg) {
-    return iri.indexOf(cfg.idBase) === 0 ? "/id/" + iri.slice(cfg.idBase.length) : iri;
+    if (iri.indexOf(cfg.idBase) === 0) { return "/id/" + iri.slice(cfg.idBase.length); }
+    return /^https?:\/\//i.test(iri) ? iri : "#";
   }
 
   function explorePath(iri, cfg) {

@@ -6,7 +6,8 @@
  *   marked as an error; it completes prefixes, classes and properties from lists the server put in
  *   the page (never from prefix.cc or LOV: no request leaves the server's origin).
  * - Escape leaves the editor for its run button, so that Tab does not trap keyboard users.
- * - Result IRIs in the project's namespace link to this server's pages.
+ * - Result IRIs in the project's namespace link to this server's pages; IRIs of other schemes than
+ *   http(s) (javascript:, data:) link nowhere.
  * - YASGUI's own controls are mended for assistive technology as it draws them (6): names for its
  *   unnamed inputs, tabs that point only at panels that exist, the editor's scrolling area reachable,
  *   the "add a tab" button moved out of the tab list (a tab list holds tabs only), and Delete closes
@@ -89,9 +90,14 @@
   yasgui.on("tabSelect", function (y, id) { setTimeout(function () { setUp(yasgui.getTab(id)); }, 0); });
   yasgui.on("tabAdd", function (y, id) { setTimeout(function () { setUp(yasgui.getTab(id)); }, 0); });
 
-  // 5. result IRIs of the project link to this server's pages
+  // 5. result IRIs of the project link to this server's pages; an IRI of a scheme other than http(s)
+  // (javascript:, data:...), which a result may hold, links nowhere
   var ns = cfg.localNamespace;
   function relink(root) {
+    root.querySelectorAll("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !/^https?:/i.test(href)) { a.removeAttribute("href"); }
+    });
     root.querySelectorAll("a[href^='" + ns + "']").forEach(function (a) {
       var iri = a.getAttribute("href");
       var path = iri.indexOf(cfg.idNamespace) === 0 ? "/id/" + iri.slice(cfg.idNamespace.length)
