@@ -1,4 +1,5 @@
-"""A table as an Office Open XML workbook (``.xlsx``), the file Excel, LibreOffice and pandas open as it is.
+"""A table as an Office Open XML workbook (``.xlsx``), the file Excel, LibreOffice and pandas open as it is;
+and CSV cells that a spreadsheet never runs as formulas.
 
 A CSV file opened by double-click in Excel is read in the machine's code page (Chinese and Cyrillic
 names garbled) and its numbers by the machine's locale; a workbook has neither problem. The writer is
@@ -9,18 +10,38 @@ as inline strings or numbers, no styles, no shared strings. Nothing outside the 
 >>> data = workbook([Sheet("Results", ["name", "n"], [["Su-27SK", 24], ["歼-11", None]])])
 >>> sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())[:2]
 ['[Content_Types].xml', '_rels/.rels']
+
+A workbook's text cells are inline strings, which a spreadsheet never reads as formulas. A CSV file's
+cells are read as what they look like: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is taken as a formula, and a formula can fetch URLs or, in older spreadsheets, run
+commands ("CSV Injection", OWASP: https://owasp.org/www-community/attacks/CSV_Injection). The CSV
+files meant for spreadsheets (the pages' downloads and the JSON API's CSV, not the SPARQL CSV results
+of ``/sparql``, which the W3C format fixes byte for byte) write every cell through
+:func:`spreadsheet_cell`, which puts a single quote before such a cell, as OWASP advises; a spreadsheet
+shows the text without the quote. Unlike OWASP's advice, a cell that is a plain decimal number
+(``-12``, ``+3.5``, ``-1.5e3``) is left alone: it is read as that number and nothing else, and
+quoting it would turn every negative number of a numeric column into text.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-__all__ = ["XLSX_MEDIA_TYPE", "Sheet", "workbook"]
+__all__ = [
+    "FORMULA_STARTS",
+    "XLSX_MEDIA_TYPE",
+    "Sheet",
+    "neutralize_csv",
+    "spreadsheet_cell",
+    "spreadsheet_csv",
+    "workbook",
+]
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -30,6 +51,51 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 Cell = str | int | float | None
+
+#: The first characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_cell(value: Cell) -> Cell:
+    r"""``value`` as a CSV cell that no spreadsheet runs: text that starts like a formula gets a leading
+    single quote; a plain decimal number, a number and anything else are left as they are.
+
+    >>> [spreadsheet_cell(v) for v in ['=1+1', '+cmd', '@SUM(A1)', '-2+3', '\tx', 'J-11', '-12', '+3.5', -7, None]]
+    ["'=1+1", "'+cmd", "'@SUM(A1)", "'-2+3", "'\tx", 'J-11', '-12', '+3.5', -7, None]
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_csv(rows: Iterable[Iterable[Cell]], *, lineterminator: str = "\r\n") -> str:
+    r"""``rows`` (the header first) as CSV text, every cell through :func:`spreadsheet_cell`.
+
+    >>> spreadsheet_csv([["name", "tiv"], ["=HYPERLINK(\"http://x\")", -1.5]])
+    'name,tiv\r\n"\'=HYPERLINK(""http://x"")",-1.5\r\n'
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=lineterminator)
+    writer.writerows([spreadsheet_cell(c) for c in row] for row in rows)
+    return out.getvalue()
+
+
+def neutralize_csv(text: str) -> str:
+    r"""CSV ``text`` (SPARQL CSV results, say) with every cell through :func:`spreadsheet_cell`; text
+    with no cell to change is returned as it is.
+
+    >>> neutralize_csv("label,n\r\n@SUM(1),-3\r\nJ-11,4\r\n")
+    "label,n\r\n'@SUM(1),-3\r\nJ-11,4\r\n"
+    >>> neutralize_csv("label\r\nJ-11\r\n")
+    'label\r\nJ-11\r\n'
+    """
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    safe = [[spreadsheet_cell(c) for c in row] for row in rows]
+    if safe == rows:
+        return text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return spreadsheet_csv(safe, lineterminator=newline)
 
 
 @dataclass(frozen=True)

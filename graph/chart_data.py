@@ -21,8 +21,6 @@ list, not a TIV per year; the queries spread a deal's delivered TIV evenly over 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +40,7 @@ from dragonbear.graph.chart_queries import (
     region_values,
 )
 from dragonbear.graph.store import GraphStore
+from dragonbear.spreadsheet import spreadsheet_csv
 
 __all__ = ["CHARTS", "ChartData", "ChartSpec", "Marker", "ReportedCount", "chart_data", "chart_spec"]
 
@@ -162,12 +161,9 @@ class ChartData:
         return list(range(lo, hi + 1))
 
     def to_csv(self) -> str:
-        """The rows as CSV with a header line."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        """The rows as CSV with a header line, for spreadsheets: no cell is run as a formula
+        (:func:`dragonbear.spreadsheet.spreadsheet_csv`)."""
+        return spreadsheet_csv([self.columns, *self.rows], lineterminator="\n")
 
     def to_json(self) -> str:
         """Everything: spec, rows as objects, marks, reported counts, notes, caption and query."""

@@ -11,7 +11,8 @@
 
 Errors are JSON (:class:`~dragonbear.service.api.models.ErrorBody`), answered by the app's one error
 handler with the status of :func:`dragonbear.service.runtime.errors.status_for`; a bad or ambiguous
-parameter is a 400 that lists the candidates.
+parameter is a 400 that lists the candidates. Its CSV is meant for spreadsheets: a cell a spreadsheet would
+run as a formula starts with a single quote (:func:`~dragonbear.service.runtime.answer_files.spreadsheet_answer`).
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ from dragonbear.service.runtime.answer_files import (
     file_facts,
     file_headers,
     split_extension,
+    spreadsheet_answer,
     xlsx_answer,
 )
 from dragonbear.service.runtime.deps import ServedDep
-from dragonbear.service.runtime.jobs import answer
 from dragonbear.service.runtime.names import name_index
 from dragonbear.service.runtime.negotiation import RESULTS, Representation, ResultKind, choose
 from dragonbear.service.web.examples import bind_values
@@ -156,7 +157,9 @@ def run_query(
         return bind_values(query.sparql, terms)
 
     if extension is None:
-        reply = served.read(lambda store: answer(store.query(bound(store)), rep, cap), key=(*key, rep.media_type))
+        reply = served.read(
+            lambda store: spreadsheet_answer(store.query(bound(store)), rep, cap), key=(*key, rep.media_type)
+        )
         return Response(
             reply.body,
             media_type=rep.content_type,
@@ -187,7 +190,9 @@ def _file(
             key=(*key, XLSX),
         )
         return Response(body, media_type=XLSX_MEDIA_TYPE, headers=headers)
-    reply = served.read(lambda store: answer(store.query(bound(store)), rep, cap), key=(*key, rep.media_type))
+    reply = served.read(
+        lambda store: spreadsheet_answer(store.query(bound(store)), rep, cap), key=(*key, rep.media_type)
+    )
     headers["Dragonbear-Result-Count"] = str(reply.count)
     return Response(reply.body, media_type=rep.content_type, headers=headers)
 

@@ -7,12 +7,16 @@ names its format, so that a link in a page, a notebook or an article stays what 
 extension  SELECT / ASK                            extension  CONSTRUCT / DESCRIBE
 =========  ======================================  =========  =============================================
 ``json``   SPARQL JSON results                     ``ttl``    Turtle
-``csv``    SPARQL CSV results                      ``nt``     N-Triples
+``csv``    SPARQL CSV results, for spreadsheets    ``nt``     N-Triples
 ``tsv``    SPARQL TSV results                      ``jsonld`` JSON-LD
 ``xml``    SPARQL XML results                      ``rdf``    RDF/XML
 ``xlsx``   a workbook: the rows, and a sheet
            saying what they are
 =========  ======================================  =========  =============================================
+
+The CSV of the JSON API (the file and ``?format=csv``) is meant for spreadsheets: a cell that a spreadsheet
+would run as a formula gets a leading single quote (:func:`spreadsheet_answer`; see
+:mod:`dragonbear.spreadsheet`). ``/sparql`` answers the W3C's SPARQL CSV unchanged.
 
 Every file is an attachment (``Content-Disposition``) named after the query, its parameters and the data
 release, and carries in its headers the release (``Dragonbear-Release``), the licence (``Link: <...>;
@@ -26,6 +30,7 @@ charts' files (``/charts/{name}.{csv,json,xlsx}``) carry the same headers, decid
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -38,7 +43,9 @@ from dragonbear.errors import ResultLimitError
 from dragonbear.graph.dataset import SIPRI_ATTRIBUTION, SIPRI_URL, store_release
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import GRAPH_SIPRI, PREFIXES, XSD
-from dragonbear.spreadsheet import XLSX_MEDIA_TYPE, Cell, Sheet, workbook
+from dragonbear.service.runtime.jobs import Reply, answer
+from dragonbear.service.runtime.negotiation import Representation
+from dragonbear.spreadsheet import XLSX_MEDIA_TYPE, Cell, Sheet, neutralize_csv, workbook
 
 __all__ = [
     "CC_BY",
@@ -51,6 +58,7 @@ __all__ = [
     "rows_from_sipri",
     "solution_table",
     "split_extension",
+    "spreadsheet_answer",
     "xlsx_answer",
     "xlsx_table",
 ]
@@ -219,3 +227,19 @@ def xlsx_table(
     if facts.sipri:
         about.append(["Attribution", f"{SIPRI_ATTRIBUTION}. SIPRI's facts remain under SIPRI's terms ({SIPRI_URL})."])
     return workbook([Sheet(name, headers, rows), Sheet("About", ["", ""], about)])
+
+
+def spreadsheet_answer(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, rep: Representation, cap: int
+) -> Reply:
+    """:func:`~dragonbear.service.runtime.jobs.answer`, with the cells of a CSV answer that a spreadsheet
+    would run as formulas neutralized (:func:`dragonbear.spreadsheet.neutralize_csv`): the JSON API's CSV.
+
+    Raises:
+        ResultLimitError: more rows or triples than ``cap``.
+        QueryError: the query failed while its results were read.
+    """
+    reply = answer(result, rep, cap)
+    if rep.results_format == ox.QueryResultsFormat.CSV:
+        return dataclasses.replace(reply, body=neutralize_csv(reply.body.decode("utf-8")).encode("utf-8"))
+    return reply

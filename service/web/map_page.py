@@ -44,6 +44,7 @@ from dragonbear.service.web.map_data import (
 )
 from dragonbear.service.web.map_drawing import STYLE, event_svg, legend_html, point_label, transfer_svg
 from dragonbear.service.web.timeline import StateChoice, choose_state, parse_filters, read_states
+from dragonbear.spreadsheet import spreadsheet_cell
 
 __all__ = ["EVENT_COLUMNS", "TRANSFER_COLUMNS", "router"]
 
@@ -248,7 +249,7 @@ def _csv(columns: Sequence[str], records: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({k: spreadsheet_cell(v) for k, v in record.items()} for record in records)
     return out.getvalue().encode("utf-8")
 
 

@@ -40,6 +40,7 @@ from dragonbear.service.web.timeline import (
     read_states,
     read_timeline,
 )
+from dragonbear.spreadsheet import spreadsheet_cell
 
 __all__ = ["COLUMNS", "PER_PAGE", "item_record", "router", "timeline_html"]
 
@@ -188,7 +189,7 @@ def _csv(timeline: Timeline) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(item_record(i) for i in timeline.items)
+    writer.writerows({k: spreadsheet_cell(v) for k, v in item_record(i).items()} for i in timeline.items)
     return out.getvalue().encode("utf-8")
 
 
