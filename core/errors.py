@@ -18,7 +18,8 @@
     │   ├── NotAcceptableError      no acceptable representation                 (HTTP 406)
     │   ├── UnsupportedMediaTypeError  a request body of an unsupported type     (HTTP 415)
     │   ├── UnauthorizedError       a write without credentials                  (HTTP 401)
-    │   └── ForbiddenError          a write with the wrong credentials           (HTTP 403)
+    │   ├── ForbiddenError          a write with the wrong credentials           (HTTP 403)
+    │   └── TooManyRequestsError    a write while its address waits out wrong tokens (HTTP 429)
     ├── ServiceUnavailableError     every query thread busy, or the writer died   (HTTP 503)
     └── NotFoundError               a name or entity that resolves to nothing     (exit 1, HTTP 404)
 
@@ -49,6 +50,7 @@ __all__ = [
     "ResultLimitError",
     "ServiceUnavailableError",
     "StoreError",
+    "TooManyRequestsError",
     "UnauthorizedError",
     "UnknownQueryError",
     "UnsupportedMediaTypeError",
@@ -194,6 +196,15 @@ class UnauthorizedError(ProtocolError):
 
 class ForbiddenError(ProtocolError):
     """A write request with the wrong bearer token."""
+
+
+class TooManyRequestsError(ProtocolError):
+    """A write request from a client address that is still waiting out its wrong tokens (HTTP 429);
+    ``retry_after`` is the number of seconds to wait."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class ServiceUnavailableError(DragonbearError):

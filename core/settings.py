@@ -46,7 +46,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -194,7 +194,7 @@ class Settings:
     workers: int = 2
     query_timeout: float = 30.0
     max_results: int = 100_000
-    update_token: str | None = None
+    update_token: str | None = field(default=None, repr=False)  # a secret: never in a repr, so never in a log
     federation_allowlist: tuple[str, ...] = DEFAULT_ALLOWLIST
     warm: bool | None = None  # None: auto (warm stores of at most WARM_AUTO_QUADS quads)
     store_address: StoreAddress | None = None  # a SPARQL server holds the graph (store_dir: a cache)

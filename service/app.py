@@ -16,6 +16,7 @@ from dragonbear import __version__
 from dragonbear.graph.sparql_limits import configure as configure_query_limits
 from dragonbear.service.api import cite, queries, search
 from dragonbear.service.protocol import description, download, graph_store, sparql, update
+from dragonbear.service.runtime.auth import TokenGuard
 from dragonbear.service.runtime.errors import install_error_handler
 from dragonbear.service.runtime.fastpath import QueryFastPath
 from dragonbear.service.runtime.request_limits import RequestLimits
@@ -153,6 +154,7 @@ def create_app(
         "at /sparql, entity pages under /id/, and a JSON API for the canned queries.",
     )
     app.state.served, app.state.settings = store, settings
+    app.state.token_guard = TokenGuard()  # the backoff of wrong update tokens, per process
     configure_query_limits(max_depth=settings.max_query_depth, max_chain=settings.max_query_chain)
     handler = install_error_handler(app, page=pages.error_page)
     # Inside CORS: /v/RELEASE/sparql and /v/RELEASE/id/... are the live routes on a kept release.

@@ -71,7 +71,7 @@ async def get_graph(request: Request, served: ServedDep) -> Response:
 
 
 async def _write(request: Request, served: ServedStore, operation: str) -> Response:
-    require_token(request, served.settings.update_token or "")
+    await require_token(request, served.settings.update_token or "")
     graph = _target(request)
     media = _body_type(request) if operation != "delete" else ""
     data = await request.body() if operation != "delete" else b""

@@ -33,7 +33,7 @@ router = APIRouter()
 @router.post("/update", include_in_schema=False)
 async def update(request: Request, served: ServedDep, settings: SettingsDep) -> Response:
     """Apply a SPARQL update as one transaction; 204 on success."""
-    require_token(request, settings.update_token or "")
+    await require_token(request, settings.update_token or "")
     op = await read_operation(
         request,
         name="update",

@@ -34,6 +34,7 @@ from dragonbear.errors import (
     ResultLimitError,
     ServiceUnavailableError,
     StoreError,
+    TooManyRequestsError,
     UnauthorizedError,
     UnknownQueryError,
     UnsupportedMediaTypeError,
@@ -53,6 +54,7 @@ log = logging.getLogger("dragonbear.service")
 HTTP_STATUSES: list[tuple[type[BaseException], int]] = [
     (UnauthorizedError, 401),
     (ForbiddenError, 403),
+    (TooManyRequestsError, 429),
     (MethodNotAllowedError, 405),
     (NotAcceptableError, 406),
     (UnsupportedMediaTypeError, 415),
@@ -103,6 +105,8 @@ def _status_and_message(request: Request, exc: Exception) -> tuple[int, str, dic
             log.error("error serving %s %s", request.method, request.url.path, exc_info=exc)
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="dragonbear"'
+    if isinstance(exc, TooManyRequestsError):
+        headers["Retry-After"] = str(exc.retry_after)
     if status == 503:
         headers.setdefault("Retry-After", "5")
     return status, message.rstrip("\n"), headers
