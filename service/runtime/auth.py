@@ -49,7 +49,8 @@ class TokenGuard:
     """Checks bearer tokens, slowing down the client addresses that send wrong ones (see the module).
 
     Args:
-        base_delay: the wait after one wrong token, in seconds; it doubles with each more.
+        base_delay: the wait after one wrong token, in seconds; it doubles with each more (0: no wait,
+            for a test that sends many wrong tokens from one client on purpose, such as fuzzing).
         max_delay: the longest wait.
         forget_after: seconds without a wrong token after which an address starts afresh.
         max_addresses: the most addresses the table keeps.
@@ -140,6 +141,8 @@ class TokenGuard:
         if entry is None or entry.count == 0:
             return
         delay = self.delay_after(entry.count)
+        if delay <= 0:
+            return
         if entry.waiting:
             log.warning("update token from %s refused: another of its requests is waiting %.1f s", address, delay)
             raise TooManyRequestsError(

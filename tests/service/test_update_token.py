@@ -129,6 +129,21 @@ def test_the_waits_double_up_to_a_ceiling() -> None:
     assert guard.delay_after(10_000) == 30.0
 
 
+def test_a_guard_without_waits_still_counts_and_never_refuses() -> None:
+    """``base_delay=0``, for a test that sends many wrong tokens from one client on purpose (fuzzing)."""
+    guard = TokenGuard(base_delay=0.0)
+
+    async def wrong_ones() -> list[BaseException | None]:
+        return list(
+            await asyncio.gather(
+                *(guard.check(_request("203.0.113.5", WRONG[0]), TOKEN) for _ in range(5)), return_exceptions=True
+            )
+        )
+
+    assert all(isinstance(e, ForbiddenError) for e in asyncio.run(wrong_ones()))
+    assert guard.failures("203.0.113.5") == 5 and list(guard.delays) == []
+
+
 @pytest.mark.server
 @pytest.mark.slow
 def test_a_real_servers_log_names_the_address_of_wrong_tokens_and_never_a_token(writable_server: Server) -> None:
