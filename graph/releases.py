@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dragonbear.errors import StoreError
+from dragonbear.fault_points import fault_point
+from dragonbear.graph.generations import RELEASES_DIR, UNFINISHED
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.settings import KEEP_RELEASES
 
@@ -43,8 +45,6 @@ __all__ = [
     "release_key",
     "valid_release_name",
 ]
-
-RELEASES_DIR = "releases"
 
 _NAME = re.compile(r"[0-9][0-9A-Za-z.+_-]{0,39}")
 _VERSION = "http://www.w3.org/ns/dcat#version"
@@ -121,7 +121,9 @@ def keep_release(store_dir: Path, generation: Path, *, keep: int = KEEP_RELEASES
 
     The caller holds the store's write lock. A kept copy is written under a name of its own and then
     pointed at (one rename), so a reader never sees half of one; the copy it replaces is removed, as
-    are copies no link points at (those of a keep that was killed), except the one replaced now.
+    are copies no link points at (those of a keep that was killed), except the one replaced now. A
+    copy is marked unfinished until a link points at it, so that what a killed keep left is removed
+    by the next write or server start (:func:`~dragonbear.graph.generations.sweep_leftovers`).
 
     Returns:
         The release kept, or None: ``keep`` is 0, or the generation records no release, or its name
@@ -138,11 +140,15 @@ def keep_release(store_dir: Path, generation: Path, *, keep: int = KEEP_RELEASES
     folder = store_dir / RELEASES_DIR
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{version}@{generation.name}"
+    mark = folder / (UNFINISHED + target.name)  # until a link points at it (see sweep_leftovers)
     if not target.is_dir():
         partial = folder / f".{version}@{generation.name}.{uuid.uuid4().hex[:6]}"
         try:
+            mark.touch()
             EmbeddedStore.open(generation, read_only=True).backup(partial)
+            fault_point("release.checkpoint-written")
             os.replace(partial, target)
+            fault_point("release.copy-renamed")
         except (OSError, StoreError) as exc:
             shutil.rmtree(partial, ignore_errors=True)
             raise StoreError(f"cannot keep release {version} in {folder}: {exc}") from exc
@@ -150,6 +156,8 @@ def keep_release(store_dir: Path, generation: Path, *, keep: int = KEEP_RELEASES
     tmp_link = folder / f".{version}-{uuid.uuid4().hex[:6]}"
     os.symlink(target.name, tmp_link)
     os.replace(tmp_link, folder / version)
+    fault_point("release.linked")
+    mark.unlink(missing_ok=True)
     _prune(store_dir, keep=keep, newest=version, spare=replaced)
     return version
 

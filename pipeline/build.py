@@ -18,7 +18,6 @@ removed (or, after a kill, swept by the next build).
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -29,9 +28,10 @@ import pyoxigraph as ox
 
 from dragonbear import data_release, shipped_data
 from dragonbear.errors import LoadError, StoreError, ValidationError
+from dragonbear.fault_points import fault_point
 from dragonbear.graph.dataset import DATASET, DCAT
 from dragonbear.graph.derive import DerivationReport, drop_restated, materialize
-from dragonbear.graph.generations import write_lock
+from dragonbear.graph.generations import discard_generation, write_lock
 from dragonbear.graph.releases import KEEP_RELEASES, keep_release
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
@@ -267,9 +267,11 @@ def build_generation(
     gen = new_generation(store_dir)
     try:
         steps.run("Writing the downloadable dumps", lambda: write_generation_dumps(memory, store_dir, gen))
+        fault_point("build.dumps-written")
         steps.run("Writing the store to disk", lambda: _write_generation(memory, gen))
+        fault_point("build.store-written")
     except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
+        discard_generation(gen)
         discard_generation_dumps(store_dir, gen)
         raise
     swap_generation(store_dir, gen)

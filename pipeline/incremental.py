@@ -24,15 +24,16 @@ See docs/decisions/0021-loads-from-checkpoints.md.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from dragonbear.errors import ValidationError
+from dragonbear.fault_points import fault_point
 from dragonbear.graph.derive_delta import DerivedChange, update_derived
 from dragonbear.graph.focus_validation import changed_focus_nodes, shape_reach, validate_nodes
+from dragonbear.graph.generations import discard_generation
 from dragonbear.graph.store import EmbeddedStore, new_generation, swap_generation
 from dragonbear.graph.validation import ValidationReport, validate_store
 from dragonbear.pipeline.build import BuildReport, Progress, _Steps
@@ -74,16 +75,20 @@ def change_generation(
     gen.rmdir()  # the checkpoint creates it
     try:
         steps.run("Writing a checkpoint of the current store", lambda: _checkpoint(current, gen))
+        fault_point("incremental.checkpoint-written")
         store = EmbeddedStore.open(gen)
         _apply(store, added, drop_graphs, steps, report)
         if finish is not None:
             finish(store)
+        fault_point("incremental.applied")
         steps.run("Flushing the new generation", store.flush)
         del store
+        fault_point("incremental.flushed")
     except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
+        discard_generation(gen)
         raise
     swap_generation(store_dir, gen)
+    fault_point("incremental.swapped")
     report.generation = gen
     dump_in_background(store_dir, gen)
 

@@ -1,22 +1,24 @@
 """The writer: applies writes one at a time on a copy of the current generation, then swaps it in.
 
-Writes run one at a time (across server processes too: a lock file in the store directory) in a
-process of their own on a checkpoint of the current generation; on
-success the checkpoint becomes the current generation, which every server process reads from its
-next request on (:class:`~dragonbear.service.runtime.served.ServedStore` looks the generation up each time).
+Writes run one at a time (across server processes too: the store's write lock,
+:func:`~dragonbear.graph.generations.write_lock`) in a process of their own on a checkpoint of the
+current generation; on success the checkpoint becomes the current generation, which every server
+process reads from its next request on (:class:`~dragonbear.service.runtime.served.ServedStore` looks
+the generation up each time). The writer process dies with the server process that started it, so a
+server process killed during a write leaves no process writing behind; what it left on disk is swept
+by the next write, or by the next server process to start (decision 31).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
+import ctypes
 import logging
 import multiprocessing
-import shutil
+import os
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -30,7 +32,9 @@ from dragonbear.errors import (
     ServiceUnavailableError,
     StoreError,
 )
+from dragonbear.fault_points import fault_point
 from dragonbear.formats import Format, Kind
+from dragonbear.graph.generations import discard_generation, sweep_if_idle, write_lock
 from dragonbear.graph.sparql_limits import configure, limits, with_stack
 from dragonbear.graph.sparql_text import query_form
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
@@ -39,7 +43,7 @@ __all__ = ["StoreWriter", "WriteBug", "WriteJob", "WriteOutcome", "apply_job", "
 
 log = logging.getLogger("dragonbear.service")
 _CONTEXT = multiprocessing.get_context("spawn")  # no fork of a process that runs threads and an event loop
-WRITE_LOCK = ".write-lock"
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies (Linux)
 
 
 @dataclass(frozen=True)
@@ -68,18 +72,6 @@ class WriteBug:
     trace: str
 
 
-@contextlib.contextmanager
-def _store_lock(store_dir: Path) -> Iterator[None]:
-    """Hold the store's write lock (an ``flock`` shared by every server process and waited for), so
-    that each write starts from the generation the previous one made and none is lost."""
-    with open(store_dir / WRITE_LOCK, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
 class StoreWriter:
     """Applies writes one at a time to a checkpoint of the current generation, then swaps it in.
 
@@ -87,6 +79,9 @@ class StoreWriter:
         store_dir: the store directory.
         timeout: the time limit of one write, in seconds (plus the few seconds a process takes to start).
         on_swap: called with the new generation once it is current.
+
+    Made as its server process starts, it sweeps what killed writes left in the store directory
+    (:func:`~dragonbear.graph.generations.sweep_if_idle`: only when no write is under way).
     """
 
     def __init__(self, store_dir: Path, *, timeout: float, on_swap: Callable[[Path], object] | None = None) -> None:
@@ -94,6 +89,9 @@ class StoreWriter:
         self.on_swap = on_swap
         self.timeout = timeout + 10.0
         self._lock = threading.Lock()
+        swept = sweep_if_idle(store_dir)
+        if swept:
+            log.warning("removed what killed writes left in %s: %s", store_dir, ", ".join(swept))
 
     def apply(self, job: WriteJob) -> WriteOutcome:
         """Apply ``job`` as one transaction: all of it becomes visible, or none of it.
@@ -102,7 +100,7 @@ class StoreWriter:
             QueryTimeoutError: the write ran past the time limit; nothing was changed.
             StoreError: there is no store.
         """
-        with self._lock, _store_lock(self.store_dir):
+        with self._lock, write_lock(self.store_dir):
             current = current_generation(self.store_dir)
             if current is None:
                 raise StoreError(f"no store at {self.store_dir}")
@@ -123,16 +121,17 @@ class StoreWriter:
                         f"the update ran past the time limit of {self.timeout:g} s and was stopped; nothing was changed"
                     )
                 outcome = parent.recv()
+                fault_point("writer.received")
                 if isinstance(outcome, BaseException):
                     raise outcome
                 if isinstance(outcome, WriteBug):
                     log.error("a write failed:\n%s", outcome.trace)
                     raise RuntimeError("a write failed")
             except (EOFError, OSError) as exc:
-                shutil.rmtree(target, ignore_errors=True)
+                discard_generation(target)
                 raise ServiceUnavailableError("the writer process stopped; nothing was changed") from exc
             except BaseException:
-                shutil.rmtree(target, ignore_errors=True)
+                discard_generation(target)
                 raise
             finally:
                 if process.is_alive():
@@ -140,6 +139,7 @@ class StoreWriter:
                 process.join()
                 parent.close()
             swap_generation(self.store_dir, target)
+            fault_point("writer.swapped")
             if self.on_swap is not None:
                 self.on_swap(target.resolve())
             return outcome  # type: ignore[no-any-return]
@@ -198,17 +198,34 @@ def apply_write(
     whole, with its file, line and column), or a :class:`WriteBug` with the stack trace of a bug.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     if query_limits is not None:
         configure(max_depth=query_limits[0], max_chain=query_limits[1])
     try:
         source = EmbeddedStore.open(Path(current), read_only=True)
         source.backup(Path(target))
         del source
+        fault_point("writer.checkpoint-written")
         store = EmbeddedStore.open(Path(target))
         created = with_stack(lambda: _apply(store, job))  # the parser's stack: as on the query threads
+        fault_point("writer.applied")
         store.flush()
+        fault_point("writer.flushed")
         conn.send(WriteOutcome(created=created))
     except DragonbearError as exc:
         conn.send(exc)
     except Exception:
         conn.send(WriteBug(traceback.format_exc()))
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this writer process when the server process that started it dies (Linux's
+    ``PR_SET_PDEATHSIG``), so that no orphaned write goes on after its lock went with its parent; if
+    the parent is already gone, leave now. Elsewhere nothing is done."""
+    parent = multiprocessing.parent_process()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (AttributeError, OSError):
+        return
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)
