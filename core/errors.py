@@ -7,6 +7,7 @@
     ├── LoadError                   a file that cannot be read or parsed; carries path, line, column (exit 2)
     ├── ValidationError             data that violates the SHACL shapes; carries the report (exit 1)
     ├── StoreError                  the store cannot be opened, built or swapped (exit 2)
+    │   └── StorageFullError        the store's disk is full; nothing was changed (exit 2, HTTP 507)
     ├── QueryError                  a SPARQL query that does not parse or fails  (exit 2, HTTP 400)
     │   ├── UnknownQueryError       no canned query of that name                 (exit 2, HTTP 404)
     │   ├── ParameterError          a missing, mistyped or ambiguous parameter   (exit 2, HTTP 400)
@@ -30,6 +31,8 @@ Library errors are translated at the boundary with ``raise ... from exc``.
 
 from __future__ import annotations
 
+import errno
+import shutil
 from pathlib import Path
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "QueryTimeoutError",
     "ResultLimitError",
     "ServiceUnavailableError",
+    "StorageFullError",
     "StoreError",
     "TooManyRequestsError",
     "UnauthorizedError",
@@ -57,6 +61,7 @@ __all__ = [
     "UriTooLongError",
     "UsageError",
     "ValidationError",
+    "disk_is_full",
     "exit_code_for",
 ]
 
@@ -130,6 +135,58 @@ class ValidationError(DragonbearError):
 
 class StoreError(DragonbearError):
     """The store cannot be opened, built, or swapped into place."""
+
+
+class StorageFullError(StoreError):
+    """The disk that holds the store is full (or its quota is used up): the build or write stopped,
+    what it had written was removed, and the store answers as it did before.
+
+    >>> print(StorageFullError.at(Path("/no/such/store"), "the write"))
+    the disk of the store is full (/no/such/store: ... free): the write stopped and nothing was changed; ...
+    """
+
+    @classmethod
+    def at(cls, path: Path | None, what: str) -> StorageFullError:
+        """The error for ``what`` (a build, a load, a write) stopped by a full disk at ``path``."""
+        where = "" if path is None else f" ({path}: {_free_space(path)} free)"
+        return cls(
+            f"the disk of the store is full{where}: {what} stopped and nothing was changed; "
+            "free some space and try again"
+        )
+
+
+def _free_space(path: Path) -> str:
+    """The space left on the disk of ``path`` (or of its nearest folder that exists), in words."""
+    for folder in (path, *path.parents):
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            continue
+        for unit in ("bytes", "KiB", "MiB", "GiB"):
+            if free < 1024 or unit == "GiB":
+                return f"{free:,} {unit}" if unit == "bytes" else f"{free:.1f} {unit}"
+            free /= 1024  # type: ignore[assignment]
+    return "unknown"
+
+
+def disk_is_full(error: BaseException) -> bool:
+    """Whether ``error``, or the error it was raised from, says the disk is full: ``ENOSPC`` or
+    ``EDQUOT``, or RocksDB's message for them (pyoxigraph's OSError carries no errno).
+
+    >>> disk_is_full(OSError(28, "No space left on device")), disk_is_full(OSError("IO error: No space left on device"))
+    (True, True)
+    >>> disk_is_full(OSError(2, "No such file or directory")), disk_is_full(StoreError("x"))
+    (False, False)
+    """
+    for exc in (error, error.__cause__):
+        if isinstance(exc, OSError) and (
+            exc.errno in (errno.ENOSPC, errno.EDQUOT) or any(text in str(exc) for text in _FULL_TEXTS)
+        ):
+            return True
+    return False
+
+
+_FULL_TEXTS = ("No space left on device", "Disk quota exceeded")
 
 
 class QueryError(DragonbearError):

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from dragonbear.errors import DragonbearError, StoreError
+from dragonbear.errors import DragonbearError, StorageFullError, StoreError, disk_is_full
 from dragonbear.formats import FileFormat
 from dragonbear.graph.export import ExportFormat, write_atomically, write_dump
 from dragonbear.graph.generations import DUMPS_DIR
@@ -102,8 +102,12 @@ def write_dump_file(store: GraphStore, folder: Path, file: DumpFile) -> Path:
             with write_atomically(target) as out:
                 write_dump(store, out, file.fmt)
     except OSError as exc:
+        if disk_is_full(exc):
+            raise StorageFullError.at(folder, f"writing {file.name}") from exc
         raise StoreError(f"cannot write the dumps in {folder}: {exc.strerror}") from exc
-    except StoreError:
+    except StoreError as exc:
+        if disk_is_full(exc):  # the dump's own error, raised from the OSError of the full disk
+            raise StorageFullError.at(folder, f"writing {file.name}") from exc
         raise
     except DragonbearError as exc:
         raise StoreError(f"cannot make {file.name}: {exc}") from exc

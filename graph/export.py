@@ -159,10 +159,7 @@ def dump_store(store: GraphStore, output: BinaryIO, fmt: ExportFormat, *, graph:
             if node is not None:
                 store.dump(output, format=fmt.rdf_format, graph=graph, prefixes=PREFIXES)
                 return int(store.count(graph))
-            union = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
-            counted = _Counted(union)
-            ox.serialize(counted, output, fmt.rdf_format, prefixes=PREFIXES)
-            return counted.count
+            return _dump_union(store, output, fmt)
         prefixes = PREFIXES if fmt.registry_format.takes_prefixes else None
         if node is not None:
             ox.serialize(store.quads(graph), output, fmt.rdf_format, prefixes=prefixes)
@@ -171,6 +168,18 @@ def dump_store(store: GraphStore, output: BinaryIO, fmt: ExportFormat, *, graph:
         return store.count()
     except OSError as exc:
         raise StoreError(f"the dump failed: {exc}") from exc
+
+
+def _dump_union(store: GraphStore, output: BinaryIO, fmt: ExportFormat) -> int:
+    """Write the merge of all named graphs; the query's iterator is let go here, on this thread, even
+    when writing fails (pyoxigraph's results may only be dropped on the thread that made them, and an
+    error's frames would carry it to another: the dumps are written on threads)."""
+    counted = _Counted(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"))
+    try:
+        ox.serialize(counted, output, fmt.rdf_format, prefixes=PREFIXES)
+        return counted.count
+    finally:
+        counted.items = iter(())
 
 
 class _Counted:

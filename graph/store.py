@@ -24,6 +24,7 @@ the generation helpers from :mod:`dragonbear.graph.generations`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +33,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from dragonbear.errors import QueryError, StoreError
+from dragonbear.errors import QueryError, StorageFullError, StoreError, disk_is_full
 from dragonbear.graph.generations import current_generation, new_generation, swap_generation
 from dragonbear.graph.sparql_limits import check_sparql
 from dragonbear.graph.sparql_text import has_dataset_clause
@@ -88,6 +89,7 @@ class EmbeddedStore(TypedReads):
 
         Raises:
             StoreError: the store cannot be opened (locked by a writer, unreadable, not a store).
+            StorageFullError: its disk is full (a store opened to write writes as it opens).
         """
         try:
             if path is None:
@@ -96,7 +98,19 @@ class EmbeddedStore(TypedReads):
                 return cls(ox.Store.read_only(str(path)), path)
             return cls(ox.Store(str(path)), path)
         except OSError as exc:
+            if disk_is_full(exc):
+                raise StorageFullError.at(path, "opening the store") from exc
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """Raise :class:`StorageFullError` for a full disk met while ``what``; other errors pass as they are."""
+        try:
+            yield
+        except OSError as exc:
+            if disk_is_full(exc):
+                raise StorageFullError.at(self.path, what) from exc
+            raise
 
     def query(
         self,
@@ -141,10 +155,12 @@ class EmbeddedStore(TypedReads):
 
         Raises:
             QueryError: the update does not parse or fails, or is deeper than the limits (QueryComplexityError).
+            StorageFullError: the disk is full.
         """
         check_sparql(sparql, what="update")
         try:
-            self._store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
+            with self._writing("the update"):
+                self._store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from exc
         except (OSError, RuntimeError) as exc:
@@ -184,25 +200,33 @@ class EmbeddedStore(TypedReads):
 
         Raises:
             SyntaxError: the document is malformed (callers that read user files translate it).
+            StorageFullError: the disk is full.
         """
         to_graph = ox.NamedNode(graph) if graph else None
-        if bulk:
-            self._store.bulk_load(data, format=format, to_graph=to_graph, base_iri=base_iri, lenient=lenient)
-        else:
-            self._store.load(data, format=format, to_graph=to_graph, base_iri=base_iri, lenient=lenient)
+        with self._writing("writing the data"):
+            if bulk:
+                self._store.bulk_load(data, format=format, to_graph=to_graph, base_iri=base_iri, lenient=lenient)
+            else:
+                self._store.load(data, format=format, to_graph=to_graph, base_iri=base_iri, lenient=lenient)
 
     def load_bytes(self, data: bytes, *, format: ox.RdfFormat, graph: str | None, bulk: bool = False) -> None:
         """Same as :meth:`load` (the older name)."""
         self.load(data, format=format, graph=graph, bulk=bulk)
 
     def extend(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
-        """Add quads (in one transaction unless ``bulk``)."""
-        (self._store.bulk_extend if bulk else self._store.extend)(quads)
+        """Add quads (in one transaction unless ``bulk``).
+
+        Raises:
+            StorageFullError: the disk is full.
+        """
+        with self._writing("writing the data"):
+            (self._store.bulk_extend if bulk else self._store.extend)(quads)
 
     def remove(self, quads: Iterable[ox.Quad]) -> None:
         """Remove quads (those the store does not hold are ignored)."""
-        for quad in list(quads):
-            self._store.remove(quad)
+        with self._writing("removing data"):
+            for quad in list(quads):
+                self._store.remove(quad)
 
     def has_graph(self, graph: str) -> bool:
         """Whether the named graph exists (it may be empty)."""
@@ -210,15 +234,18 @@ class EmbeddedStore(TypedReads):
 
     def add_graph(self, graph: str) -> None:
         """Create an empty named graph (nothing if it exists)."""
-        self._store.add_graph(ox.NamedNode(graph))
+        with self._writing("adding a graph"):
+            self._store.add_graph(ox.NamedNode(graph))
 
     def clear_graph(self, graph: str | None) -> None:
         """Remove the quads of one named graph (``None``: of the default graph), keeping the graph."""
-        self._store.clear_graph(_graph_node(graph))
+        with self._writing("clearing a graph"):
+            self._store.clear_graph(_graph_node(graph))
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and its quads."""
-        self._store.remove_graph(ox.NamedNode(graph))
+        with self._writing("removing a graph"):
+            self._store.remove_graph(ox.NamedNode(graph))
 
     def dump(
         self,
@@ -253,12 +280,15 @@ class EmbeddedStore(TypedReads):
 
         Raises:
             StoreError: the store is in memory, or the checkpoint cannot be written.
+            StorageFullError: the disk is full.
         """
         if self.path is None:
             raise StoreError("an in-memory store has no checkpoint")
         try:
             self._store.backup(str(target))
         except OSError as exc:
+            if disk_is_full(exc):
+                raise StorageFullError.at(target, "writing a checkpoint") from exc
             raise StoreError(f"cannot write a checkpoint of the store to {target}: {exc}") from exc
 
     def copy_to(self, target: EmbeddedStore, *, workers: int | None = None, lines_per_chunk: int = 150_000) -> None:
@@ -283,8 +313,13 @@ class EmbeddedStore(TypedReads):
                 future.result()
 
     def flush(self) -> None:
-        """Write everything to disk (no compaction: RocksDB compacts in the background)."""
-        self._store.flush()
+        """Write everything to disk (no compaction: RocksDB compacts in the background).
+
+        Raises:
+            StorageFullError: the disk is full.
+        """
+        with self._writing("writing the store to disk"):
+            self._store.flush()
 
 
 def _line_chunks(data: bytes, lines: int) -> Iterator[bytes]:

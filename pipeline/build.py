@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dragonbear import data_release, shipped_data
-from dragonbear.errors import LoadError, StoreError, ValidationError
+from dragonbear.errors import LoadError, StorageFullError, StoreError, ValidationError, disk_is_full
 from dragonbear.fault_points import fault_point
 from dragonbear.graph.dataset import DATASET, DCAT
 from dragonbear.graph.derive import DerivationReport, drop_restated, materialize
@@ -344,6 +344,8 @@ def build_store(
                     report.release_problem = str(exc)
             return report
     except OSError as exc:
+        if disk_is_full(exc):
+            raise StorageFullError.at(store_dir, "the build") from exc
         raise StoreError(f"cannot write the store in {store_dir}: {exc}") from exc
 
 

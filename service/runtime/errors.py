@@ -33,6 +33,7 @@ from dragonbear.errors import (
     QueryTimeoutError,
     ResultLimitError,
     ServiceUnavailableError,
+    StorageFullError,
     StoreError,
     TooManyRequestsError,
     UnauthorizedError,
@@ -71,6 +72,7 @@ HTTP_STATUSES: list[tuple[type[BaseException], int]] = [
     (UsageError, 400),
     (ValidationError, 422),
     (ServiceUnavailableError, 503),
+    (StorageFullError, 507),  # Insufficient Storage (RFC 4918): the write could not be stored
     (StoreError, 503),
 ]
 
