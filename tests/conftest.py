@@ -113,10 +113,11 @@ def browser() -> Iterator[object]:
 SMALL_CUT_PARTIES = {"Russia", "Soviet Union", "Ukraine"}
 
 
-def write_small_extract(dest: Path) -> int:
+def write_small_extract(dest: Path, parties: set[str] = SMALL_CUT_PARTIES) -> int:
     """Write the deals of the shipped SIPRI extract between China and Russia, the Soviet Union or
-    Ukraine, and the deals the curated facts attest, to ``dest`` (the extract's own lines, layout and
-    preamble); return how many. Every deal keeps the key (so the IRI) it has in the whole extract."""
+    Ukraine (``parties``), and the deals the curated facts attest, to ``dest`` (the extract's own lines,
+    layout and preamble); return how many. Every deal keeps the key (so the IRI) it has in the whole
+    extract. With no ``parties``, only the attested deals: the smallest register a build takes."""
     from dragonbear import shipped_data
     from dragonbear.loaders.curated import load_curated
     from dragonbear.loaders.sipri import deal_keys
@@ -129,8 +130,7 @@ def write_small_extract(dest: Path) -> int:
     chosen = [
         i
         for i, (deal, key) in enumerate(zip(register.deals, keys, strict=True))
-        if key in attested
-        or ("China" in (deal.supplier, deal.recipient) and {deal.supplier, deal.recipient} & SMALL_CUT_PARTIES)
+        if key in attested or ("China" in (deal.supplier, deal.recipient) and {deal.supplier, deal.recipient} & parties)
     ]
     deals = [register.deals[i] for i in chosen]
     assert deal_keys(deals) == [keys[i] for i in chosen], "a deal of the cut would change its key"
@@ -258,10 +258,14 @@ def _free_port() -> int:
 
 @contextmanager
 def serve_store(
-    store_dir: Path, *args: str, token: str | None = None, env_vars: dict[str, str] | None = None
+    store_dir: Path,
+    *args: str,
+    token: str | None = None,
+    env_vars: dict[str, str] | None = None,
+    log_dir: Path | None = None,
 ) -> Iterator[Server]:
     """Start `dragonbear serve` on ``store_dir`` on a free loopback port (with ``env_vars`` added to a
-    clean environment); stop it afterwards."""
+    clean environment); stop it afterwards. Its log is written beside the store, or in ``log_dir``."""
     import httpx
 
     port = _free_port()
@@ -269,7 +273,7 @@ def serve_store(
     if token:
         env["DRAGONBEAR_UPDATE_TOKEN"] = token
     env.update(env_vars or {})
-    log = store_dir.parent / f"serve-{port}.log"
+    log = (log_dir or store_dir.parent) / f"serve-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "dragonbear.cli", "serve", "--store", str(store_dir), "--port", str(port), *args],
