@@ -227,6 +227,7 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
     stop: no new connections, the requests in hand answered, then the app's shutdown, after which a
     retiring process exits without waiting for its late query)."""
     from granian.constants import HTTPModes, Interfaces, Loops
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
     return _granian_supervisor_class(run_dir)(
@@ -242,6 +243,9 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
         log_access=False,
         respawn_failed_workers=True,
         workers_kill_timeout=int(settings.query_timeout) + 5,
+        backlog=BACKLOG,
+        backpressure=CONNECTIONS_PER_PROCESS,
+        http1_settings=HTTP1Settings(header_read_timeout=int(HEADER_SECONDS * 1000)),
     )
 
 
@@ -313,6 +317,17 @@ def _replace_retiring(server: Any, run_dir: Path, spawn_target: Any, target_load
         marker.unlink(missing_ok=True)
         ready.unlink(missing_ok=True)
 
+
+BACKLOG = 4096
+"""Connections the kernel queues for the server before one of its processes takes them."""
+CONNECTIONS_PER_PROCESS = 8192
+"""Connections a server process holds at once (granian's ``backpressure``; its default, 1,024, let
+2,000 clients that send a request a byte a second hold every slot: a new client waited 27 s). Past it
+new connections wait in the listening queue. What a connection costs once it holds a request is bounded
+by the query threads and the time limit, not by this."""
+HEADER_SECONDS = 10.0
+"""A client has this long to send a request's headers (granian's default is 30 s); a slow client that
+sends a byte a second is let go after it."""
 
 PAYLOAD = "DRAGONBEAR_SERVE_PAYLOAD"
 HTTP_SERVERS = ("granian", "uvicorn")
