@@ -241,6 +241,8 @@ def report(name: str, outcome: dict[str, object], args: argparse.Namespace) -> b
         f"{minute[1]:.0f} / {minute[2]:.0f}, end {end[1]:.0f} / {end[2]:.0f}; PSS growth since then "
         f"{growth:+.1f}% (target < 10%)"
     )
+    marks = [next(s for s in samples if s[0] >= t) for t in range(0, int(samples[-1][0]) + 1, 60)]
+    print("PSS MiB by minute: " + ", ".join(f"{mark[2]:.0f}" for mark in marks) + f", end {end[2]:.0f}")
     return not undesigned and growth < 10
 
 
