@@ -2,7 +2,8 @@
 
 Every answer the server keeps is keyed by the store generation it came from (a generation never
 changes once written; a write makes a new one), so an entry is valid for as long as its generation
-is current and entries of older generations are never hit and age out. The answers of ``/sparql``,
+is current; when another generation becomes current the server empties its caches (:meth:`LruCache.clear`),
+since no entry of the older one would be hit again. The answers of ``/sparql``,
 the raw-request map of the fast path, and the pages, API answers and charts all use this class.
 
 >>> cache = LruCache[str, bytes](entries=2, max_bytes=4, size=len)
@@ -69,6 +70,11 @@ class LruCache(Generic[K, V]):
         value = make()
         self.put(key, value)
         return value
+
+    def clear(self) -> None:
+        """Drop every entry."""
+        with self._lock:
+            self._map.clear()
 
     def keys(self) -> list[K]:
         """The keys, least recently used first."""

@@ -174,9 +174,20 @@ class ServedStore:
                         return self._local
                     raise StoreError(f"no store at {self.store_dir}: run `dragonbear build` first")
                 if self._local is None or self._local[0] != gen:
+                    if self._local is not None:  # a write made another generation current
+                        self._forget()
                     self._local = (gen, EmbeddedStore.open(gen, read_only=True))
                 self._link = link
             return self._local
+
+    def _forget(self) -> None:
+        """Empty the answer caches: every key holds a generation, and none of the older one would be hit
+        again (a server taking a write every few seconds kept thousands of dead entries, about 90 MiB of
+        the shipped graph's pages and API answers; ``bench/soak.py``). Kept releases' entries go too,
+        and are made again when asked for."""
+        self._answers.clear()
+        self._reads.clear()
+        self.raw_cache.clear()
 
     def release(self, version: str) -> tuple[Path, GraphStore]:
         """The kept release ``version`` (:mod:`dragonbear.graph.releases`): its checkpoint and a

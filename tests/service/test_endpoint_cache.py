@@ -99,3 +99,21 @@ def test_identical_queries_under_way_share_one_run(server: Server) -> None:
     sources = [a.headers["Dragonbear-Cache"] for a in answers]
     assert sources.count("miss") <= default_workers() < 6, sources  # the fixture's server processes
     assert "shared" in sources, sources
+
+
+def test_a_new_generation_empties_the_caches(writable_client: TestClient) -> None:
+    # Every entry is keyed by its generation: once another is current, none would be hit again.
+    served = writable_client.app.state.served  # type: ignore[attr-defined]
+    writable_client.get("/sparql", params={"query": "ASK { ?s ?p ?o } # forget-1"})
+    writable_client.post("/sparql", data={"query": "ASK { ?s ?p ?o } # forget-2"})
+    assert len(served.raw_cache) and len(served._answers)
+    update = writable_client.post(
+        "/update",
+        content=b"INSERT DATA { GRAPH <http://example.org/forget> { <http://e/s> <http://e/p> 2 } }",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
+    assert update.status_code in (200, 204), update.text
+    again = writable_client.get("/sparql", params={"query": "ASK { ?s ?p ?o } # forget-3"})
+    assert again.headers["Dragonbear-Cache"] == "miss"
+    held = [key for key in served.raw_cache.keys() + served._answers.keys() if "forget-3" not in str(key)]
+    assert held == [], "entries of the older generation were kept"
