@@ -1,14 +1,15 @@
 """Soak: a long run of mixed load, to see latency, errors and memory hold where they started.
 
-For ``--duration`` seconds (600 by default) each, on the shipped graph:
+For ``--duration`` seconds (600 by default) each, three runs on the shipped graph:
 
 1. ``dragonbear serve`` (with an update token) under ``--connections`` clients (32) that send, one
    request after another, a mix of: never-seen label look-ups (a new variable name each time, so no
    cache answers), repeated queries (20 texts), an aggregate, entity pages (``/id/...``), the JSON API's
    canned queries (their own example URLs) and name search; and, every ``--write-every`` seconds (5),
    one ``INSERT DATA`` through ``/update``.
-2. ``oxigraph serve-read-only`` (PyPI ``oxigraph``) on the same quads, under the same clients sending
-   the SPARQL part of the mix (look-ups, repeated queries, the aggregate).
+2. ``dragonbear serve`` again, and ``oxigraph serve-read-only`` (PyPI ``oxigraph``) on the same quads,
+   each under the same clients sending the SPARQL part of the mix (look-ups, repeated queries, the
+   aggregate), without writes: the read mix, like for like.
 
 In the second half of each run, ``--slow`` more connections (256) each send a request one byte a
 second (a slow-loris client), to show whether they starve the others: latency is printed for each half.
@@ -276,7 +277,7 @@ def _api_urls(base: str) -> list[str]:
     return [entry["url"] for entry in listing if entry.get("url")]
 
 
-def _run_dragonbear(store: Path, entities: list[str], args: argparse.Namespace) -> bool:
+def _run_dragonbear(store: Path, entities: list[str], args: argparse.Namespace, *, full: bool = True) -> bool:
     with tempfile.TemporaryDirectory(prefix="soak-") as scratch:
         copy = Path(scratch) / "store"
         shutil.copytree(store, copy, symlinks=True)
@@ -287,8 +288,13 @@ def _run_dragonbear(store: Path, entities: list[str], args: argparse.Namespace) 
         url = f"http://127.0.0.1:{port}/sparql"
         server = servers.start("dragonbear", command, url, env={"DRAGONBEAR_UPDATE_TOKEN": TOKEN})
         try:
+            if not full:  # the read mix Oxigraph's server gets, for a like-for-like comparison
+                outcome = asyncio.run(_soak(server, Mix(entities, [], SPARQL_KINDS), args, writes=False))
+                return report("dragonbear serve (read mix)", outcome, args)
             mix = Mix(entities, _api_urls(url.rsplit("/", 1)[0]), tuple(WEIGHTS))
-            return report("dragonbear serve", asyncio.run(_soak(server, mix, args, writes=True)), args)
+            return report(
+                "dragonbear serve (full mix, writes)", asyncio.run(_soak(server, mix, args, writes=True)), args
+            )
         finally:
             server.stop()
 
@@ -339,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"shipped graph: {len(entities)} labelled entities; data in {work}", flush=True)
     ok = _run_dragonbear(store, entities, args)
     if not args.skip_oxigraph:
+        ok = _run_dragonbear(store, entities, args, full=False) and ok
         _run_oxigraph(oxi, entities, args)
     return 0 if ok else 1
 
