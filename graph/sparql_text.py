@@ -169,8 +169,20 @@ def _may_contain(text: str, keyword: str) -> bool:
 
 
 def _unescape(iri: str) -> str:
-    """An IRI with its ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded, as the SPARQL parser reads it."""
-    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
+    """An IRI with its ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded, as the SPARQL parser reads it.
+
+    An escape of no character (past U+10FFFF, or a surrogate, which the parser refuses) stays as it
+    is written: decoded, it would raise, or put a character that cannot be encoded into a message.
+
+    >>> _unescape(r"http://a/\\u0071\\U00000071"), _unescape(r"http://a/\\U00110000\\uD800")
+    ('http://a/qq', 'http://a/\\\\U00110000\\\\uD800')
+    """
+
+    def decoded(m: re.Match[str]) -> str:
+        point = int(m.group(1) or m.group(2), 16)
+        return chr(point) if point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else m.group(0)
+
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", decoded, iri)
 
 
 def service_targets(text: str, prefixes: Mapping[str, str] | None = None) -> list[str]:
