@@ -71,9 +71,13 @@ def query_page(served: ServedDep) -> HTMLResponse:
 @router.get("/static/{path:path}")
 def static_file(path: str) -> Response:
     """A file of the package's ``static/`` folder (YASGUI, cytoscape.js, the explorer's script)."""
-    target = (STATIC_DIR / path).resolve()
-    if not target.is_relative_to(STATIC_DIR) or not target.is_file():
-        raise NotFoundError(f"no static file {path!r}")
+    try:
+        target = (STATIC_DIR / path).resolve()
+        found = target.is_relative_to(STATIC_DIR) and target.is_file()
+    except (OSError, ValueError):  # a NUL byte, a name longer than the file system takes: no such file
+        found = False
+    if not found:
+        raise NotFoundError(f"no static file {path[:200]!r}")
     media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(target, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
 
