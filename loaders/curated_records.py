@@ -25,6 +25,7 @@ from dragonbear.loaders.curated_schema import (
     Problem,
     Record,
     RecordType,
+    is_one_of,
     is_slug,
     sipri_transfer_iri,
 )
@@ -230,7 +231,7 @@ class RecordWriter:
         name = data.get("type", default)
         if name is None:
             return
-        if name not in choices:
+        if not is_one_of(name, choices):
             self.fail(f"unknown type {name!r}: expected one of {', '.join(sorted(choices))}")
         elif name != spec.rdf_class:
             self.add(subject, _RDF_TYPE, dgb_term(name))
@@ -250,7 +251,7 @@ class RecordWriter:
                 if self.strings(key, item):
                     obj = ox.Literal(item, language="en" if field.conv == "text_en" else None)
             elif field.conv == "choice":
-                if item in field.arg:
+                if is_one_of(item, field.arg):
                     obj = ox.Literal(item)
                 else:
                     self.fail(f"bad {key} {item!r}: expected one of {', '.join(sorted(field.arg))}")
@@ -295,7 +296,10 @@ class RecordWriter:
                     self.fail(str(exc))
         for key, predicate in (("dbpedia", _EXACT_MATCH), ("dbpedia_candidate", _CLOSE_MATCH)):
             for title in self.strings(key, data[key]) if key in data else []:
-                self.add(subject, predicate, dbpedia_iri(title))
+                try:
+                    self.add(subject, predicate, dbpedia_iri(title))
+                except ValueError as exc:
+                    self.fail(f"'{key}': {exc}")
         self.write_notes(subject, data)
 
     def _write_dates(self, subject: ox.NamedNode, data: dict[str, Any]) -> None:
@@ -310,7 +314,7 @@ class RecordWriter:
                 self.add(subject, dgb_term(f"{key}Year"), convert_year(year))
         if "date_qualifier" in data:
             qualifier = data["date_qualifier"]
-            if qualifier in _DATE_QUALIFIERS:
+            if is_one_of(qualifier, _DATE_QUALIFIERS):
                 self.add(subject, dgb_term("dateQualifier"), ox.Literal(qualifier))
             else:
                 choices = ", ".join(sorted(_DATE_QUALIFIERS))
@@ -327,7 +331,7 @@ class RecordWriter:
                 self.add(subject, dgb_term("confidenceLevel"), dgb_term(confidence_level(value)))
         if "rank" in data or statement:
             rank = data.get("rank", "Normal")
-            if rank in _RANKS:
+            if is_one_of(rank, _RANKS):
                 self.add(subject, dgb_term("rank"), dgb_term(_RANKS[rank]))
             else:
                 self.fail(f"bad rank {rank!r}: expected Preferred, Normal or Deprecated")
@@ -338,7 +342,7 @@ class RecordWriter:
         if not isinstance(attestations, list) or not attestations:
             return 0.8
         primary = any(
-            isinstance(a, dict) and a.get("source") in PRIMARY_SOURCES and a.get("stance") != "Denies"
+            isinstance(a, dict) and is_one_of(a.get("source"), PRIMARY_SOURCES) and a.get("stance") != "Denies"
             for a in attestations
         )
         return 0.8 if primary else 0.6
@@ -388,7 +392,7 @@ class RecordWriter:
         if stance is not None:
             self.add(node, dgb_term("stance"), stance)
         reliability = attestation.get("reliability", info.reliability)
-        if reliability in RELIABILITIES:
+        if is_one_of(reliability, RELIABILITIES):
             self.add(node, dgb_term("sourceReliability"), dgb_term(f"Reliability{reliability}"))
         elif "reliability" in attestation:
             self.fail(f"bad reliability {reliability!r} in an attestation: expected A to F")

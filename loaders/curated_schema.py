@@ -10,6 +10,7 @@ claim's ``predicate``, a conflict's ``between``, a derivation's ``enabled_by``, 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
     "Problem",
     "Record",
     "RecordType",
+    "is_one_of",
     "is_slug",
     "sipri_transfer_iri",
 ]
@@ -420,6 +422,17 @@ def is_slug(text: object) -> bool:
     (True, False, False)
     """
     return isinstance(text, str) and _SLUG.match(text) is not None
+
+
+def is_one_of(value: object, choices: Collection[str]) -> bool:
+    """Return whether a record's ``value`` is one of the names ``choices``: a string among them. TOML
+    lets any key hold a list, a table or a date, which are never a name (and cannot be looked up in a
+    set or a dict of names).
+
+    >>> is_one_of("B", {"A", "B"}), is_one_of(["B"], {"A", "B"}), is_one_of({"B": 1}, {"B": "x"})
+    (True, False, False)
+    """
+    return isinstance(value, str) and value in choices
 
 
 def sipri_transfer_iri(deal: str) -> str:

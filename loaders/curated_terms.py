@@ -38,7 +38,7 @@ __all__ = [
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 # Characters that may not stand raw in an IRI path segment (plus '/' which would split the title).
-_IRI_UNSAFE = set('/?#%<>"{}|\\^`')
+_IRI_UNSAFE = set('/?#%<>"{}|\\^`[]')
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,9 @@ def convert_date(value: object) -> tuple[ox.Literal, int]:
     >>> lit, year = convert_date("2018-09")
     >>> lit.value, lit.datatype.value.rsplit("#")[1], year
     ('2018-09', 'gYearMonth', 2018)
+    >>> convert_date(datetime.date(882, 1, 10))
+    Traceback (most recent call last):
+    ValueError: bad date datetime.date(882, 1, 10): the year must be from 1000 to 9999
     """
     text = value
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
@@ -126,6 +129,8 @@ def convert_date(value: object) -> tuple[ox.Literal, int]:
     if match is None:
         raise ValueError(f'bad date {value!r}: write "1998", "2018-09" or "2018-09-11"')
     year, month, day = match.groups()
+    if int(year) < 1000:  # dgb:startYear and dgb:endYear are years from 1000 to 9999 (convert_year)
+        raise ValueError(f"bad date {value!r}: the year must be from 1000 to 9999")
     try:
         datetime.date(int(year), int(month or 1), int(day or 1))
     except ValueError:
@@ -190,15 +195,33 @@ def dbpedia_iri(title: str) -> ox.NamedNode:
 
     >>> dbpedia_iri("CAC/PAC_JF-17_Thunder").value
     'http://dbpedia.org/resource/CAC%2FPAC_JF-17_Thunder'
+    >>> dbpedia_iri("Су-27\x95\x7f").value  # a control character is encoded like the unsafe ones
+    'http://dbpedia.org/resource/Су-27%C2%95%7F'
     """
     title = title.strip().replace(" ", "_")
     if not title:
         raise ValueError("empty DBpedia title")
     encoded = "".join(
-        "".join(f"%{byte:02X}" for byte in ch.encode("utf-8")) if ch in _IRI_UNSAFE or ord(ch) < 0x21 else ch
+        ch if ch not in _IRI_UNSAFE and _in_iri(ord(ch)) else "".join(f"%{byte:02X}" for byte in ch.encode("utf-8"))
         for ch in title
     )
     return ox.NamedNode(DBR + encoded)
+
+
+# The characters an IRI's path may hold unencoded besides printable ASCII: RFC 3987's ``ucschar``.
+_UCSCHAR = (
+    (0xA0, 0xD7FF),
+    (0xF900, 0xFDCF),
+    (0xFDF0, 0xFFEF),
+    *((plane, plane + 0xFFFD) for plane in range(0x10000, 0xE0000, 0x10000)),
+    (0xE1000, 0xEFFFD),
+)
+
+
+def _in_iri(code: int) -> bool:
+    """Whether the character ``code`` may stand unencoded in an IRI's path (controls, surrogates,
+    private use and non-characters may not)."""
+    return 0x21 <= code <= 0x7E or any(low <= code <= high for low, high in _UCSCHAR)
 
 
 def wikidata_iri(qid: object) -> ox.NamedNode:

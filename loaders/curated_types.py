@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from dragonbear.loaders.curated_schema import RECORD_TYPES, SIPRI_PREFIX, SIPRI_SOURCE
+from dragonbear.loaders.curated_schema import RECORD_TYPES, SIPRI_PREFIX, SIPRI_SOURCE, is_one_of
 from dragonbear.loaders.curated_terms import convert_date, convert_decimal, dgb_term
 from dragonbear.namespaces import DCTERMS, GEO, RDF, SCHEMA
 
@@ -58,7 +58,7 @@ def write_source(writer: RecordWriter, subject: ox.NamedNode, data: dict[str, An
         if source_type is not None:
             writer.add(subject, dgb_term("sourceType"), source_type)
     if "reliability" in data:
-        if data["reliability"] in RELIABILITIES:
+        if is_one_of(data["reliability"], RELIABILITIES):
             writer.add(subject, dgb_term("sourceReliability"), dgb_term(f"Reliability{data['reliability']}"))
         else:
             writer.fail(f"bad reliability {data['reliability']!r}: expected A to F")
