@@ -15,6 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from dragonbear import __version__
 from dragonbear.graph.sparql_limits import configure as configure_query_limits
 from dragonbear.service.api import cite, queries, search
+from dragonbear.service.api.openapi import install_openapi
 from dragonbear.service.protocol import description, download, graph_store, sparql, update
 from dragonbear.service.runtime.auth import TokenGuard
 from dragonbear.service.runtime.errors import install_error_handler
@@ -182,4 +183,5 @@ def create_app(
     if settings.update_token:  # writes exist only with a token
         app.include_router(update.router)
         app.include_router(graph_store.router)
+    install_openapi(app)  # the errors as the handler answers them, not FastAPI's 422
     return app

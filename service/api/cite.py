@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from dragonbear.errors import ParameterError
 from dragonbear.graph.citations import KINDS, CitationFormat, format_references, references_for
 from dragonbear.graph.store import GraphStore
+from dragonbear.service.api.models import ErrorBody
 from dragonbear.service.runtime.deps import ServedDep
 from dragonbear.service.runtime.names import name_index
 from dragonbear.service.runtime.negotiation import Representation, choose_among
@@ -28,6 +29,13 @@ CITATIONS: tuple[Representation, ...] = (
 _FORMATS = {rep.media_type: fmt for rep in CITATIONS for fmt in CitationFormat if fmt.media_type == rep.media_type}
 
 
+def _schema(rep: Representation) -> dict[str, object]:
+    """The OpenAPI schema of a reference list in ``rep``: CSL-JSON is an array of items, the others text."""
+    if _FORMATS[rep.media_type] is CitationFormat.CSL_JSON:
+        return {"type": "array", "items": {"type": "object", "description": "a CSL-JSON item"}}
+    return {"type": "string"}
+
+
 router = APIRouter(prefix="/api", tags=["api"])
 
 
@@ -35,7 +43,11 @@ router = APIRouter(prefix="/api", tags=["api"])
     "/cite",
     response_class=Response,
     summary="The references behind an entity",
-    responses={200: {"content": {rep.media_type: {"schema": {"type": "string"}} for rep in CITATIONS}}},
+    responses={
+        200: {"content": {rep.media_type: {"schema": _schema(rep)} for rep in CITATIONS}},
+        404: {"model": ErrorBody, "description": "no entity of that name"},
+        406: {"model": ErrorBody, "description": "no acceptable citation format"},
+    },
 )
 def cite(
     request: Request,
