@@ -101,7 +101,7 @@ def check_rdf_file(folder: Path, extension: str, body: bytes) -> None:
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(file=rdf_files())
-@budget(400)
+@budget(1000)
 def test_fuzzed_rdf_files_load_or_fail_with_a_load_error(scratch: Path, file: tuple[str, bytes]) -> None:
     check_rdf_file(scratch, *file)
 
@@ -223,7 +223,7 @@ def check_sipri_file(folder: Path, body: bytes) -> None:
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(body=sipri_files())
-@budget(250)
+@budget(600)
 def test_fuzzed_sipri_files_load_or_fail_with_a_load_error(scratch: Path, body: bytes) -> None:
     check_sipri_file(scratch, body)
 
@@ -354,7 +354,7 @@ def check_curated_folder(folder: Path, name: str, text: str) -> None:
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(change=curated_folders())
-@budget(250)
+@budget(600)
 def test_fuzzed_curated_records_load_or_fail_with_a_load_error(scratch: Path, change: tuple[str, str]) -> None:
     check_curated_folder(_fresh(scratch), *change)
 

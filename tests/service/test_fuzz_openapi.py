@@ -55,7 +55,7 @@ def api(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactor
 @pytest.mark.slow
 @pytest.mark.fuzz
 @schema.parametrize()
-@budget(40)
+@budget(100)
 def test_the_json_api_keeps_to_its_openapi(api: FastAPI, case: Case) -> None:
     case.call_and_validate(app=api, excluded_checks=[check.positive_data_acceptance])
 

@@ -35,7 +35,7 @@ def pages(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFact
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(sent=page_requests())
-@budget(200)
+@budget(500)
 def test_fuzzed_pages_get_no_server_error(pages: TestClient, sent: Sent) -> None:
     assert_no_server_error(send(pages, sent), sent)
     assert_answers(pages)
@@ -44,7 +44,7 @@ def test_fuzzed_pages_get_no_server_error(pages: TestClient, sent: Sent) -> None
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(sent=canned_requests())
-@budget(200)
+@budget(500)
 def test_fuzzed_canned_query_parameters_get_no_server_error(pages: TestClient, sent: Sent) -> None:
     assert_no_server_error(send(pages, sent), sent)
     assert_answers(pages)
@@ -53,7 +53,7 @@ def test_fuzzed_canned_query_parameters_get_no_server_error(pages: TestClient, s
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(sent=short_link_posts())
-@budget(60)
+@budget(100)
 def test_fuzzed_short_links_get_no_server_error(pages: TestClient, sent: Sent) -> None:
     assert_no_server_error(send(pages, sent), sent)
 

@@ -51,7 +51,7 @@ def writer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(sent=query_requests())
-@budget(250)
+@budget(600)
 def test_fuzzed_queries_get_no_server_error(reader: TestClient, sent: Sent) -> None:
     assert_no_server_error(send(reader, sent), sent)
     assert_answers(reader)
@@ -60,7 +60,7 @@ def test_fuzzed_queries_get_no_server_error(reader: TestClient, sent: Sent) -> N
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(body=mutated_bytes(sparql_queries()), media=media_types(), method=st.sampled_from(["POST", "PUT", "PATCH"]))
-@budget(150)
+@budget(300)
 def test_fuzzed_bodies_and_media_types_to_sparql(reader: TestClient, body: bytes, media: str, method: str) -> None:
     reply = send(reader, (method, "/sparql", {"content": body, "headers": {"Content-Type": media}}))
     assert_no_server_error(reply, (method, media, body))
@@ -70,7 +70,7 @@ def test_fuzzed_bodies_and_media_types_to_sparql(reader: TestClient, body: bytes
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(sent=update_requests(token=False))
-@budget(150)
+@budget(300)
 def test_fuzzed_updates_without_the_token_are_refused(reader: TestClient, sent: Sent) -> None:
     reply = send(reader, sent)
     assert reply.status_code in (401, 403), (reply.status_code, reply.text[:300], sent)
@@ -80,7 +80,7 @@ def test_fuzzed_updates_without_the_token_are_refused(reader: TestClient, sent: 
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(sent=update_requests(token=True))
-@budget(25)
+@budget(80)
 def test_fuzzed_updates_with_the_token_get_no_server_error(writer: TestClient, sent: Sent) -> None:
     assert_no_server_error(send(writer, sent, write=True), sent)
     assert_answers(writer)
@@ -89,7 +89,7 @@ def test_fuzzed_updates_with_the_token_get_no_server_error(writer: TestClient, s
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(sent=store_writes(token=False))
-@budget(100)
+@budget(200)
 def test_fuzzed_store_writes_without_the_token_are_refused(reader: TestClient, sent: Sent) -> None:
     reply = send(reader, sent)
     assert reply.status_code in (401, 403), (reply.status_code, reply.text[:300], sent)
@@ -98,7 +98,7 @@ def test_fuzzed_store_writes_without_the_token_are_refused(reader: TestClient, s
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(sent=store_writes(token=True))
-@budget(25)
+@budget(80)
 def test_fuzzed_store_writes_with_the_token_get_no_server_error(writer: TestClient, sent: Sent) -> None:
     assert_no_server_error(send(writer, sent, write=True), sent)
     assert_answers(writer)
@@ -107,7 +107,7 @@ def test_fuzzed_store_writes_with_the_token_get_no_server_error(writer: TestClie
 @pytest.mark.slow
 @pytest.mark.fuzz
 @given(params=GRAPH_PARAMS, accept=ACCEPTS)
-@budget(100)
+@budget(150)
 def test_fuzzed_store_reads_get_no_server_error(reader: TestClient, params: list[tuple[str, str]], accept: str) -> None:
     reply = send(reader, ("GET", "/store", {"params": params, "headers": {"Accept": accept}}))
     assert_no_server_error(reply, (params, accept))
