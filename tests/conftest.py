@@ -72,7 +72,7 @@ NEEDS_MARKER = {
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep the markers true: a test that uses a real server, the browser or the full build must say so,
-    and a ``server`` or ``browser`` test is ``slow``."""
+    and a ``server``, ``browser`` or ``fuzz`` test is ``slow``."""
     wrong = []
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
@@ -82,6 +82,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         in_process = not (item.get_closest_marker("server") or item.get_closest_marker("browser"))
         if not in_process and not item.get_closest_marker("slow"):
             wrong.append(f"{item.nodeid} is marked server or browser but not slow")
+        if item.get_closest_marker("fuzz") and not item.get_closest_marker("slow"):
+            wrong.append(f"{item.nodeid} is marked fuzz but not slow (its regressions are the inner loop's)")
     if wrong:
         raise pytest.UsageError("markers do not match the fixtures:\n" + "\n".join(wrong))
 
