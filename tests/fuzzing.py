@@ -41,6 +41,7 @@ __all__ = [
     "BAD_TEXTS",
     "FUZZ_TIMEOUT",
     "HANG_SECONDS",
+    "LOADER_SECONDS",
     "PROFILE",
     "RDF_SEEDS",
     "ROOT",
@@ -61,6 +62,7 @@ __all__ = [
     "sparql_updates",
     "tiny_store",
     "token_soup",
+    "within",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +121,20 @@ def send(client: httpx.Client, sent: tuple[str, str, dict[str, Any]], *, write: 
         reject()
     except httpx.TransportError as exc:
         pytest.fail(f"{method} {path} {kwargs!r:.300}: the connection was lost ({exc!r}): did a process die?")
+
+
+LOADER_SECONDS = 30.0
+"""How long a loader may take on one fuzzed file (they take milliseconds) before it counts as a hang."""
+
+
+def within(seconds: float, work: Callable[..., None], *args: object) -> None:
+    """Run ``work(*args)``, failing the test if it has not returned within ``seconds`` (a hang); its
+    exceptions and failed assertions come through as they are."""
+    future = _GUARD.submit(work, *args)
+    try:
+        future.result(timeout=seconds)
+    except FutureTimeout:
+        pytest.fail(f"{getattr(work, '__name__', work)}{args!r:.300} hung: not done in {seconds:g} s")
 
 
 #: What a 503 may say: the time limit, a busy server or its memory ceiling. Any other 5xx is a bug.

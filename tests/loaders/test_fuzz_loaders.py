@@ -36,7 +36,7 @@ from dragonbear.loaders.sipri import read_sipri
 from dragonbear.loaders.sipri_designations import DesignationMap, load_designation_map
 
 from ..conftest import REGISTER, ROOT
-from ..fuzzing import BAD_TEXTS, RDF_SEEDS, XML_EXTERNAL, budget, mutated, mutated_bytes
+from ..fuzzing import BAD_TEXTS, LOADER_SECONDS, RDF_SEEDS, XML_EXTERNAL, budget, mutated, mutated_bytes, within
 
 DATA = ROOT / "tests" / "data"
 CURATED = DATA / "curated" / "valid"
@@ -103,7 +103,7 @@ def check_rdf_file(folder: Path, extension: str, body: bytes) -> None:
 @given(file=rdf_files())
 @budget(1000)
 def test_fuzzed_rdf_files_load_or_fail_with_a_load_error(scratch: Path, file: tuple[str, bytes]) -> None:
-    check_rdf_file(scratch, *file)
+    within(LOADER_SECONDS, check_rdf_file, scratch, *file)
 
 
 # --- SIPRI files ----------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def check_sipri_file(folder: Path, body: bytes) -> None:
 @given(body=sipri_files())
 @budget(600)
 def test_fuzzed_sipri_files_load_or_fail_with_a_load_error(scratch: Path, body: bytes) -> None:
-    check_sipri_file(scratch, body)
+    within(LOADER_SECONDS, check_sipri_file, scratch, body)
 
 
 # --- Curated records ------------------------------------------------------------------------------------
@@ -356,7 +356,7 @@ def check_curated_folder(folder: Path, name: str, text: str) -> None:
 @given(change=curated_folders())
 @budget(600)
 def test_fuzzed_curated_records_load_or_fail_with_a_load_error(scratch: Path, change: tuple[str, str]) -> None:
-    check_curated_folder(_fresh(scratch), *change)
+    within(LOADER_SECONDS, check_curated_folder, _fresh(scratch), *change)
 
 
 # --- What the fuzzing found: each case as it was found (or shrunk), with the answer it gets now ---------

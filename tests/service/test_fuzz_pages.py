@@ -56,6 +56,7 @@ def test_fuzzed_canned_query_parameters_get_no_server_error(pages: TestClient, s
 @budget(100)
 def test_fuzzed_short_links_get_no_server_error(pages: TestClient, sent: Sent) -> None:
     assert_no_server_error(send(pages, sent), sent)
+    assert_answers(pages)
 
 
 # --- What the fuzzing found: each case as it was found, with the answer it gets now -----------------------

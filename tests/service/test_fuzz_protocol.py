@@ -93,6 +93,7 @@ def test_fuzzed_updates_with_the_token_get_no_server_error(writer: TestClient, s
 def test_fuzzed_store_writes_without_the_token_are_refused(reader: TestClient, sent: Sent) -> None:
     reply = send(reader, sent)
     assert reply.status_code in (401, 403), (reply.status_code, reply.text[:300], sent)
+    assert_answers(reader)
 
 
 @pytest.mark.slow
@@ -111,6 +112,7 @@ def test_fuzzed_store_writes_with_the_token_get_no_server_error(writer: TestClie
 def test_fuzzed_store_reads_get_no_server_error(reader: TestClient, params: list[tuple[str, str]], accept: str) -> None:
     reply = send(reader, ("GET", "/store", {"params": params, "headers": {"Accept": accept}}))
     assert_no_server_error(reply, (params, accept))
+    assert_answers(reader)
 
 
 # --- What the fuzzing found: each case as it was found (or shrunk), with the answer it gets now ---------
