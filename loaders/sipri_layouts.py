@@ -136,7 +136,10 @@ def read_register(path: Path) -> Register:
 
 def _find_header(lines: list[str], path: Path) -> tuple[int, Layout]:
     for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
-        fields = next(csv.reader([line]), [])
+        try:
+            fields = next(csv.reader([line]), [])
+        except csv.Error:  # a preamble line that is not CSV (a stray carriage return): not the header
+            continue
         if not fields:
             continue
         first = fields[0].strip()

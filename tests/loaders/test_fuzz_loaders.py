@@ -437,6 +437,26 @@ def test_curated_fuzzing_regressions(scratch: Path, name: str, old: str, new: st
     assert message in str(caught.value) and caught.value.path == str(folder / name)
 
 
+SIPRI_REGRESSIONS = [
+    # A carriage return alone in a line above the header: csv.Error from the header search, uncaught.
+    pytest.param("Transfers of major", "\rransfers of major", None, id="carriage-return-in-the-preamble"),
+    pytest.param("Recipient,Supplier", "Recipient\r,Supplier", "missing header", id="carriage-return-in-the-header"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), SIPRI_REGRESSIONS)
+def test_sipri_fuzzing_regressions(scratch: Path, old: str, new: str, message: str | None) -> None:
+    text = (DATA / "sipri" / "legacy-sample.csv").read_text(encoding="utf-8")
+    assert old in text
+    folder = _fresh(scratch)
+    check_sipri_file(folder, text.replace(old, new, 1).encode("utf-8"))
+    if message is None:
+        assert read_sipri(folder / "fuzzed-sipri.csv", mapping=_mapping()).report.deals == 7
+        return
+    with pytest.raises(LoadError, match=message):
+        read_sipri(folder / "fuzzed-sipri.csv", mapping=_mapping())
+
+
 def test_rdf_fuzzing_regressions(scratch: Path) -> None:
     """RDF/XML that declares an external entity: pyoxigraph's refusal had no line; now the loader's own
     check names the entity, the line and the column, and reads nothing."""
