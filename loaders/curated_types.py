@@ -136,7 +136,8 @@ def _check_exercise(writer: RecordWriter, subject: ox.NamedNode, data: dict[str,
     if kind not in ("JointExercise", "JointPatrol"):
         return
     participants = data.get("participants", [])
-    agents = set(participants if isinstance(participants, list) else [participants])
+    # ids only: anything else in the list (a table, a number) is already a problem of the reference itself
+    agents = {p for p in (participants if isinstance(participants, list) else [participants]) if isinstance(p, str)}
     if isinstance(data.get("host"), str):
         agents.add(data["host"])
     if len(agents) < 2:

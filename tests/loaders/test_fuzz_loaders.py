@@ -403,6 +403,14 @@ CURATED_REGRESSIONS = [
         "unknown source ['vonessen-2025']",
         id="attestation-source-a-list",
     ),
+    # A table as an exercise's participants: put in a set to count them, TypeError (unhashable).
+    pytest.param(
+        "statements.toml",
+        'participants = ["russia", "china", "mongolia"]',
+        "participants = {}",
+        "'participants' must be a record id, got {}",
+        id="participants-a-table",
+    ),
     # A TOML date before the year 1000: the date passed, then its year failed outside the check (ValueError).
     pytest.param(
         "statements.toml",
