@@ -184,8 +184,14 @@ def _header_lines(lines: list[str], name: str) -> list[int]:
 
 
 def _key_line(lines: list[str], name: str) -> int | None:
-    """1-based line where a top-level key or table ``name`` is written, if found."""
-    pattern = re.compile(rf"^\s*(?:\[\s*{re.escape(name)}\s*\]|{re.escape(name)}\s*=)")
+    """1-based line where a top-level key or table ``name`` is written, if found: ``name = ``,
+    ``[name]``, and the dotted and quoted forms (``name.x = ``, ``[[name.x]]``, ``"name" = ``).
+
+    >>> _key_line(["[[state]]", 'id = "x"', "[[s.ate]]"], "s"), _key_line(['"a b".c = 1'], "a b")
+    (3, 1)
+    """
+    key = "|".join(re.escape(form) for form in (name, f'"{name}"', f"'{name}'"))
+    pattern = re.compile(rf"^\s*(?:\[\[?\s*(?:{key})\s*[\].]|(?:{key})\s*[.=])")
     return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
 
 
