@@ -12,6 +12,8 @@ refused at collection.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import gc
 import os
 import re
@@ -19,9 +21,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from starlette.testclient import TestClient
@@ -108,6 +111,16 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+T = TypeVar("T")
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coroutine)`` on a thread of its own: once the session's browser has started,
+    Playwright's sync API keeps an event loop running on the main thread, where ``asyncio.run`` refuses."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # --- The stores: one built from a cut of the shipped data for most tests, one of all of it ------------

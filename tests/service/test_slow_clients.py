@@ -13,7 +13,7 @@ import pytest
 
 from dragonbear.service.server import CONNECTIONS_PER_PROCESS, HEADER_SECONDS
 
-from ..conftest import Server, serve_store
+from ..conftest import Server, run_coroutine, serve_store
 
 SLOW = 1500  # more than granian's default of 1,024 connections per process, which they used to fill
 SLOW_REQUEST = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: slow\r\nX-Slow: " + b"a" * 200
@@ -64,7 +64,7 @@ async def _while_held(port: int) -> tuple[list[int], list[int], float]:
 def test_many_slow_clients_do_not_starve_the_others(server: Server) -> None:
     assert SLOW < CONNECTIONS_PER_PROCESS
     port = int(server.url("").rsplit(":", 1)[1].strip("/"))
-    statuses, still_open, took = asyncio.run(_while_held(port))
+    statuses, still_open, took = run_coroutine(_while_held(port))
     print(f"\n20 ASKs answered in {took:.2f} s beside {SLOW} slow clients")
     assert statuses == [200] * 20
     # Every ordinary request was answered while all the slow clients still held their connections,

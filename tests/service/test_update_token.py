@@ -20,7 +20,7 @@ from dragonbear.errors import ForbiddenError, TooManyRequestsError, Unauthorized
 from dragonbear.pipeline.build import BuildReport
 from dragonbear.service.runtime.auth import TokenGuard
 
-from ..conftest import TOKEN, Server, app_client, copy_store
+from ..conftest import TOKEN, Server, app_client, copy_store, run_coroutine
 
 WRONG = ["wrong-token-a81f", "wrong-token-b92e", "wrong-token-c03d"]
 INSERT = "INSERT DATA { <urn:x:s> <urn:x:p> 1 }"
@@ -96,7 +96,7 @@ def test_while_one_request_of_an_address_waits_another_is_refused_with_429() -> 
         )
         return list(outcomes)
 
-    first, second, other = asyncio.run(race())
+    first, second, other = run_coroutine(race())
     assert sorted(type(e).__name__ for e in (first, second)) == ["ForbiddenError", "TooManyRequestsError"]
     refused = next(e for e in (first, second) if isinstance(e, TooManyRequestsError))
     assert refused.retry_after == 1  # the wait of one wrong token, 0.5 s, rounded up
@@ -114,13 +114,13 @@ def test_the_table_of_addresses_is_bounded_and_forgets_quiet_ones() -> None:
             await guard.check(_request(address, WRONG[0]), TOKEN)
 
     for n in range(5):
-        asyncio.run(fail(f"198.51.100.{n}"))
+        run_coroutine(fail(f"198.51.100.{n}"))
     assert len(guard) == 3
     assert [guard.failures(f"198.51.100.{n}") for n in range(5)] == [0, 0, 1, 1, 1]  # the oldest dropped
     now[0] = 61.0
     assert guard.failures("198.51.100.4") == 0  # quiet for longer than forget_after
     with pytest.raises(UnauthorizedError):
-        asyncio.run(guard.check(Request({"type": "http", "headers": [], "client": ("198.51.100.9", 1)}), TOKEN))
+        run_coroutine(guard.check(Request({"type": "http", "headers": [], "client": ("198.51.100.9", 1)}), TOKEN))
 
 
 def test_the_waits_double_up_to_a_ceiling() -> None:
@@ -140,7 +140,7 @@ def test_a_guard_without_waits_still_counts_and_never_refuses() -> None:
             )
         )
 
-    assert all(isinstance(e, ForbiddenError) for e in asyncio.run(wrong_ones()))
+    assert all(isinstance(e, ForbiddenError) for e in run_coroutine(wrong_ones()))
     assert guard.failures("203.0.113.5") == 5 and list(guard.delays) == []
 
 
