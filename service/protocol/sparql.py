@@ -20,13 +20,14 @@ from urllib.parse import unquote_plus
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from dragonbear.errors import ProtocolError
 from dragonbear.graph.federation import check_service_calls
 from dragonbear.graph.sparql_text import may_call_service, query_form
 from dragonbear.service.protocol.description import describe_service
 from dragonbear.service.protocol.request import QUERY_TYPE, Operation, first, graph_iris, read_operation
-from dragonbear.service.runtime.fastpath import Answer, CachedResponse, Scope, cached_answer, raw_key, read_headers
+from dragonbear.service.runtime.fastpath import Answer, CachedResponse, cached_answer, raw_key, read_headers
 from dragonbear.service.runtime.jobs import QueryJob, Reply
 from dragonbear.service.runtime.negotiation import choose, kind_of_form, requested_format
 from dragonbear.service.runtime.security_headers import ANSWER_HEADERS, secure_headers

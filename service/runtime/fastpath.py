@@ -25,23 +25,18 @@ stands in front of this middleware to add them).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dragonbear.service.runtime.cache import LruCache
 from dragonbear.service.runtime.security_headers import secured_send
 
 __all__ = ["RAW_ENTRIES", "Answer", "CachedResponse", "QueryFastPath", "cached_answer", "raw_key", "read_headers"]
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 RAW_ENTRIES = 4096  # raw requests kept (an :class:`~dragonbear.service.runtime.cache.LruCache`)
 

@@ -12,22 +12,17 @@ Before this, a 50 MB query body was read whole and parsed before it was refused 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dragonbear.errors import DragonbearError, PayloadTooLargeError, UriTooLongError
 from dragonbear.settings import Settings
 
 __all__ = ["RequestLimits"]
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 ErrorResponder = Callable[[Request, Exception], Awaitable[Response]]
 
 

@@ -20,12 +20,12 @@ says what one release offers.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette._utils import get_route_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dragonbear import data_release
 from dragonbear.errors import NotFoundError
@@ -38,11 +38,6 @@ from dragonbear.service.web.layout import esc, page
 
 __all__ = ["ReleaseViews", "pin_html", "router"]
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 ErrorResponder = Callable[[Request, Exception], Awaitable[Response]]
 
 _PINNED_PATH = re.compile(r"/v/([^/]+)(/sparql|/id/.*|/id)$")
