@@ -130,6 +130,9 @@ def _raw_headers(reply: Reply, etag: str, source: str, cap: bytes) -> list[tuple
     ]
 
 
+_RAW_HIT = (b"dragonbear-cache", b"hit; raw")
+
+
 def _keep(
     store: ServedStore, key: tuple[object, ...] | None, body: bytes, etag: str, headers: list[tuple[bytes, bytes]]
 ) -> None:
@@ -220,17 +223,23 @@ def _raw_answerer(settings: Settings, store: ServedStore, cap: bytes) -> Callabl
         if text is None or host is None:
             return None
         root = scope.get("app_root_path", scope.get("root_path", ""))  # Starlette's request.base_url
-        base = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{root if root.endswith('/') else root + '/'}"
-        job = query_job(
-            Operation(text),
-            base_iri=base + "sparql",
-            accept=None if accept is None else accept.decode("latin-1"),
-            max_results=settings.max_results,
-            allowlist=settings.federation_allowlist,
-        )
-        reply, etag, source = await store.query_cached(job, current)
+        base = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{root if root.endswith('/') else root + '/'}sparql"
+        accepts = None if accept is None else accept.decode("latin-1")
+        found = store.lookup(text, base_iri=base, accept=accepts, current=current)
+        if found is not None:  # a look-up of one subject's values: query_job's checks all hold for it
+            (reply, etag), source = found, "miss"
+        else:
+            job = query_job(
+                Operation(text),
+                base_iri=base,
+                accept=accepts,
+                max_results=settings.max_results,
+                allowlist=settings.federation_allowlist,
+            )
+            reply, etag, source = await store.query_cached(job, current)
         headers = _raw_headers(reply, etag, source, cap)
-        _keep(store, key, reply.body, etag, headers)
+        if len(reply.body) <= CACHE_MAX_BODY:  # the headers of _raw_headers, for a later ask of the same request
+            store.raw_cache.put(key, CachedResponse(reply.body, etag.encode(), (*headers[:4], _RAW_HIT, *headers[6:])))
         if tags is not None and etag in _etags(tags.decode("latin-1")):
             return 304, headers[:5], b""
         return 200, headers, reply.body

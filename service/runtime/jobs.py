@@ -19,7 +19,7 @@ from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import PREFIXES, XSD
 from dragonbear.service.runtime.negotiation import Representation, ResultKind, choose
 
-__all__ = ["CountJob", "GraphJob", "QueryJob", "Reply", "answer", "run_bounded", "run_job"]
+__all__ = ["CountJob", "GraphJob", "QueryJob", "Reply", "answer", "json_rows", "run_bounded", "run_job", "run_lookup"]
 
 
 @dataclass(frozen=True)
@@ -146,10 +146,31 @@ def _fast_json(result: ox.QuerySolutions, rep: Representation, cap: int) -> Repl
     except (RuntimeError, ValueError) as exc:
         raise QueryError(f"query failed: {exc}") from exc
     body = b"".join(out.chunks)
-    count = len(json.loads(body)["results"]["bindings"])
+    count = json_rows(body)
     if cap and count > cap:
         raise _cap_error(cap, "rows")
     return Reply(body=body, content_type=rep.content_type, count=count)
+
+
+def json_rows(body: bytes) -> int:
+    r"""The number of rows of an answer in SPARQL JSON as pyoxigraph writes it (compact, no spaces).
+
+    A row is an object that opens an item of the ``bindings`` array: ``{"`` after ``[`` or ``,``. A
+    term opens after ``:``, and inside a JSON string a ``"`` always follows a backslash, never a
+    ``{``, so the two byte counts (in C) find the rows and nothing else. An answer with an empty row
+    (``{}``, whose text a string could hold too) is parsed instead.
+
+    >>> json_rows(b'{"head":{"vars":["v"]},"results":{"bindings":[]}}')
+    0
+    >>> json_rows(b'{"head":{"vars":["v"]},"results":{"bindings":[{"v":{"type":"literal","value":",{\\"[{\\""}},'
+    ...           b'{"v":{"type":"literal","value":"x"}}]}}')
+    2
+    >>> json_rows(b'{"head":{"vars":["v"]},"results":{"bindings":[{},{"v":{"type":"literal","value":"{}"}}]}}')
+    2
+    """
+    if b"{}" in body:
+        return len(json.loads(body)["results"]["bindings"])
+    return body.count(b'[{"') + body.count(b',{"')
 
 
 def _solutions(result: ox.QuerySolutions, rep: Representation, cap: int) -> Reply:
@@ -216,17 +237,39 @@ def run_bounded(store: GraphStore, job: QueryJob) -> Reply | None:
         QueryError: the query does not parse or fails (``ResultLimitError`` past the cap).
         NotAcceptableError: no format the client accepts fits the result.
     """
-    rep = choose(ResultKind.RESULTS, job.accept, job.fmt)
+    if job.fmt is not None or job.default_graphs is not None or job.named_graphs is not None:
+        rep = choose(ResultKind.RESULTS, job.accept, job.fmt)
+        if rep.results_format != ox.QueryResultsFormat.JSON:
+            return None
+        result = store.query(
+            job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base_iri
+        )
+        return _bounded_answer(result, rep, job.max_results)
+    return run_lookup(store, job.sparql, base_iri=job.base_iri, accept=job.accept, cap=job.max_results)
+
+
+def run_lookup(store: GraphStore, sparql: str, *, base_iri: str | None, accept: str | None, cap: int) -> Reply | None:
+    """:func:`run_bounded` for a query over the default dataset with no ``format=`` parameter: what a
+    ``GET /sparql?query=...`` asks (the server's hot path), without a :class:`QueryJob`.
+
+    Raises:
+        QueryError: the query does not parse or fails (``ResultLimitError`` past the cap).
+        NotAcceptableError: no format the client accepts fits the result.
+    """
+    rep = choose(ResultKind.RESULTS, accept)
     if rep.results_format != ox.QueryResultsFormat.JSON:
         return None
-    result = store.query(
-        job.sparql, default_graph=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base_iri
-    )
+    return _bounded_answer(store.query(sparql, base_iri=base_iri), rep, cap)
+
+
+def _bounded_answer(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, rep: Representation, cap: int
+) -> Reply | None:
     if isinstance(result, ox.QueryBoolean):
-        return answer(result, rep, job.max_results)
+        return answer(result, rep, cap)
     if not isinstance(result, ox.QuerySolutions):  # not a lookup after all: the threads run it
         return None
-    return _fast_json(result, rep, job.max_results)
+    return _fast_json(result, rep, cap)
 
 
 def _run_graph(store: GraphStore, job: GraphJob) -> Reply:

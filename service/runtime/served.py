@@ -12,12 +12,14 @@ A query of ``/sparql`` that looks up one subject's values (``SELECT ?l WHERE { <
 is written by pyoxigraph up to 1 MiB (:func:`~dragonbear.service.runtime.jobs.run_bounded`): every
 triple the engine reads for it is a row of the answer, so its work is bounded by that size (a
 fraction of a millisecond for a label, some milliseconds at worst), and the hop to a query thread and
-back cost such a query more CPU than its own run. A larger answer, and every other query, runs on the
-query threads against the time limit."""
+back cost such a query more CPU than its own run. Its answer is not kept in the answer cache, which
+would cost it about as much again (:meth:`ServedStore.lookup`). A larger answer, and every other
+query, runs on the query threads against the time limit."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import os
 import threading
@@ -35,13 +37,13 @@ from dragonbear.graph.sparql_text import bounded_lookup
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation
 from dragonbear.service.runtime.cache import LruCache
 from dragonbear.service.runtime.fastpath import RAW_ENTRIES, CachedResponse
-from dragonbear.service.runtime.jobs import CountJob, GraphJob, QueryJob, Reply, run_bounded, run_job
+from dragonbear.service.runtime.jobs import CountJob, GraphJob, QueryJob, Reply, run_bounded, run_job, run_lookup
 from dragonbear.service.runtime.memory import MemoryGuard
 from dragonbear.service.runtime.runner import QueryRunner
 from dragonbear.service.runtime.writer import StoreWriter, WriteJob, WriteOutcome
 from dragonbear.settings import Settings
 
-__all__ = ["ServedStore"]
+__all__ = ["ServedStore", "entity_tag"]
 
 T = TypeVar("T")
 
@@ -50,6 +52,21 @@ CACHE_ENTRIES = 2048
 CACHE_MAX_BODY = 1 << 20  # answers larger than 1 MiB are not kept
 QUERY_THREADS = max(4, os.cpu_count() or 1)  # queries one server process runs at once
 RELEASE_HANDLES = 4  # kept releases a server process holds open at once
+
+
+def entity_tag(gen: Path, body: bytes) -> str:
+    """The entity tag of an answer: a hash of its generation and its bytes (a quoted string).
+
+    >>> entity_tag(Path("/s/g1"), b"x") == entity_tag(Path("/s/g1"), b"x") != entity_tag(Path("/s/g2"), b"x")
+    True
+    """
+    return '"' + hashlib.blake2b(_generation_bytes(gen) + body, digest_size=12).hexdigest() + '"'
+
+
+@functools.lru_cache(maxsize=8)
+def _generation_bytes(gen: Path) -> bytes:
+    return str(gen).encode() + b"\0"
+
 
 _PINNED: ContextVar[tuple[Path, GraphStore] | None] = ContextVar("dragonbear_pinned_release", default=None)
 
@@ -285,9 +302,31 @@ class ServedStore:
         )
 
     def _remember(self, key: tuple[object, ...], gen: Path, reply: Reply) -> str:
-        etag = '"' + hashlib.blake2b(str(gen).encode() + b"\0" + reply.body, digest_size=12).hexdigest() + '"'
+        etag = entity_tag(gen, reply.body)
         self._answers.put(key, (reply, etag))
         return etag
+
+    def lookup(
+        self, sparql: str, *, base_iri: str, accept: str | None, current: tuple[Path, GraphStore]
+    ) -> tuple[Reply, str] | None:
+        """The answer and entity tag of a look-up of one subject's values over the default dataset
+        (``GET /sparql?query=...``), run here and now; None when ``sparql`` is not such a look-up, or
+        its answer is not small SPARQL JSON: then :meth:`query_cached` runs it.
+
+        Such an answer is not kept in the answer cache: running the look-up again costs about what
+        keeping it would (the raw-request map of the fast path still keeps repeated ``GET`` asks).
+
+        Raises:
+            QueryError: the query does not parse or fails (``ResultLimitError`` past the cap).
+            NotAcceptableError: no format the client accepts fits the result.
+        """
+        if not self.inline or not bounded_lookup(sparql):
+            return None
+        gen, local = current
+        reply = run_lookup(local, sparql, base_iri=base_iri, accept=accept, cap=self.settings.max_results)
+        if reply is None:
+            return None
+        return reply, entity_tag(gen, reply.body)
 
     async def query_cached(
         self, job: QueryJob, current: tuple[Path, GraphStore] | None = None
@@ -310,16 +349,16 @@ class ServedStore:
             cache) or ``shared`` (the run of an identical query under way).
         """
         gen, local = current if current is not None else self._current()
+        fast_json = True
+        if self._inline(job):  # answered here and now, not kept (see :meth:`lookup`)
+            reply = run_bounded(local, job)
+            if reply is not None:
+                return reply, entity_tag(gen, reply.body), "miss"
+            fast_json = False  # past 1 MiB (or not JSON): the thread writes it row by row at once
         key = self._key(gen, job)
         hit = self._answers.get(key)
         if hit is not None:
             return hit[0], hit[1], "hit"
-        fast_json = True
-        if self._inline(job):  # answered here and now: no other request can ask meanwhile
-            reply = run_bounded(local, job)
-            if reply is not None:
-                return reply, self._remember(key, gen, reply), "miss"
-            fast_json = False  # past 1 MiB (or not JSON): the thread writes it row by row at once
         running = self._running.get(key)
         if running is not None:
             reply, etag = await asyncio.shield(running)

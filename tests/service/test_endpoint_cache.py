@@ -117,3 +117,21 @@ def test_a_new_generation_empties_the_caches(writable_client: TestClient) -> Non
     assert again.headers["Dragonbear-Cache"] == "miss"
     held = [key for key in served.raw_cache.keys() + served._answers.keys() if "forget-3" not in str(key)]
     assert held == [], "entries of the older generation were kept"
+
+
+def test_a_lookup_is_run_again_rather_than_kept_but_a_repeated_get_is_a_raw_hit(client: TestClient) -> None:
+    # A look-up of one subject's values costs about what keeping its answer would: the answer cache
+    # leaves it out; the raw-request map still answers the same GET again.
+    served = client.app.state.served  # type: ignore[attr-defined]
+    lookup = "SELECT ?lookupCacheTest WHERE { system:j-11 rdfs:label ?lookupCacheTest }"
+    kept = len(served._answers)
+    first = client.get("/sparql", params={"query": lookup})
+    again = client.get("/sparql", params={"query": lookup})
+    posted = client.post("/sparql", data={"query": lookup})
+    assert first.status_code == again.status_code == posted.status_code == 200
+    assert first.json()["results"]["bindings"], "J-11 has labels"
+    assert [r.headers["Dragonbear-Cache"] for r in (first, again, posted)] == ["miss", "hit; raw", "miss"]
+    assert first.content == again.content == posted.content
+    assert first.headers["ETag"] == again.headers["ETag"] == posted.headers["ETag"]
+    assert int(first.headers["Dragonbear-Result-Count"]) == len(first.json()["results"]["bindings"])
+    assert len(served._answers) == kept
