@@ -226,8 +226,10 @@ def _raw_answerer(settings: Settings, store: ServedStore, cap: bytes) -> Callabl
         base = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{root if root.endswith('/') else root + '/'}sparql"
         accepts = None if accept is None else accept.decode("latin-1")
         found = store.lookup(text, base_iri=base, accept=accepts, current=current)
+        keep = True
         if found is not None:  # a look-up of one subject's values: query_job's checks all hold for it
             (reply, etag), source = found, "miss"
+            keep = store.asked_before(key)  # kept from its second ask on
         else:
             job = query_job(
                 Operation(text),
@@ -238,7 +240,9 @@ def _raw_answerer(settings: Settings, store: ServedStore, cap: bytes) -> Callabl
             )
             reply, etag, source = await store.query_cached(job, current)
         headers = _raw_headers(reply, etag, source, cap)
-        if len(reply.body) <= CACHE_MAX_BODY:  # the headers of _raw_headers, for a later ask of the same request
+        if (
+            keep and len(reply.body) <= CACHE_MAX_BODY
+        ):  # the headers of _raw_headers, for a later ask of the same request
             store.raw_cache.put(key, CachedResponse(reply.body, etag.encode(), (*headers[:4], _RAW_HIT, *headers[6:])))
         if tags is not None and etag in _etags(tags.decode("latin-1")):
             return 304, headers[:5], b""
