@@ -225,7 +225,8 @@ def _raw_answerer(settings: Settings, store: ServedStore, cap: bytes) -> Callabl
         root = scope.get("app_root_path", scope.get("root_path", ""))  # Starlette's request.base_url
         base = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{root if root.endswith('/') else root + '/'}sparql"
         accepts = None if accept is None else accept.decode("latin-1")
-        found = store.lookup(text, base_iri=base, accept=accepts, current=current)
+        looked_up = store.is_lookup(text)
+        found = store.lookup(text, base_iri=base, accept=accepts, current=current) if looked_up else None
         keep = True
         if found is not None:  # a look-up of one subject's values: query_job's checks all hold for it
             (reply, etag), source = found, "miss"
@@ -238,11 +239,10 @@ def _raw_answerer(settings: Settings, store: ServedStore, cap: bytes) -> Callabl
                 max_results=settings.max_results,
                 allowlist=settings.federation_allowlist,
             )
-            reply, etag, source = await store.query_cached(job, current)
+            reply, etag, source = await store.query_cached(job, current, tried=looked_up)
         headers = _raw_headers(reply, etag, source, cap)
-        if (
-            keep and len(reply.body) <= CACHE_MAX_BODY
-        ):  # the headers of _raw_headers, for a later ask of the same request
+        # Kept with the headers of _raw_headers, for a later ask of the same request.
+        if keep and len(reply.body) <= CACHE_MAX_BODY:
             store.raw_cache.put(key, CachedResponse(reply.body, etag.encode(), (*headers[:4], _RAW_HIT, *headers[6:])))
         if tags is not None and etag in _etags(tags.decode("latin-1")):
             return 304, headers[:5], b""

@@ -327,12 +327,16 @@ class ServedStore:
         self._asked.add(mark)
         return False
 
+    def is_lookup(self, sparql: str) -> bool:
+        """Whether this store runs ``sparql`` here and now as a look-up (see :meth:`lookup`)."""
+        return self.inline and bounded_lookup(sparql)
+
     def lookup(
         self, sparql: str, *, base_iri: str, accept: str | None, current: tuple[Path, GraphStore]
     ) -> tuple[Reply, str] | None:
         """The answer and entity tag of a look-up of one subject's values over the default dataset
-        (``GET /sparql?query=...``), run here and now; None when ``sparql`` is not such a look-up, or
-        its answer is not small SPARQL JSON: then :meth:`query_cached` runs it.
+        (``GET /sparql?query=...``; the caller checks :meth:`is_lookup`), run here and now; None when
+        its answer is not small SPARQL JSON: then :meth:`query_cached` runs it (``tried=True``).
 
         Such an answer is not kept in the answer cache: running the look-up again costs about what
         keeping it would (the raw-request map of the fast path still keeps repeated ``GET`` asks).
@@ -341,8 +345,6 @@ class ServedStore:
             QueryError: the query does not parse or fails (``ResultLimitError`` past the cap).
             NotAcceptableError: no format the client accepts fits the result.
         """
-        if not self.inline or not bounded_lookup(sparql):
-            return None
         gen, local = current
         reply = run_lookup(local, sparql, base_iri=base_iri, accept=accept, cap=self.settings.max_results)
         if reply is None:
@@ -350,7 +352,7 @@ class ServedStore:
         return reply, entity_tag(gen, reply.body)
 
     async def query_cached(
-        self, job: QueryJob, current: tuple[Path, GraphStore] | None = None
+        self, job: QueryJob, current: tuple[Path, GraphStore] | None = None, *, tried: bool | None = None
     ) -> tuple[Reply, str, str]:
         """Run a query, or answer it from the cache of the current generation, or share the run of the
         same query already under way in this process.
@@ -364,14 +366,16 @@ class ServedStore:
         Args:
             job: the query.
             current: the generation and handle the request already looked up (:meth:`current`).
+            tried: whether the caller already tried the query as a look-up with :meth:`lookup` (True:
+                it is one, but too large or not SPARQL JSON; False: it is none), so as not to try again.
 
         Returns:
             The reply, its entity tag, and where it came from: ``miss`` (run now), ``hit`` (the
             cache) or ``shared`` (the run of an identical query under way).
         """
         gen, local = current if current is not None else self._current()
-        fast_json = True
-        if self._inline(job):  # answered here and now, not kept (see :meth:`lookup`)
+        fast_json = not tried
+        if tried is None and self._inline(job):  # answered here and now, not kept (see :meth:`lookup`)
             reply = run_bounded(local, job)
             if reply is not None:
                 return reply, entity_tag(gen, reply.body), "miss"

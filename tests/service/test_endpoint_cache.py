@@ -138,3 +138,19 @@ def test_a_lookup_is_run_again_rather_than_kept_until_a_get_repeats_it(client: T
     assert len({r.content for r in answers}) == 1 and len({r.headers["ETag"] for r in answers}) == 1
     assert int(first.headers["Dragonbear-Result-Count"]) == len(first.json()["results"]["bindings"])
     assert len(served._answers) == kept
+
+
+def test_a_lookup_asked_for_csv_or_past_the_cap_takes_the_query_path(
+    client: TestClient, capped_client: TestClient
+) -> None:
+    # Not SPARQL JSON: the look-up is tried once on the event loop, then run as any query.
+    lookup = "SELECT ?p ?o WHERE { system:j-11 ?p ?o }"
+    as_json = client.get("/sparql", params={"query": lookup + " LIMIT 40"})
+    as_csv = client.get("/sparql", params={"query": lookup + " LIMIT 40"}, headers={"Accept": "text/csv"})
+    assert as_json.status_code == as_csv.status_code == 200
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = len(as_json.json()["results"]["bindings"])
+    assert rows > 5 and len(as_csv.text.strip().splitlines()) == rows + 1
+    assert as_csv.headers["Dragonbear-Result-Count"] == str(rows)
+    capped = capped_client.get("/sparql", params={"query": "SELECT ?p ?o WHERE { state:china ?p ?o }"})
+    assert capped.status_code == 422 and "50" in capped.text, capped.text  # 98 rows, past the cap of 50
