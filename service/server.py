@@ -219,7 +219,7 @@ def _granian_app(settings: Settings, fast_path: bool, run_dir: str, inline: bool
     return front_app(settings, fast_path, run_dir, inline, ready=True)
 
 
-def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir: Path):  # type: ignore[no-untyped-def]
+def _granian_supervisor(settings: Settings, loop: str, run_dir: Path, per_process: bool):  # type: ignore[no-untyped-def]
     """The supervisor on granian: granian's process server (the socket bound once, ``--workers``
     processes, one replaced when it dies), plus replacement on request as :class:`Supervisor` does
     it: on SIGUSR1, each process that left a ``retire-<pid>`` file gets a replacement, and once the
@@ -230,7 +230,7 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
-    return _granian_supervisor_class(run_dir)(
+    return _granian_supervisor_class(run_dir, per_process)(
         "dragonbear",
         address=settings.host,
         port=settings.port,
@@ -249,8 +249,9 @@ def _granian_supervisor(settings: Settings, fast_path: bool, loop: str, run_dir:
     )
 
 
-def _granian_supervisor_class(run_dir: Path):  # type: ignore[no-untyped-def]
-    """granian's process server with one listening socket for all its processes, which replaces the
+def _granian_supervisor_class(run_dir: Path, per_process: bool):  # type: ignore[no-untyped-def]
+    """granian's process server with one listening socket for all its processes (or, with
+    ``per_process``, granian's own socket each: see :func:`per_process_sockets`), which replaces the
     processes that asked to retire on SIGUSR1 (see :func:`_granian_supervisor`)."""
     from granian.net import SocketSpec  # type: ignore[attr-defined]
     from granian.server.mp import MPServer
@@ -259,6 +260,9 @@ def _granian_supervisor_class(run_dir: Path):  # type: ignore[no-untyped-def]
         retire_wanted = False
 
         def _init_shared_socket(self):  # type: ignore[no-untyped-def]
+            if per_process:
+                super()._init_shared_socket()  # type: ignore[no-untyped-call]
+                return
             # One listening socket that every process inherits, as uvicorn's supervisor has it. On
             # Linux granian has each process bind its own (SO_REUSEPORT), whose queue of connections
             # not yet accepted is reset when that process stops: a retiring process would drop them.
@@ -331,6 +335,36 @@ sends a byte a second is let go after it."""
 
 PAYLOAD = "DRAGONBEAR_SERVE_PAYLOAD"
 HTTP_SERVERS = ("granian", "uvicorn")
+SOCKET_MODES = ("auto", "shared", "per-process")
+MIGRATE_REQ = Path("/proc/sys/net/ipv4/tcp_migrate_req")
+
+
+def per_process_sockets(mode: str, migrate: Path = MIGRATE_REQ) -> bool:
+    """Whether the server processes listen on a socket each (``SO_REUSEPORT``) rather than on one shared
+    socket, for ``DRAGONBEAR_SOCKETS`` = ``mode``.
+
+    One shared socket loses nothing when a process retires, but its connections are not spread: the
+    process that wakes first accepts every connection waiting, so a burst of keep-alive connections
+    (eight at once, say) often lands on one process while the others idle. A socket each lets the
+    kernel spread them, but a socket closed by a retiring process resets the connections still queued
+    on it, unless the kernel moves them to another socket of the group (Linux 5.14 and later with
+    ``net.ipv4.tcp_migrate_req = 1``). ``auto`` (the default) takes a socket each exactly then.
+
+    >>> import tempfile
+    >>> on = Path(tempfile.mkdtemp()) / "tcp_migrate_req"; _ = on.write_text("1\\n")
+    >>> per_process_sockets("auto", on), per_process_sockets("shared", on), per_process_sockets("auto", on.with_name("none"))
+    (True, False, False)
+    >>> per_process_sockets("per-process", on.with_name("none"))
+    True
+    """
+    if mode not in SOCKET_MODES:
+        raise UsageError(f"unknown DRAGONBEAR_SOCKETS {mode!r}: use one of {', '.join(SOCKET_MODES)}")
+    if mode != "auto":
+        return mode == "per-process"
+    try:
+        return migrate.read_text().strip() == "1"
+    except OSError:
+        return False
 
 
 def run_server(
@@ -367,8 +401,10 @@ def run_server(
     server = server or os.environ.get("DRAGONBEAR_HTTP_SERVER") or HTTP_SERVERS[0]
     if server not in HTTP_SERVERS:
         raise UsageError(f"unknown HTTP server {server!r}: use one of {', '.join(HTTP_SERVERS)}")
+    spread = per_process_sockets(os.environ.get("DRAGONBEAR_SOCKETS", "auto")) and server == "granian"
     payload = {
         "settings": {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)},
+        "per_process_sockets": spread,
         "http": http,
         "loop": loop,
         "fast_path": fast_path,
@@ -417,12 +453,14 @@ def supervise() -> None:
     if payload.get("server") == "granian":
         _say(
             f"Dragonbear SPARQL endpoint: http://{settings.host}:{settings.port}/sparql "
-            f"({settings.workers} server processes on granian, time limit {settings.query_timeout:g} s, result cap "
+            f"({settings.workers} server processes on granian with "
+            f"{'a listening socket each' if payload.get('per_process_sockets') else 'one listening socket'}, "
+            f"time limit {settings.query_timeout:g} s, result cap "
             f"{settings.max_results or 'none'}, updates {'on' if settings.update_token else 'off'}, "
             f"store {settings.store_label})"
         )
         try:
-            _granian_supervisor(settings, payload["fast_path"], payload["loop"], run_dir).serve(
+            _granian_supervisor(settings, payload["loop"], run_dir, payload.get("per_process_sockets", False)).serve(
                 target_loader=functools.partial(
                     _granian_app, settings, payload["fast_path"], str(run_dir), payload.get("inline", True)
                 ),
