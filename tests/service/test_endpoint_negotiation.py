@@ -197,6 +197,11 @@ def test_project_prefixes_are_predeclared_and_a_query_prefix_wins(client: TestCl
     assert json.loads(get(client, "ASK { state:china a dgb:State }").content)["boolean"] is True
     own = "PREFIX state: <http://example.org/> ASK { state:china a dgb:State }"
     assert json.loads(get(client, own).content)["boolean"] is False
+    # A prologue that declares some of the prefixes it uses: the others are still predeclared.
+    mixed = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?l WHERE { state:china rdfs:label ?l }"
+    assert "China" in {b["l"]["value"] for b in json.loads(get(client, mixed).content)["results"]["bindings"]}
+    wrong = "PREFIX rdfs: <http://example.org/> SELECT ?l WHERE { state:china rdfs:label ?l }"
+    assert json.loads(get(client, wrong).content)["results"]["bindings"] == []
 
 
 def test_relative_iris_resolve_against_the_endpoint(client: TestClient) -> None:
