@@ -335,36 +335,28 @@ sends a byte a second is let go after it."""
 
 PAYLOAD = "DRAGONBEAR_SERVE_PAYLOAD"
 HTTP_SERVERS = ("granian", "uvicorn")
-SOCKET_MODES = ("auto", "shared", "per-process")
-MIGRATE_REQ = Path("/proc/sys/net/ipv4/tcp_migrate_req")
+SOCKET_MODES = ("shared", "per-process")
 
 
-def per_process_sockets(mode: str, migrate: Path = MIGRATE_REQ) -> bool:
+def per_process_sockets(mode: str) -> bool:
     """Whether the server processes listen on a socket each (``SO_REUSEPORT``) rather than on one shared
-    socket, for ``DRAGONBEAR_SOCKETS`` = ``mode``.
+    socket, for ``DRAGONBEAR_SOCKETS`` = ``mode`` (``shared``, the default, or ``per-process``).
 
-    One shared socket loses nothing when a process retires, but its connections are not spread: the
-    process that wakes first accepts every connection waiting, so a burst of keep-alive connections
-    (eight at once, say) often lands on one process while the others idle. A socket each lets the
-    kernel spread them, but a socket closed by a retiring process resets the connections still queued
-    on it, unless the kernel moves them to another socket of the group (Linux 5.14 and later with
-    ``net.ipv4.tcp_migrate_req = 1``). ``auto`` (the default) takes a socket each exactly then.
+    The shared socket, which the supervisor holds, loses no connection when a process retires, exits
+    past the memory ceiling or dies: the connections wait in its queue for the next process. But they
+    are not spread: the process that wakes first accepts every connection waiting, so a burst of
+    keep-alive connections (eight at once, say) often lands on one process while the others idle. A
+    socket each lets the kernel spread them, but the connections queued on a socket whose process
+    stops are reset (unless the kernel moves them to another process's socket: Linux 5.14 and later,
+    with ``net.ipv4.tcp_migrate_req = 1``), and with one process, none is listening until its
+    replacement is (connections are refused).
 
-    >>> import tempfile
-    >>> on = Path(tempfile.mkdtemp()) / "tcp_migrate_req"; _ = on.write_text("1\\n")
-    >>> per_process_sockets("auto", on), per_process_sockets("shared", on), per_process_sockets("auto", on.with_name("none"))
-    (True, False, False)
-    >>> per_process_sockets("per-process", on.with_name("none"))
-    True
+    >>> per_process_sockets("shared"), per_process_sockets("per-process")
+    (False, True)
     """
     if mode not in SOCKET_MODES:
         raise UsageError(f"unknown DRAGONBEAR_SOCKETS {mode!r}: use one of {', '.join(SOCKET_MODES)}")
-    if mode != "auto":
-        return mode == "per-process"
-    try:
-        return migrate.read_text().strip() == "1"
-    except OSError:
-        return False
+    return mode == "per-process"
 
 
 def run_server(
@@ -401,7 +393,7 @@ def run_server(
     server = server or os.environ.get("DRAGONBEAR_HTTP_SERVER") or HTTP_SERVERS[0]
     if server not in HTTP_SERVERS:
         raise UsageError(f"unknown HTTP server {server!r}: use one of {', '.join(HTTP_SERVERS)}")
-    spread = per_process_sockets(os.environ.get("DRAGONBEAR_SOCKETS", "auto")) and server == "granian"
+    spread = per_process_sockets(os.environ.get("DRAGONBEAR_SOCKETS", "shared")) and server == "granian"
     payload = {
         "settings": {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)},
         "per_process_sockets": spread,

@@ -1,14 +1,16 @@
 """The server processes' listening sockets (``DRAGONBEAR_SOCKETS``, ``server.per_process_sockets``).
 
-With one shared socket, the process that wakes first accepts every connection waiting: a burst of
-keep-alive connections often lands on one process. With a socket each (``per-process``; ``auto`` takes
-it where the kernel moves the connections queued on a closed socket to another), the kernel spreads
-them. Tried against a real server: which process holds each connection is read from ``/proc``.
+With one shared socket (the default), the process that wakes first accepts every connection waiting:
+a burst of keep-alive connections often lands on one process. With a socket each (``per-process``),
+the kernel spreads them. Tried against a real server: which process holds each connection is read
+from ``/proc``. (What the shared socket keeps when a process stops, the retirement, memory-ceiling
+and fault tests try.)
 """
 
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,6 +43,10 @@ def _connections_per_process(pids: list[int], port: int) -> dict[int, int]:
 @pytest.mark.parametrize("mode", ["per-process", "shared"])
 def test_connections_opened_at_once_are_answered_and_spread_with_a_socket_each(served_copy: Path, mode: str) -> None:
     with serve_store(served_copy, "--workers", "2", env_vars={"DRAGONBEAR_SOCKETS": mode}) as server:
+        deadline = time.monotonic() + 60  # both processes serving (each says so once its startup is complete)
+        while server.log.read_text(errors="replace").count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, server.log.read_text(errors="replace")
+            time.sleep(0.1)
         log = server.log.read_text(errors="replace")
         assert ("a listening socket each" if mode == "per-process" else "one listening socket") in log
         port = urlsplit(server.url("/")).port
