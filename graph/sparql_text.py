@@ -15,18 +15,23 @@ only keywords outside braces (the top level of an operation) are considered.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 __all__ = [
     "QUERY_FORMS",
     "UPDATE_KEYWORDS",
+    "Lookup",
     "add_using_clauses",
     "bounded_lookup",
     "has_dataset_clause",
     "may_call_service",
     "query_form",
+    "read_lookup",
     "service_targets",
     "update_dataset_keywords",
 ]
@@ -139,6 +144,122 @@ def bounded_lookup(text: str) -> bool:
     (False, True)
     """
     return _LOOKUP.fullmatch(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A look-up of one subject's values read from its text (:func:`read_lookup`): the one triple
+    pattern, the variables of the answer's head in order, and LIMIT."""
+
+    subject: ox.NamedNode
+    predicate: ox.NamedNode | None  # None: the variable ``predicate_var``
+    predicate_var: str | None
+    object_var: str
+    head: tuple[str, ...]  # the projected variables; empty for ASK
+    ask: bool
+    limit: int | None
+
+
+# A strict subset of the grammar, in ASCII, that :func:`read_lookup` reads as the SPARQL parser does:
+# SPARQL's own white space, ASCII names without dots or escapes, IRIs without escapes, no BASE.
+_WS = r"[ \t\r\n]"
+_STRICT_IRI = r'<([^<>"{}|^`\\\x00-\x20]*)>'
+_PFX = r"([A-Za-z][A-Za-z0-9_-]*|)"
+_LOCAL = r"([A-Za-z0-9_][A-Za-z0-9_-]*)"
+_VAR = r"[?$]([A-Za-z0-9_]+)"
+_DECLARATION = re.compile(rf"(?i:PREFIX){_WS}+{_PFX}:{_WS}*{_STRICT_IRI}{_WS}*", re.ASCII)
+_READ_LOOKUP = re.compile(
+    rf"{_WS}*((?:(?i:PREFIX){_WS}+[A-Za-z0-9_-]*:{_WS}*<[^<>]*>{_WS}*)*)"  # the prologue (group 1)
+    rf"(?:(?i:SELECT)((?:{_WS}*[?$][A-Za-z0-9_]+)+|{_WS}*\*)|((?i:ASK))){_WS}*(?:(?i:WHERE){_WS}*)?"  # 2: vars, 3: ASK
+    rf"\{{{_WS}*(?:{_STRICT_IRI}|{_PFX}:{_LOCAL})"  # subject: 4, or 5 and 6
+    rf"{_WS}+(?:{_STRICT_IRI}|{_PFX}:{_LOCAL}|(a)|{_VAR})"  # predicate: 7, or 8 and 9, or 10 (a), or 11 (a variable)
+    rf"{_WS}+{_VAR}{_WS}*\.?{_WS}*\}}"  # object variable: 12
+    rf"{_WS}*(?:(?i:LIMIT){_WS}+([0-9]{{1,9}}){_WS}*)?",  # 13
+    re.ASCII,
+)
+_VARIABLE = re.compile(_VAR)
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def read_lookup(text: str, predeclared: Mapping[str, str]) -> Lookup | None:
+    """The look-up that ``text`` asks for, read as the SPARQL parser reads it, or None when ``text``
+    is not one, or uses anything beyond a strict subset of the grammar (BASE, an escape, a relative
+    IRI, a name outside ASCII, a projected variable the pattern does not bind, ``SELECT *`` over two
+    variables): the engine answers those. ``predeclared`` are the prefixes the store predeclares; the
+    query's own declarations win, the last of a name counting.
+
+    The server answers such a query from the store's index (one subject's quads in every graph, the
+    union default graph of a query), without the query engine's parsing and planning.
+
+    >>> found = read_lookup("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    ...                     "SELECT ?l WHERE { <http://e/s> rdfs:label ?l } LIMIT 5", {})
+    >>> found.subject.value, found.predicate.value, found.head, found.limit
+    ('http://e/s', 'http://www.w3.org/2000/01/rdf-schema#label', ('l',), 5)
+    >>> read_lookup("ASK { e:s ?p ?o }", {"e": "http://e/"}).ask
+    True
+    >>> [read_lookup(q, {}) for q in ("BASE <http://e/> SELECT ?o { <s> <p> ?o }", "SELECT * { <http://e/s> ?p ?o }",
+    ...                                "SELECT ?o { <http://e/s> A ?o }", "SELECT ?o { x:s <http://e/p> ?o }")]
+    [None, None, None, None]
+    """
+    m = _READ_LOOKUP.fullmatch(text)
+    if m is None:
+        return None
+    prologue = m[1]
+    pos, declared = 0, {}
+    for declaration in _DECLARATION.finditer(prologue):
+        if declaration.start() != pos or not _absolute_iri(declaration[2]):
+            return None  # the parser refuses a declaration of an invalid or relative IRI
+        declared[declaration[1]] = declaration[2]
+        pos = declaration.end()
+    if pos != len(prologue):
+        return None
+    return _resolved(m, declared, predeclared)
+
+
+@functools.lru_cache(maxsize=1024)
+def _absolute_iri(iri: str) -> bool:
+    """Whether the SPARQL parser takes ``iri`` as an absolute IRI (pyoxigraph validates it as the
+    parser does); remembered, as a server sees the same few prefix declarations again and again."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def _resolved(m: re.Match[str], declared: Mapping[str, str], predeclared: Mapping[str, str]) -> Lookup | None:
+    """The :class:`Lookup` of a match of :data:`_READ_LOOKUP`, or None (see :func:`read_lookup`)."""
+
+    def iri(whole: str | None, prefix: str, local: str) -> ox.NamedNode:
+        if whole is not None:
+            return ox.NamedNode(whole)
+        return ox.NamedNode((declared[prefix] if prefix in declared else predeclared[prefix]) + local)
+
+    try:
+        subject = iri(m[4], m[5], m[6])
+        if m[10] is not None:
+            predicate: ox.NamedNode | None = _RDF_TYPE
+        elif m[11] is None:
+            predicate = iri(m[7], m[8], m[9])
+        else:
+            predicate = None
+    except (KeyError, ValueError):  # an undeclared prefix, an invalid or relative IRI
+        return None
+    bound = (m[12],) if predicate is not None else (m[11], m[12])
+    if len(set(bound)) < len(bound):
+        return None
+    if m[3] is not None:
+        head: tuple[str, ...] = ()
+    elif m[2].strip() == "*":
+        if len(bound) > 1:
+            return None
+        head = bound
+    else:
+        head = tuple(_VARIABLE.findall(m[2]))
+        if len(set(head)) < len(head) or not set(head) <= set(bound):
+            return None
+    limit = int(m[13]) if m[13] is not None else None
+    return Lookup(subject, predicate, m[11] if predicate is None else None, m[12], head, m[3] is not None, limit)
 
 
 def may_call_service(text: str) -> bool:

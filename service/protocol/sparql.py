@@ -225,8 +225,7 @@ def _raw_answerer(settings: Settings, store: ServedStore, cap: bytes) -> Callabl
         root = scope.get("app_root_path", scope.get("root_path", ""))  # Starlette's request.base_url
         base = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{root if root.endswith('/') else root + '/'}sparql"
         accepts = None if accept is None else accept.decode("latin-1")
-        looked_up = store.is_lookup(text)
-        found = store.lookup(text, base_iri=base, accept=accepts, current=current) if looked_up else None
+        found = store.lookup(text, base_iri=base, accept=accepts, current=current)
         keep = True
         if found is not None:  # a look-up of one subject's values: query_job's checks all hold for it
             (reply, etag), source = found, "miss"
@@ -239,7 +238,7 @@ def _raw_answerer(settings: Settings, store: ServedStore, cap: bytes) -> Callabl
                 max_results=settings.max_results,
                 allowlist=settings.federation_allowlist,
             )
-            reply, etag, source = await store.query_cached(job, current, tried=looked_up)
+            reply, etag, source = await store.query_cached(job, current, tried=store.is_lookup(text))
         headers = _raw_headers(reply, etag, source, cap)
         # Kept with the headers of _raw_headers, for a later ask of the same request.
         if keep and len(reply.body) <= CACHE_MAX_BODY:

@@ -9,12 +9,15 @@ into a class name and back.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from json.encoder import encode_basestring as _string  # as json.dumps(ensure_ascii=False)
 
 import pyoxigraph as ox
 
 from dragonbear.errors import NotFoundError, QueryError, ResultLimitError
+from dragonbear.graph.sparql_text import Lookup, bounded_lookup, read_lookup
 from dragonbear.graph.store import GraphStore
 from dragonbear.namespaces import PREFIXES, XSD
 from dragonbear.service.runtime.negotiation import Representation, ResultKind, choose
@@ -248,18 +251,102 @@ def run_bounded(store: GraphStore, job: QueryJob) -> Reply | None:
     return run_lookup(store, job.sparql, base_iri=job.base_iri, accept=job.accept, cap=job.max_results)
 
 
-def run_lookup(store: GraphStore, sparql: str, *, base_iri: str | None, accept: str | None, cap: int) -> Reply | None:
+def run_lookup(
+    store: GraphStore, sparql: str, *, base_iri: str | None, accept: str | None, cap: int, checked: bool = True
+) -> Reply | None:
     """:func:`run_bounded` for a query over the default dataset with no ``format=`` parameter: what a
-    ``GET /sparql?query=...`` asks (the server's hot path), without a :class:`QueryJob`.
+    ``GET /sparql?query=...`` asks (the server's hot path), without a :class:`QueryJob`. A look-up read
+    from its text (:func:`~dragonbear.graph.sparql_text.read_lookup`) is answered from the store's index
+    (:func:`_indexed`), any other by the engine.
+
+    Args:
+        checked: the caller knows ``sparql`` is a bounded look-up; False: a query that is none gets None.
 
     Raises:
         QueryError: the query does not parse or fails (``ResultLimitError`` past the cap).
         NotAcceptableError: no format the client accepts fits the result.
     """
+    found = read_lookup(sparql, PREFIXES)
+    if found is None and not checked and not bounded_lookup(sparql):
+        return None
     rep = choose(ResultKind.RESULTS, accept)
     if rep.results_format != ox.QueryResultsFormat.JSON:
         return None
+    if found is not None:
+        reply = _indexed(store, found, rep, cap)
+        if reply is not None:
+            return reply
     return _bounded_answer(store.query(sparql, base_iri=base_iri), rep, cap)
+
+
+_XSD_STRING = XSD + "string"
+
+
+def _indexed(store: GraphStore, found: Lookup, rep: Representation, cap: int) -> Reply | None:
+    """The answer of a look-up read from the store's index (its subject's quads in every graph, which
+    are the solutions of its pattern over the union default graph, in the engine's order), written
+    as pyoxigraph writes SPARQL JSON; None, for the engine to answer, when a value is a blank node,
+    a triple or a literal with a base direction, or the answer would pass :data:`FAST_BYTES`.
+
+    Raises:
+        ResultLimitError: more rows than ``cap``.
+        QueryError: the store failed while its quads were read.
+    """
+    quads = store.quads(None, subject=found.subject, predicate=found.predicate)
+    try:
+        if found.ask:
+            hit = found.limit != 0 and next(quads, None) is not None
+            body = b'{"head":{},"boolean":true}' if hit else b'{"head":{},"boolean":false}'
+            return Reply(body=body, content_type=rep.content_type, count=1)
+        rows = _indexed_rows(quads if found.limit is None else islice(quads, found.limit), found, cap)
+    except (OSError, RuntimeError) as exc:
+        raise QueryError(f"query failed: {exc}") from exc
+    if rows is None:
+        return None
+    head = '","'.join(found.head)  # variable names are ASCII letters, digits and underscores
+    body = f'{{"head":{{"vars":["{head}"]}},"results":{{"bindings":[{",".join(rows)}]}}}}'.encode()
+    return Reply(body=body, content_type=rep.content_type, count=len(rows))
+
+
+def _indexed_rows(quads: Iterator[ox.Quad], found: Lookup, cap: int) -> list[str] | None:
+    """The rows of :func:`_indexed` in SPARQL JSON, or None where the engine answers."""
+    rows: list[str] = []
+    size, pvar = 0, found.predicate_var
+    object_first = pvar is None or found.head[0] == found.object_var
+    opening, middle = f'{{"{found.object_var}":', "}"
+    if pvar is not None:
+        opening, middle = (
+            (f'{{"{found.object_var}":', f',"{pvar}":') if object_first else (f'{{"{pvar}":', f',"{found.object_var}":')
+        )
+    for quad in quads:
+        value = quad.object
+        if type(value) is ox.Literal:
+            term = '{"type":"literal","value":' + _string(value.value)
+            if value.language:
+                if value.direction is not None:
+                    return None
+                term += ',"xml:lang":' + _string(value.language) + "}"
+            elif value.datatype.value != _XSD_STRING:
+                term += ',"datatype":' + _string(value.datatype.value) + "}"
+            else:
+                term += "}"
+        elif type(value) is ox.NamedNode:
+            term = '{"type":"uri","value":' + _string(value.value) + "}"
+        else:
+            return None
+        size += len(term)
+        if size > FAST_BYTES:
+            return None
+        if pvar is None:
+            rows.append(opening + term + "}")
+        else:
+            named = '{"type":"uri","value":' + _string(quad.predicate.value) + "}"
+            rows.append(
+                opening + term + middle + named + "}" if object_first else opening + named + middle + term + "}"
+            )
+        if cap and len(rows) > cap:
+            raise _cap_error(cap, "rows")
+    return rows
 
 
 def _bounded_answer(

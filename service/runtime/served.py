@@ -335,8 +335,9 @@ class ServedStore:
         self, sparql: str, *, base_iri: str, accept: str | None, current: tuple[Path, GraphStore]
     ) -> tuple[Reply, str] | None:
         """The answer and entity tag of a look-up of one subject's values over the default dataset
-        (``GET /sparql?query=...``; the caller checks :meth:`is_lookup`), run here and now; None when
-        its answer is not small SPARQL JSON: then :meth:`query_cached` runs it (``tried=True``).
+        (``GET /sparql?query=...``), run here and now; None for any other query, and for a look-up
+        whose answer is not small SPARQL JSON: then :meth:`query_cached` runs it (``tried`` says which,
+        from :meth:`is_lookup`).
 
         Such an answer is not kept in the answer cache: running the look-up again costs about what
         keeping it would (the raw-request map of the fast path still keeps repeated ``GET`` asks).
@@ -345,8 +346,12 @@ class ServedStore:
             QueryError: the query does not parse or fails (``ResultLimitError`` past the cap).
             NotAcceptableError: no format the client accepts fits the result.
         """
+        if not self.inline:
+            return None
         gen, local = current
-        reply = run_lookup(local, sparql, base_iri=base_iri, accept=accept, cap=self.settings.max_results)
+        reply = run_lookup(
+            local, sparql, base_iri=base_iri, accept=accept, cap=self.settings.max_results, checked=False
+        )
         if reply is None:
             return None
         return reply, entity_tag(gen, reply.body)
