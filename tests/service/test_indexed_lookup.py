@@ -210,8 +210,8 @@ def lookups(draw: st.DrawFn) -> str:
         "A",
     ]
     variables = ["?o", "$o", "?p", "?x", "?\u00e9"]
-    s = draw(st.sampled_from(iris[:7] + ["x1:s"]))
-    p = draw(st.sampled_from(iris[1:] + ["?p", "?o"]))
+    s = draw(st.sampled_from([*iris[:7], "x1:s"]))
+    p = draw(st.sampled_from([*iris[1:], "?p", "?o"]))
     o = draw(st.sampled_from(variables))
     form = draw(
         st.sampled_from(
