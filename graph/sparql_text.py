@@ -374,6 +374,8 @@ def has_load(text: str) -> bool:
     >>> has_load('INSERT DATA { <http://s> <http://p> "LOAD <http://x>" }')
     False
     """
+    if not _may_contain(text, "load"):  # the common case, without tokenizing a text of megabytes
+        return False
     return any(tok.keyword == "LOAD" and tok.depth == 0 for tok in _tokens(text))
 
 

@@ -8,15 +8,26 @@ in the body but not both; bodies must be UTF-8.
 
 from __future__ import annotations
 
+import binascii
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 import pyoxigraph as ox
 from starlette.requests import Request
 
 from dragonbear.errors import ProtocolError, UnsupportedMediaTypeError
 
-__all__ = ["FORM", "QUERY_TYPE", "UPDATE_TYPE", "Operation", "first", "graph_iris", "media_type_of", "read_operation"]
+__all__ = [
+    "FORM",
+    "QUERY_TYPE",
+    "UPDATE_TYPE",
+    "Operation",
+    "first",
+    "graph_iris",
+    "media_type_of",
+    "percent_decoded",
+    "read_operation",
+]
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -73,6 +84,74 @@ def graph_iris(params: dict[str, list[str]], name: str) -> list[str]:
     return out
 
 
+def percent_decoded(value: bytes, *, errors: str) -> str:
+    """A URL-encoded value decoded as ``unquote_plus`` decodes it (``+`` is a space, ``%XX`` a byte, the
+    bytes read as UTF-8 with ``errors``), in C where it can: the hot path's query string, and a form's
+    only field (a million-level update took seconds in ``unquote_plus``).
+
+    >>> percent_decoded(b"ASK+%7B%7D", errors="strict"), percent_decoded(b"50%+caf%C3%A9", errors="strict")
+    ('ASK {}', '50% café')
+
+    Raises:
+        UnicodeDecodeError: the bytes are not UTF-8 (``errors="strict"``).
+    """
+    if value.isascii() and not _odd(value):
+        # Percent-decoding in C: as quoted-printable, whose escape is "=" (the text's own "=" escaped
+        # first; "+" is a space). unquote_plus decodes in Python, a tenth of a small query's cost.
+        decoded = binascii.a2b_qp(value.replace(b"=", b"=3D").replace(b"+", b"=20").replace(b"%", b"="))
+        return decoded.decode("utf-8", errors=errors)
+    return unquote_plus(value.decode("latin-1"), encoding="utf-8", errors=errors)
+
+
+_KINDS = bytes(
+    ord("h")
+    if chr(b) in "0123456789ABCDEFabcdef"
+    else ord("w")
+    if chr(b) in " \t\n\r\x0b\x0c"
+    else b
+    if b == 37
+    else ord("x")
+    for b in range(256)
+)
+"""Each byte as :func:`_odd` sees it: ``h`` a hex digit, ``w`` white space, ``%`` itself, ``x`` any other."""
+
+
+def _odd(value: bytes) -> bool:
+    r"""Whether the quoted-printable decoding of :func:`percent_decoded` would read ``value`` otherwise
+    than a URL decoder: a ``%`` not followed by two hex digits, or white space (quoted-printable drops it
+    at line ends). A translation and a few searches, in C (a regular expression took 3 µs a query).
+
+    >>> _odd(b"ASK%20%7B%7D"), _odd(b"a%2"), _odd(b"a%zz"), _odd(b"a%2%41"), _odd(b"a b"), _odd(b"%")
+    (False, True, True, True, True, True)
+    """
+    kinds = value.translate(_KINDS)
+    return (
+        b"w" in kinds
+        or b"%x" in kinds
+        or b"%%" in kinds
+        or b"%hx" in kinds
+        or b"%h%" in kinds
+        or kinds[-1:] == b"%"
+        or kinds[-2:-1] == b"%"
+    )
+
+
+def _form(body: bytes) -> dict[str, list[str]]:
+    """The fields of a form body, decoded as ``parse_qsl`` decodes them (blank values kept, UTF-8
+    strict); a body in ASCII of one field with a plain name is decoded in C (:func:`percent_decoded`).
+
+    Raises:
+        ProtocolError: the body is not UTF-8, before or after percent-decoding.
+    """
+    name, equals, value = body.partition(b"=")
+    try:
+        if equals and body.isascii() and b"&" not in body and name.isalnum():
+            return {name.decode("ascii"): [percent_decoded(value, errors="strict")]}
+        return _group(parse_qsl(_utf8(body), keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except UnicodeDecodeError:
+        raise ProtocolError("the form is not UTF-8 once percent-decoded") from None
+
+
 def _utf8(body: bytes) -> str:
     try:
         return body.decode("utf-8")
@@ -116,10 +195,7 @@ async def read_operation(
         raise UnsupportedMediaTypeError(f"the body must be UTF-8, not {params['charset']}")
     body = await request.body()
     if media == FORM:
-        try:
-            form = _group(parse_qsl(_utf8(body), keep_blank_values=True, encoding="utf-8", errors="strict"))
-        except UnicodeDecodeError:
-            raise ProtocolError("the form is not UTF-8 once percent-decoded") from None
+        form = _form(body)
         if other in form:
             raise ProtocolError(other_hint)
         if name in form and name in url:

@@ -12,10 +12,7 @@
 
 from __future__ import annotations
 
-import binascii
-import re
 from collections.abc import Awaitable, Callable
-from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -26,7 +23,14 @@ from dragonbear.errors import ProtocolError
 from dragonbear.graph.federation import check_service_calls
 from dragonbear.graph.sparql_text import may_call_service, query_form
 from dragonbear.service.protocol.description import describe_service
-from dragonbear.service.protocol.request import QUERY_TYPE, Operation, first, graph_iris, read_operation
+from dragonbear.service.protocol.request import (
+    QUERY_TYPE,
+    Operation,
+    first,
+    graph_iris,
+    percent_decoded,
+    read_operation,
+)
 from dragonbear.service.runtime.fastpath import Answer, CachedResponse, cached_answer, raw_key, read_headers
 from dragonbear.service.runtime.jobs import QueryJob, Reply
 from dragonbear.service.runtime.negotiation import choose, kind_of_form, requested_format
@@ -97,18 +101,7 @@ def only_query(query_string: bytes) -> str | None:
     """
     if not query_string.startswith(b"query=") or b"&" in query_string:
         return None
-    value = query_string[6:]
-    if value.isascii() and _ODD.search(value) is None:
-        # Percent-decoding in C: as quoted-printable, whose escape is "=" (the text's own "=" escaped
-        # first; "+" is a space). unquote_plus decodes in Python, a tenth of a small query's cost.
-        decoded = binascii.a2b_qp(value.replace(b"=", b"=3D").replace(b"+", b"=20").replace(b"%", b"="))
-        return decoded.decode("utf-8", errors="replace")
-    return unquote_plus(value.decode("latin-1"), encoding="utf-8", errors="replace")
-
-
-_ODD = re.compile(rb"%(?![0-9A-Fa-f]{2})|\s")
-"""What the quoted-printable decoding of :func:`only_query` would read otherwise than a URL decoder:
-a ``%`` not followed by two hex digits, and white space (quoted-printable drops it at line ends)."""
+    return percent_decoded(query_string[6:], errors="replace")
 
 
 def _raw_headers(reply: Reply, etag: str, source: str, cap: bytes) -> list[tuple[bytes, bytes]]:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dragonbear.errors import ProtocolError
+from dragonbear.graph.sparql_limits import check_sparql
 from dragonbear.graph.sparql_text import QUERY_FORMS, add_using_clauses, has_load, query_form, update_dataset_keywords
 from dragonbear.service.protocol.request import UPDATE_TYPE, graph_iris, read_operation
 from dragonbear.service.protocol.sparql import check_federation
@@ -43,6 +44,7 @@ async def update(request: Request, served: ServedDep, settings: SettingsDep) -> 
     )
     if op is None:  # pragma: no cover - POST always yields an operation or an error
         raise ProtocolError("no update in the request")
+    check_sparql(op.text, what="update")  # refused before the other scans and the trip to the writer
     if query_form(op.text) in QUERY_FORMS:
         raise ProtocolError("this is a SPARQL query: send it to /sparql")
     check_federation(op.text, settings.federation_allowlist)

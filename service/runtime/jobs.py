@@ -280,13 +280,16 @@ def run_lookup(
 
 
 _XSD_STRING = XSD + "string"
+INDEXED_BYTES = 1 << 16
+"""Answers read from the index are written in Python up to this size; a larger one is left to the
+engine, which writes up to :data:`FAST_BYTES` in Rust (on the event loop, the faster for long answers)."""
 
 
 def _indexed(store: GraphStore, found: Lookup, rep: Representation, cap: int) -> Reply | None:
     """The answer of a look-up read from the store's index (its subject's quads in every graph, which
     are the solutions of its pattern over the union default graph, in the engine's order), written
     as pyoxigraph writes SPARQL JSON; None, for the engine to answer, when a value is a blank node,
-    a triple or a literal with a base direction, or the answer would pass :data:`FAST_BYTES`.
+    a triple or a literal with a base direction, or the answer would pass :data:`INDEXED_BYTES`.
 
     Raises:
         ResultLimitError: more rows than ``cap``.
@@ -335,7 +338,7 @@ def _indexed_rows(quads: Iterator[ox.Quad], found: Lookup, cap: int) -> list[str
         else:
             return None
         size += len(term)
-        if size > FAST_BYTES:
+        if size > INDEXED_BYTES:
             return None
         if pvar is None:
             rows.append(opening + term + "}")

@@ -97,6 +97,7 @@ def odd_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStor
         ox.Quad(n("http://e/b"), p, ox.BlankNode("b1"), g1),
         ox.Quad(n("http://e/d"), p, lit("left", language="ar", direction=ox.BaseDirection.RTL), g1),
         ox.Quad(n("http://e/t"), p, ox.Triple(s, p, n("http://e/o")), g1),
+        *(ox.Quad(n("http://e/many"), p, lit(f"value {i:05} " + "x" * 40), g2) for i in range(3000)),
     ]
     writable.load(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
     del writable
@@ -122,6 +123,15 @@ def test_odd_values_get_the_engines_answer(odd_store: EmbeddedStore, subject: st
     ):
         assert _served(odd_store, query) == _engine(odd_store, query), query
     assert _indexed(odd_store, f"SELECT ?o WHERE {{ <{subject}> <http://e/p> ?o }}") is indexed
+
+
+def test_a_long_answer_is_left_to_the_engine(odd_store: EmbeddedStore) -> None:
+    query = "SELECT ?o WHERE { <http://e/many> <http://e/p> ?o }"
+    assert not _indexed(odd_store, query)  # past INDEXED_BYTES: the engine writes it, in Rust
+    assert _indexed(odd_store, query + " LIMIT 100")
+    for sparql in (query, query + " LIMIT 100", query + " LIMIT 2999"):
+        assert _served(odd_store, sparql) == _engine(odd_store, sparql), sparql
+    assert _served(odd_store, query, cap=100) == _engine(odd_store, query, cap=100) == "ResultLimitError"
 
 
 def test_the_cap_is_the_engines(odd_store: EmbeddedStore) -> None:
