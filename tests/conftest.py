@@ -8,18 +8,24 @@ server), ``browser`` for Chromium, ``slow`` for anything that builds a store of 
 build of all the shipped data, or runs for seconds. Every ``server`` and ``browser`` test is ``slow``
 too, so ``pytest -m "not slow"`` is the inner loop. A test whose fixtures need a marker it lacks is
 refused at collection.
+
+The suite runs in two processes (pytest-xdist, ``-n 2`` in pyproject.toml; ``-n 0`` for one). A test
+marked ``exclusive`` (one that counts the connections a server loses or times a server) runs while no
+other test runs (:func:`exclusive_when_parallel`), as it would in one process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import fcntl
 import gc
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
@@ -89,6 +95,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             wrong.append(f"{item.nodeid} is marked fuzz but not slow (its regressions are the inner loop's)")
     if wrong:
         raise pytest.UsageError("markers do not match the fixtures:\n" + "\n".join(wrong))
+
+
+@pytest.fixture(autouse=True)
+def exclusive_when_parallel(request: pytest.FixtureRequest) -> Iterator[None]:
+    """When the suite runs in several processes (pytest-xdist), a test marked ``exclusive`` runs alone.
+
+    A readers-writer lock of two files shared by the processes of the run: every other test holds the
+    ``room`` shared while it runs; an exclusive test first takes the ``gate`` (so that no other test
+    starts), then the ``room`` whole (once the tests under way have ended). In one process, nothing.
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        yield
+        return
+    folder = Path(tempfile.gettempdir()) / f"dragonbear-tests-{run}"
+    folder.mkdir(exist_ok=True)
+    exclusive = request.node.get_closest_marker("exclusive") is not None
+    with open(folder / "gate", "a+b") as gate, open(folder / "room", "a+b") as room:
+        if exclusive:
+            fcntl.flock(gate, fcntl.LOCK_EX)
+            fcntl.flock(room, fcntl.LOCK_EX)
+        else:
+            fcntl.flock(gate, fcntl.LOCK_SH)
+            fcntl.flock(room, fcntl.LOCK_SH)
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(room, fcntl.LOCK_UN)
+            fcntl.flock(gate, fcntl.LOCK_UN)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

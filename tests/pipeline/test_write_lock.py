@@ -5,7 +5,9 @@ over a write's."""
 from __future__ import annotations
 
 import fcntl
+import platform
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,24 @@ from dragonbear.pipeline.build import BuildReport, build_store, replace_sipri
 from ..conftest import copy_store
 
 pytestmark = pytest.mark.slow
+
+FLOCK = {"x86_64": 73, "aarch64": 32}.get(platform.machine())
+"""The number of the flock system call (``/proc/.../syscall`` names a blocked thread's call by number)."""
+
+
+def _wait_for_flock(thread: threading.Thread) -> None:
+    """Wait until ``thread`` is blocked in ``flock`` (read from ``/proc``: at once, not after a guess at
+    how long the build takes), or, on a machine whose call numbers this does not know, ten seconds
+    (long enough for the build to finish, were it not waiting)."""
+    if FLOCK is None:
+        thread.join(10)
+        return
+    deadline = time.monotonic() + 120
+    call = Path(f"/proc/self/task/{thread.native_id}/syscall")
+    while thread.is_alive() and time.monotonic() < deadline:
+        if call.read_text().split()[0] == str(FLOCK):
+            return
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("change", ["build", "load-sipri"])
@@ -37,7 +57,8 @@ def test_a_build_waits_for_the_write_lock_and_then_swaps(
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as the server's writer holds it during a write
         worker = threading.Thread(target=run)
         worker.start()
-        worker.join(10)  # long enough for the build to finish, were it not waiting
+        _wait_for_flock(worker)
+        worker.join(0.5)
         assert worker.is_alive() and not done, "the build went on while another writer held the lock"
         assert current_generation(store_dir) == before
         fcntl.flock(held.fileno(), fcntl.LOCK_UN)

@@ -13,6 +13,8 @@ from starlette.testclient import TestClient
 
 from ..conftest import Server, serve_store
 
+pytestmark = pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
+
 Q = "/sparql"
 ODD_REQUESTS = [  # (method, path, headers, body)
     pytest.param("GET", Q + "?query=", {}, None, id="empty-query"),

@@ -27,6 +27,8 @@ from ..conftest import TOKEN, Server, copy_store, serve_store
 from ..fuzz_requests import Sent, canned_requests, page_requests, query_requests, store_writes, update_requests
 from ..fuzzing import FUZZ_TIMEOUT, HANG_SECONDS, assert_answers, assert_no_server_error, budget, send
 
+pytestmark = pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
+
 WORKERS = 2
 
 

@@ -19,6 +19,8 @@ import pytest
 from ..conftest import serve_store
 from ..faults import children
 
+pytestmark = pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
+
 QUERY = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\nAccept: application/sparql-results+json\r\n\r\n"
 
 

@@ -19,6 +19,8 @@ from dragonbear.settings import Settings, default_memory_ceiling, machine_memory
 
 from ..conftest import Server, serve_store
 
+pytestmark = pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
+
 # An ORDER BY over a three-way join on shared objects: its intermediate results grow by about
 # 280 MB a second on the shipped graph, and would fill the machine's memory long before the time limit.
 HUNGRY = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?x . ?c ?r ?x } ORDER BY ?a ?b ?c LIMIT 5"

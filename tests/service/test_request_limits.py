@@ -79,6 +79,7 @@ def test_the_defaults_are_ones_a_user_never_meets() -> None:
 
 
 @pytest.mark.server
+@pytest.mark.exclusive
 @pytest.mark.slow
 def test_the_server_answers_413_before_a_50_mb_body_arrives(server: Server) -> None:
     """The issue's case: a 50 MB query body was read whole and parsed before it was refused (400 after

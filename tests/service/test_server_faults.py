@@ -34,7 +34,7 @@ from ..faults import (
     store_counts,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.server]
+pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.exclusive]
 
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
 # The points an HTTP write passes: in the writer process, then in the server process that started it.

@@ -15,6 +15,8 @@ from dragonbear.service.server import CONNECTIONS_PER_PROCESS, HEADER_SECONDS
 
 from ..conftest import Server, run_coroutine, serve_store
 
+pytestmark = pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
+
 SLOW = 1500  # more than granian's default of 1,024 connections per process, which they used to fill
 SLOW_REQUEST = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: slow\r\nX-Slow: " + b"a" * 200
 
