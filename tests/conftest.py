@@ -75,7 +75,7 @@ NEEDS_MARKER = {
         "virtuoso",
     },
     "browser": {"browser"},
-    "slow": {"full_built"},
+    "slow": {"full_built", "full_register"},
 }
 
 
@@ -225,6 +225,28 @@ def full_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildRep
     store_dir = tmp_path_factory.mktemp("store")
     report = build_store(store_dir, progress=lambda _m: None)
     return store_dir, report
+
+
+@pytest.fixture(scope="session")
+def full_register(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A copy of ``built`` with the whole SIPRI register loaded by the real `dragonbear load-sipri` (about
+    1.4 million quads, half a minute), and what the command printed: made once per run, by the first
+    process of a parallel run to need it (under a lock, in the folder the processes share), which the
+    others wait for. Tests read it, or copy it (:func:`copy_store`) to write."""
+    if not REGISTER.exists():
+        pytest.skip("the full SIPRI register is not on this machine")
+    root = tmp_path_factory.getbasetemp()
+    folder = (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / "full-register"
+    folder.mkdir(exist_ok=True)
+    printed = folder / "printed.txt"
+    with open(folder / ".lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printed.exists():
+            store_dir = copy_store(built[0], folder / "store")
+            result = run_cli("load-sipri", str(REGISTER), "--store", str(store_dir), timeout=900)
+            assert result.returncode == 0, result.stderr
+            printed.write_text(result.stdout, encoding="utf-8")
+    return folder / "store", printed.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from dragonbear.pipeline.build import BuildReport
 from dragonbear.pipeline.update import load_files
 from dragonbear.pipeline.wikidata import read_link_context
 
-from ..conftest import REGISTER, copy_store, run_cli
+from ..conftest import copy_store, run_cli
 
 # Each test makes new generations of a store of its own (loads from checkpoints, rebuilds to compare).
 pytestmark = pytest.mark.slow
@@ -378,28 +378,20 @@ def test_reloading_wikidata_gives_the_derived_graph_a_rebuild_gives(
 # --- a store holding the full SIPRI register ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def full_register(built: tuple[Path, BuildReport], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the shipped store with the full SIPRI register loaded (about 1.4 million quads)."""
-    if not REGISTER.exists():
-        pytest.skip("the full SIPRI register is not on this machine")
-    store_dir = copy_store(built[0], tmp_path_factory.mktemp("full") / "store")
-    result = run_cli("load-sipri", str(REGISTER), "--store", str(store_dir), timeout=900)
-    assert result.returncode == 0, result.stderr
-    return store_dir
-
-
 @pytest.mark.slow
-def test_load_onto_the_full_register_checkpoints_derives_and_validates(full_register: Path, tmp_path: Path) -> None:
-    before = current_generation(full_register)
+def test_load_onto_the_full_register_checkpoints_derives_and_validates(
+    full_register: tuple[Path, str], tmp_path: Path
+) -> None:
+    full_register_dir = copy_store(full_register[0], tmp_path / "store")  # written: a copy of the session's
+    before = current_generation(full_register_dir)
     assert before is not None
     data = tmp_path / "lineage.ttl"
     data.write_text(NEW_LINEAGE, encoding="utf-8")
-    result = run_cli("load", str(data), "--store", str(full_register))
+    result = run_cli("load", str(data), "--store", str(full_register_dir))
     assert result.returncode == 0, result.stderr
-    after = current_generation(full_register)
+    after = current_generation(full_register_dir)
     assert after is not None and set(_inodes(before)) & set(_inodes(after))
-    store = open_store(full_register, read_only=True)
+    store = open_store(full_register_dir, read_only=True)
     assert store.ask(
         "ASK { GRAPH <https://w3id.org/dragonbear/graph/derived> { "
         "system:test-copy dgb:derivedFrom system:test-origin . "
@@ -408,7 +400,7 @@ def test_load_onto_the_full_register_checkpoints_derives_and_validates(full_regi
     assert store.ask("ASK { ?t a dgb:ArmsTransfer ; dgb:supplier state:brazil }")  # the register is all there
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + 'id:system\\/test-copy skos:prefLabel "One"@en , "Two"@en .\n', encoding="utf-8")
-    result = run_cli("load", str(bad), "--store", str(full_register))
+    result = run_cli("load", str(bad), "--store", str(full_register_dir))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "test-copy" in result.stderr
-    assert current_generation(full_register) == after
+    assert current_generation(full_register_dir) == after
