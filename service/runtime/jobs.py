@@ -9,7 +9,6 @@ into a class name and back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from json.encoder import encode_basestring as _string  # as json.dumps(ensure_ascii=False)
@@ -281,6 +280,7 @@ def run_lookup(
 
 _XSD_STRING = XSD + "string"
 INDEXED_BYTES = 1 << 16
+INDEXED_ROWS = 2048  # more rows than fit in INDEXED_BYTES
 """Answers read from the index are written in Python up to this size; a larger one is left to the
 engine, which writes up to :data:`FAST_BYTES` in Rust (on the event loop, the faster for long answers)."""
 
@@ -295,15 +295,20 @@ def _indexed(store: GraphStore, found: Lookup, rep: Representation, cap: int) ->
         ResultLimitError: more rows than ``cap``.
         QueryError: the store failed while its quads were read.
     """
-    quads = store.quads(None, subject=found.subject, predicate=found.predicate)
+    # The quads are read in one call and their iterator dropped here: pyoxigraph's iterator may only
+    # be dropped on its own thread, and one kept by an exception's traceback could be collected on another.
+    limits = [1 if found.ask else INDEXED_ROWS, cap + 1 if cap else INDEXED_ROWS]
+    bound = min(limits if found.limit is None else [*limits, found.limit])
     try:
-        if found.ask:
-            hit = found.limit != 0 and next(quads, None) is not None
-            body = b'{"head":{},"boolean":true}' if hit else b'{"head":{},"boolean":false}'
-            return Reply(body=body, content_type=rep.content_type, count=1)
-        rows = _indexed_rows(quads if found.limit is None else islice(quads, found.limit), found, cap)
+        quads = list(islice(store.quads(None, subject=found.subject, predicate=found.predicate), bound))
     except (OSError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}") from exc
+    if found.ask:
+        body = b'{"head":{},"boolean":true}' if quads else b'{"head":{},"boolean":false}'
+        return Reply(body=body, content_type=rep.content_type, count=1)
+    if len(quads) == INDEXED_ROWS < min(found.limit or INDEXED_ROWS + 1, cap + 1 if cap else INDEXED_ROWS + 1):
+        return None  # maybe more: the engine answers, or refuses past the cap
+    rows = _indexed_rows(quads, found, cap)
     if rows is None:
         return None
     head = '","'.join(found.head)  # variable names are ASCII letters, digits and underscores
@@ -311,7 +316,7 @@ def _indexed(store: GraphStore, found: Lookup, rep: Representation, cap: int) ->
     return Reply(body=body, content_type=rep.content_type, count=len(rows))
 
 
-def _indexed_rows(quads: Iterator[ox.Quad], found: Lookup, cap: int) -> list[str] | None:
+def _indexed_rows(quads: list[ox.Quad], found: Lookup, cap: int) -> list[str] | None:
     """The rows of :func:`_indexed` in SPARQL JSON, or None where the engine answers."""
     rows: list[str] = []
     size, pvar = 0, found.predicate_var
