@@ -191,11 +191,11 @@ def _dragonbear_servers(args: argparse.Namespace, store: Path) -> list[Command]:
     for name, options in variants:
         p = free_port()
         out.append((name, _dragonbear(store, p, args.workers, options), f"http://127.0.0.1:{p}/sparql", {}))
-    if args.baseline:  # another version of the package, for before/after in one run (it serves on uvicorn)
+    if args.baseline:  # another version of the package, for before/after in one run (on its own default server)
         p = free_port()
         out.append(
             (
-                "dragonbear[baseline,uvicorn]",
+                "dragonbear[baseline]",
                 _dragonbear(store, p, args.workers, {}),
                 f"http://127.0.0.1:{p}/sparql",
                 {"PYTHONPATH": str(args.baseline.resolve())},
