@@ -11,7 +11,7 @@ refused at collection.
 
 The suite runs in two processes (pytest-xdist, ``-n 2`` in pyproject.toml; ``-n 0`` for one). A test
 marked ``exclusive`` (one that counts the connections a server loses or times a server) runs while no
-other test runs (:func:`exclusive_when_parallel`), as it would in one process.
+other test runs (:func:`pytest_runtest_protocol`), as it would in one process.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import time
 from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import pytest
 from starlette.testclient import TestClient
@@ -97,34 +97,48 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError("markers do not match the fixtures:\n" + "\n".join(wrong))
 
 
-@pytest.fixture(autouse=True)
-def exclusive_when_parallel(request: pytest.FixtureRequest) -> Iterator[None]:
-    """When the suite runs in several processes (pytest-xdist), a test marked ``exclusive`` runs alone.
+_EXCLUSIVE: list[IO[bytes]] = []
+"""The lock files this process holds whole while its tests marked ``exclusive`` run, one after another."""
+
+
+def _lock_files() -> tuple[IO[bytes], IO[bytes]]:
+    """The ``gate`` and the ``room`` of :func:`pytest_runtest_protocol`, shared by the processes of a run."""
+    folder = Path(tempfile.gettempdir()) / f"dragonbear-tests-{os.environ['PYTEST_XDIST_TESTRUNUID']}"
+    folder.mkdir(exist_ok=True)
+    return open(folder / "gate", "a+b"), open(folder / "room", "a+b")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """When the suite runs in several processes (pytest-xdist), a test marked ``exclusive`` runs alone,
+    its fixtures' setup and teardown included.
 
     A readers-writer lock of two files shared by the processes of the run: every other test holds the
     ``room`` shared while it runs; an exclusive test first takes the ``gate`` (so that no other test
-    starts), then the ``room`` whole (once the tests under way have ended). In one process, nothing.
+    starts), then the ``room`` whole (once the tests under way have ended), and keeps both while the
+    next test of its process is exclusive too. In one process, nothing.
     """
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if run is None:
+    if "PYTEST_XDIST_TESTRUNUID" not in os.environ:
         yield
         return
-    folder = Path(tempfile.gettempdir()) / f"dragonbear-tests-{run}"
-    folder.mkdir(exist_ok=True)
-    exclusive = request.node.get_closest_marker("exclusive") is not None
-    with open(folder / "gate", "a+b") as gate, open(folder / "room", "a+b") as room:
-        if exclusive:
-            fcntl.flock(gate, fcntl.LOCK_EX)
-            fcntl.flock(room, fcntl.LOCK_EX)
-        else:
+    if item.get_closest_marker("exclusive") is None:
+        gate, room = _lock_files()
+        with gate, room:
             fcntl.flock(gate, fcntl.LOCK_SH)
             fcntl.flock(room, fcntl.LOCK_SH)
             fcntl.flock(gate, fcntl.LOCK_UN)
-        try:
             yield
-        finally:
-            fcntl.flock(room, fcntl.LOCK_UN)
-            fcntl.flock(gate, fcntl.LOCK_UN)
+        return
+    if not _EXCLUSIVE:
+        gate, room = _lock_files()
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        fcntl.flock(room, fcntl.LOCK_EX)
+        _EXCLUSIVE.extend((gate, room))
+    yield
+    if nextitem is None or nextitem.get_closest_marker("exclusive") is None:
+        for held in _EXCLUSIVE:
+            held.close()  # closing releases its lock
+        _EXCLUSIVE.clear()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

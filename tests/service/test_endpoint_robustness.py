@@ -13,8 +13,6 @@ from starlette.testclient import TestClient
 
 from ..conftest import Server, serve_store
 
-pytestmark = pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
-
 Q = "/sparql"
 ODD_REQUESTS = [  # (method, path, headers, body)
     pytest.param("GET", Q + "?query=", {}, None, id="empty-query"),
@@ -138,6 +136,7 @@ def _children(pid: int) -> set[int]:
 
 @pytest.mark.server
 @pytest.mark.slow
+@pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
 def test_slow_query_is_stopped_while_another_client_is_served(slow_server: Server) -> None:
     workers_before = _children(slow_server.process.pid)
     outcome: dict[str, httpx.Response] = {}
@@ -176,6 +175,7 @@ def test_slow_query_is_stopped_while_another_client_is_served(slow_server: Serve
 
 @pytest.mark.server
 @pytest.mark.slow
+@pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
 def test_a_single_server_process_is_replaced_before_it_leaves(served_copy: Path) -> None:
     # With --workers 1 the late query's process keeps serving until its replacement does: no gap.
     with serve_store(served_copy, "--timeout", "2", "--workers", "1") as single:

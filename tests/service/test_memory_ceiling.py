@@ -19,8 +19,6 @@ from dragonbear.settings import Settings, default_memory_ceiling, machine_memory
 
 from ..conftest import Server, serve_store
 
-pytestmark = pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
-
 # An ORDER BY over a three-way join on shared objects: its intermediate results grow by about
 # 280 MB a second on the shipped graph, and would fill the machine's memory long before the time limit.
 HUNGRY = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?x . ?c ?r ?x } ORDER BY ?a ?b ?c LIMIT 5"
@@ -80,6 +78,7 @@ def _in_background(*targets: Callable[[], None]) -> list[threading.Thread]:
 
 @pytest.mark.server
 @pytest.mark.slow
+@pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
 def test_a_query_past_the_ceiling_gets_503_and_the_others_are_answered(capped: Server) -> None:
     before = _children(capped.process.pid)
     stop, outcomes, peak = threading.Event(), [], []  # type: ignore[var-annotated]
@@ -110,6 +109,7 @@ def test_a_query_past_the_ceiling_gets_503_and_the_others_are_answered(capped: S
 
 @pytest.mark.server
 @pytest.mark.slow
+@pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
 def test_pages_and_the_api_share_the_ceiling(capped: Server) -> None:
     # The explorer's and the API's queries run on the same runner: an ordinary page is answered
     # after a stop, by the replacement.
@@ -125,6 +125,7 @@ def _hog(stop: threading.Event, chunks: list[bytearray]) -> str:
     return "done"
 
 
+@pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
 def test_the_guard_answers_the_job_that_passes_the_ceiling_and_spares_the_others() -> None:
     runner = QueryRunner(threads=3, timeout=60)
     told: list[str] = []

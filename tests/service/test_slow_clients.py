@@ -15,8 +15,6 @@ from dragonbear.service.server import CONNECTIONS_PER_PROCESS, HEADER_SECONDS
 
 from ..conftest import Server, run_coroutine, serve_store
 
-pytestmark = pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
-
 SLOW = 1500  # more than granian's default of 1,024 connections per process, which they used to fill
 SLOW_REQUEST = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: slow\r\nX-Slow: " + b"a" * 200
 
@@ -63,6 +61,7 @@ async def _while_held(port: int) -> tuple[list[int], list[int], float]:
 
 @pytest.mark.server
 @pytest.mark.slow
+@pytest.mark.exclusive  # counts what the server loses, or times it: runs alone (tests/conftest.py)
 def test_many_slow_clients_do_not_starve_the_others(server: Server) -> None:
     assert SLOW < CONNECTIONS_PER_PROCESS
     port = int(server.url("").rsplit(":", 1)[1].strip("/"))
