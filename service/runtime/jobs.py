@@ -319,13 +319,10 @@ def _indexed(store: GraphStore, found: Lookup, rep: Representation, cap: int) ->
 def _indexed_rows(quads: list[ox.Quad], found: Lookup, cap: int) -> list[str] | None:
     """The rows of :func:`_indexed` in SPARQL JSON, or None where the engine answers."""
     rows: list[str] = []
-    size, pvar = 0, found.predicate_var
-    object_first = pvar is None or found.head[0] == found.object_var
-    opening, middle = f'{{"{found.object_var}":', "}"
-    if pvar is not None:
-        opening, middle = (
-            (f'{{"{found.object_var}":', f',"{pvar}":') if object_first else (f'{{"{pvar}":', f',"{found.object_var}":')
-        )
+    size, ovar, pvar = 0, found.object_var, found.predicate_var
+    object_first = pvar is None or found.head[0] == ovar  # a row's keys in the order of the head
+    first, second = (ovar, pvar) if object_first else (pvar, ovar)
+    opening, middle = f'{{"{first}":', f',"{second}":'
     for quad in quads:
         value = quad.object
         if type(value) is ox.Literal:
