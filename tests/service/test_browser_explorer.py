@@ -8,6 +8,7 @@ They are skipped only when ``/usr/bin/chromium`` is absent.
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import fnmatch
 import re
@@ -208,6 +209,22 @@ def _rows(tab: object) -> list[str]:
     return list(cells)
 
 
+def _drawn_nodes_become(tab: object, names: list[str]) -> None:
+    """Wait (up to 5 s) until the drawn systems are ``names``, then assert it: a key press redraws in the
+    page's own time, and the table can be read a moment before the drawing is."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    want = sorted(names)
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what is drawn
+        tab.wait_for_function(  # type: ignore[attr-defined]
+            "(want) => JSON.stringify(window.dragonbearExplorer.cy.nodes(':visible').map(n => n.data('name')).sort())"
+            " === JSON.stringify(want)",
+            arg=want,
+            timeout=5000,
+        )
+    assert _drawn(tab)["nodes"] == want
+
+
 def _drawn(tab: object) -> dict[str, list[str]]:
     """What Cytoscape draws: the labels of the visible systems and the ids of the visible links."""
     return tab.evaluate("""() => { const cy = window.dragonbearExplorer.cy;
@@ -372,7 +389,7 @@ def test_component_fit_leaves_the_drawing_after_its_period(tab: object, web_serv
     tab.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
     assert slider.input_value() == "2015"
     assert not any("DS-71" in r for r in _rows(tab))
-    assert _drawn(tab)["nodes"] == ["Admiral Grigorovich-class frigate"]
+    _drawn_nodes_become(tab, ["Admiral Grigorovich-class frigate"])
     tab.keyboard.press("End")  # type: ignore[attr-defined]  # all years, with what has ended
     assert any("DS-71" in r for r in _rows(tab))
     assert tab.locator("#explorer-year-value").inner_text() == "all years"  # type: ignore[attr-defined]
