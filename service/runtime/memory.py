@@ -13,8 +13,10 @@ less file-backed pages, which the kernel can take back) every 10 ms while a quer
   retires as it does for a late query: a replacement starts, and once it serves, this one stops
   taking connections, answers what it holds and exits, which frees the query's memory;
 - past the hard ceiling (a quarter above the ceiling), before the replacement is ready, every query
-  still running on the process is answered with a 503 at once, and the process exits a moment later,
-  so that no connection is left without an answer and the machine keeps its memory.
+  still running on the process is answered with a 503 at once, as are those waiting for a thread and
+  those that come before it has left (:meth:`~dragonbear.service.runtime.runner.QueryRunner.refuse`),
+  and the process exits a moment later, so that no connection is left without an answer and the
+  machine keeps its memory.
 
 The other requests on the process are answered: those that finish before the hard ceiling with their
 results, the rest with a 503 to try again (``docs/decisions/0032-memory-ceiling.md`` has the

@@ -104,6 +104,7 @@ class QueryRunner:
         self._lock = threading.Lock()
         self._excess = 0  # threads to let go once their job ends (replaced after an overrun)
         self._closed = False
+        self._refusal = "the server is shutting down"  # what a job handed in once closed is answered
         self._active: dict[Future[Any], tuple[float, int]] = {}  # running jobs: when they started, their thread
         for _ in range(threads):
             self._add_thread()
@@ -160,7 +161,7 @@ class QueryRunner:
     def submit(self, work: Callable[[], T]) -> Future[T]:
         """Hand in a read; the future holds its result, or the error it raised."""
         if self._closed:
-            raise ServiceUnavailableError("the server is shutting down")
+            raise ServiceUnavailableError(self._refusal)
         future: Future[T] = Future()
         self._tasks.put((future, work))
         return future
@@ -227,6 +228,36 @@ class QueryRunner:
         raise QueryTimeoutError(
             f"the query ran past the time limit of {self.timeout:g} s and was stopped; narrow it, or add a LIMIT"
         )
+
+    def refuse(self, reason: str) -> int:
+        """Stop taking jobs, and answer those waiting for a thread with a 503 that gives ``reason`` now
+        (a process about to exit: what it would start could not finish); a job handed in later gets
+        the same. Returns how many waiting jobs were answered.
+
+        >>> runner = QueryRunner(threads=1, timeout=5)
+        >>> runner.refuse("this process is stopping; try again")
+        0
+        >>> runner.submit(lambda: 1)
+        Traceback (most recent call last):
+        ...
+        dragonbear.errors.ServiceUnavailableError: this process is stopping; try again
+        """
+        self._refusal = reason
+        self._closed = True
+        refused = 0
+        while True:
+            try:
+                task = self._tasks.get_nowait()
+            except queue.Empty:
+                break
+            if task is None:
+                continue
+            future, _work = task
+            if future.set_running_or_notify_cancel():
+                _settle_future(future, None, ServiceUnavailableError(reason))
+                refused += 1
+        self.close()
+        return refused
 
     def close(self) -> None:
         """Stop taking jobs; idle threads end (running ones end with their job: they are daemons)."""

@@ -141,12 +141,21 @@ class ServedStore:
                 self.runner,
                 self.settings.memory_ceiling,
                 on_exceeded=self.on_overrun,
-                on_exhausted=self.on_exhausted,
+                on_exhausted=None if self.on_exhausted is None else self._exhausted,
             )
         self.local_store()
         self._writer = StoreWriter(
             self.store_dir, timeout=self.settings.query_timeout, on_swap=lambda gen: self.generation()
         )
+
+    def _exhausted(self) -> None:
+        """Past the hard memory ceiling, the running queries answered: the queries waiting for a thread,
+        and those that come before the process has left, are answered with a 503 at once (they would
+        not finish before it exits), and then ``on_exhausted`` stops the process."""
+        if self.runner is not None:
+            self.runner.refuse("this server process ran short of memory and is stopping; try again")
+        if self.on_exhausted is not None:
+            self.on_exhausted()
 
     def close(self) -> None:
         """Stop the query threads."""

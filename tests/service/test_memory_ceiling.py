@@ -12,12 +12,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dragonbear.errors import MemoryCeilingError, UsageError
+from dragonbear.errors import MemoryCeilingError, ServiceUnavailableError, UsageError
+from dragonbear.pipeline.build import BuildReport
+from dragonbear.service.app import create_app
 from dragonbear.service.runtime.memory import HARD_FACTOR, MemoryGuard, anonymous_bytes
 from dragonbear.service.runtime.runner import QueryRunner
+from dragonbear.service.runtime.served import ServedStore
 from dragonbear.settings import Settings, default_memory_ceiling, machine_memory, parse_size
 
-from ..conftest import Server, serve_store
+from ..conftest import Server, copy_store, serve_store
 
 # An ORDER BY over a three-way join on shared objects: its intermediate results grow by about
 # 280 MB a second on the shipped graph, and would fill the machine's memory long before the time limit.
@@ -151,6 +154,39 @@ def test_the_guard_answers_the_job_that_passes_the_ceiling_and_spares_the_others
         chunks.clear()
         guard.close()
         runner.close()
+
+
+def test_past_the_hard_ceiling_the_queries_waiting_and_those_after_get_a_503_at_once(
+    built: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
+    # A process past the hard ceiling exits a moment after it answered its running queries: a query that
+    # waits for a thread, or comes in meanwhile, would be cut by the exit, so it is answered 503 at once.
+    from starlette.testclient import TestClient
+
+    told: list[str] = []
+    settings = Settings.from_env(store=copy_store(built[0], tmp_path / "store"), warm=False, memory_ceiling=1 << 30)
+    served = ServedStore(settings, on_exhausted=lambda: told.append("exit"))
+    release = threading.Event()
+    with TestClient(create_app(settings, served)) as client:
+        runner, guard = served.runner, served.memory_guard
+        assert runner is not None and guard is not None and guard.on_exhausted is not None
+        try:
+            busy = [runner.submit(lambda: release.wait(30)) for _ in range(runner.threads)]
+            for _ in range(500):  # until every thread has taken its job
+                if len(runner.running()) == runner.threads:
+                    break
+                time.sleep(0.01)
+            waiting = runner.submit(lambda: "never run")
+            guard.on_exhausted()  # what the guard calls past the hard ceiling, once the running queries are answered
+            with pytest.raises(ServiceUnavailableError, match="short of memory"):
+                waiting.result(timeout=5)
+            reply = client.get("/sparql", params={"query": 'ASK { ?s ?p "after" }'})
+            assert reply.status_code == 503 and "short of memory" in reply.text, reply.text
+            assert reply.headers.get("Retry-After")
+            assert told == ["exit"]
+        finally:
+            release.set()
+        assert all(future.result(timeout=5) for future in busy)  # the running ones end as they would
 
 
 def test_the_setting_takes_sizes_and_shares_the_machine_between_processes(tmp_path: Path) -> None:
