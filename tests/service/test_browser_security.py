@@ -184,7 +184,7 @@ def test_the_search_box_suggests_a_hostile_name_as_text(tab: object, hostile_ser
 def test_the_explorer_details_show_a_hostile_name_as_text(tab: object, hostile_server: str) -> None:
     _visit(tab, hostile_server + "/explore/j-11", "#explorer-edges tbody tr")
     tab.wait_for_function("() => window.dragonbearExplorer && window.dragonbearExplorer.cy")  # type: ignore[attr-defined]
-    tab.evaluate(f"() => window.dragonbearExplorer.cy.getElementById('{hostile.SYSTEM}').emit('tap')")  # type: ignore[attr-defined]
+    tab.evaluate(f"() => {{ window.dragonbearExplorer.cy.getElementById('{hostile.SYSTEM}').emit('tap'); }}")  # type: ignore[attr-defined]
     tab.locator("#explorer-details").get_by_role("heading", name=hostile.SYSTEM_NAME).wait_for()  # type: ignore[attr-defined]
     _nothing_ran(tab)
 
