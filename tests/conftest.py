@@ -21,6 +21,7 @@ import concurrent.futures
 import fcntl
 import gc
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -232,13 +233,28 @@ def small_extract(built: tuple[Path, BuildReport]) -> Path:
     return built[0].parent / "extract.csv"
 
 
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder of this run that every test process sees (the parent of the processes' own temporary
+    folders in a parallel run), for what is made once per run under a lock in it."""
+    root = tmp_path_factory.getbasetemp()
+    folder = (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def full_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
-    """A store built from all the shipped data (about 343 thousand quads, 10 s), once per session: for
-    the tests of the shipped data as a whole (they are ``slow``) and the real servers."""
-    store_dir = tmp_path_factory.mktemp("store")
-    report = build_store(store_dir, progress=lambda _m: None)
-    return store_dir, report
+    """A store built from all the shipped data (about 343 thousand quads, 10 s), once per run (by the
+    first test process to need it, under a lock; the others read its report): for the tests of the
+    shipped data as a whole (they are ``slow``) and the real servers. Tests read it, or copy it."""
+    folder = _shared_folder(tmp_path_factory, "full-built")
+    made = folder / "report.pickle"
+    with open(folder / ".lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            report = build_store(folder / "store", progress=lambda _m: None)
+            made.write_bytes(pickle.dumps(report))
+    return folder / "store", pickle.loads(made.read_bytes())  # written by this run, above
 
 
 @pytest.fixture(scope="session")
@@ -249,9 +265,7 @@ def full_register(built: tuple[Path, BuildReport], tmp_path_factory: pytest.Temp
     others wait for. Tests read it, or copy it (:func:`copy_store`) to write."""
     if not REGISTER.exists():
         pytest.skip("the full SIPRI register is not on this machine")
-    root = tmp_path_factory.getbasetemp()
-    folder = (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / "full-register"
-    folder.mkdir(exist_ok=True)
+    folder = _shared_folder(tmp_path_factory, "full-register")
     printed = folder / "printed.txt"
     with open(folder / ".lock", "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
