@@ -80,11 +80,14 @@ def _wait_until(condition: object, what: str, seconds: float = REPLACED_WITHIN) 
 
 
 def _orphaned_writers(armed: Path, supervisor: int) -> list[int]:
-    """Processes started by this test's server (their environment names its ``armed`` file) whose parent
-    is neither the supervisor nor one of its server processes: a writer left running by a killed one."""
-    ours = {supervisor, *children(supervisor)}
+    """Processes started by this test's server (their environment names its ``armed`` file) that are
+    neither the supervisor, its server processes, their fork servers (multiprocessing's, which fork the
+    writers) nor a child of one of those: a writer, or a fork server, left running by a killed one."""
+    table = processes()
+    servers = {pid for pid, (parent, _) in table.items() if parent == supervisor}
+    ours = {supervisor, *servers, *(pid for pid, (parent, _) in table.items() if parent in servers)}
     found = []
-    for pid, (parent, _) in processes().items():
+    for pid, (parent, _) in table.items():
         try:
             environment = Path(f"/proc/{pid}/environ").read_bytes()
         except OSError:
@@ -153,11 +156,14 @@ def _kill_a_server_process_while_its_writer_runs(server: Server, store_dir: Path
     sender = threading.Thread(target=lambda: status.append(_write(server, (body + " } }").encode())))
     sender.start()
     _wait_until(lambda: {p.name for p in store_dir.glob("gen-*")} - generations, "the writer's checkpoint")
-    writers = [  # a server process's other child is multiprocessing's resource tracker
-        pid for pid, (parent, command) in processes().items() if parent in serving and b"spawn_main" in command
+    table = processes()
+    writers = [  # forked by its server process's fork server (a server process's other child is the resource tracker)
+        pid
+        for pid, (parent, _) in table.items()
+        if parent in table and table[parent][0] in serving and b"multiprocessing.forkserver" in table[parent][1]
     ]
     assert len(writers) == 1, writers
-    os.kill(processes()[writers[0]][0], signal.SIGKILL)
+    os.kill(table[table[writers[0]][0]][0], signal.SIGKILL)  # the server process that asked for the write
     sender.join(60)
     assert status == [None]
     assert store_counts(store_dir) == before
