@@ -134,7 +134,9 @@ def dump_processes(store_dir: Path) -> list[int]:
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"dragonbear.pipeline.dumps" in command and str(store_dir).encode() in command:
+        # Any part: between the fork and the exec of its shell's background job, the process still shows
+        # the shell's command line, whose script names the module.
+        if any(b"dragonbear.pipeline.dumps" in part for part in command) and str(store_dir).encode() in command:
             found.append(int(entry.name))
     return found
 
