@@ -49,7 +49,13 @@ from .servers import VIRTUOSO, SparqlServer, ci_requires_servers, run_oxigraph, 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REGISTER = SHARED / "data" / "sipri" / "trade-register.csv"
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium, installed by .ci/run
+# Debian's Chromium as its headless shell (package chromium-headless-shell, which .ci/run installs: the
+# same Blink, V8 and Skia as the package chromium, without the browser's windows and services, as
+# Playwright runs headless Chromium by default); else the whole browser (package chromium). The shell
+# took the browser tests from 373 to 201 CPU-s (docs/decisions/0022-the-hot-path.md).
+CHROMIUM_BUILDS = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
+CHROMIUM = next((path for path in CHROMIUM_BUILDS if path.exists()), CHROMIUM_BUILDS[0])
+NO_CHROMIUM = "no Debian Chromium (apt-get install chromium-headless-shell, or chromium)"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -154,9 +160,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright (never Playwright's own browser downloads); skipped
-    where ``/usr/bin/chromium`` is absent."""
+    where neither build of :data:`CHROMIUM_BUILDS` is installed."""
     if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
+        pytest.skip(NO_CHROMIUM)
     playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -19,6 +19,7 @@ from dragonbear.graph.validation import validate_store
 from dragonbear.loaders.wikidata import convert_wikidata
 from dragonbear.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_WIKIDATA
 from dragonbear.pipeline.build import BuildReport
+from dragonbear.pipeline.dumps import NO_DUMPS
 from dragonbear.pipeline.update import load_files
 from dragonbear.pipeline.wikidata import read_link_context
 
@@ -383,6 +384,9 @@ def test_load_onto_the_full_register_checkpoints_derives_and_validates(
     full_register: tuple[Path, str], tmp_path: Path
 ) -> None:
     full_register_dir = copy_store(full_register[0], tmp_path / "store")  # written: a copy of the session's
+    # No dumps of the new generation: a process would spend about 45 CPU-s on them after the test has
+    # ended (the dumps of a load are tested on smaller stores: tests/pipeline/test_build_dumps.py).
+    (full_register_dir / NO_DUMPS).touch()
     before = current_generation(full_register_dir)
     assert before is not None
     data = tmp_path / "lineage.ttl"

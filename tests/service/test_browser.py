@@ -1,6 +1,6 @@
 """The query page and an entity page in a real browser: Debian's Chromium driven by Playwright.
 
-Skipped only when ``/usr/bin/chromium`` is absent (``.ci/run`` installs it). Playwright's own
+Skipped only where Debian's Chromium is absent (``.ci/run`` installs it). Playwright's own
 browser downloads are never used.
 """
 
@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ..conftest import CHROMIUM
+from ..conftest import CHROMIUM, NO_CHROMIUM
 from .browsing import hosts, open_tab
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,

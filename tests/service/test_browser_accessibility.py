@@ -20,11 +20,11 @@ import pytest
 
 from dragonbear import data_release
 
-from ..conftest import CHROMIUM, ROOT
+from ..conftest import CHROMIUM, NO_CHROMIUM, ROOT
 from ..servers import ci_requires_servers
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,

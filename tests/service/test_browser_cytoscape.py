@@ -1,6 +1,6 @@
 """The lineage JSON (``/api/lineage/{id}``) is cytoscape.js's elements format: the cytoscape.js the
 package ships loads it as it is, in Debian's Chromium, from the real ``dragonbear serve`` of
-``web_server``. Skipped only where ``/usr/bin/chromium`` is absent."""
+``web_server``. Skipped only where Debian's Chromium is absent."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from ..conftest import CHROMIUM
+from ..conftest import CHROMIUM, NO_CHROMIUM
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,

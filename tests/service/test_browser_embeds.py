@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import CHROMIUM
+from ..conftest import CHROMIUM, NO_CHROMIUM
 from .browsing import hosts
 from .test_browser_accessibility import AXE, INSTALL, RUN_AXE
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,

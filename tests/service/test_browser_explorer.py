@@ -3,7 +3,7 @@
 The pages are asked of the app in this process (``client``). The browser tests drive Debian's
 Chromium with Playwright against the real ``dragonbear serve`` of ``web_server`` and assert on what a
 user sees: the table "Links shown" (the text alternative of the graph) and Cytoscape's own state.
-They are skipped only when ``/usr/bin/chromium`` is absent.
+They are skipped only where Debian's Chromium is absent.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 
 import dragonbear.service.web.explorer as explorer_module
 
-from ..conftest import CHROMIUM
+from ..conftest import CHROMIUM, NO_CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = ROOT / "service" / "web"
@@ -34,7 +34,7 @@ T = TypeVar("T", bound=Callable[..., object])
 def in_browser(test: T) -> T:
     """Chromium against a real server: marked ``browser``, ``server`` and ``slow``; skipped without Chromium."""
     for mark in (
-        pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+        pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
         pytest.mark.browser,
         pytest.mark.server,
         pytest.mark.slow,

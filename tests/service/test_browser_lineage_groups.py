@@ -7,7 +7,7 @@ shortcuts), whatever it is when the tests run: a handful of links today, hundred
 comments are read. Both must show their links grouped by relation and kind with counts, a drawing of
 bounded size, and a table that lists every link.
 
-Debian's Chromium driven by Playwright; skipped only when ``/usr/bin/chromium`` is absent.
+Debian's Chromium driven by Playwright; skipped only where Debian's Chromium is absent.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ import pytest
 from dragonbear.graph.store import EmbeddedStore
 from dragonbear.service.web.lineage_groups import MAX_DRAWN as PAGE_MAX_DRAWN
 
-from ..conftest import CHROMIUM, copy_store, serve_store
+from ..conftest import CHROMIUM, NO_CHROMIUM, copy_store, serve_store
 from ..lineage_hub import HUB, HUB_LINEAGE_LINKS, PLATFORMS
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,

@@ -9,12 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ..conftest import CHROMIUM
+from ..conftest import CHROMIUM, NO_CHROMIUM
 from .browsing import hosts, open_tab
 from .test_browser_accessibility import AXE, INSTALL, RUN_AXE
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ..conftest import CHROMIUM
+from ..conftest import CHROMIUM, NO_CHROMIUM
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,

@@ -10,7 +10,7 @@ as documents): nothing runs (``window.__pwned`` stays undefined, no dialog opens
 Content-Security-Policy violation (injected markup blocked by the policy would be one), no element carries
 an event handler or a ``javascript:`` link, and the hostile text is shown as text.
 
-Skipped only when ``/usr/bin/chromium`` is absent (``.ci/run`` installs it).
+Skipped only where Debian's Chromium is absent (``.ci/run`` installs it).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import CHROMIUM, serve_store
+from ..conftest import CHROMIUM, NO_CHROMIUM, serve_store
 from . import hostile_data as hostile
 from .browsing import hosts
 from .test_browser_accessibility import PAGES, _address
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,
