@@ -103,7 +103,9 @@ def test_a_query_past_the_ceiling_gets_503_and_the_others_are_answered(capped: S
     events = [line for line in capped.log.read_text(errors="replace").splitlines() if "ceiling" in line]
     print("\n" + "\n".join(events[-2:]))
     print(f"\n{len(outcomes)} ASKs during the stop, {len(lost)} not answered 200: {lost}; peak {max(peak):.0f} MiB")
-    assert len(outcomes) > 20 and not [o for o in lost if o != "503"], "an ASK lost its connection or failed"
+    # At least ten ASKs across the stop (about 20 to 40, fewer on a loaded machine), none lost.
+    assert len(outcomes) >= 10, "too few ASKs during the stop to tell"
+    assert not [o for o in lost if o != "503"], "an ASK lost its connection or failed"
     # Past the hard ceiling the query runs on for the moment it takes to send the answers and leave.
     assert max(peak) < CEILING_MIB * HARD_FACTOR + 400, "the process grew well past the hard ceiling"
     assert httpx.get(capped.url("/sparql"), params={"query": "ASK {}"}, timeout=60).status_code == 200
