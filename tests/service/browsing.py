@@ -3,8 +3,12 @@ hosts of those URLs (no page may ask another origin for anything)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
+
+QUIET_SECONDS = 0.15
+"""How long a page must ask for nothing to count as settled (Playwright's ``networkidle`` waits 0.5 s)."""
 
 
 def open_tab(browser: object, width: int = 1280, height: int = 800, *, bypass_csp: bool = False) -> Iterator[object]:
@@ -17,6 +21,36 @@ def open_tab(browser: object, width: int = 1280, height: int = 800, *, bypass_cs
     tab.on("request", lambda request: tab.requests.append(request.url))
     yield tab
     context.close()
+
+
+def open_settled(tab: object, url: str, *, timeout: float = 30.0) -> None:
+    """Open ``url`` in ``tab`` and wait until the page has loaded, has no request in flight and has
+    asked for nothing for :data:`QUIET_SECONDS`: what its scripts fetch after the load (data for a
+    drawing, a frame's page) has come. Playwright's ``networkidle`` waits the same way, for half a
+    second of quiet: a third of the browser tests' time went to that wait."""
+    pending: set[object] = set()
+    last = [time.monotonic()]
+
+    def started(request: object) -> None:
+        pending.add(request)
+        last[0] = time.monotonic()
+
+    def ended(request: object) -> None:
+        pending.discard(request)
+        last[0] = time.monotonic()
+
+    listeners = (("request", started), ("requestfinished", ended), ("requestfailed", ended))
+    for event, listener in listeners:
+        tab.on(event, listener)  # type: ignore[attr-defined]
+    try:
+        tab.goto(url, wait_until="load")  # type: ignore[attr-defined]
+        deadline = time.monotonic() + timeout
+        while pending or time.monotonic() - last[0] < QUIET_SECONDS:
+            assert time.monotonic() < deadline, f"{url}: requests still in flight after {timeout:.0f} s: {pending}"
+            tab.wait_for_timeout(25)  # type: ignore[attr-defined]
+    finally:
+        for event, listener in listeners:
+            tab.remove_listener(event, listener)  # type: ignore[attr-defined]
 
 
 def hosts(urls: list[str]) -> set[str]:

@@ -22,6 +22,7 @@ from dragonbear import data_release
 
 from ..conftest import CHROMIUM, NO_CHROMIUM, ROOT
 from ..servers import ci_requires_servers
+from .browsing import open_settled
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
@@ -124,7 +125,7 @@ def _address(web_server: str, path: str) -> str:
 def _audit(context: object, url: str, drawn: str | None, axe: Path) -> tuple[object, list[str]]:
     """Open ``url``, wait for what its scripts draw, run axe-core; the tab and the serious violations."""
     tab = context.new_page()  # type: ignore[attr-defined]
-    tab.goto(url, wait_until="networkidle")
+    open_settled(tab, url)
     if drawn:
         tab.locator(drawn).first.wait_for()
     tab.wait_for_timeout(200)  # the frame's script marks the tables that scroll after a short delay

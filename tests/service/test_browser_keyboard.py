@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from ..conftest import CHROMIUM, NO_CHROMIUM
-from .browsing import open_tab
+from .browsing import open_settled, open_tab
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
@@ -227,5 +227,5 @@ UNREACHABLE = """() => {
 )
 def test_every_visible_control_is_in_the_tab_order(page: object, web_server: str, path: str) -> None:
     tab = page
-    tab.goto(web_server + path, wait_until="networkidle")  # type: ignore[attr-defined]
+    open_settled(tab, web_server + path)
     assert tab.evaluate(UNREACHABLE) == []  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ import pytest
 
 from ..conftest import CHROMIUM, NO_CHROMIUM, serve_store
 from . import hostile_data as hostile
-from .browsing import hosts
+from .browsing import hosts, open_settled
 from .test_browser_accessibility import PAGES, _address
 
 pytestmark = [
@@ -99,7 +99,7 @@ def _nothing_ran(tab: object, *, inert_parses: bool = False) -> None:
 
 
 def _visit(tab: object, url: str, drawn: str | None = None) -> None:
-    tab.goto(url, wait_until="networkidle")  # type: ignore[attr-defined]
+    open_settled(tab, url)
     if drawn:
         tab.locator(drawn).first.wait_for()  # type: ignore[attr-defined]
 
