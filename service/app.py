@@ -20,6 +20,7 @@ from dragonbear.service.protocol import description, download, graph_store, spar
 from dragonbear.service.runtime.auth import TokenGuard
 from dragonbear.service.runtime.errors import install_error_handler
 from dragonbear.service.runtime.fastpath import QueryFastPath
+from dragonbear.service.runtime.head import HeadAsGet
 from dragonbear.service.runtime.request_limits import RequestLimits
 from dragonbear.service.runtime.security_headers import SecurityHeaders
 from dragonbear.service.runtime.served import ServedStore
@@ -173,6 +174,8 @@ def create_app(
         app.add_middleware(
             QueryFastPath, cache=store.raw_cache, generation=store.generation, endpoint=route.endpoint, on_error=handler
         )
+    # HEAD answered as GET without the body, on every route (FastAPI's take only the methods they name).
+    app.add_middleware(HeadAsGet)
     # A URL or body past its limit is refused before anything reads it.
     app.add_middleware(RequestLimits, settings=settings, on_error=handler)
     # Outermost of all: every answer, refusals included, gets the security headers.
