@@ -2,7 +2,8 @@
 
 What lives here: :mod:`~dragonbear.service.app` (``create_app``: the routers, the one error handler,
 CORS for reads, the store's lifetime), :mod:`~dragonbear.service.server` (``run_server``: build the
-store when there is none, then become the supervisor) and :mod:`~dragonbear.service.supervisor`, and
+store when there is none, then become the supervisor), :mod:`~dragonbear.service.sockets` (where the
+server listens: one server per address) and :mod:`~dragonbear.service.supervisor`, and
 four subpackages, lowest first:
 
 - ``runtime``: what every route shares: the store as the server holds it, the query runner with its

@@ -34,6 +34,7 @@ from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
 from dragonbear.addresses import StoreAddress
 from dragonbear.errors import UsageError
+from dragonbear.service.sockets import BACKLOG, check_address, listening_socket, per_process_sockets
 from dragonbear.settings import Settings
 
 __all__ = ["run_server"]
@@ -253,7 +254,7 @@ def _granian_supervisor_class(run_dir: Path, per_process: bool):  # type: ignore
     """granian's process server with one listening socket for all its processes (or, with
     ``per_process``, granian's own socket each: see :func:`per_process_sockets`), which replaces the
     processes that asked to retire on SIGUSR1 (see :func:`_granian_supervisor`)."""
-    from granian.net import SocketSpec  # type: ignore[attr-defined]
+    from granian.net import SocketHolder  # type: ignore[attr-defined]
     from granian.server.mp import MPServer
 
     class GranianSupervisor(MPServer):
@@ -266,11 +267,13 @@ def _granian_supervisor_class(run_dir: Path, per_process: bool):  # type: ignore
             # One listening socket that every process inherits, as uvicorn's supervisor has it. On
             # Linux granian has each process bind its own (SO_REUSEPORT), whose queue of connections
             # not yet accepted is reset when that process stops: a retiring process would drop them.
+            # Without SO_REUSEPORT (which granian's sockets set): a second server started on the same
+            # port fails to bind, where it would otherwise take half of this one's connections.
             self._ssp = None
-            self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()  # type: ignore[assignment]
-            self._sfd = self._shd.get_fd()  # type: ignore[attr-defined]
-            self._sso = socket.socket(fileno=self._sfd)
+            self._sso = listening_socket(self.bind_addr, self.bind_port, self.backlog)
             self._sso.set_inheritable(True)
+            self._sfd = self._sso.fileno()  # type: ignore[assignment]
+            self._shd = SocketHolder(self._sfd, False, self.backlog)  # type: ignore[call-arg,assignment]  # (fd, uds, backlog)
 
         def startup(self, spawn_target, target_loader):  # type: ignore[no-untyped-def]
             super().startup(spawn_target, target_loader)  # type: ignore[no-untyped-call]
@@ -322,8 +325,6 @@ def _replace_retiring(server: Any, run_dir: Path, spawn_target: Any, target_load
         ready.unlink(missing_ok=True)
 
 
-BACKLOG = 4096
-"""Connections the kernel queues for the server before one of its processes takes them."""
 CONNECTIONS_PER_PROCESS = 8192
 """Connections a server process holds at once (granian's ``backpressure``; its default, 1,024, let
 2,000 clients that send a request a byte a second hold every slot: a new client waited 27 s). Past it
@@ -335,28 +336,6 @@ sends a byte a second is let go after it."""
 
 PAYLOAD = "DRAGONBEAR_SERVE_PAYLOAD"
 HTTP_SERVERS = ("granian", "uvicorn")
-SOCKET_MODES = ("shared", "per-process")
-
-
-def per_process_sockets(mode: str) -> bool:
-    """Whether the server processes listen on a socket each (``SO_REUSEPORT``) rather than on one shared
-    socket, for ``DRAGONBEAR_SOCKETS`` = ``mode`` (``shared``, the default, or ``per-process``).
-
-    The shared socket, which the supervisor holds, loses no connection when a process retires, exits
-    past the memory ceiling or dies: the connections wait in its queue for the next process. But they
-    are not spread: the process that wakes first accepts every connection waiting, so a burst of
-    keep-alive connections (eight at once, say) often lands on one process while the others idle. A
-    socket each lets the kernel spread them, but the connections queued on a socket whose process
-    stops are reset (unless the kernel moves them to another process's socket: Linux 5.14 and later,
-    with ``net.ipv4.tcp_migrate_req = 1``), and with one process, none is listening until its
-    replacement is (connections are refused).
-
-    >>> per_process_sockets("shared"), per_process_sockets("per-process")
-    (False, True)
-    """
-    if mode not in SOCKET_MODES:
-        raise UsageError(f"unknown DRAGONBEAR_SOCKETS {mode!r}: use one of {', '.join(SOCKET_MODES)}")
-    return mode == "per-process"
 
 
 def run_server(
@@ -389,6 +368,7 @@ def run_server(
     Raises:
         LoadError, ValidationError, StoreError: the first build failed, or the store cannot be opened.
     """
+    check_address(settings.host, settings.port)
     _ensure_store(settings)
     server = server or os.environ.get("DRAGONBEAR_HTTP_SERVER") or HTTP_SERVERS[0]
     if server not in HTTP_SERVERS:
@@ -458,6 +438,9 @@ def supervise() -> None:
                 ),
                 wrap_loader=False,
             )
+        except UsageError as exc:  # the address was taken since run_server checked it
+            _say(f"error: {exc}")
+            raise SystemExit(2) from None
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
         return

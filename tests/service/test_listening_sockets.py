@@ -1,4 +1,4 @@
-"""The server processes' listening sockets (``DRAGONBEAR_SOCKETS``, ``server.per_process_sockets``).
+"""The server processes' listening sockets (``DRAGONBEAR_SOCKETS``, ``sockets.per_process_sockets``).
 
 With one shared socket (the default), the process that wakes first accepts every connection waiting:
 a burst of keep-alive connections often lands on one process. With a socket each (``per-process``),
