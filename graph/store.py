@@ -312,8 +312,23 @@ class EmbeddedStore(TypedReads):
             for future in futures:
                 future.result()
 
+    def compact(self) -> None:
+        """Compact the store's files into as few as RocksDB's levels allow (pyoxigraph's ``optimize``).
+
+        Every read opens an iterator over each file that may hold its keys: a store written by bulk
+        loads, or grown by loads, holds many. Compacted, a look-up of one subject's label took 10.5 µs
+        instead of 14.8 on the shipped graph, and 11.7 instead of 43.8 with the synthetic lineage graph
+        of ``bench/http.py`` (3.5 million quads), whose compaction took 4.9 s. The compacted files are
+        written without the bulk loads' compression: 60 MB became 95 on the shipped graph.
+
+        Raises:
+            StorageFullError: the disk is full.
+        """
+        with self._writing("compacting the store"):
+            self._store.optimize()
+
     def flush(self) -> None:
-        """Write everything to disk (no compaction: RocksDB compacts in the background).
+        """Write everything to disk (no compaction: RocksDB compacts in the background; see :meth:`compact`).
 
         Raises:
             StorageFullError: the disk is full.

@@ -167,9 +167,10 @@ def load_ontology(store: EmbeddedStore) -> None:
 def _load_sipri(
     store: EmbeddedStore, path: Path, report: BuildReport, curated: Iterable[ox.Quad] | None = None
 ) -> None:
-    if curated is None:
-        curated = store.quads(GRAPH_CURATED)
-    loaded = read_sipri(path, graph=GRAPH_SIPRI, context=curated_context(curated))
+    # The store's iterator is used up here and held by no frame: an error of read_sipri (a malformed
+    # register) keeps its frames, and pyoxigraph refuses to drop an iterator on another thread.
+    context = curated_context(store.quads(GRAPH_CURATED) if curated is None else curated)
+    loaded = read_sipri(path, graph=GRAPH_SIPRI, context=context)
     write_loaded(store, loaded)
     sipri_report = loaded.report
     report.relations = sipri_report.relations
@@ -270,6 +271,7 @@ def build_generation(
         fault_point("build.dumps-written")
         steps.run("Writing the store to disk", lambda: _write_generation(memory, gen))
         fault_point("build.store-written")
+        steps.run("Compacting the store", lambda: _compact_generation(gen))
     except BaseException:
         discard_generation(gen)
         discard_generation_dumps(store_dir, gen)
@@ -286,6 +288,13 @@ def _read_generation(gen: Path, memory: EmbeddedStore, keep_graphs: Callable[[st
             data = io.BytesIO()
             source.dump(data, format=ox.RdfFormat.N_TRIPLES, graph=graph)
             memory.load(data.getvalue(), format=ox.RdfFormat.N_TRIPLES, graph=graph, lenient=True)
+
+
+def _compact_generation(gen: Path) -> None:
+    """Compact the files the bulk loads wrote (:meth:`EmbeddedStore.compact`: every look-up reads fewer)."""
+    disk = EmbeddedStore.open(gen)
+    disk.compact()
+    del disk
 
 
 def _write_generation(memory: EmbeddedStore, gen: Path) -> None:

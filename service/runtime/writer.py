@@ -42,7 +42,7 @@ from dragonbear.graph.sparql_limits import configure, limits, with_stack
 from dragonbear.graph.sparql_text import query_form
 from dragonbear.graph.store import EmbeddedStore, GraphStore, current_generation, new_generation, swap_generation
 
-__all__ = ["StoreWriter", "WriteBug", "WriteJob", "WriteOutcome", "apply_job", "apply_write"]
+__all__ = ["COMPACT_AFTER_BYTES", "StoreWriter", "WriteBug", "WriteJob", "WriteOutcome", "apply_job", "apply_write"]
 
 log = logging.getLogger("dragonbear.service")
 
@@ -59,6 +59,11 @@ def _preloaded() -> list[str]:
 # starts (a new interpreter, so no fork of a process that runs threads and an event loop) at its first
 # write, with this module and the server's main module imported once. A write then costs a fork, not
 # an interpreter that imports the package and the server: 55 ms instead of 230 ms for a small update.
+COMPACT_AFTER_BYTES = 8 << 20
+"""A Graph Store body of at least this size (about 100,000 triples in N-Triples) is followed by a
+compaction of the new generation, as a large load is (see
+:data:`~dragonbear.pipeline.incremental.COMPACT_AFTER_QUADS`); smaller writes cost what they write."""
+
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(_preloaded())
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies (Linux)
@@ -228,6 +233,8 @@ def apply_write(
         created = with_stack(lambda: _apply(store, job))  # the parser's stack: as on the query threads
         fault_point("writer.applied")
         store.flush()
+        if len(job.data) >= COMPACT_AFTER_BYTES:
+            store.compact()
         fault_point("writer.flushed")
         conn.send(WriteOutcome(created=created))
     except DragonbearError as exc:

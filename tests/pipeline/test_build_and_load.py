@@ -209,3 +209,24 @@ def test_load_sipri_rejects_malformed_register_and_changes_nothing(
     assert result.returncode == 2, result.stderr
     assert f"{bad}:21:" in result.stderr and "Traceback" not in result.stderr
     assert (current_generation(store_dir), _count(store_dir)) == before
+    assert _collected_on_another_thread() == [], "the error's frames kept a store iterator"
+
+
+def _collected_on_another_thread() -> list[str]:
+    """What a garbage collection on another thread reports as unraisable: pyoxigraph refuses to drop
+    its iterators on any thread but their own (in a server, a page's thread collects what a query
+    thread left in an error's frames)."""
+    import gc
+    import sys
+    import threading
+
+    seen: list[str] = []
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: seen.append(repr(unraisable.exc_value))
+    try:
+        collector = threading.Thread(target=gc.collect)
+        collector.start()
+        collector.join()
+    finally:
+        sys.unraisablehook = hook
+    return seen
