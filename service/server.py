@@ -366,6 +366,7 @@ def run_server(
             applies to uvicorn only.
 
     Raises:
+        UsageError: the address cannot be listened on (another server listens there, say).
         LoadError, ValidationError, StoreError: the first build failed, or the store cannot be opened.
     """
     check_address(settings.host, settings.port)

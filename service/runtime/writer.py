@@ -47,6 +47,12 @@ __all__ = ["COMPACT_AFTER_BYTES", "StoreWriter", "WriteBug", "WriteJob", "WriteO
 log = logging.getLogger("dragonbear.service")
 
 
+COMPACT_AFTER_BYTES = 8 << 20
+"""A Graph Store body of at least this size (about 100,000 triples in N-Triples) is followed by a
+compaction of the new generation, as a large load is (see
+:data:`~dragonbear.pipeline.incremental.COMPACT_AFTER_QUADS`); smaller writes cost what they write."""
+
+
 def _preloaded() -> list[str]:
     """This module, and the main module of the process when it runs as ``python -m NAME`` (which a
     writer process imports again as it starts, as multiprocessing's children do)."""
@@ -59,11 +65,6 @@ def _preloaded() -> list[str]:
 # starts (a new interpreter, so no fork of a process that runs threads and an event loop) at its first
 # write, with this module and the server's main module imported once. A write then costs a fork, not
 # an interpreter that imports the package and the server: 55 ms instead of 230 ms for a small update.
-COMPACT_AFTER_BYTES = 8 << 20
-"""A Graph Store body of at least this size (about 100,000 triples in N-Triples) is followed by a
-compaction of the new generation, as a large load is (see
-:data:`~dragonbear.pipeline.incremental.COMPACT_AFTER_QUADS`); smaller writes cost what they write."""
-
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(_preloaded())
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies (Linux)
